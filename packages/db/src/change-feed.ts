@@ -1,0 +1,108 @@
+import type { RepositoryContext } from "./context.js";
+import { decodeCursor, encodeCursor, invalidCursor } from "./cursor.js";
+import type { AuthorityTier, SourceStatus, SourceType } from "./generated/prisma/enums.js";
+import { ChangeFeedQuerySchema, IdSchema, type ChangeFeedQuery } from "./schemas.js";
+import type { Source } from "./types.js";
+import { parseInput } from "./validate.js";
+
+/** One change to a source, in commit-safe order. */
+export type SourceChange =
+  | { kind: "upsert"; source: Source }
+  | { kind: "delete"; id: string; url: string; deletedAt: Date };
+
+export interface ChangePage {
+  changes: SourceChange[];
+  /** Checkpoint to pass as `after` next time; equal to `after` when there was nothing new. */
+  checkpoint: string | null;
+  /** True when a full page came back and more changes may follow right away. */
+  hasMore: boolean;
+}
+
+export interface ChangeFeed {
+  /**
+   * Changes (creates, updates, deletes) committed after `after`, oldest first. Start with
+   * `after: null` to read every live source and every tombstone. See README: Change feed.
+   */
+  read(query?: ChangeFeedQuery): Promise<ChangePage>;
+}
+
+interface ChangeRow {
+  kind: "upsert" | "delete";
+  txid: string;
+  id: string;
+  url: string;
+  title: string | null;
+  source_type: SourceType | null;
+  status: SourceStatus | null;
+  authority_tier: AuthorityTier | null;
+  description: string | null;
+  created_at: Date | null;
+  updated_at: Date | null;
+  last_crawled_at: Date | null;
+  deleted_at: Date | null;
+}
+
+const START = ["0", "00000000-0000-0000-0000-000000000000"] as const;
+
+export function createChangeFeed(ctx: RepositoryContext): ChangeFeed {
+  return {
+    async read(query = {}) {
+      const q = parseInput(ChangeFeedQuerySchema, query, "change feed query");
+      const [afterTxid, afterId] = q.after ? decodeCheckpoint(q.after) : START;
+      // Only transactions older than every transaction still running are read (the snapshot's
+      // xmin): a change whose transaction has not committed yet can never be skipped.
+      const rows = await ctx.run("read source changes", () =>
+        ctx.prisma.$queryRaw<ChangeRow[]>`
+          WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+          SELECT * FROM (
+            (SELECT 'upsert' AS kind, s.change_txid::text AS txid, s.id::text AS id, s.url, s.title,
+                    s.source_type::text AS source_type, s.status::text AS status,
+                    s.authority_tier::text AS authority_tier, s.description, s.created_at, s.updated_at,
+                    s.last_crawled_at, NULL::timestamptz AS deleted_at
+               FROM sources s, horizon h
+              WHERE (s.change_txid, s.id) > (${afterTxid}::bigint, ${afterId}::uuid) AND s.change_txid < h.xmin
+              ORDER BY s.change_txid, s.id LIMIT ${q.limit})
+            UNION ALL
+            (SELECT 'delete', t.change_txid::text, t.source_id::text, t.url, NULL, NULL, NULL, NULL, NULL,
+                    NULL, NULL, NULL, t.deleted_at
+               FROM source_tombstones t, horizon h
+              WHERE (t.change_txid, t.source_id) > (${afterTxid}::bigint, ${afterId}::uuid) AND t.change_txid < h.xmin
+              ORDER BY t.change_txid, t.source_id LIMIT ${q.limit})
+          ) c
+          ORDER BY c.txid::bigint, c.id::uuid
+          LIMIT ${q.limit}`,
+      );
+      const last = rows.at(-1);
+      return {
+        changes: rows.map(toChange),
+        checkpoint: last ? encodeCursor([last.txid, last.id]) : (q.after ?? null),
+        hasMore: rows.length === q.limit,
+      };
+    },
+  };
+}
+
+function decodeCheckpoint(checkpoint: string): readonly [string, string] {
+  const [txid, id] = decodeCursor(checkpoint, 2) as [string, string];
+  if (!/^\d{1,19}$/.test(txid) || !IdSchema.safeParse(id).success) throw invalidCursor();
+  return [txid, id];
+}
+
+function toChange(row: ChangeRow): SourceChange {
+  if (row.kind === "delete") return { kind: "delete", id: row.id, url: row.url, deletedAt: row.deleted_at as Date };
+  return {
+    kind: "upsert",
+    source: {
+      id: row.id,
+      url: row.url,
+      title: row.title as string,
+      sourceType: row.source_type as SourceType,
+      status: row.status as SourceStatus,
+      authorityTier: row.authority_tier as AuthorityTier,
+      description: row.description,
+      createdAt: row.created_at as Date,
+      updatedAt: row.updated_at as Date,
+      lastCrawledAt: row.last_crawled_at,
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { KmcpPrismaClient } from "./prisma-client.js";
+import { translateError } from "./translate-error.js";
+
+/** What every repository needs: the client, and the one place errors are translated. */
+export interface RepositoryContext {
+  prisma: KmcpPrismaClient;
+  /** Runs a database call; any failure becomes a DbError that says what `action` was. */
+  run<T>(action: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export function createRepositoryContext(prisma: KmcpPrismaClient, secrets: readonly string[]): RepositoryContext {
+  return {
+    prisma,
+    async run(action, fn) {
+      try {
+        return await fn();
+      } catch (error) {
+        throw translateError(error, action, secrets);
+      }
+    },
+  };
+}

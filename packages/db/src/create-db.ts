@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { createChangeFeed, type ChangeFeed } from "./change-feed.js";
+import { createRepositoryContext } from "./context.js";
+import { DbError, redactSecrets } from "./errors.js";
+import { migrate, migrationStatus, type MigrateResult, type MigrationStatus } from "./migrate.js";
+import { ping, type PingResult } from "./ping.js";
+import { createPrismaClient, type KmcpPrismaClient } from "./prisma-client.js";
+import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
+import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
+import { formatIssues } from "./validate.js";
+
+export const DbOptionsSchema = z.strictObject({
+  /** `postgresql://user:password@host:port/database` */
+  url: z
+    .string()
+    .refine((u) => /^postgres(ql)?:\/\/./.test(u), "must be a postgresql:// URL")
+    .refine((u) => URL.canParse(u), "is not a valid URL"),
+  /** How long to wait for a connection before calling PostgreSQL unreachable. */
+  connectTimeoutMs: z.number().int().positive().default(5_000),
+  /** Client-side limit for any single query; none by default. */
+  queryTimeoutMs: z.number().int().positive().optional(),
+  poolSize: z.number().int().min(1).max(100).default(5),
+  /** Deadline of ping(). */
+  pingTimeoutMs: z.number().int().positive().default(2_000),
+});
+
+export type DbOptions = z.input<typeof DbOptionsSchema>;
+
+export interface Db {
+  /** The generated Prisma client, for queries the repositories do not cover. */
+  readonly prisma: KmcpPrismaClient;
+  readonly sources: SourcesRepository;
+  readonly requests: RequestsRepository;
+  readonly changes: ChangeFeed;
+  /** `SELECT 1` within `pingTimeoutMs`; tells an outage (`unreachable`/`timeout`) from other errors. Never throws. */
+  ping(options?: { timeoutMs?: number }): Promise<PingResult>;
+  /** Applies the migrations shipped in this package (see migrate()). */
+  migrate(): Promise<MigrateResult>;
+  migrationStatus(): Promise<MigrationStatus>;
+  /** Removes the password from text meant for people (logs, errors, tool output). */
+  redact(text: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects lazily: nothing touches the network until the first query.
+ *
+ * @example
+ *   const db = createDb({ url: process.env.DATABASE_URL! });
+ *   await db.migrate();
+ *   const source = await db.sources.create({ url: "https://nodejs.org/docs", title: "Node.js docs",
+ *     sourceType: "documentation", authorityTier: "tier_1_canonical" });
+ * @throws DbError VALIDATION when the options are invalid.
+ */
+export function createDb(options: DbOptions): Db {
+  const parsed = DbOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new DbError("VALIDATION", redactSecrets(`Invalid database options: ${formatIssues(parsed.error)}`));
+  }
+  const config = parsed.data;
+  const password = decodeURIComponent(new URL(config.url).password);
+  const secrets = password ? [password] : [];
+  const prisma = createPrismaClient({
+    url: config.url,
+    connectTimeoutMs: config.connectTimeoutMs,
+    queryTimeoutMs: config.queryTimeoutMs,
+    poolSize: config.poolSize,
+  });
+  const ctx = createRepositoryContext(prisma, secrets);
+  return {
+    prisma,
+    sources: createSourcesRepository(ctx),
+    requests: createRequestsRepository(ctx),
+    changes: createChangeFeed(ctx),
+    ping: (o) => ping(prisma, o?.timeoutMs ?? config.pingTimeoutMs, secrets),
+    migrate: () => migrate(config.url, secrets),
+    migrationStatus: () => migrationStatus(config.url, secrets),
+    redact: (text) => redactSecrets(text, secrets),
+    close: () => prisma.$disconnect(),
+  };
+}

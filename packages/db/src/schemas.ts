@@ -1,0 +1,125 @@
+/**
+ * Input schemas for every @kmcp/db call, exported so the CLI and the MCP server validate
+ * with exactly the same rules. Enum values come from the Prisma schema (one source of truth).
+ */
+import { z } from "zod";
+import { AuthorityTier, RequestStatus, SourceStatus, SourceType } from "./generated/prisma/enums.js";
+import { normaliseUrl } from "./url.js";
+
+export const SourceTypeSchema = z.enum(SourceType);
+export const SourceStatusSchema = z.enum(SourceStatus);
+export const AuthorityTierSchema = z.enum(AuthorityTier);
+export const RequestStatusSchema = z.enum(RequestStatus);
+
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_TITLE_LENGTH = 500;
+export const MAX_DESCRIPTION_LENGTH = 5000;
+export const MAX_REASON_LENGTH = 2000;
+
+// Control characters have no place in titles or names and are a common injection vector
+// into terminals and logs; descriptions may keep tabs and newlines.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+function text(max: number, options: { multiline?: boolean } = {}) {
+  const forbidden = options.multiline ? CONTROL_CHARS_EXCEPT_WHITESPACE : CONTROL_CHARS;
+  return z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !forbidden.test(s), "must not contain control characters");
+}
+
+/** A source URL, normalised (see normaliseUrl). */
+export const UrlSchema = z.string().transform((value, ctx) => {
+  try {
+    return normaliseUrl(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+export const IdSchema = z.uuid({ message: "must be a UUID" });
+
+/** An id or a URL naming one source. */
+export const SourceRefSchema = z
+  .string()
+  .trim()
+  .min(1, "must be a source id or url")
+  .transform((value, ctx): { id: string } | { url: string } => {
+    if (IdSchema.safeParse(value).success) return { id: value.toLowerCase() };
+    const url = UrlSchema.safeParse(value);
+    if (url.success) return { url: url.data };
+    ctx.addIssue({ code: "custom", message: "must be a source id (UUID) or an http(s) URL" });
+    return z.NEVER;
+  });
+
+export const SourceCreateSchema = z.strictObject({
+  url: UrlSchema,
+  title: text(MAX_TITLE_LENGTH),
+  sourceType: SourceTypeSchema,
+  authorityTier: AuthorityTierSchema,
+  status: SourceStatusSchema.default("pending"),
+  description: text(MAX_DESCRIPTION_LENGTH, { multiline: true }).nullish(),
+  lastCrawledAt: z.coerce.date().nullish(),
+});
+
+export const SourceUpdateSchema = SourceCreateSchema.omit({ status: true })
+  .extend({ status: SourceStatusSchema })
+  .partial()
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), "give at least one field to change");
+
+const PageSchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  cursor: z.string().min(1).max(1000).optional(),
+});
+
+export const SourceListQuerySchema = PageSchema.extend({
+  sourceType: SourceTypeSchema.optional(),
+  authorityTier: AuthorityTierSchema.optional(),
+  status: SourceStatusSchema.optional(),
+  /** Case-insensitive text to find in the title or the url. */
+  query: text(200).optional(),
+});
+
+export const RequestCreateSchema = z.strictObject({
+  /** Supply your own id to make a retried create idempotent. */
+  id: IdSchema.optional(),
+  url: UrlSchema,
+  reason: text(MAX_REASON_LENGTH, { multiline: true }),
+  priority: z.coerce.number().int().min(1, "must be from 1 to 5").max(5, "must be from 1 to 5").default(3),
+  requestedBy: text(200).nullish(),
+});
+
+export const RequestListQuerySchema = PageSchema.extend({
+  status: RequestStatusSchema.optional(),
+});
+
+/** What completing a request needs to create its Source when none exists for its URL yet. */
+export const CompletionSourceSchema = SourceCreateSchema.pick({
+  title: true,
+  sourceType: true,
+  authorityTier: true,
+  description: true,
+});
+
+export const RequestTransitionSchema = z.discriminatedUnion("to", [
+  z.strictObject({ id: IdSchema, to: z.literal("approved") }),
+  z.strictObject({ id: IdSchema, to: z.literal("rejected") }),
+  z.strictObject({ id: IdSchema, to: z.literal("completed"), source: CompletionSourceSchema.optional() }),
+]);
+
+export const ChangeFeedQuerySchema = z.strictObject({
+  after: z.string().min(1).max(200).nullish(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+
+export type SourceCreateInput = z.input<typeof SourceCreateSchema>;
+export type SourceUpdateInput = z.input<typeof SourceUpdateSchema>;
+export type SourceListQuery = z.input<typeof SourceListQuerySchema>;
+export type RequestCreateInput = z.input<typeof RequestCreateSchema>;
+export type RequestListQuery = z.input<typeof RequestListQuerySchema>;
+export type RequestTransitionInput = z.input<typeof RequestTransitionSchema>;
+export type ChangeFeedQuery = z.input<typeof ChangeFeedQuerySchema>;

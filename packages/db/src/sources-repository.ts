@@ -1,0 +1,111 @@
+import type { RepositoryContext } from "./context.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { DbError } from "./errors.js";
+import type { Prisma } from "./generated/prisma/client.js";
+import {
+  IdSchema,
+  SourceCreateSchema,
+  SourceListQuerySchema,
+  SourceRefSchema,
+  SourceUpdateSchema,
+  type SourceCreateInput,
+  type SourceListQuery,
+  type SourceUpdateInput,
+} from "./schemas.js";
+import type { Page, Source } from "./types.js";
+import { parseInput } from "./validate.js";
+
+export interface SourcesRepository {
+  /** @throws DbError VALIDATION on bad input, CONFLICT when the (normalised) url exists. */
+  create(input: SourceCreateInput): Promise<Source>;
+  /** One source by id or url (any spelling that normalises to it); null when there is none. */
+  get(idOrUrl: string): Promise<Source | null>;
+  /** Sources ordered by url, filtered, one page at a time. */
+  list(query?: SourceListQuery): Promise<Page<Source>>;
+  /** @throws DbError NOT_FOUND, CONFLICT (url taken), VALIDATION. */
+  update(id: string, patch: SourceUpdateInput): Promise<Source>;
+  /** Sets status `archived`; the source stays (and stays in the mirror). */
+  archive(id: string): Promise<Source>;
+  /** Removes the source for good, leaving a tombstone for the change feed. */
+  delete(id: string): Promise<Source>;
+}
+
+export function createSourcesRepository(ctx: RepositoryContext): SourcesRepository {
+  const { prisma, run } = ctx;
+
+  async function create(input: SourceCreateInput): Promise<Source> {
+    const data = parseInput(SourceCreateSchema, input, "source");
+    try {
+      return await run("create the source", () => prisma.source.create({ data }));
+    } catch (error) {
+      throw await explainConflict(error, data.url);
+    }
+  }
+
+  async function explainConflict(error: unknown, url: string | undefined): Promise<unknown> {
+    if (!(error instanceof DbError) || error.code !== "CONFLICT" || !url) return error;
+    const existing = await prisma.source.findUnique({ where: { url }, select: { id: true } }).catch(() => null);
+    return new DbError("CONFLICT", `A source with url ${url} already exists${existing ? ` (id ${existing.id})` : ""}.`, {
+      data: { url, existingId: existing?.id },
+      cause: error,
+    });
+  }
+
+  async function get(idOrUrl: string): Promise<Source | null> {
+    const ref = parseInput(SourceRefSchema, idOrUrl, "source id or url");
+    return run("read the source", () => prisma.source.findUnique({ where: ref }));
+  }
+
+  async function list(query: SourceListQuery = {}): Promise<Page<Source>> {
+    const q = parseInput(SourceListQuerySchema, query, "source list query");
+    const where: Prisma.SourceWhereInput = {
+      sourceType: q.sourceType,
+      authorityTier: q.authorityTier,
+      status: q.status,
+    };
+    if (q.query) {
+      where.OR = [
+        { title: { contains: q.query, mode: "insensitive" } },
+        { url: { contains: q.query, mode: "insensitive" } },
+      ];
+    }
+    if (q.cursor) {
+      const [afterUrl] = decodeCursor(q.cursor, 1);
+      where.url = { gt: afterUrl };
+    }
+    const rows = await run("list sources", () =>
+      prisma.source.findMany({ where, orderBy: { url: "asc" }, take: q.limit + 1 }),
+    );
+    const items = rows.slice(0, q.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.url]) : null };
+  }
+
+  async function update(id: string, patch: SourceUpdateInput): Promise<Source> {
+    const sourceId = parseInput(IdSchema, id, "source id");
+    const data = parseInput(SourceUpdateSchema, patch, "source update");
+    try {
+      return await run(`update source ${sourceId}`, () => prisma.source.update({ where: { id: sourceId }, data }));
+    } catch (error) {
+      throw await explainConflict(notFound(error, sourceId), data.url);
+    }
+  }
+
+  async function remove(id: string): Promise<Source> {
+    const sourceId = parseInput(IdSchema, id, "source id");
+    try {
+      return await run(`delete source ${sourceId}`, () => prisma.source.delete({ where: { id: sourceId } }));
+    } catch (error) {
+      throw notFound(error, sourceId);
+    }
+  }
+
+  return { create, get, list, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+}
+
+function notFound(error: unknown, id: string): unknown {
+  if (error instanceof DbError && error.code === "NOT_FOUND") {
+    return new DbError("NOT_FOUND", `No source with id ${id}.`, { data: { id }, cause: error });
+  }
+  return error;
+}

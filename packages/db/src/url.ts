@@ -1,0 +1,38 @@
+import { DbError } from "./errors.js";
+
+export const MAX_URL_LENGTH = 2048;
+
+/**
+ * Normalises a source URL so one resource has one spelling:
+ * - only `http:` and `https:`; no credentials; at most 2048 characters;
+ * - scheme and host lower-cased (the path and query keep their case: they are case-sensitive);
+ * - the default port (80 for http, 443 for https) and the `#fragment` dropped;
+ * - trailing slash: the bare host always ends in `/` (`https://a.dev` → `https://a.dev/`);
+ *   any longer path loses one trailing slash (`https://a.dev/docs/` → `https://a.dev/docs`).
+ *   A query string is kept as given.
+ *
+ * @throws DbError VALIDATION for anything that is not such a URL.
+ */
+export function normaliseUrl(input: string): string {
+  const raw = input.trim();
+  if (raw.length === 0) throw invalid(input, "it is empty");
+  if (raw.length > MAX_URL_LENGTH) throw invalid(input, `it is longer than ${MAX_URL_LENGTH} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(input, "it is not an absolute URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid(input, "only http and https URLs are allowed");
+  if (url.username || url.password) throw invalid(input, "URLs with credentials are not allowed");
+  if (!url.hostname) throw invalid(input, "it has no host");
+  url.hash = "";
+  if (url.pathname.length > 1 && url.pathname.endsWith("/")) url.pathname = url.pathname.slice(0, -1);
+  // WHATWG URL already lower-cases scheme and host and drops default ports.
+  return url.toString();
+}
+
+function invalid(input: string, why: string): DbError {
+  const shown = input.length > 100 ? `${input.slice(0, 100)}…` : input;
+  return new DbError("VALIDATION", `Invalid URL ${JSON.stringify(shown)}: ${why}.`, { data: { field: "url" } });
+}

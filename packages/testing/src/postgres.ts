@@ -1,0 +1,30 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, chmod } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startLocalPostgres, type LocalPostgres } from "@kmcp/db/local-postgres";
+import pg from "pg";
+import { inject } from "vitest";
+
+/** A fresh, empty database on the shared test server; returns its URL. */
+export async function createTestDatabase(): Promise<string> {
+  const serverUrl = inject("postgresUrl");
+  const name = `t_${randomUUID().replaceAll("-", "")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A PostgreSQL server of the test's own, for tests that stop, kill or restart it. */
+export async function startPrivatePostgres(): Promise<LocalPostgres> {
+  const base = await mkdtemp(path.join(tmpdir(), "kmcp-test-pg-"));
+  await chmod(base, 0o755);
+  return startLocalPostgres({ dataDir: path.join(base, "data") });
+}
