@@ -7,5 +7,12 @@ import { mergeConfig } from "vitest/config";
 const testing = fileURLToPath(new URL("../testing/src/", import.meta.url));
 
 export default mergeConfig(vitestConfig({ globalSetup: [`${testing}postgres-setup.ts`] }), {
-  resolve: { alias: { "@kmcp/testing/postgres": `${testing}postgres.ts` } },
+  resolve: {
+    alias: {
+      "@kmcp/testing/postgres": `${testing}postgres.ts`,
+      "@kmcp/testing/pack": `${testing}pack.ts`,
+      // The helpers import this package by name; in its own tests that means its source.
+      "@kmcp/db/local-postgres": fileURLToPath(new URL("./src/local-postgres.ts", import.meta.url)),
+    },
+  },
 });

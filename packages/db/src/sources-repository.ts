@@ -64,9 +64,11 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
       status: q.status,
     };
     if (q.query) {
+      // Prisma hands `contains` to LIKE as is: escape its wildcards so they match literally.
+      const text = q.query.replace(/[\\%_]/g, (c) => `\\${c}`);
       where.OR = [
-        { title: { contains: q.query, mode: "insensitive" } },
-        { url: { contains: q.query, mode: "insensitive" } },
+        { title: { contains: text, mode: "insensitive" } },
+        { url: { contains: text, mode: "insensitive" } },
       ];
     }
     if (q.cursor) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /**
  * vitest globalSetup: one real PostgreSQL server for a package's whole test run.
  * Tests get an isolated database each from createTestDatabase() (./postgres.ts).
@@ -18,7 +19,7 @@ export default async function setup(project: TestProject) {
   const base = await mkdtemp(path.join(tmpdir(), "kmcp-test-pg-"));
   // When tests run as root the server runs as `postgres`, which must reach the data dir.
   await chmod(base, 0o755);
-  const server = await startLocalPostgres({ dataDir: path.join(base, "data") });
+  const server = await startLocalPostgres({ dataDir: path.join(base, "data"), password: `pw-${randomUUID()}` });
   project.provide("postgresUrl", server.url);
   return async () => {
     await server.destroy();

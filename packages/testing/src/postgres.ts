@@ -26,5 +26,5 @@ export async function createTestDatabase(): Promise<string> {
 export async function startPrivatePostgres(): Promise<LocalPostgres> {
   const base = await mkdtemp(path.join(tmpdir(), "kmcp-test-pg-"));
   await chmod(base, 0o755);
-  return startLocalPostgres({ dataDir: path.join(base, "data") });
+  return startLocalPostgres({ dataDir: path.join(base, "data"), password: `pw-${randomUUID()}` });
 }

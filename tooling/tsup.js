@@ -1,7 +1,7 @@
-import type { Options } from "tsup";
-
+// @ts-check
 /** The one build shape every kmcp package uses: ESM, typed, for Node 20. */
-export function tsupConfig(overrides: Options = {}): Options {
+/** @param {import("tsup").Options} [overrides] @returns {import("tsup").Options} */
+export function tsupConfig(overrides = {}) {
   return {
     entry: ["src/index.ts"],
     format: ["esm"],

@@ -1,0 +1,24 @@
+/**
+ * vitest globalSetup: one real Chroma server for a package's whole test run.
+ * Tests isolate themselves with uniqueCollectionPrefix() (./chroma.ts) instead of wiping it.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startLocalChroma } from "@kmcp/chroma-store";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    chromaUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "kmcp-test-chroma-"));
+  const server = await startLocalChroma({ dataDir });
+  project.provide("chromaUrl", server.url);
+  return async () => {
+    await server.destroy();
+  };
+}
