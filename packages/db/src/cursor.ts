@@ -20,3 +20,12 @@ export function invalidCursor(): DbError {
     data: { field: "cursor" },
   });
 }
+
+/** The cursor of a source list page: the last url shown. Postgres and the mirror both read it. */
+export function encodeSourceCursor(url: string): string {
+  return encodeCursor([url]);
+}
+
+export function decodeSourceCursor(cursor: string): string {
+  return decodeCursor(cursor, 1)[0] as string;
+}

@@ -12,7 +12,8 @@ export type { ChangeFeed, ChangePage, SourceChange } from "./change-feed.js";
 export type { SourcesRepository } from "./sources-repository.js";
 export type { RequestsRepository } from "./requests-repository.js";
 export { REQUEST_TRANSITIONS } from "./request-transitions.js";
-export { formatIssues } from "./validate.js";
+export { formatIssues, parseInput } from "./validate.js";
+export { decodeSourceCursor, encodeSourceCursor } from "./cursor.js";
 
 export {
   AuthorityTierSchema,

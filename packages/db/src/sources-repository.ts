@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import type { RepositoryContext } from "./context.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeSourceCursor, encodeSourceCursor } from "./cursor.js";
 import { DbError } from "./errors.js";
 import type { Prisma } from "./generated/prisma/client.js";
 import {
@@ -13,6 +14,8 @@ import {
   type SourceUpdateInput,
 } from "./schemas.js";
 import type { Page, Source } from "./types.js";
+
+type SourceListFilters = Pick<z.output<typeof SourceListQuerySchema>, "sourceType" | "authorityTier" | "status" | "query">;
 import { parseInput } from "./validate.js";
 
 export interface SourcesRepository {
@@ -20,8 +23,13 @@ export interface SourcesRepository {
   create(input: SourceCreateInput): Promise<Source>;
   /** One source by id or url (any spelling that normalises to it); null when there is none. */
   get(idOrUrl: string): Promise<Source | null>;
-  /** Sources ordered by url, filtered, one page at a time. */
+  /**
+   * Sources ordered by url (byte order: normalised urls are ASCII), filtered, one page at a
+   * time. The cursor is shared with the offline mirror (see encodeSourceCursor).
+   */
   list(query?: SourceListQuery): Promise<Page<Source>>;
+  /** How many sources match the list filters (cursor and limit ignored). */
+  count(query?: Omit<SourceListQuery, "cursor" | "limit">): Promise<number>;
   /** @throws DbError NOT_FOUND, CONFLICT (url taken), VALIDATION. */
   update(id: string, patch: SourceUpdateInput): Promise<Source>;
   /** Sets status `archived`; the source stays (and stays in the mirror). */
@@ -56,8 +64,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     return run("read the source", () => prisma.source.findUnique({ where: ref }));
   }
 
-  async function list(query: SourceListQuery = {}): Promise<Page<Source>> {
-    const q = parseInput(SourceListQuerySchema, query, "source list query");
+  function filters(q: SourceListFilters): Prisma.SourceWhereInput {
     const where: Prisma.SourceWhereInput = {
       sourceType: q.sourceType,
       authorityTier: q.authorityTier,
@@ -71,16 +78,24 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
         { url: { contains: text, mode: "insensitive" } },
       ];
     }
-    if (q.cursor) {
-      const [afterUrl] = decodeCursor(q.cursor, 1);
-      where.url = { gt: afterUrl };
-    }
+    return where;
+  }
+
+  async function list(query: SourceListQuery = {}): Promise<Page<Source>> {
+    const q = parseInput(SourceListQuerySchema, query, "source list query");
+    const where = filters(q);
+    if (q.cursor) where.url = { gt: decodeSourceCursor(q.cursor) };
     const rows = await run("list sources", () =>
       prisma.source.findMany({ where, orderBy: { url: "asc" }, take: q.limit + 1 }),
     );
     const items = rows.slice(0, q.limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.url]) : null };
+    return { items, nextCursor: rows.length > q.limit && last ? encodeSourceCursor(last.url) : null };
+  }
+
+  async function count(query: Omit<SourceListQuery, "cursor" | "limit"> = {}): Promise<number> {
+    const q = parseInput(SourceListQuerySchema, query, "source count query");
+    return run("count sources", () => prisma.source.count({ where: filters(q) }));
   }
 
   async function update(id: string, patch: SourceUpdateInput): Promise<Source> {
@@ -102,7 +117,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     }
   }
 
-  return { create, get, list, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+  return { create, get, list, count, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
 }
 
 function notFound(error: unknown, id: string): unknown {

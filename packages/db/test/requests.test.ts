@@ -134,7 +134,7 @@ describe("acquisition requests", () => {
 
   it("lists oldest first, by status, in pages", async () => {
     const listDb = await migratedDb();
-    const made = [];
+    const made: Awaited<ReturnType<Db["requests"]["create"]>>[] = [];
     for (let i = 0; i < 12; i++) made.push(await listDb.requests.create(ask({ reason: `r${i}` })));
     for (const r of made.slice(0, 5)) await listDb.requests.transition({ id: r.id, to: "approved" });
     const ids: string[] = [];

@@ -140,6 +140,23 @@ describe("listing sources", () => {
     expect((await listDb.sources.list({ query: "special_topic" })).items).toHaveLength(0);
   });
 
+  it("counts with the same filters", async () => {
+    expect(await listDb.sources.count()).toBe(60);
+    expect(await listDb.sources.count({ sourceType: "website", authorityTier: "tier_1_canonical" })).toBe(4);
+    expect(await listDb.sources.count({ query: "special topic" })).toBe(6);
+    expect((await caught(() => listDb.sources.count({ status: "gone" as never }))).code).toBe("VALIDATION");
+  });
+
+  it("orders urls by bytes, whatever the database's collation (the mirror sorts the same way)", async () => {
+    const orderDb = await migratedDb();
+    for (const url of ["https://b.test/x", "https://a.test/Z", "https://a.test/a", "https://a.test/_", "https://a.test/-"]) {
+      await orderDb.sources.create(sourceInput({ url }));
+    }
+    const urls = (await orderDb.sources.list()).items.map((s) => s.url);
+    expect(urls).toEqual([...urls].sort());
+    expect(urls).toEqual(["https://a.test/-", "https://a.test/Z", "https://a.test/_", "https://a.test/a", "https://b.test/x"]);
+  });
+
   it("rejects bad list queries", async () => {
     expect((await caught(() => listDb.sources.list({ limit: 0 }))).code).toBe("VALIDATION");
     expect((await caught(() => listDb.sources.list({ limit: 1001 }))).code).toBe("VALIDATION");

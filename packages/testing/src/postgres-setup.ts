@@ -9,12 +9,6 @@ import path from "node:path";
 import { startLocalPostgres } from "@kmcp/db/local-postgres";
 import type { TestProject } from "vitest/node";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    postgresUrl: string;
-  }
-}
-
 export default async function setup(project: TestProject) {
   const base = await mkdtemp(path.join(tmpdir(), "kmcp-test-pg-"));
   // When tests run as root the server runs as `postgres`, which must reach the data dir.

@@ -6,6 +6,13 @@ import { startLocalPostgres, type LocalPostgres } from "@kmcp/db/local-postgres"
 import pg from "pg";
 import { inject } from "vitest";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the shared test server's admin database, from postgres-setup. */
+    postgresUrl: string;
+  }
+}
+
 /** A fresh, empty database on the shared test server; returns its URL. */
 export async function createTestDatabase(): Promise<string> {
   const serverUrl = inject("postgresUrl");

@@ -16,7 +16,7 @@ CREATE TYPE "RequestStatus" AS ENUM ('pending', 'approved', 'rejected', 'complet
 -- CreateTable
 CREATE TABLE "sources" (
     "id" UUID NOT NULL,
-    "url" TEXT NOT NULL,
+    "url" TEXT COLLATE "C" NOT NULL,
     "title" TEXT NOT NULL,
     "source_type" "SourceType" NOT NULL,
     "status" "SourceStatus" NOT NULL DEFAULT 'pending',
