@@ -1,0 +1,27 @@
+export { createSyncManager } from "./sync-manager.js";
+export type { OfflineSyncManager, SyncEvents, SyncManagerOptions } from "./sync-manager.js";
+
+export { createSourceCatalog } from "./source-catalog.js";
+export type { CatalogPage, CatalogSource, Origin, SourceCatalog, SourceCatalogOptions } from "./source-catalog.js";
+
+export { createConnectivityMonitor } from "./connectivity.js";
+export type { Connectivity, ConnectivityMonitor, ConnectivityMonitorOptions } from "./connectivity.js";
+
+export { describeState, SyncModeSchema, SyncReportSchema } from "./sync-state.js";
+export type { SyncMode, SyncReport, SyncState, SyncStatus } from "./sync-state.js";
+export type { SyncRunCounts } from "./sync-runner.js";
+
+export { nextSyncDelay } from "./backoff.js";
+export { pageMirrorRecords, matchesText } from "./mirror-query.js";
+export { planBatch } from "./plan-batch.js";
+export { diffMirror, verifyMirror } from "./verify-mirror.js";
+export type { MirrorDiff } from "./verify-mirror.js";
+export type { BatchPlan } from "./plan-batch.js";
+
+export { SyncError, isSyncError } from "./errors.js";
+export type { SyncErrorCode } from "./errors.js";
+export { isPrimaryOutage, failureSide } from "./failure.js";
+export type { FailureSide } from "./failure.js";
+
+export { createJsonLogger, silentLogger } from "./logger.js";
+export type { LogLevel, Logger } from "./logger.js";

@@ -1,0 +1,169 @@
+import type { MirrorRecord } from "@kmcp/chroma-store";
+import { DbError, parseInput, SourceListQuerySchema, SourceRefSchema, type Db, type Source, type SourceListQuery } from "@kmcp/db";
+import type { ConnectivityMonitor } from "./connectivity.js";
+import { SyncError } from "./errors.js";
+import { describeFailure } from "./failure.js";
+import { mirrorFilters, pageMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
+import type { ChromaStore } from "@kmcp/chroma-store";
+
+/** The fields every catalog answer carries, from PostgreSQL and from the mirror alike. */
+export type CatalogSource = Pick<
+  Source,
+  "id" | "url" | "title" | "sourceType" | "status" | "authorityTier" | "description" | "updatedAt" | "lastCrawledAt"
+>;
+
+/** Where an answer came from. From the mirror, `asOf` is when it last matched PostgreSQL. */
+export type Origin = { origin: "primary"; asOf: null } | { origin: "mirror"; asOf: Date };
+
+export type CatalogPage = { items: CatalogSource[]; nextCursor: string | null } & Origin;
+
+export interface SourceCatalog {
+  /** Same filters, order and cursors as db.sources.list, online or off. */
+  list(query?: SourceListQuery): Promise<CatalogPage>;
+  get(idOrUrl: string): Promise<{ source: CatalogSource | null } & Origin>;
+  count(query?: Omit<SourceListQuery, "cursor" | "limit">): Promise<{ count: number } & Origin>;
+}
+
+export interface SourceCatalogOptions {
+  db: Db;
+  store: ChromaStore;
+  connectivity: ConnectivityMonitor;
+  /** When the mirror last matched PostgreSQL; usually OfflineSyncManager.mirrorAsOf. */
+  mirrorAsOf: () => Promise<Date | null>;
+  /** A PostgreSQL read slower than this is treated as an outage and answered from the mirror. */
+  primaryTimeoutMs?: number;
+}
+
+const FIND_PAGE = 10_000;
+
+/**
+ * The read API every app uses: PostgreSQL while it answers, the Chroma mirror when it does not
+ * (known from the connectivity monitor, or discovered by this very call), every answer saying
+ * which. Never answers from a mirror that has not completed a sync.
+ */
+export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalog {
+  const { db, store, connectivity } = options;
+  const primaryTimeoutMs = options.primaryTimeoutMs ?? 3_000;
+
+  async function answer<T>(fromPrimary: () => Promise<T>, fromMirror: () => Promise<T>): Promise<{ value: T } & Origin> {
+    if (connectivity.shouldTryPrimary()) {
+      try {
+        const value = await withDeadline(fromPrimary(), primaryTimeoutMs);
+        connectivity.reportSuccess();
+        return { value, origin: "primary", asOf: null };
+      } catch (error) {
+        if (!connectivity.reportFailure(error)) throw error;
+      }
+    }
+    let asOf: Date | null;
+    try {
+      asOf = await options.mirrorAsOf();
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (!asOf) {
+      throw new SyncError("NO_MIRROR", "PostgreSQL is unreachable and the mirror has never completed a sync, so there is nothing safe to answer from; start PostgreSQL, then run `kmcp sync run`.");
+    }
+    try {
+      return { value: await fromMirror(), origin: "mirror", asOf };
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  async function mirrorRecords(query: ParsedListQuery): Promise<MirrorRecord[]> {
+    const filters = mirrorFilters(query);
+    const records: MirrorRecord[] = [];
+    for (let offset = 0; ; offset += FIND_PAGE) {
+      const page = await store.sources.find({ filters, limit: FIND_PAGE, offset });
+      records.push(...page);
+      if (page.length < FIND_PAGE) return records;
+    }
+  }
+
+  return {
+    async list(query = {}) {
+      const q = parseInput(SourceListQuerySchema, query, "source list query");
+      const { value, ...origin } = await answer(
+        async () => {
+          const page = await db.sources.list(q);
+          return { items: page.items.map(fromSource), nextCursor: page.nextCursor };
+        },
+        async () => {
+          const page = pageMirrorRecords(await mirrorRecords(q), q);
+          return { items: page.items.map(fromMirror), nextCursor: page.nextCursor };
+        },
+      );
+      return { ...value, ...origin };
+    },
+
+    async get(idOrUrl) {
+      const ref = parseInput(SourceRefSchema, idOrUrl, "source id or url");
+      const { value, ...origin } = await answer(
+        async () => {
+          const source = await db.sources.get(idOrUrl);
+          return source ? fromSource(source) : null;
+        },
+        async () => {
+          const record = "id" in ref ? await store.sources.get(ref.id) : await store.sources.getByUrl(ref.url);
+          return record ? fromMirror(record) : null;
+        },
+      );
+      return { source: value, ...origin };
+    },
+
+    async count(query = {}) {
+      const q = parseInput(SourceListQuerySchema, query, "source count query");
+      const { value, ...origin } = await answer(
+        () => db.sources.count(q),
+        async () => pageMirrorRecords(await mirrorRecords(q), { ...q, cursor: undefined, limit: Number.MAX_SAFE_INTEGER }).items.length,
+      );
+      return { count: value, ...origin };
+    },
+  };
+}
+
+function fromSource(s: Source): CatalogSource {
+  return {
+    id: s.id,
+    url: s.url,
+    title: s.title,
+    sourceType: s.sourceType,
+    status: s.status,
+    authorityTier: s.authorityTier,
+    description: s.description,
+    updatedAt: s.updatedAt,
+    lastCrawledAt: s.lastCrawledAt,
+  };
+}
+
+function fromMirror(r: MirrorRecord): CatalogSource {
+  return {
+    id: r.id,
+    url: r.url,
+    title: r.title,
+    sourceType: r.sourceType,
+    status: r.status,
+    authorityTier: r.authorityTier,
+    description: r.description,
+    updatedAt: new Date(r.updatedAt),
+    lastCrawledAt: r.lastCrawledAt === null ? null : new Date(r.lastCrawledAt),
+  };
+}
+
+function unavailable(error: unknown): SyncError {
+  return new SyncError("UNAVAILABLE", `PostgreSQL is unreachable and the mirror could not answer either: ${describeFailure(error)}`, { cause: error });
+}
+
+/** Rejects with a TIMEOUT DbError (an outage, as far as the monitor is concerned) after `ms`. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DbError("TIMEOUT", `PostgreSQL did not answer within ${ms} ms.`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,199 @@
+import { EventEmitter } from "node:events";
+import type { ChromaStore } from "@kmcp/chroma-store";
+import type { Db } from "@kmcp/db";
+import { nextSyncDelay } from "./backoff.js";
+import { createConnectivityMonitor, type Connectivity, type ConnectivityMonitor } from "./connectivity.js";
+import { describeFailure, failureSide } from "./failure.js";
+import { silentLogger, type Logger } from "./logger.js";
+import { runSync, type SyncRunCounts } from "./sync-runner.js";
+import { describeState, SyncReportSchema, type SyncMode, type SyncReport, type SyncState } from "./sync-state.js";
+
+export interface SyncManagerOptions {
+  db: Db;
+  store: ChromaStore;
+  /** Shared with the SourceCatalog so both learn from each other's failures. Made from db.ping() when omitted. */
+  connectivity?: ConnectivityMonitor;
+  logger?: Logger;
+  now?: () => number;
+  /** Changes read and written per batch. */
+  batchSize?: number;
+}
+
+export interface SyncEvents {
+  "sync:started": [{ mode: SyncMode }];
+  "sync:progress": [SyncRunCounts];
+  "sync:finished": [SyncReport];
+  "sync:failed": [SyncReport, unknown];
+  online: [];
+  offline: [];
+}
+
+/** Keeps the Chroma mirror of PostgreSQL's sources in step. See the package README. */
+export interface OfflineSyncManager {
+  readonly connectivity: ConnectivityMonitor;
+  /**
+   * Runs one sync now. Never two at once: a call while one runs waits for it (and an
+   * incremental call simply shares it). Rejects with the DbError/ChromaStoreError that stopped
+   * it, after recording it in the state.
+   */
+  syncSources(options?: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void }): Promise<SyncReport>;
+  getState(): Promise<SyncState>;
+  /** When the mirror last matched PostgreSQL (the last successful sync), as stored in Chroma. */
+  mirrorAsOf(): Promise<Date | null>;
+  /** Background incremental syncs: one now, then every `intervalMs` (± jitter), backing off after failures. */
+  start(options: { intervalMs: number; jitter?: number }): void;
+  /** Stops the background loop and waits for a sync in flight. */
+  stop(): Promise<void>;
+  on<E extends keyof SyncEvents>(event: E, listener: (...args: SyncEvents[E]) => void): this;
+  off<E extends keyof SyncEvents>(event: E, listener: (...args: SyncEvents[E]) => void): this;
+}
+
+export function createSyncManager(options: SyncManagerOptions): OfflineSyncManager {
+  const { db, store } = options;
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 500;
+  const connectivity = options.connectivity ?? createConnectivityMonitor({ ping: () => db.ping() });
+  const events = new EventEmitter();
+  let report: SyncReport | null = null;
+  let reportLoaded = false;
+  let running: { mode: SyncMode; promise: Promise<SyncReport> } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let started = false;
+  let first = true;
+
+  connectivity.on("change", (state: Connectivity) => {
+    if (state === "offline") events.emit("offline");
+    if (state === "online") events.emit("online");
+    logger.info("postgres connectivity changed", { state });
+  });
+
+  /** The last report: this process's, or else the one stored in Chroma by any process. */
+  async function lastReport(): Promise<SyncReport | null> {
+    if (report || reportLoaded) return report;
+    const stored = await store.readSyncState();
+    const parsed = SyncReportSchema.safeParse(stored.lastReport);
+    report = parsed.success ? parsed.data : null;
+    reportLoaded = true;
+    return report;
+  }
+
+  async function execute(mode: SyncMode, onProgress?: (counts: SyncRunCounts) => void): Promise<SyncReport> {
+    const startedAt = now();
+    events.emit("sync:started", { mode });
+    logger.info("sync started", { mode });
+    const previous = await lastReport().catch(() => report);
+    try {
+      const counts = await runSync({
+        db,
+        store,
+        mode,
+        batchSize,
+        now,
+        onProgress: (c) => {
+          events.emit("sync:progress", c);
+          onProgress?.(c);
+        },
+      });
+      connectivity.reportSuccess();
+      const finishedAt = now();
+      report = { mode, outcome: "success", startedAt, finishedAt, durationMs: finishedAt - startedAt, ...counts, error: null, lastSuccessAt: finishedAt };
+      const { checkpoint } = await store.readSyncState();
+      await store.writeSyncState({ checkpoint, lastReport: report });
+      events.emit("sync:finished", report);
+      logger.info("sync finished", { mode, ...counts, durationMs: report.durationMs });
+      return report;
+    } catch (error) {
+      connectivity.reportFailure(error);
+      const finishedAt = now();
+      const side = failureSide(error);
+      report = {
+        mode,
+        outcome: "failed",
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt - startedAt,
+        upserted: 0,
+        deleted: 0,
+        unchanged: 0,
+        error: { side, message: describeFailure(error) },
+        lastSuccessAt: previous?.lastSuccessAt ?? null,
+      };
+      // Best effort: when Chroma is the side that failed, this write fails too.
+      await store
+        .readSyncState()
+        .then(({ checkpoint }) => store.writeSyncState({ checkpoint, lastReport: report }))
+        .catch(() => {});
+      events.emit("sync:failed", report, error);
+      logger.warn("sync failed", { mode, side, error: report.error?.message });
+      throw error;
+    }
+  }
+
+  async function syncSources(opts: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void } = {}): Promise<SyncReport> {
+    const mode = opts.mode ?? "incremental";
+    while (running) {
+      if (running.mode === "incremental" && mode === "incremental") return running.promise;
+      await running.promise.catch(() => {});
+    }
+    const promise = execute(mode, opts.onProgress).finally(() => {
+      running = undefined;
+    });
+    running = { mode, promise };
+    return promise;
+  }
+
+  function schedule(intervalMs: number, jitter: number) {
+    if (!started) return;
+    const delay = first ? 0 : nextSyncDelay({ intervalMs, failures, jitter });
+    first = false;
+    timer = setTimeout(async () => {
+      try {
+        await syncSources();
+        failures = 0;
+      } catch {
+        failures += 1;
+      }
+      schedule(intervalMs, jitter);
+    }, delay);
+    timer.unref?.();
+  }
+
+  const manager: OfflineSyncManager = {
+    connectivity,
+    syncSources,
+    async getState() {
+      if (connectivity.state === "unknown") await connectivity.probe();
+      const [last, mirrorSize] = await Promise.all([
+        lastReport().catch(() => report),
+        store.sources.count().catch(() => null),
+      ]);
+      return describeState({ report: last, syncing: Boolean(running), isOnline: connectivity.isOnline, mirrorSize });
+    },
+    async mirrorAsOf() {
+      const last = await lastReport();
+      return last?.lastSuccessAt ? new Date(last.lastSuccessAt) : null;
+    },
+    start({ intervalMs, jitter = 0.1 }) {
+      if (started) return;
+      started = true;
+      first = true;
+      schedule(intervalMs, jitter);
+    },
+    async stop() {
+      started = false;
+      clearTimeout(timer);
+      await running?.promise.catch(() => {});
+    },
+    on(event, listener) {
+      events.on(event, listener as (...args: unknown[]) => void);
+      return manager;
+    },
+    off(event, listener) {
+      events.off(event, listener as (...args: unknown[]) => void);
+      return manager;
+    },
+  };
+  return manager;
+}

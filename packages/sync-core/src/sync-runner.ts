@@ -1,0 +1,76 @@
+import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
+import type { Db } from "@kmcp/db";
+import { changedIds, planBatch } from "./plan-batch.js";
+import type { SyncMode } from "./sync-state.js";
+
+export interface SyncRunCounts {
+  upserted: number;
+  deleted: number;
+  unchanged: number;
+}
+
+export interface SyncRunOptions {
+  db: Db;
+  store: ChromaStore;
+  mode: SyncMode;
+  batchSize: number;
+  now: () => number;
+  /** Called after every batch with the running totals (for progress bars). */
+  onProgress?: (counts: SyncRunCounts) => void;
+}
+
+/**
+ * Applies the change feed to the mirror, one batch at a time, and moves the stored checkpoint
+ * only after a batch's writes succeeded: a run killed at any point leaves a checkpoint at or
+ * before what the mirror holds, and re-applying changes is harmless, so the next run repairs
+ * it. Full mode reads the feed from the start, rewrites records that drifted and removes
+ * records whose source no longer exists.
+ */
+export async function runSync(options: SyncRunOptions): Promise<SyncRunCounts> {
+  const { db, store, mode, batchSize, now } = options;
+  const startedAt = now();
+  const counts: SyncRunCounts = { upserted: 0, deleted: 0, unchanged: 0 };
+  const stored = await store.readSyncState();
+  let checkpoint = mode === "full" ? null : stored.checkpoint;
+  // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
+  const live = mode === "full" ? new Set<string>() : undefined;
+
+  for (;;) {
+    const page = await db.changes.read({ after: checkpoint, limit: batchSize });
+    if (page.changes.length > 0) {
+      const mirrored = new Map((await store.sources.getMany(changedIds(page.changes))).map((r) => [r.id, r]));
+      const plan = planBatch(page.changes, mirrored);
+      await store.sources.upsert(plan.upserts);
+      await store.sources.delete(plan.deletes);
+      counts.upserted += plan.upserts.length;
+      counts.deleted += plan.deletes.length;
+      counts.unchanged += plan.unchanged;
+      for (const change of page.changes) {
+        if (change.kind === "upsert") live?.add(change.source.id);
+        else live?.delete(change.id);
+      }
+      checkpoint = page.checkpoint;
+      await store.writeSyncState({ checkpoint, lastReport: stored.lastReport });
+      options.onProgress?.({ ...counts });
+    }
+    if (!page.hasMore) break;
+  }
+
+  if (live) counts.deleted += await removeOrphans(store, live, startedAt);
+  return counts;
+}
+
+/**
+ * Deletes mirror records whose source is gone. A record written after this run started came
+ * from a concurrent sync that saw a newer source than we did, so it is left alone.
+ */
+async function removeOrphans(store: ChromaStore, live: ReadonlySet<string>, startedAt: number): Promise<number> {
+  const candidates: string[] = [];
+  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) {
+    if (!live.has(id)) candidates.push(id);
+  }
+  if (candidates.length === 0) return 0;
+  const stale = (await store.sources.getMany(candidates)).filter((r: MirrorRecord) => r.syncedAt < startedAt).map((r) => r.id);
+  await store.sources.delete(stale);
+  return stale.length;
+}

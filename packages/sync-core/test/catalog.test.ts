@@ -1,0 +1,150 @@
+import type { Db, SourceListQuery } from "@kmcp/db";
+import { startPrivateChroma } from "@kmcp/testing/chroma";
+import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createSourceCatalog, createSyncManager, type CatalogSource, type SourceCatalog } from "../src/index.js";
+import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+
+/** Every page of a list, following cursors. */
+async function listAll(catalog: SourceCatalog, query: SourceListQuery) {
+  const items: CatalogSource[] = [];
+  const origins = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await catalog.list({ ...query, cursor });
+    items.push(...page.items);
+    origins.add(page.origin);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { items, origins: [...origins] };
+}
+
+const QUERIES: SourceListQuery[] = [
+  { limit: 1000 },
+  { sourceType: "documentation", limit: 37 },
+  { authorityTier: "tier_1_canonical", status: "active", limit: 50 },
+  { sourceType: "blog", authorityTier: "tier_3_community", status: "archived" },
+  { query: "networking", limit: 25 },
+  { query: "GUIDE", sourceType: "website" },
+];
+
+describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
+  let server: Awaited<ReturnType<typeof startPrivatePostgres>>;
+  let catalog: SourceCatalog;
+  let manager: ReturnType<typeof createSyncManager>;
+  let db: Db;
+  const online = new Map<number, CatalogSource[]>();
+
+  beforeAll(async () => {
+    server = await startPrivatePostgres();
+    db = await migratedDb(server.url);
+    const store = isolatedStore();
+    await seedSources(db, 1_200);
+    manager = createSyncManager({ db, store });
+    catalog = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
+    await manager.syncSources();
+  });
+  afterAll(() => server.destroy());
+
+  it("answers from PostgreSQL while it is up", async () => {
+    for (const [i, query] of QUERIES.entries()) {
+      const { items, origins } = await listAll(catalog, query);
+      expect(origins).toEqual(["primary"]);
+      expect(items.length).toBeGreaterThan(0);
+      online.set(i, items);
+    }
+  });
+
+  it("answers the same lists, counts and lookups from the mirror once PostgreSQL is killed", async () => {
+    const asOf = await manager.mirrorAsOf();
+    await server.kill();
+    // The first call discovers the outage itself and still answers.
+    const first = await catalog.list({ limit: 3 });
+    expect(first).toMatchObject({ origin: "mirror", asOf });
+    for (const [i, query] of QUERIES.entries()) {
+      const { items, origins } = await listAll(catalog, query);
+      expect(origins).toEqual(["mirror"]);
+      expect(items).toEqual(online.get(i));
+    }
+    const sample = online.get(0)![17]!;
+    expect(await catalog.get(sample.id)).toEqual({ source: sample, origin: "mirror", asOf });
+    expect(await catalog.get(sample.url.toUpperCase().replace("HTTPS://", "https://"))).toMatchObject({ origin: "mirror" });
+    expect(await catalog.get("https://missing.example.test/")).toEqual({ source: null, origin: "mirror", asOf });
+    expect(await catalog.count({ sourceType: "documentation" })).toEqual({
+      count: online.get(1)!.length,
+      origin: "mirror",
+      asOf,
+    });
+    expect((await manager.getState())).toMatchObject({ isOnline: false, status: "offline", mirrorSize: 1_200 });
+  });
+
+  it("does not send reads to PostgreSQL once it is known to be down", async () => {
+    const primaryReads = vi.spyOn(db.sources, "list");
+    for (let i = 0; i < 20; i++) expect((await catalog.list({ limit: 5 })).origin).toBe("mirror");
+    expect(primaryReads).not.toHaveBeenCalled();
+    primaryReads.mockRestore();
+  });
+
+  it("goes back to PostgreSQL by itself after a restart", async () => {
+    await server.start();
+    let origin = "mirror";
+    for (let i = 0; i < 100 && origin !== "primary"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      origin = (await catalog.list({ limit: 1 })).origin;
+    }
+    expect(origin).toBe("primary");
+    expect((await manager.getState()).isOnline).toBe(true);
+  });
+
+  it("rejects bad queries before trying either side", async () => {
+    const error = await catalog.list({ limit: 0 }).catch((e: { code: string }) => e);
+    expect(error).toMatchObject({ code: "VALIDATION" });
+  });
+});
+
+describe("SourceCatalog with no mirror to fall back on", () => {
+  it("says so plainly instead of answering from an empty or half-synced mirror", async () => {
+    const server = await startPrivatePostgres();
+    try {
+      const db = await migratedDb(server.url);
+      const store = isolatedStore();
+      await seedSources(db, 10);
+      const manager = createSyncManager({ db, store });
+      const catalog = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
+      await server.kill();
+      const error = await catalog.list().catch((e: Error & { code?: string }) => e);
+      expect(error).toMatchObject({ code: "NO_MIRROR" });
+      expect((error as Error).message).toContain("never completed a sync");
+    } finally {
+      await server.destroy();
+    }
+  });
+});
+
+describe("Chroma going down", () => {
+  it("leaves PostgreSQL reads working and reports a failed sync, not an offline database", async () => {
+    const chroma = await startPrivateChroma();
+    try {
+      const db = await migratedDb();
+      const store = isolatedStore(chroma.url);
+      await seedSources(db, 50);
+      const manager = createSyncManager({ db, store });
+      const catalog = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
+      await manager.syncSources();
+      await chroma.kill();
+
+      expect(await catalog.list({ limit: 10 })).toMatchObject({ origin: "primary" });
+      const failed = await manager.syncSources().catch((e: { code?: string }) => e);
+      expect(failed).toMatchObject({ code: expect.stringMatching(/UNREACHABLE|TIMEOUT/) });
+      const state = await manager.getState();
+      expect(state).toMatchObject({ status: "error", isOnline: true, mirrorSize: null, error: { side: "chroma" } });
+      expect(state.lastSuccessAt).toBeInstanceOf(Date);
+
+      await chroma.start();
+      expect((await manager.syncSources()).outcome).toBe("success");
+      expect((await manager.getState()).status).toBe("synced");
+    } finally {
+      await chroma.destroy();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import { describe, expect, it } from "vitest";
+import { createSyncManager, verifyMirror } from "../src/index.js";
+import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+
+describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
+  it("mirrors a few thousand sources, then syncs only what changed", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 3_000);
+    const manager = createSyncManager({ db, store, batchSize: 500 });
+
+    const first = await manager.syncSources();
+    expect(first).toMatchObject({ outcome: "success", mode: "incremental", upserted: 3_000, deleted: 0, unchanged: 0 });
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+    expect(await manager.getState()).toMatchObject({ status: "synced", isOnline: true, mirrorSize: 3_000 });
+
+    const idle = await manager.syncSources();
+    expect(idle).toMatchObject({ upserted: 0, deleted: 0, unchanged: 0 });
+
+    const { items } = await db.sources.list({ limit: 5 });
+    await db.sources.update(items[0]!.id, { title: "Renamed" });
+    await db.sources.archive(items[1]!.id);
+    await db.sources.delete(items[2]!.id);
+    await db.sources.create({ url: "https://new.example.test/", title: "New", sourceType: "blog", authorityTier: "tier_3_community" });
+    const incremental = await manager.syncSources();
+    expect(incremental).toMatchObject({ upserted: 3, deleted: 1, unchanged: 0 });
+    expect((await store.sources.get(items[0]!.id))?.title).toBe("Renamed");
+    expect((await store.sources.get(items[1]!.id))?.status).toBe("archived");
+    expect(await store.sources.get(items[2]!.id)).toBeNull();
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+  });
+
+  it("repairs a mirror edited behind its back with a full sync", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 300);
+    const manager = createSyncManager({ db, store });
+    await manager.syncSources();
+    const [a, b] = (await db.sources.list({ limit: 2 })).items;
+    const record = (await store.sources.get(a!.id))!;
+    await store.sources.upsert([{ ...record, title: "tampered" }]);
+    await store.sources.delete([b!.id]);
+    await store.sources.upsert([{ ...record, id: "00000000-0000-4000-8000-00000000dead", url: "https://ghost.test/" }]);
+    const drift = await verifyMirror({ db, store });
+    expect(drift).toMatchObject({ drifted: [a!.id], missing: [b!.id], extra: ["00000000-0000-4000-8000-00000000dead"] });
+
+    // Incremental sync trusts its checkpoint and cannot see the tampering…
+    expect((await manager.syncSources()).upserted).toBe(0);
+    // …a full sync compares everything.
+    const full = await manager.syncSources({ mode: "full" });
+    expect(full).toMatchObject({ mode: "full", upserted: 2, deleted: 1, unchanged: 298 });
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+    expect((await manager.syncSources({ mode: "full" })).upserted).toBe(0);
+  });
+
+  it("finishes on the next run a sync that died half-way", async () => {
+    const server = await startPrivatePostgres();
+    try {
+      const db = await migratedDb(server.url);
+      const store = isolatedStore();
+      await seedSources(db, 2_000);
+      const manager = createSyncManager({ db, store, batchSize: 250 });
+      let batches = 0;
+      const failed = await manager
+        .syncSources({
+          onProgress: () => {
+            batches += 1;
+            if (batches === 3) void server.kill();
+          },
+        })
+        .catch((e: Error & { code?: string }) => e);
+      expect((failed as { code?: string }).code).toMatch(/UNREACHABLE|TIMEOUT/);
+      const mirrored = await store.sources.count();
+      expect(mirrored).toBeGreaterThanOrEqual(750);
+      expect(mirrored).toBeLessThan(2_000);
+      const state = await manager.getState();
+      expect(state).toMatchObject({ status: "offline", isOnline: false, error: { side: "postgres" } });
+
+      await server.start();
+      const resumed = await manager.syncSources();
+      expect(resumed.outcome).toBe("success");
+      // Resumed from the checkpoint: it did not redo the batches that had landed.
+      expect(resumed.upserted + resumed.unchanged).toBeLessThanOrEqual(2_000 - 750);
+      expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+      expect(await manager.getState()).toMatchObject({ status: "synced", isOnline: true });
+    } finally {
+      await server.destroy();
+    }
+  });
+
+  it("never runs two syncs at once", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 500);
+    const manager = createSyncManager({ db, store, batchSize: 100 });
+    const started: string[] = [];
+    manager.on("sync:started", ({ mode }) => started.push(`start ${mode}`));
+    manager.on("sync:finished", (r) => started.push(`end ${r.mode}`));
+    const [a, b, c] = await Promise.all([manager.syncSources(), manager.syncSources(), manager.syncSources({ mode: "full" })]);
+    expect(a).toBe(b);
+    expect(started).toEqual(["start incremental", "end incremental", "start full", "end full"]);
+    expect(c.unchanged).toBe(500);
+  });
+
+  it("syncs in the background, and stop() waits for the sync in flight", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 200);
+    const manager = createSyncManager({ db, store });
+    const finished = new Promise((resolve) => manager.on("sync:finished", resolve));
+    manager.start({ intervalMs: 50 });
+    await finished;
+    await db.sources.create({ url: "https://late.example.test/", title: "Late", sourceType: "blog", authorityTier: "tier_2_trusted" });
+    await new Promise((resolve) => manager.on("sync:finished", (r) => r.upserted > 0 && resolve(r)));
+    await manager.stop();
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+    expect((await manager.getState()).status).toBe("synced");
+  });
+});
