@@ -150,8 +150,15 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await findFreePort());
   const log = options.onLog ?? (() => {});
-  let child: ChildProcess | undefined;
   let pid: number | undefined;
+  // start/stop/kill run one at a time: a kill still waiting for backends to exit must not
+  // clear the handle of a server that a later start() has just launched.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn);
+    queue = next.catch(() => {});
+    return next;
+  };
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -192,7 +199,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     const args = ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", dataDir, "-c", "fsync=off"];
     const logPath = path.join(dataDir, "server.log");
     const out = options.detached ? openSync(logPath, "a") : "pipe";
-    child = spawn(bins.postgres, args, {
+    const child: ChildProcess = spawn(bins.postgres, args, {
       ...identity,
       detached: options.detached ?? false,
       stdio: ["ignore", out, out],
@@ -224,7 +231,6 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     process.kill(target, signal);
     await waitFor(() => !processAlive(target), 30_000, `PostgreSQL (pid ${target}) to exit`);
     pid = undefined;
-    child = undefined;
   }
 
   async function kill(): Promise<void> {
@@ -247,7 +253,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     }, 10_000, "PostgreSQL backends to exit");
   }
 
-  await start();
+  await serial(start);
 
   return {
     url: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
@@ -256,12 +262,13 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     get pid() {
       return pid;
     },
-    stop: () => signalAndWait("SIGINT"),
-    kill,
-    start,
-    async destroy() {
-      await signalAndWait("SIGINT");
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    stop: () => serial(() => signalAndWait("SIGINT")),
+    kill: () => serial(kill),
+    start: () => serial(start),
+    destroy: () =>
+      serial(async () => {
+        await signalAndWait("SIGINT");
+        await rm(dataDir, { recursive: true, force: true });
+      }),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Input schemas for every @kmcp/db call, exported so the CLI and the MCP server validate
  * with exactly the same rules. Enum values come from the Prisma schema (one source of truth).
+ * Also published alone as `@kmcp/db/schemas`, which loads no Prisma runtime.
  */
 import { z } from "zod";
 import { AuthorityTier, RequestStatus, SourceStatus, SourceType } from "./generated/prisma/enums.js";
@@ -123,3 +124,5 @@ export type RequestCreateInput = z.input<typeof RequestCreateSchema>;
 export type RequestListQuery = z.input<typeof RequestListQuerySchema>;
 export type RequestTransitionInput = z.input<typeof RequestTransitionSchema>;
 export type ChangeFeedQuery = z.input<typeof ChangeFeedQuerySchema>;
+
+export { AuthorityTier, RequestStatus, SourceStatus, SourceType } from "./generated/prisma/enums.js";

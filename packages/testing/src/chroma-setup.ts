@@ -7,12 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startLocalChroma } from "@kmcp/chroma-store";
 import type { TestProject } from "vitest/node";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    chromaUrl: string;
-  }
-}
+// Brings in the `chromaUrl` entry of vitest's ProvidedContext.
+import type {} from "./chroma.js";
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), "kmcp-test-chroma-"));

@@ -5,6 +5,13 @@ import path from "node:path";
 import { startLocalChroma, type LocalChroma } from "@kmcp/chroma-store";
 import { inject } from "vitest";
 
+// Declared here, beside inject(), so any program that uses these helpers sees it.
+declare module "vitest" {
+  export interface ProvidedContext {
+    chromaUrl: string;
+  }
+}
+
 /** URL of the Chroma server the package's globalSetup started (./chroma-setup.ts). */
 export function sharedChromaUrl(): string {
   return inject("chromaUrl");

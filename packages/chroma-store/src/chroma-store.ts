@@ -1,0 +1,112 @@
+import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import { createChromaConnection, type CollectionSpec } from "./connection.js";
+import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
+import { parseInput } from "./parse-input.js";
+import { placeholderEmbedding } from "./placeholder-embedding.js";
+import { createSourceMirror, type SourceMirror } from "./source-mirror.js";
+import { decodeSyncState, encodeSyncState, SyncStateInputSchema, type SyncState, type SyncStateInput } from "./sync-state.js";
+
+/** Names of the Chroma collections a store uses, all starting with its collectionPrefix. */
+export interface ChromaStoreCollections {
+  /** Source metadata mirrored from PostgreSQL (see ChromaStore.sources). */
+  sources: string;
+  /** Vector chunks of source content; kept apart so metadata reads never scan vectors. */
+  chunks: string;
+  /** One record: the sync checkpoint and last report. */
+  syncState: string;
+}
+
+/** kmcp's read mirror in Chroma. Cheap to create: nothing connects until the first call. */
+export interface ChromaStore {
+  /** The server's base URL, without credentials. */
+  readonly url: string;
+  readonly collections: ChromaStoreCollections;
+  /** The mirrored source metadata. */
+  readonly sources: SourceMirror;
+  /**
+   * The checkpoint and report the last sync wrote, so a process starting while PostgreSQL is
+   * down knows how fresh the mirror is. All null before the first sync.
+   * @throws {ChromaStoreError} `CORRUPT` when the stored state is unreadable; `UNREACHABLE`, `TIMEOUT`.
+   */
+  readSyncState(): Promise<SyncState>;
+  /** Replace the stored sync state; returns it as a later readSyncState() will. */
+  writeSyncState(state: SyncStateInput): Promise<SyncState>;
+  /**
+   * Round-trip time of one heartbeat request, in milliseconds.
+   * @throws {ChromaStoreError} `UNREACHABLE` when no server answers, `TIMEOUT` after `timeoutMs`
+   *   (default: the store's requestTimeoutMs).
+   */
+  heartbeat(options?: { timeoutMs?: number }): Promise<number>;
+  /** Forget the client and cached collections. The store stays usable and reconnects on next use. */
+  close(): Promise<void>;
+}
+
+const HeartbeatOptionsSchema = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() });
+
+// The sync state of the sources mirror; other mirrors would get their own record id.
+const SYNC_STATE_ID = "sources_metadata";
+
+/**
+ * Create the store. Validates options; opens no connection (the chromadb client is created
+ * on first use, and collections are created on first use too).
+ *
+ * @throws {ChromaStoreError} `VALIDATION` for bad options.
+ * @example
+ *   const store = createChromaStore({ url: "http://127.0.0.1:8000" });
+ *   await store.sources.upsert([{ id, url, title, sourceType: "blog", status: "active",
+ *     authorityTier: "tier_2_trusted", updatedAt: Date.now() }]);
+ *   const blogs = await store.sources.find({ filters: { sourceType: "blog" }, limit: 20 });
+ */
+export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore {
+  const resolved = resolveChromaStoreOptions(options);
+  const connection = createChromaConnection(resolved);
+  const prefix = resolved.collectionPrefix;
+  const collections: ChromaStoreCollections = Object.freeze({
+    sources: `${prefix}sources_metadata`,
+    chunks: `${prefix}source_chunks`,
+    syncState: `${prefix}sync_state`,
+  });
+  const syncStateSpec: CollectionSpec = { name: collections.syncState, kind: "sync_state" };
+
+  return {
+    url: resolved.displayUrl,
+    collections,
+    sources: createSourceMirror(connection, { name: collections.sources, kind: "sources_metadata" }),
+
+    async readSyncState() {
+      const result = await connection.withCollection(syncStateSpec, "reading the sync state", (c) =>
+        c.get({ ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] }),
+      );
+      const index = result.ids.indexOf(SYNC_STATE_ID);
+      return decodeSyncState(
+        index < 0 ? undefined : { metadata: result.metadatas[index], document: result.documents[index] },
+        collections.syncState,
+      );
+    },
+
+    async writeSyncState(state) {
+      const stored = encodeSyncState(parseInput(SyncStateInputSchema, state, "sync state"), Date.now());
+      await connection.withCollection(syncStateSpec, "writing the sync state", (c) =>
+        c.upsert({
+          ids: [SYNC_STATE_ID],
+          embeddings: [placeholderEmbedding()],
+          metadatas: [stored.metadata],
+          documents: [stored.document],
+        }),
+      );
+      return decodeSyncState(stored, collections.syncState);
+    },
+
+    async heartbeat(heartbeatOptions = {}) {
+      const { timeoutMs } = parseInput(HeartbeatOptionsSchema, heartbeatOptions, "heartbeat options");
+      const started = performance.now();
+      await connection.call("sending a heartbeat", (c) => c.heartbeat(), timeoutMs);
+      return performance.now() - started;
+    },
+
+    async close() {
+      connection.reset();
+    },
+  };
+}

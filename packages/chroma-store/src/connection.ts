@@ -1,0 +1,136 @@
+import { ChromaClient, type Collection } from "chromadb";
+import { ChromaStoreError } from "./errors.js";
+import type { ResolvedChromaStoreOptions } from "./options.js";
+import { translateChromaError } from "./translate-chroma-error.js";
+
+/** A collection this package owns: its name and the marker it carries in Chroma. */
+export interface CollectionSpec {
+  name: string;
+  kind: string;
+}
+
+// Written as collection metadata at creation and checked on open, so a same-named collection
+// made by something else is refused instead of read as garbage.
+const KIND_KEY = "kmcp_kind";
+const FORMAT_KEY = "kmcp_format";
+const FORMAT = 1;
+
+/** The lazily opened link to one Chroma server: the only place that talks to the chromadb client. */
+export interface ChromaConnection {
+  readonly displayUrl: string;
+  /** Run `run` against the client, bounded by the request timeout, translating every failure. */
+  call<T>(operation: string, run: (client: ChromaClient) => Promise<T>, timeoutMs?: number): Promise<T>;
+  /** Like call(), with the named collection opened (and created on first use). */
+  withCollection<T>(spec: CollectionSpec, operation: string, run: (collection: Collection) => Promise<T>): Promise<T>;
+  /** The server's largest accepted batch, asked once. */
+  maxBatchSize(): Promise<number>;
+  /** Forget the client and cached collections; the next call starts afresh. */
+  reset(): void;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" })), timeoutMs);
+  });
+  // The chromadb client takes no per-request signal, so a request we gave up on may still
+  // settle later; its outcome no longer matters.
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
+  let client: ChromaClient | undefined;
+  let batchSize: Promise<number> | undefined;
+  const collections = new Map<string, Promise<Collection>>();
+
+  function getClient(): ChromaClient {
+    // Constructing the client sends nothing; the first request is the first contact.
+    client ??= new ChromaClient({
+      host: options.host,
+      port: options.port,
+      ssl: options.ssl,
+      tenant: options.tenant,
+      database: options.database,
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
+    return client;
+  }
+
+  async function call<T>(operation: string, run: (c: ChromaClient) => Promise<T>, timeoutMs = options.requestTimeoutMs) {
+    try {
+      return await withTimeout(run(getClient()), timeoutMs);
+    } catch (error) {
+      throw translateChromaError(error, operation, options.displayUrl);
+    }
+  }
+
+  async function openCollection(spec: CollectionSpec): Promise<Collection> {
+    const collection = await call(`opening collection ${spec.name}`, (c) =>
+      c.getOrCreateCollection({
+        name: spec.name,
+        embeddingFunction: null,
+        metadata: { [KIND_KEY]: spec.kind, [FORMAT_KEY]: FORMAT },
+      }),
+    );
+    const kind = collection.metadata?.[KIND_KEY];
+    const format = collection.metadata?.[FORMAT_KEY];
+    if (kind !== spec.kind || format !== FORMAT) {
+      throw new ChromaStoreError(
+        "CONFLICT",
+        `Chroma collection ${spec.name} at ${options.displayUrl} exists but was not created by @kmcp/chroma-store as "${spec.kind}" (format ${FORMAT}); choose another collectionPrefix or delete that collection.`,
+        { data: { collection: spec.name, kind, format } },
+      );
+    }
+    return collection;
+  }
+
+  function cachedCollection(spec: CollectionSpec): Promise<Collection> {
+    let pending = collections.get(spec.name);
+    if (!pending) {
+      pending = openCollection(spec);
+      collections.set(spec.name, pending);
+      // A failed open must not be remembered: the server may be back next time.
+      const opening = pending;
+      opening.catch(() => {
+        if (collections.get(spec.name) === opening) collections.delete(spec.name);
+      });
+    }
+    return pending;
+  }
+
+  async function withCollection<T>(spec: CollectionSpec, operation: string, run: (c: Collection) => Promise<T>) {
+    const collection = await cachedCollection(spec);
+    try {
+      return await call(operation, () => run(collection));
+    } catch (error) {
+      // The collection was dropped (or the server's data replaced) since we opened it:
+      // reopen, creating it again, and retry once.
+      if (!(error instanceof ChromaStoreError && error.code === "NOT_FOUND")) throw error;
+      collections.delete(spec.name);
+      const reopened = await cachedCollection(spec);
+      return call(operation, () => run(reopened));
+    }
+  }
+
+  return {
+    displayUrl: options.displayUrl,
+    call,
+    withCollection,
+    maxBatchSize() {
+      if (!batchSize) {
+        const pending = call("reading the server's max batch size", (c) => c.getMaxBatchSize());
+        batchSize = pending;
+        pending.catch(() => {
+          if (batchSize === pending) batchSize = undefined;
+        });
+      }
+      return batchSize;
+    },
+    reset() {
+      client = undefined;
+      batchSize = undefined;
+      collections.clear();
+    },
+  };
+}

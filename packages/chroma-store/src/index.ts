@@ -1,0 +1,22 @@
+export { createChromaStore } from "./chroma-store.js";
+export type { ChromaStore, ChromaStoreCollections } from "./chroma-store.js";
+
+export { ChromaStoreOptionsSchema } from "./options.js";
+export type { ChromaStoreOptions } from "./options.js";
+
+export type { SourceMirror } from "./source-mirror.js";
+
+export { EpochMsSchema, MirrorRecordInputSchema, MirrorRecordSchema } from "./mirror-record.js";
+export type { MirrorRecord, MirrorRecordInput } from "./mirror-record.js";
+
+export { FindSourcesOptionsSchema, MirrorFiltersSchema } from "./mirror-filters.js";
+export type { FindSourcesOptions, MirrorFilters } from "./mirror-filters.js";
+
+export { SyncStateInputSchema } from "./sync-state.js";
+export type { SyncState, SyncStateInput } from "./sync-state.js";
+
+export { ChromaStoreError, isChromaStoreError } from "./errors.js";
+export type { ChromaStoreErrorCode } from "./errors.js";
+
+export { findFreePort, startLocalChroma } from "./local-chroma.js";
+export type { LocalChroma, LocalChromaOptions } from "./local-chroma.js";

@@ -1,0 +1,169 @@
+import type { Collection, Where } from "chromadb";
+import { z } from "zod";
+import type { ChromaWhere } from "./build-where.js";
+import type { ChromaConnection, CollectionSpec } from "./connection.js";
+import { ChromaStoreError } from "./errors.js";
+import {
+  FindSourcesOptionsSchema,
+  MirrorFiltersSchema,
+  whereForFilters,
+  type FindSourcesOptions,
+  type MirrorFilters,
+} from "./mirror-filters.js";
+import { MirrorRecordInputSchema, type MirrorRecord, type MirrorRecordInput } from "./mirror-record.js";
+import { fromChromaMetadata, toChromaMetadata } from "./mirror-record-mapping.js";
+import { parseInput } from "./parse-input.js";
+import { placeholderEmbedding } from "./placeholder-embedding.js";
+import { splitIntoBatches } from "./split-into-batches.js";
+
+/** Typed reads and writes of the `sources_metadata` collection: the mirror of PostgreSQL's sources. */
+export interface SourceMirror {
+  /** The Chroma collection behind this mirror. */
+  readonly collectionName: string;
+  /**
+   * Insert or replace records, in batches of the server's max batch size.
+   * @returns how many records were written.
+   * @throws {ChromaStoreError} `VALIDATION` (bad or duplicate records; nothing is written), `UNREACHABLE`, `TIMEOUT`.
+   */
+  upsert(records: readonly MirrorRecordInput[]): Promise<number>;
+  /** Remove records by id; ids not in the mirror are ignored. */
+  delete(ids: readonly string[]): Promise<void>;
+  /** The record with this id, or null. */
+  get(id: string): Promise<MirrorRecord | null>;
+  /** The record with this URL, or null; if stale duplicates exist, the most recently updated one. */
+  getByUrl(url: string): Promise<MirrorRecord | null>;
+  /** The records with these ids, in the order asked; ids not in the mirror are left out. */
+  getMany(ids: readonly string[]): Promise<MirrorRecord[]>;
+  /** Records matching the filters, in the mirror's storage order (stable between writes). */
+  find(options?: FindSourcesOptions): Promise<MirrorRecord[]>;
+  /** How many records match the filters (all records when none are given). */
+  count(filters?: MirrorFilters): Promise<number>;
+  /**
+   * Every id in the mirror, fetched a page at a time. Writes during the iteration may shift
+   * pages, so an id can be missed or seen twice; iterate while no sync is writing.
+   */
+  iterateIds(options?: { pageSize?: number }): AsyncGenerator<string, void, undefined>;
+}
+
+const IdSchema = z.string().min(1).max(512);
+const IdsSchema = z.array(IdSchema);
+const COUNT_PAGE_SIZE = 10_000;
+
+export function createSourceMirror(connection: ChromaConnection, spec: CollectionSpec): SourceMirror {
+  const name = spec.name;
+  const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) =>
+    connection.withCollection(spec, operation, run);
+
+  async function getRecords(args: { ids?: string[]; where?: ChromaWhere; limit?: number; offset?: number }, operation: string) {
+    const result = await use(operation, (c) =>
+      c.get({
+        ...(args.ids ? { ids: args.ids } : {}),
+        ...(args.where ? { where: args.where as Where } : {}),
+        ...(args.limit !== undefined ? { limit: args.limit } : {}),
+        ...(args.offset ? { offset: args.offset } : {}),
+        include: ["metadatas"],
+      }),
+    );
+    return result.ids.map((id, index) => fromChromaMetadata(id, result.metadatas[index], name));
+  }
+
+  async function getMany(ids: readonly string[]): Promise<MirrorRecord[]> {
+    const wanted = [...new Set(parseInput(IdsSchema, ids, "source ids"))];
+    if (wanted.length === 0) return [];
+    const found = new Map<string, MirrorRecord>();
+    for (const batch of splitIntoBatches(wanted, await connection.maxBatchSize())) {
+      for (const record of await getRecords({ ids: batch }, `reading ${batch.length} sources from ${name}`)) {
+        found.set(record.id, record);
+      }
+    }
+    return wanted.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async function* iterateIds(options: { pageSize?: number } = {}): AsyncGenerator<string, void, undefined> {
+    const pageSize = parseInput(z.number().int().min(1).max(COUNT_PAGE_SIZE).default(1000), options.pageSize, "pageSize");
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await use(`listing ids of ${name}`, (c) => c.get({ limit: pageSize, offset, include: [] }));
+      yield* page.ids;
+      if (page.ids.length < pageSize) return;
+    }
+  }
+
+  return {
+    collectionName: name,
+
+    async upsert(records) {
+      const valid = parseInput(z.array(MirrorRecordInputSchema), records, "source records");
+      const seen = new Set<string>();
+      for (const record of valid) {
+        if (seen.has(record.id)) {
+          throw new ChromaStoreError("VALIDATION", `Source id ${JSON.stringify(record.id)} appears twice in one upsert; pass each source once.`, {
+            data: { id: record.id },
+          });
+        }
+        seen.add(record.id);
+      }
+      if (valid.length === 0) return 0;
+      const syncedAt = Date.now();
+      const complete: MirrorRecord[] = valid.map((r) => ({
+        ...r,
+        description: r.description ?? null,
+        lastCrawledAt: r.lastCrawledAt ?? null,
+        syncedAt: r.syncedAt ?? syncedAt,
+      }));
+      for (const batch of splitIntoBatches(complete, await connection.maxBatchSize())) {
+        await use(`writing ${batch.length} sources to ${name}`, (c) =>
+          c.upsert({
+            ids: batch.map((r) => r.id),
+            embeddings: batch.map(placeholderEmbedding),
+            metadatas: batch.map(toChromaMetadata),
+          }),
+        );
+      }
+      return complete.length;
+    },
+
+    async delete(ids) {
+      const unique = [...new Set(parseInput(IdsSchema, ids, "source ids"))];
+      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
+        await use(`deleting ${batch.length} sources from ${name}`, (c) => c.delete({ ids: batch }));
+      }
+    },
+
+    async get(id) {
+      const [record] = await getMany([parseInput(IdSchema, id, "source id")]);
+      return record ?? null;
+    },
+
+    async getByUrl(url) {
+      const wanted = parseInput(z.string().min(1), url, "source url");
+      const matches = await getRecords({ where: { url: { $eq: wanted } }, limit: 100 }, `looking up a source by url in ${name}`);
+      // The URL is unique in PostgreSQL, but a source deleted and re-added under a new id can
+      // leave its old record behind until the next sync removes it: the newer one is current.
+      const [newest] = matches.sort((a, b) => b.updatedAt - a.updatedAt || b.syncedAt - a.syncedAt);
+      return newest ?? null;
+    },
+
+    getMany,
+
+    async find(options = {}) {
+      const { filters, limit = 100, offset = 0 } = parseInput(FindSourcesOptionsSchema, options, "find options");
+      return getRecords({ where: whereForFilters(filters), limit, offset }, `finding sources in ${name}`);
+    },
+
+    async count(filters) {
+      const where = whereForFilters(parseInput(MirrorFiltersSchema.optional(), filters, "filters"));
+      if (!where) return use(`counting sources in ${name}`, (c) => c.count());
+      // Chroma 1.0 counts only whole collections, so count the matching ids a page at a time.
+      let total = 0;
+      for (let offset = 0; ; offset += COUNT_PAGE_SIZE) {
+        const page = await use(`counting sources in ${name}`, (c) =>
+          c.get({ where: where as Where, limit: COUNT_PAGE_SIZE, offset, include: [] }),
+        );
+        total += page.ids.length;
+        if (page.ids.length < COUNT_PAGE_SIZE) return total;
+      }
+    },
+
+    iterateIds,
+  };
+}

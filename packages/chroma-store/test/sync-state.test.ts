@@ -1,0 +1,88 @@
+import { sharedChromaUrl, startPrivateChroma, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
+import { ChromaClient } from "chromadb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChromaStoreError, createChromaStore, type LocalChroma } from "../src/index.js";
+import { makeSources } from "./fixtures.js";
+
+const report = { mode: "incremental", upserted: 12, deleted: 3, durationMs: 41.5, errors: [], finishedAt: "2025-06-01T10:00:00.000Z" };
+
+describe("sync state in Chroma", () => {
+  it("reads as empty before any sync, then returns what was written", async () => {
+    const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: uniqueCollectionPrefix("state") });
+    expect(await store.readSyncState()).toEqual({ checkpoint: null, lastReport: null, updatedAt: null });
+
+    const before = Date.now();
+    const written = await store.writeSyncState({ checkpoint: "1042:9f1c", lastReport: report });
+    expect(written.updatedAt).toBeGreaterThanOrEqual(before);
+    expect(await store.readSyncState()).toEqual({ checkpoint: "1042:9f1c", lastReport: report, updatedAt: written.updatedAt });
+
+    // A later write replaces the whole state, including clearing the checkpoint.
+    await store.writeSyncState({ checkpoint: null, updatedAt: 123 });
+    expect(await store.readSyncState()).toEqual({ checkpoint: null, lastReport: null, updatedAt: 123 });
+  });
+
+  it("is visible to a second store on the same collections (a process that starts later)", async () => {
+    const prefix = uniqueCollectionPrefix("state2");
+    await createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix }).writeSyncState({ checkpoint: "7", lastReport: report });
+    const later = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
+    expect((await later.readSyncState()).checkpoint).toBe("7");
+  });
+
+  it("reports a corrupt stored state as CORRUPT, telling how to recover", async () => {
+    const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: uniqueCollectionPrefix("bad") });
+    await store.writeSyncState({ checkpoint: "1", lastReport: report });
+    const url = new URL(sharedChromaUrl());
+    const raw = new ChromaClient({ host: url.hostname, port: Number(url.port) });
+    const collection = await raw.getCollection({ name: store.collections.syncState });
+    await collection.update({ ids: ["sources_metadata"], embeddings: [[0]], documents: ["{truncated"] });
+    const error = await store.readSyncState().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ChromaStoreError);
+    expect((error as ChromaStoreError).code).toBe("CORRUPT");
+    expect((error as ChromaStoreError).message).toMatch(/not valid JSON.*full sync/);
+  });
+
+  it("rejects a report that is not JSON before writing", async () => {
+    const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: uniqueCollectionPrefix("nojson") });
+    await expect(store.writeSyncState({ checkpoint: "1", lastReport: { big: 1n } })).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(store.writeSyncState({ checkpoint: "" })).rejects.toMatchObject({ code: "VALIDATION" });
+    expect(await store.readSyncState()).toEqual({ checkpoint: null, lastReport: null, updatedAt: null });
+  });
+});
+
+describe("persistence across a Chroma restart", () => {
+  let chroma: LocalChroma;
+
+  beforeAll(async () => {
+    chroma = await startPrivateChroma();
+  });
+
+  afterAll(async () => {
+    await chroma.destroy();
+  });
+
+  it("keeps sources and sync state through stop/start and through a crash", async () => {
+    const store = createChromaStore({ url: chroma.url });
+    await store.sources.upsert(makeSources(500, "p"));
+    await store.writeSyncState({ checkpoint: "500:a", lastReport: report });
+
+    await chroma.stop();
+    expect(chroma.pid).toBeUndefined();
+    await expect(store.heartbeat()).rejects.toMatchObject({ code: "UNREACHABLE" });
+    await chroma.start();
+    expect(await store.readSyncState()).toMatchObject({ checkpoint: "500:a", lastReport: report });
+    expect(await store.sources.count()).toBe(500);
+
+    await store.sources.upsert(makeSources(10, "after-restart"));
+    await store.writeSyncState({ checkpoint: "510:b", lastReport: report });
+    await chroma.kill();
+    await chroma.start();
+    // A new store, as a freshly started process would have.
+    const fresh = createChromaStore({ url: chroma.url });
+    expect((await fresh.readSyncState()).checkpoint).toBe("510:b");
+    expect(await fresh.sources.count()).toBe(510);
+    expect((await fresh.sources.get("after-restart-00009"))?.title).toBe("Source 9");
+  });
+});
