@@ -21,6 +21,11 @@ import { parseInput } from "./validate.js";
 export interface SourcesRepository {
   /** @throws DbError VALIDATION on bad input, CONFLICT when the (normalised) url exists. */
   create(input: SourceCreateInput): Promise<Source>;
+  /**
+   * Creates the source, or brings the one with the same (normalised) url up to date: safe to
+   * repeat, so an import can be re-run. Fields not given keep their stored value.
+   */
+  upsert(input: SourceCreateInput): Promise<{ source: Source; outcome: "created" | "updated" | "unchanged" }>;
   /** One source by id or url (any spelling that normalises to it); null when there is none. */
   get(idOrUrl: string): Promise<Source | null>;
   /**
@@ -57,6 +62,30 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
       data: { url, existingId: existing?.id },
       cause: error,
     });
+  }
+
+  async function upsert(input: SourceCreateInput) {
+    const data = parseInput(SourceCreateSchema, input, "source");
+    // `status` defaults to pending on create; an upsert must not reset a stored status.
+    const given = { ...data, status: (input as { status?: unknown }).status === undefined ? undefined : data.status };
+    for (let attempt = 0; ; attempt++) {
+      const existing = await run("read the source", () => prisma.source.findUnique({ where: { url: data.url } }));
+      if (!existing) {
+        try {
+          return { source: await create(input), outcome: "created" as const };
+        } catch (error) {
+          // Lost a race with a concurrent create of the same url: go round and update it.
+          if (attempt === 0 && error instanceof DbError && error.code === "CONFLICT") continue;
+          throw error;
+        }
+      }
+      const patch = Object.fromEntries(
+        Object.entries(given).filter(([key, value]) => value !== undefined && !sameValue(existing[key as keyof Source], value)),
+      );
+      if (Object.keys(patch).length === 0) return { source: existing, outcome: "unchanged" as const };
+      const source = await run(`update source ${existing.id}`, () => prisma.source.update({ where: { id: existing.id }, data: patch }));
+      return { source, outcome: "updated" as const };
+    }
   }
 
   async function get(idOrUrl: string): Promise<Source | null> {
@@ -117,7 +146,12 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     }
   }
 
-  return { create, get, list, count, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+  return { create, upsert, get, list, count, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
 }
 
 function notFound(error: unknown, id: string): unknown {

@@ -65,6 +65,20 @@ describe("sources repository", () => {
     expect((await db.sources.get(b.id))?.url).toBe(b.url);
   });
 
+  it("upserts by url: creates, then updates only what differs, then changes nothing", async () => {
+    const input = sourceInput({ url: "https://upsert.example.test/a", description: "first" });
+    const created = await db.sources.upsert(input);
+    expect(created.outcome).toBe("created");
+    await db.sources.update(created.source.id, { status: "active" });
+    const before = await tableCounts(db);
+    const same = await db.sources.upsert({ ...input, url: "HTTPS://UPSERT.example.test/a/" });
+    expect(same).toMatchObject({ outcome: "unchanged", source: { id: created.source.id, status: "active" } });
+    const changed = await db.sources.upsert({ ...input, title: "Retitled" });
+    expect(changed).toMatchObject({ outcome: "updated", source: { id: created.source.id, title: "Retitled", status: "active", description: "first" } });
+    expect(await tableCounts(db)).toEqual(before);
+    expect((await caught(() => db.sources.upsert({ ...input, sourceType: "zine" as never }))).code).toBe("VALIDATION");
+  });
+
   it("reports unknown ids and empty patches clearly", async () => {
     const missing = "00000000-0000-4000-8000-000000000001";
     expect((await caught(() => db.sources.update(missing, { title: "x" }))).code).toBe("NOT_FOUND");

@@ -1,0 +1,91 @@
+import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
+import { createDb, redactSecrets, type Db } from "@kmcp/db";
+import { createSourceCatalog, createSyncManager, silentLogger, type Logger, type OfflineSyncManager, type SourceCatalog } from "@kmcp/sync-core";
+import type { KmcpConfig } from "./config.js";
+import { ensureEmbeddedServices } from "./embedded-services.js";
+
+/** The wired services, ready to use. */
+export interface KmcpServices {
+  db: Db;
+  store: ChromaStore;
+  sync: OfflineSyncManager;
+  catalog: SourceCatalog;
+  /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
+  embedded: { postgres: boolean; chroma: boolean };
+  /** Where each part lives, without credentials, for people to read. */
+  describe(): { postgres: string; chroma: string };
+}
+
+export interface Kmcp {
+  /**
+   * Starts (or reuses) embedded servers for whatever has no URL, migrates PostgreSQL when it is
+   * reachable, and wires the services. Memoised: call it from every entry point. Nothing
+   * happens before the first call, so a server can start answering at once.
+   */
+  ready(): Promise<KmcpServices>;
+  /** Stops background work and closes connections (embedded servers keep running). */
+  close(): Promise<void>;
+}
+
+export interface CreateKmcpOptions {
+  config: KmcpConfig;
+  logger?: Logger;
+  /** Apply migrations in ready() (default true). A failure because PostgreSQL is down is logged, not thrown. */
+  migrate?: boolean;
+}
+
+export function createKmcp(options: CreateKmcpOptions): Kmcp {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  let services: Promise<KmcpServices> | undefined;
+
+  async function assemble(): Promise<KmcpServices> {
+    const embedded = { postgres: !config.databaseUrl, chroma: !config.chromaUrl };
+    let databaseUrl = config.databaseUrl;
+    let chromaUrl = config.chromaUrl;
+    if (embedded.postgres || embedded.chroma) {
+      const local = await ensureEmbeddedServices(config.home, embedded);
+      if (local.started.length) logger.info("started embedded services", { started: local.started, home: config.home });
+      databaseUrl ??= local.postgres.url ?? undefined;
+      chromaUrl ??= local.chroma.url ?? undefined;
+    }
+    const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000 });
+    const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
+    const sync = createSyncManager({ db, store, logger });
+    const catalog = createSourceCatalog({ db, store, connectivity: sync.connectivity, mirrorAsOf: sync.mirrorAsOf });
+    if (options.migrate ?? true) {
+      await db.migrate().catch((error: Error) => {
+        if (!sync.connectivity.reportFailure(error)) throw error;
+        logger.warn("could not migrate: PostgreSQL is unreachable; reads will use the mirror", { error: error.message });
+      });
+    }
+    return {
+      db,
+      store,
+      sync,
+      catalog,
+      embedded,
+      describe: () => ({
+        postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl!),
+        chroma: embedded.chroma ? `embedded (${config.home}/chroma)` : store.url,
+      }),
+    };
+  }
+
+  return {
+    ready() {
+      services ??= assemble().catch((error: unknown) => {
+        services = undefined; // let a later call try again
+        throw error;
+      });
+      return services;
+    },
+    async close() {
+      if (!services) return;
+      const s = await services.catch(() => undefined);
+      if (!s) return;
+      await s.sync.stop();
+      await Promise.all([s.db.close(), s.store.close()]);
+    },
+  };
+}

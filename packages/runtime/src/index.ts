@@ -1,0 +1,11 @@
+export { defaultHome, KmcpEnvSchema, parseKmcpEnv } from "./config.js";
+export type { KmcpConfig } from "./config.js";
+
+export { createKmcp } from "./create-kmcp.js";
+export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
+
+export { embeddedServicesStatus, ensureEmbeddedServices, stopEmbeddedServices } from "./embedded-services.js";
+export type { EmbeddedServices, EmbeddedServiceStatus } from "./embedded-services.js";
+
+export { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
+export type { SourceFileFormat, SourceFileRow } from "./source-file.js";

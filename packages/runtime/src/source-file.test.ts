@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
+
+describe("parseSourceFile", () => {
+  it("reads JSON Lines, skipping blank lines and keeping line numbers", () => {
+    const text = '{"url":"https://a.test","title":"A"}\n\n{"url":"https://b.test"}\nnot json\n[1]\n';
+    expect(parseSourceFile(text, "jsonl")).toEqual([
+      { line: 1, data: { url: "https://a.test", title: "A" } },
+      { line: 3, data: { url: "https://b.test" } },
+      { line: 4, error: expect.stringContaining("invalid JSON") },
+      { line: 5, error: "expected a JSON object" },
+    ]);
+  });
+
+  it("reads CSV with a header, quotes, empty cells and multi-line fields", () => {
+    const text = 'url,title,description\nhttps://a.test,"A, with comma",\nhttps://b.test,B,"two\nlines"\nhttps://c.test,C,plain\n';
+    expect(parseSourceFile(text, "csv")).toEqual([
+      { line: 2, data: { url: "https://a.test", title: "A, with comma" } },
+      { line: 4, data: { url: "https://b.test", title: "B", description: "two\nlines" } },
+      { line: 5, data: { url: "https://c.test", title: "C", description: "plain" } },
+    ]);
+  });
+
+  it("reports CSV it cannot parse with a line", () => {
+    const [row] = parseSourceFile('url,title\nhttps://a.test,"unterminated\n', "csv");
+    expect(row).toMatchObject({ error: expect.stringContaining("invalid CSV") });
+  });
+
+  it("tells the format from the name, else from the content", () => {
+    expect(detectSourceFileFormat("x.csv", "{")).toBe("csv");
+    expect(detectSourceFileFormat("x.jsonl", "url")).toBe("jsonl");
+    expect(detectSourceFileFormat("x", ' {"a":1}')).toBe("jsonl");
+    expect(detectSourceFileFormat("x", "url,title")).toBe("csv");
+  });
+});

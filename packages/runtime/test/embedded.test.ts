@@ -1,0 +1,58 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKmcp, embeddedServicesStatus, ensureEmbeddedServices, parseKmcpEnv, stopEmbeddedServices } from "../src/index.js";
+
+describe("the embedded default", () => {
+  let home: string;
+  beforeAll(async () => {
+    const base = await mkdtemp(path.join(tmpdir(), "kmcp-home-"));
+    await chmod(base, 0o755);
+    home = path.join(base, "home");
+  });
+  afterAll(async () => {
+    await stopEmbeddedServices(home).catch(() => {});
+    await rm(path.dirname(home), { recursive: true, force: true });
+  });
+
+  it("starts PostgreSQL and Chroma once, and every later call reuses them", async () => {
+    const first = await ensureEmbeddedServices(home);
+    expect(first.started.sort()).toEqual(["chroma", "postgres"]);
+    const [second, third] = await Promise.all([ensureEmbeddedServices(home), ensureEmbeddedServices(home)]);
+    expect(second.started).toEqual([]);
+    expect(third.started).toEqual([]);
+    expect(second.postgres.pid).toBe(first.postgres.pid);
+    expect(second.chroma.pid).toBe(first.chroma.pid);
+    expect(await embeddedServicesStatus(home)).toMatchObject({ postgres: { running: true }, chroma: { running: true } });
+  });
+
+  it("wires the services lazily and serves reads end to end", async () => {
+    const kmcp = createKmcp({ config: parseKmcpEnv({ KMCP_HOME: home }) });
+    try {
+      const { db, sync, catalog, embedded, describe: where } = await kmcp.ready();
+      expect(embedded).toEqual({ postgres: true, chroma: true });
+      expect(where().postgres).toBe(`embedded (${home}/postgres)`);
+      await db.sources.create({ url: "https://embedded.example.test/", title: "E", sourceType: "blog", authorityTier: "tier_2_trusted" });
+      expect((await sync.syncSources()).upserted).toBe(1);
+      expect(await catalog.count()).toMatchObject({ count: 1, origin: "primary" });
+      expect(await kmcp.ready()).toBe(await kmcp.ready());
+    } finally {
+      await kmcp.close();
+    }
+  });
+
+  it("stops both and keeps the data for the next start", async () => {
+    expect((await stopEmbeddedServices(home)).sort()).toEqual(["chroma", "postgres"]);
+    expect(await embeddedServicesStatus(home)).toMatchObject({ postgres: { running: false }, chroma: { running: false } });
+    expect(await stopEmbeddedServices(home)).toEqual([]);
+    const kmcp = createKmcp({ config: parseKmcpEnv({ KMCP_HOME: home }) });
+    try {
+      const { db, store } = await kmcp.ready();
+      expect(await db.sources.get("https://embedded.example.test/")).not.toBeNull();
+      expect(await store.sources.count()).toBe(1);
+    } finally {
+      await kmcp.close();
+    }
+  });
+});
