@@ -1,15 +1,20 @@
 import { CommanderError } from "commander";
-import { isDbError } from "@kmcp/db";
+import { redactSecrets } from "@kmcp/db";
+import { exitCodeFor, ExitError } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
-// The one place errors are caught: one clear line, a stack trace only with --verbose.
-const program = createProgram();
+// The one place errors are caught: one clear line on stderr, a stack trace only with --verbose.
 try {
-  await program.parseAsync(process.argv);
+  await createProgram().parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  const verbose = process.argv.includes("--verbose");
-  console.error(`kmcp: ${error instanceof Error ? error.message : String(error)}`);
-  if (verbose && error instanceof Error) console.error(error.stack);
-  process.exit(isDbError(error, "VALIDATION") ? 2 : 1);
+  if (error instanceof ExitError) {
+    if (error.message) console.error(`kmcp: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  // Commander has already printed its own message (and help) for usage errors.
+  if (!(error instanceof CommanderError)) {
+    console.error(`kmcp: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+    if (process.argv.includes("--verbose") && error instanceof Error && error.stack) console.error(redactSecrets(error.stack));
+  }
+  process.exit(exitCodeFor(error));
 }

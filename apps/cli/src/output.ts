@@ -1,15 +1,42 @@
-/** Human output goes to stdout; colour only on a TTY and never with NO_COLOR. */
-export function createOutput(stream: NodeJS.WriteStream = process.stdout) {
-  const colour = Boolean(stream.isTTY) && !("NO_COLOR" in process.env);
+/** Human output to stdout, diagnostics to stderr; colour only on a TTY and never with NO_COLOR. */
+export function createOutput(options: { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream; env?: NodeJS.ProcessEnv } = {}) {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const env = options.env ?? process.env;
+  const colour = Boolean(stdout.isTTY) && env.NO_COLOR === undefined && env.TERM !== "dumb";
   const paint = (code: number) => (text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
-  return {
-    line: (text = "") => void stream.write(`${text}\n`),
+  const out = {
+    line: (text = "") => void stdout.write(`${text}\n`),
+    warn: (text: string) => void stderr.write(`${paint(33)("warning:")} ${text}\n`),
+    json: (value: unknown) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     bold: paint(1),
     dim: paint(2),
     green: paint(32),
     yellow: paint(33),
     red: paint(31),
+    /** Columns padded to their widest cell; the last column is never padded. */
+    table(headers: string[], rows: string[][]) {
+      const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+      const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ");
+      out.line(out.bold(format(headers)));
+      for (const row of rows) out.line(format(row));
+    },
+    /** A progress bar on stderr, only when stderr is a terminal. */
+    progress(label: string) {
+      const tty = Boolean(stderr.isTTY);
+      return {
+        update(done: number, total?: number) {
+          if (!tty) return;
+          const bar = total ? `[${"#".repeat(Math.round((20 * done) / total)).padEnd(20, "-")}] ${done}/${total}` : `${done}`;
+          stderr.write(`\r${label} ${bar}`);
+        },
+        done() {
+          if (tty) stderr.write("\n");
+        },
+      };
+    },
   };
+  return out;
 }
 
 export type Output = ReturnType<typeof createOutput>;

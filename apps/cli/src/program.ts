@@ -1,13 +1,30 @@
 import { Command } from "commander";
+import { registerDbCommand } from "./commands/db.js";
 import { registerDemoCommand } from "./commands/demo.js";
-import { createOutput } from "./output.js";
+import { registerRequestsCommand } from "./commands/requests.js";
+import { registerServicesCommands } from "./commands/services.js";
+import { registerSourcesCommand } from "./commands/sources.js";
+import { registerSyncCommand } from "./commands/sync.js";
 
 export function createProgram(): Command {
   const program = new Command("kmcp")
     .description("kmcp: a knowledge base for AI assistants that keeps answering when its database does not")
+    .option("--json", "print machine-readable JSON")
     .option("--verbose", "show stack traces on errors")
-    .showHelpAfterError()
+    .showHelpAfterError("(add --help for usage)")
+    .showSuggestionAfterError()
     .exitOverride();
-  registerDemoCommand(program, createOutput());
+  registerServicesCommands(program);
+  registerDbCommand(program);
+  registerSourcesCommand(program);
+  registerRequestsCommand(program);
+  registerSyncCommand(program);
+  registerDemoCommand(program);
+  // Every subcommand reports usage errors the same way (exit 2), not by exiting itself.
+  for (const command of allCommands(program)) command.exitOverride();
   return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
 }

@@ -25,7 +25,7 @@ const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f
 function text(max: number, options: { multiline?: boolean } = {}) {
   const forbidden = options.multiline ? CONTROL_CHARS_EXCEPT_WHITESPACE : CONTROL_CHARS;
   return z
-    .string()
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be text") })
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)

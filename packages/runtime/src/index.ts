@@ -8,4 +8,6 @@ export { embeddedServicesStatus, ensureEmbeddedServices, stopEmbeddedServices } 
 export type { EmbeddedServices, EmbeddedServiceStatus } from "./embedded-services.js";
 
 export { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
+export { importSources } from "./import-sources.js";
+export type { ImportReport } from "./import-sources.js";
 export type { SourceFileFormat, SourceFileRow } from "./source-file.js";

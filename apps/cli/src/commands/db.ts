@@ -1,0 +1,31 @@
+import type { Command } from "commander";
+import { action } from "../context.js";
+
+export function registerDbCommand(program: Command): void {
+  const db = program.command("db").description("The PostgreSQL schema");
+
+  db.command("migrate")
+    .description("Apply pending migrations (also done automatically on start)")
+    .action(
+      action(async (ctx) => {
+        const { db: database } = await ctx.services();
+        const result = await database.migrate();
+        if (ctx.json) return ctx.out.json(result);
+        ctx.out.line(result.appliedNow.length ? `Applied ${result.appliedNow.join(", ")}.` : `Up to date (${result.applied.length} migration(s) applied).`);
+      }),
+    );
+
+  db.command("status")
+    .description("Which migrations are applied and which are pending")
+    .action(
+      action(async (ctx) => {
+        const { db: database } = await ctx.services();
+        const status = await database.migrationStatus();
+        if (ctx.json) return ctx.out.json(status);
+        for (const name of status.applied) ctx.out.line(`${ctx.out.green("applied")}  ${name}`);
+        for (const name of status.pending) ctx.out.line(`${ctx.out.yellow("pending")}  ${name}`);
+        for (const name of status.failed) ctx.out.line(`${ctx.out.red("failed")}   ${name}`);
+        for (const name of status.unknown) ctx.out.line(`${ctx.out.red("unknown")}  ${name} (from a newer kmcp)`);
+      }),
+    );
+}

@@ -1,0 +1,79 @@
+import { DbError, type RequestTransitionInput } from "@kmcp/db";
+import { Option, type Command } from "commander";
+import { action } from "../context.js";
+import { printRequests } from "./format.js";
+
+export function registerRequestsCommand(program: Command): void {
+  const requests = program.command("requests").description("Ask for sources to be added, and approve or reject the asks");
+
+  requests
+    .command("create <url>")
+    .description("Ask for a source to be added")
+    .requiredOption("--reason <text>", "why it is needed")
+    .option("--priority <n>", "1 (highest) to 5", "3")
+    .option("--requested-by <name>", "who asks")
+    .option("--id <uuid>", "your own id, so a retried create is not duplicated")
+    .action(
+      action(async (ctx, url: string, flags: { reason: string; priority: string; requestedBy?: string; id?: string }) => {
+        const { db } = await ctx.services();
+        const request = await db.requests.create({
+          url,
+          reason: flags.reason,
+          priority: flags.priority as unknown as number,
+          ...(flags.requestedBy !== undefined ? { requestedBy: flags.requestedBy } : {}),
+          ...(flags.id !== undefined ? { id: flags.id } : {}),
+        });
+        if (ctx.json) return ctx.out.json(request);
+        ctx.out.line(`Requested ${request.id} (${request.status}) ${request.url}`);
+      }),
+    );
+
+  requests
+    .command("list")
+    .description("List requests, oldest first")
+    .addOption(new Option("--status <status>", "pending, approved, rejected or completed"))
+    .option("--limit <n>", "page size, 1 to 1000", "50")
+    .option("--cursor <cursor>", "the next-page cursor printed by the previous page")
+    .action(
+      action(async (ctx, flags: { status?: string; limit: string; cursor?: string }) => {
+        const { db } = await ctx.services();
+        const page = await db.requests.list({ status: flags.status as never, limit: flags.limit as unknown as number, cursor: flags.cursor });
+        if (ctx.json) return ctx.out.json(page);
+        printRequests(ctx, page.items);
+        ctx.out.line(ctx.out.dim(`${page.items.length} request(s)${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ""}`));
+      }),
+    );
+
+  for (const [verb, to] of [
+    ["approve", "approved"],
+    ["reject", "rejected"],
+  ] as const) {
+    requests
+      .command(`${verb} <id>`)
+      .description(`Mark a pending request ${to}`)
+      .action(action(async (ctx, id: string) => transition(ctx, { id, to })));
+  }
+
+  requests
+    .command("complete <id>")
+    .description("Mark an approved request completed, linking the source for its url (created from these flags when missing)")
+    .option("--title <title>", "title of the source to create")
+    .option("--type <type>", "its source type")
+    .option("--tier <tier>", "its authority tier")
+    .option("--description <text>", "its description")
+    .action(
+      action(async (ctx, id: string, flags: { title?: string; type?: string; tier?: string; description?: string }) => {
+        const given = [flags.title, flags.type, flags.tier].filter((v) => v !== undefined).length;
+        if (given > 0 && given < 3) throw new DbError("VALIDATION", "To create the source, give --title, --type and --tier together.");
+        const source = given === 3 ? { title: flags.title, sourceType: flags.type, authorityTier: flags.tier, description: flags.description } : undefined;
+        await transition(ctx, { id, to: "completed", ...(source ? { source } : {}) } as RequestTransitionInput);
+      }),
+    );
+}
+
+async function transition(ctx: Parameters<Parameters<typeof action>[0]>[0], input: RequestTransitionInput) {
+  const { db } = await ctx.services();
+  const request = await db.requests.transition(input);
+  if (ctx.json) return ctx.out.json(request);
+  ctx.out.line(`Request ${request.id} is ${request.status}${request.sourceId ? `; source ${request.sourceId}` : ""}`);
+}

@@ -1,0 +1,231 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, kmcp, startCli, tempHome } from "./run-cli.js";
+
+let env: Record<string, string>;
+beforeAll(async () => {
+  env = { KMCP_HOME: await tempHome() };
+  expect((await kmcp(["up"], env)).code).toBe(0);
+});
+afterAll(async () => {
+  await kmcp(["down"], env);
+});
+
+const add = (url: string, extra: string[] = []) =>
+  kmcp(["sources", "add", url, "--title", `Title of ${url}`, "--type", "documentation", "--tier", "tier_2_trusted", "--json", ...extra], env);
+
+describe("kmcp --help", () => {
+  it.each([
+    [[]],
+    [["up"]],
+    [["down"]],
+    [["db"]],
+    [["db", "migrate"]],
+    [["sources"]],
+    [["sources", "add"]],
+    [["sources", "list"]],
+    [["sources", "import"]],
+    [["requests", "create"]],
+    [["requests", "complete"]],
+    [["sync"]],
+    [["sync", "run"]],
+    [["sync", "verify"]],
+    [["health"]],
+    [["demo"]],
+  ])("kmcp %j --help explains itself and exits 0", async (args) => {
+    const result = await kmcp([...args, "--help"], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: kmcp${args.length ? ` ${args.join(" ")}` : ""}`);
+  });
+});
+
+describe("kmcp up / down", () => {
+  it("reuses the running embedded services", async () => {
+    const first = json<{ postgres: { pid: number; embedded: boolean }; chroma: { pid: number } }>(await kmcp(["up", "--json"], env));
+    const second = json<typeof first>(await kmcp(["up", "--json"], env));
+    expect(first.postgres).toMatchObject({ embedded: true, pid: expect.any(Number) });
+    expect(second.postgres.pid).toBe(first.postgres.pid);
+    expect(second.chroma.pid).toBe(first.chroma.pid);
+  });
+
+  it("reports the schema as migrated", async () => {
+    expect(json(await kmcp(["db", "migrate", "--json"], env))).toMatchObject({ pending: [], appliedNow: [] });
+    expect(json(await kmcp(["db", "status", "--json"], env))).toMatchObject({ applied: ["20261124000000_init"], pending: [] });
+  });
+});
+
+describe("kmcp sources", () => {
+  it("adds, gets, lists, updates, archives and removes", async () => {
+    const added = json<{ id: string; url: string }>(await add("HTTPS://Crud.Example.test/Guide/"));
+    expect(added.url).toBe("https://crud.example.test/Guide");
+    expect(json(await kmcp(["sources", "get", "https://crud.example.test/Guide", "--json"], env))).toMatchObject({
+      source: { id: added.id },
+      origin: "primary",
+      asOf: null,
+    });
+    const listed = json<{ items: { id: string }[]; nextCursor: string | null; origin: string }>(
+      await kmcp(["sources", "list", "--query", "crud.example", "--json"], env),
+    );
+    expect(listed).toMatchObject({ origin: "primary", nextCursor: null });
+    expect(listed.items.map((s) => s.id)).toEqual([added.id]);
+    expect(json(await kmcp(["sources", "update", added.id, "--title", "Renamed", "--status", "active", "--json"], env))).toMatchObject({ title: "Renamed", status: "active" });
+    expect(json(await kmcp(["sources", "archive", added.id, "--json"], env))).toMatchObject({ status: "archived" });
+    expect(json(await kmcp(["sources", "remove", added.id, "--json"], env))).toEqual({ removed: added.id, url: added.url });
+    expect((await kmcp(["sources", "get", added.id], env)).code).toBe(3);
+  });
+
+  it("pages with --limit and --cursor, up to 1000 a page", async () => {
+    for (const n of [1, 2, 3]) await add(`https://page-${n}.example.test/`);
+    const first = json<{ items: { url: string }[]; nextCursor: string }>(await kmcp(["sources", "list", "--query", "page-", "--limit", "2", "--json"], env));
+    expect(first.items.map((s) => s.url)).toEqual(["https://page-1.example.test/", "https://page-2.example.test/"]);
+    const second = json<{ items: { url: string }[]; nextCursor: null }>(
+      await kmcp(["sources", "list", "--query", "page-", "--limit", "2", "--cursor", first.nextCursor, "--json"], env),
+    );
+    expect(second).toMatchObject({ items: [{ url: "https://page-3.example.test/" }], nextCursor: null });
+    expect((await kmcp(["sources", "list", "--limit", "1000"], env)).code).toBe(0);
+    const table = await kmcp(["sources", "list", "--query", "page-"], env);
+    expect(table.stdout).toMatch(/^ID\s+TYPE\s+TIER\s+STATUS\s+TITLE\s+URL$/m);
+    expect(table.stdout).not.toContain("\u001b[");
+  });
+
+  it.each([
+    ["an invalid url", ["sources", "add", "not a url", "--title", "t", "--type", "blog", "--tier", "tier_2_trusted"], 2, "Invalid URL"],
+    ["an unknown type", ["sources", "add", "https://x.test", "--title", "t", "--type", "podcast", "--tier", "tier_2_trusted"], 2, "sourceType"],
+    ["a missing flag", ["sources", "add", "https://x.test", "--type", "blog", "--tier", "tier_2_trusted"], 2, "--title"],
+    ["an unknown flag", ["sources", "list", "--colour", "red"], 2, "unknown option"],
+    ["an unknown command", ["sources", "explode"], 2, "unknown command"],
+    ["a limit over 1000", ["sources", "list", "--limit", "1001"], 2, "limit"],
+    ["a bad cursor", ["sources", "list", "--cursor", "xyz"], 2, "cursor"],
+    ["an unknown id", ["sources", "remove", "00000000-0000-4000-8000-000000000000"], 3, "No source with id"],
+    ["a malformed id", ["sources", "archive", "42"], 2, "UUID"],
+  ])("refuses %s with one clear line and exit %i", async (_what, args, code, message) => {
+    const result = await kmcp(args, env);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace without --verbose
+  });
+
+  it("refuses a duplicate url with exit 4, and shows a stack only with --verbose", async () => {
+    await add("https://dup.example.test/");
+    const dup = await add("https://DUP.example.test");
+    expect(dup.code).toBe(4);
+    expect(dup.stderr).toContain("already exists");
+    const verbose = await add("https://dup.example.test/", ["--verbose"]);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("imports JSON Lines and CSV, reporting bad rows by line, and is idempotent on url", async () => {
+    const dir = path.dirname(env.KMCP_HOME!);
+    const jsonl = path.join(dir, "sources.jsonl");
+    await writeFile(
+      jsonl,
+      [
+        JSON.stringify({ url: "https://imp-1.example.test", title: "One", sourceType: "blog", authorityTier: "tier_3_community" }),
+        "{not json",
+        JSON.stringify({ url: "https://imp-2.example.test", title: "Two", sourceType: "website", authorityTier: "tier_1_canonical", status: "active" }),
+        JSON.stringify({ url: "javascript:alert(1)", title: "Bad", sourceType: "blog", authorityTier: "tier_3_community" }),
+      ].join("\n"),
+    );
+    const first = await kmcp(["sources", "import", jsonl, "--json"], env);
+    expect(first.code).toBe(2);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: [{ line: 2, error: expect.stringContaining("invalid JSON") }, { line: 4, error: expect.stringContaining("url") }],
+    });
+    expect(JSON.parse((await kmcp(["sources", "import", jsonl, "--json"], env)).stdout)).toMatchObject({ created: 0, unchanged: 2 });
+
+    const csv = path.join(dir, "sources.csv");
+    await writeFile(csv, 'url,title,sourceType,authorityTier,description\nhttps://imp-1.example.test,"One, renamed",blog,tier_3_community,\nhttps://imp-3.example.test,Three,repository,tier_2_trusted,"multi\nline"\n');
+    const fromCsv = await kmcp(["sources", "import", csv], env);
+    expect(fromCsv.code).toBe(0);
+    expect(fromCsv.stdout).toContain("1 created, 1 updated, 0 unchanged, 0 rejected");
+    const missing = await kmcp(["sources", "import", path.join(dir, "nope.csv")], env);
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining("no such file") });
+  });
+});
+
+describe("kmcp requests", () => {
+  it("walks the approval workflow and refuses a forbidden move with exit 4", async () => {
+    const created = json<{ id: string; status: string; priority: number }>(
+      await kmcp(["requests", "create", "https://wanted.example.test/", "--reason", "asked often", "--priority", "2", "--requested-by", "ada", "--json"], env),
+    );
+    expect(created).toMatchObject({ status: "pending", priority: 2 });
+    const listed = json<{ items: { id: string }[] }>(await kmcp(["requests", "list", "--status", "pending", "--json"], env));
+    expect(listed.items.map((r) => r.id)).toContain(created.id);
+    expect(json(await kmcp(["requests", "approve", created.id, "--json"], env))).toMatchObject({ status: "approved" });
+    const wrong = await kmcp(["requests", "reject", created.id], env);
+    expect(wrong).toMatchObject({ code: 4, stderr: expect.stringContaining("cannot become rejected") });
+    const noDetails = await kmcp(["requests", "complete", created.id], env);
+    expect(noDetails.code).toBe(2);
+    const done = json<{ status: string; sourceId: string }>(
+      await kmcp(["requests", "complete", created.id, "--title", "Wanted", "--type", "website", "--tier", "tier_2_trusted", "--json"], env),
+    );
+    expect(done).toMatchObject({ status: "completed", sourceId: expect.any(String) });
+    expect((await kmcp(["requests", "create", "https://x.test", "--reason", "r", "--priority", "9"], env)).code).toBe(2);
+    expect((await kmcp(["requests", "approve", "00000000-0000-4000-8000-000000000000"], env)).code).toBe(3);
+  });
+});
+
+describe("kmcp sync", () => {
+  it("runs, reports its state, and verifies the mirror (exit 1 on drift)", async () => {
+    expect(json(await kmcp(["sync", "run", "--json"], env))).toMatchObject({ outcome: "success", mode: "incremental" });
+    expect(json(await kmcp(["sync", "status", "--json"], env))).toMatchObject({ status: "synced", isOnline: true });
+    expect(json(await kmcp(["sync", "verify", "--json"], env))).toMatchObject({ inSync: true });
+
+    const extra = json<{ id: string }>(await add("https://drift.example.test/"));
+    const drift = await kmcp(["sync", "verify"], env);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain(`missing from the mirror: ${extra.id}`);
+    expect(json(await kmcp(["sync", "run", "--full", "--json"], env))).toMatchObject({ mode: "full", upserted: 1 });
+    expect((await kmcp(["sync", "verify"], env)).code).toBe(0);
+  });
+
+  it("watches: syncs in the background until interrupted", async () => {
+    const watch = startCli(["sync", "watch", "--interval", "200"], env);
+    const line = await watch.waitFor(/synced/);
+    expect(line).toMatch(/synced\s+mode=incremental/);
+    watch.child.kill("SIGINT");
+    expect(await watch.exited).toBe(0);
+  });
+});
+
+describe("with PostgreSQL unreachable", () => {
+  it("answers reads from the mirror and says so; refuses writes with exit 5; never shows the password", async () => {
+    const up = json<{ chroma: { port: number } }>(await kmcp(["up", "--json"], env));
+    const offline = {
+      ...env,
+      DATABASE_URL: "postgresql://kmcp:hunter22-secret@127.0.0.1:1/kmcp",
+      CHROMA_URL: `http://127.0.0.1:${up.chroma.port}`,
+    };
+    const read = await kmcp(["sources", "list", "--query", "imp-", "--json"], offline);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ origin: "mirror", asOf: expect.any(String) });
+    const human = await kmcp(["sources", "list", "--query", "imp-"], offline);
+    expect(human.stderr).toContain("answered from the mirror");
+    const write = await add("https://while-down.example.test/");
+    const writeOffline = await kmcp(["sources", "add", "https://while-down.example.test/", "--title", "t", "--type", "blog", "--tier", "tier_2_trusted"], offline);
+    expect(write.code).toBe(0);
+    expect(writeOffline.code).toBe(5);
+    expect(writeOffline.stderr).toContain("PostgreSQL is unreachable");
+    const status = json(await kmcp(["sync", "status", "--json"], offline));
+    expect(status).toMatchObject({ isOnline: false, status: "offline" });
+    for (const result of [read, human, writeOffline]) expect(result.stdout + result.stderr).not.toContain("hunter22-secret");
+  });
+
+  it("rejects a malformed DATABASE_URL by name", async () => {
+    const result = await kmcp(["sources", "list"], { ...env, DATABASE_URL: "mysql://root:hunter22@x/y" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("DATABASE_URL");
+    expect(result.stderr).not.toContain("hunter22");
+  });
+});
+
+describe("kmcp down", () => {
+  it("stops the embedded services, and says so when nothing runs", async () => {
+    expect(json(await kmcp(["down", "--json"], env))).toEqual({ stopped: ["postgres", "chroma"] });
+    expect((await kmcp(["down"], env)).stdout).toContain("Nothing was running");
+  });
+});
