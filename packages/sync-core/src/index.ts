@@ -2,7 +2,7 @@ export { createSyncManager } from "./sync-manager.js";
 export type { OfflineSyncManager, SyncEvents, SyncManagerOptions } from "./sync-manager.js";
 
 export { createSourceCatalog } from "./source-catalog.js";
-export type { CatalogPage, CatalogSource, Origin, SourceCatalog, SourceCatalogOptions } from "./source-catalog.js";
+export type { CatalogPage, CatalogSource, Origin, SourceCatalog, SourceCatalogOptions, SourceStats } from "./source-catalog.js";
 
 export { createConnectivityMonitor } from "./connectivity.js";
 export type { Connectivity, ConnectivityMonitor, ConnectivityMonitorOptions } from "./connectivity.js";

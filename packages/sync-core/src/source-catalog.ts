@@ -1,5 +1,16 @@
 import type { MirrorRecord } from "@kmcp/chroma-store";
-import { DbError, parseInput, SourceListQuerySchema, SourceRefSchema, type Db, type Source, type SourceListQuery } from "@kmcp/db";
+import {
+  AuthorityTier,
+  DbError,
+  parseInput,
+  SourceListQuerySchema,
+  SourceRefSchema,
+  SourceStatus,
+  SourceType,
+  type Db,
+  type Source,
+  type SourceListQuery,
+} from "@kmcp/db";
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure } from "./failure.js";
@@ -17,11 +28,20 @@ export type Origin = { origin: "primary"; asOf: null } | { origin: "mirror"; asO
 
 export type CatalogPage = { items: CatalogSource[]; nextCursor: string | null } & Origin;
 
+/** How many sources there are, by type, tier and status (every value listed, zeros included). */
+export interface SourceStats {
+  total: number;
+  byType: Record<SourceType, number>;
+  byTier: Record<AuthorityTier, number>;
+  byStatus: Record<SourceStatus, number>;
+}
+
 export interface SourceCatalog {
   /** Same filters, order and cursors as db.sources.list, online or off. */
   list(query?: SourceListQuery): Promise<CatalogPage>;
   get(idOrUrl: string): Promise<{ source: CatalogSource | null } & Origin>;
   count(query?: Omit<SourceListQuery, "cursor" | "limit">): Promise<{ count: number } & Origin>;
+  stats(): Promise<{ stats: SourceStats } & Origin>;
 }
 
 export interface SourceCatalogOptions {
@@ -120,7 +140,31 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
       );
       return { count: value, ...origin };
     },
+
+    async stats() {
+      const { value, ...origin } = await answer(
+        async () => {
+          const groups = await db.prisma.source.groupBy({ by: ["sourceType", "authorityTier", "status"], _count: { _all: true } });
+          return tally(groups.map((g) => ({ ...g, n: g._count._all })));
+        },
+        async () => tally((await mirrorRecords(SourceListQuerySchema.parse({}))).map((r) => ({ ...r, n: 1 }))),
+      );
+      return { stats: value, ...origin };
+    },
   };
+}
+
+/** Pure: counts per type, tier and status from rows that each stand for `n` sources. */
+export function tally(rows: Array<{ sourceType: SourceType; authorityTier: AuthorityTier; status: SourceStatus; n: number }>): SourceStats {
+  const zeros = <K extends string>(keys: Record<string, K>) => Object.fromEntries(Object.values(keys).map((k) => [k, 0])) as Record<K, number>;
+  const stats: SourceStats = { total: 0, byType: zeros(SourceType), byTier: zeros(AuthorityTier), byStatus: zeros(SourceStatus) };
+  for (const row of rows) {
+    stats.total += row.n;
+    stats.byType[row.sourceType] += row.n;
+    stats.byTier[row.authorityTier] += row.n;
+    stats.byStatus[row.status] += row.n;
+  }
+  return stats;
 }
 
 function fromSource(s: Source): CatalogSource {

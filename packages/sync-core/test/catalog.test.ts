@@ -46,7 +46,14 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
   });
   afterAll(() => server.destroy());
 
+  let onlineStats: unknown;
   it("answers from PostgreSQL while it is up", async () => {
+    const { stats, origin } = await catalog.stats();
+    expect(origin).toBe("primary");
+    expect(stats.total).toBe(1_200);
+    expect(Object.values(stats.byType).reduce((a, b) => a + b, 0)).toBe(1_200);
+    expect(stats.byStatus).toEqual({ pending: 300, active: 300, failed: 300, archived: 300 });
+    onlineStats = stats;
     for (const [i, query] of QUERIES.entries()) {
       const { items, origins } = await listAll(catalog, query);
       expect(origins).toEqual(["primary"]);
@@ -76,6 +83,7 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
       asOf,
     });
     expect((await manager.getState())).toMatchObject({ isOnline: false, status: "offline", mirrorSize: 1_200 });
+    expect(await catalog.stats()).toEqual({ stats: onlineStats, origin: "mirror", asOf });
   });
 
   it("does not send reads to PostgreSQL once it is known to be down", async () => {

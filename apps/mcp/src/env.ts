@@ -1,0 +1,41 @@
+import { parseArgs } from "node:util";
+import { DbError, formatIssues } from "@kmcp/db";
+import { parseKmcpEnv, type KmcpConfig } from "@kmcp/runtime";
+import { z } from "zod";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+const ServeSchema = z
+  .object({
+    http: z.boolean(),
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65_535),
+    token: z.string().min(16, "must be at least 16 characters").optional(),
+    allowedOrigins: z.array(z.url()).default([]),
+  })
+  .refine((o) => !o.http || LOOPBACK.has(o.host) || o.token !== undefined, {
+    message: "binding to a non-loopback host needs KMCP_MCP_TOKEN (clients then send Authorization: Bearer <token>)",
+    path: ["token"],
+  });
+
+export type ServeOptions = z.output<typeof ServeSchema>;
+
+/** The server's whole configuration, from argv and the environment, validated once. */
+export function readEnv(argv: string[], env: NodeJS.ProcessEnv): { config: KmcpConfig; serve: ServeOptions } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      http: { type: "boolean", default: false },
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "3333" },
+    },
+    strict: true,
+  });
+  const serve = ServeSchema.safeParse({
+    ...values,
+    token: env.KMCP_MCP_TOKEN || undefined,
+    allowedOrigins: env.KMCP_MCP_ALLOWED_ORIGINS ? env.KMCP_MCP_ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
+  });
+  if (!serve.success) throw new DbError("VALIDATION", `Invalid server options: ${formatIssues(serve.error)}`);
+  return { config: parseKmcpEnv(env), serve: serve.data };
+}

@@ -1,0 +1,54 @@
+import { createKmcp } from "@kmcp/runtime";
+import { createJsonLogger } from "@kmcp/sync-core";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { readEnv } from "./env.js";
+import { startHttpServer } from "./http.js";
+import { createServer } from "./server.js";
+
+// stdout belongs to the protocol in stdio mode: everything else goes to stderr.
+let options: ReturnType<typeof readEnv>;
+try {
+  options = readEnv(process.argv.slice(2), process.env);
+} catch (error) {
+  process.stderr.write(`kmcp-mcp: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+const { config, serve } = options;
+const logger = createJsonLogger({ level: config.logLevel });
+const kmcp = createKmcp({ config, logger });
+const deps = { kmcp };
+
+// Connect in the background: `initialize` and `tools/list` must not wait for the databases.
+void kmcp
+  .ready()
+  .then(({ sync }) => sync.start({ intervalMs: config.syncIntervalMs }))
+  .catch((error: Error) => logger.warn("services are not ready yet; tools will retry", { error: error.message }));
+
+let shuttingDown = false;
+async function shutdown(close: () => Promise<void>) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  await close().catch(() => {});
+  await kmcp.close().catch(() => {});
+  process.exit(0);
+}
+
+if (serve.http) {
+  const http = await startHttpServer({
+    createServer: () => createServer(deps),
+    host: serve.host,
+    port: serve.port,
+    token: serve.token,
+    allowedOrigins: serve.allowedOrigins,
+    logger,
+  });
+  // Always announced (even at log level warn): it is how a supervisor learns the port.
+  process.stderr.write(`${JSON.stringify({ level: "info", msg: "listening", url: http.url, auth: serve.token ? "bearer" : "none" })}\n`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void shutdown(http.close));
+} else {
+  const server = createServer(deps);
+  await server.connect(new StdioServerTransport());
+  logger.info("serving over stdio");
+  process.stdin.once("end", () => void shutdown(() => server.close()));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void shutdown(() => server.close()));
+}

@@ -1,0 +1,33 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ServerDeps } from "./deps.js";
+import { registerResources } from "./resources.js";
+import { registerKnowledgeRequestTool } from "./tools/knowledge-request.js";
+import { registerKnowledgeRequestsTool } from "./tools/knowledge-requests.js";
+import { registerKnowledgeSourceTool } from "./tools/knowledge-source.js";
+import { registerKnowledgeSourcesTool } from "./tools/knowledge-sources.js";
+import { registerKnowledgeStatsTool } from "./tools/knowledge-stats.js";
+import { registerKnowledgeStatusTool } from "./tools/knowledge-status.js";
+import { registerKnowledgeSyncTool } from "./tools/knowledge-sync.js";
+
+export const SERVER_VERSION = "0.1.0";
+
+/** Cheap and side-effect free: nothing connects until a tool or resource is used. */
+export function createServer(deps: ServerDeps): McpServer {
+  const server = new McpServer(
+    { name: "kmcp", title: "kmcp knowledge base", version: SERVER_VERSION },
+    {
+      instructions:
+        "A knowledge base of sources (documentation, standards, blogs, repositories) with authority tiers. " +
+        "Reads keep working when its database is down, from an offline mirror; such answers say origin=mirror and asOf. Tell the user when an answer may be stale.",
+    },
+  );
+  registerKnowledgeSourcesTool(server, deps);
+  registerKnowledgeSourceTool(server, deps);
+  registerKnowledgeRequestTool(server, deps);
+  registerKnowledgeRequestsTool(server, deps);
+  registerKnowledgeSyncTool(server, deps);
+  registerKnowledgeStatusTool(server, deps);
+  registerKnowledgeStatsTool(server, deps);
+  registerResources(server, deps);
+  return server;
+}

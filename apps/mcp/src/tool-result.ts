@@ -1,0 +1,37 @@
+import { redactSecrets } from "@kmcp/db";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+/** Dates become ISO strings, as they travel in JSON. */
+export function toJson<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** A successful result: the structured content, plus the same for a reader. */
+export function ok(structured: object, text: string): CallToolResult {
+  return { structuredContent: toJson(structured) as Record<string, unknown>, content: [{ type: "text", text }] };
+}
+
+/** A failed call: `isError` with one clear sentence (no stack, no credentials). */
+export function fail(message: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: message }] };
+}
+
+/**
+ * Runs a tool body and turns any error into a readable `isError` result, so a tool call can
+ * never take the server down.
+ */
+export async function safely(body: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(redactSecrets(message.split("\n")[0] ?? "The tool failed."));
+  }
+}
+
+/** How an answer from the mirror is announced, so the agent can tell the user. */
+export function originNote(origin: { origin: "primary" | "mirror"; asOf: Date | null }): string {
+  return origin.origin === "mirror" && origin.asOf
+    ? `\n\nNote: PostgreSQL is unreachable, so this answer comes from the offline mirror as of ${origin.asOf.toISOString()}; it may miss changes made since.`
+    : "";
+}

@@ -1,0 +1,41 @@
+import { chmod, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+export async function tempHome(): Promise<string> {
+  const base = await mkdtemp(path.join(tmpdir(), "kmcp-mcp-"));
+  await chmod(base, 0o755);
+  return path.join(base, "home");
+}
+
+/** The built server over stdio, driven by the SDK's own client. */
+export async function connectStdio(env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [bin],
+    env: { ...(process.env as Record<string, string>), KMCP_LOG_LEVEL: "info", ...env },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const client = new Client({ name: "kmcp-e2e", version: "1.0.0" });
+  await client.connect(transport);
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
+
+/** Calls a tool with a deadline, so a hanging server fails the test instead of stalling it. */
+export async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
+  return (await client.callTool({ name, arguments: args }, undefined, { timeout: 15_000 })) as CallToolResult & {
+    structuredContent?: Record<string, unknown>;
+  };
+}
+
+export function text(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}

@@ -1,0 +1,150 @@
+import { createDb, type Db } from "@kmcp/db";
+import type { LocalPostgres } from "@kmcp/db/local-postgres";
+import { startPrivateChroma } from "@kmcp/testing/chroma";
+import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, connectStdio, tempHome, text } from "./harness.js";
+
+const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
+
+describe("the MCP server over stdio", () => {
+  let postgres: LocalPostgres;
+  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let db: Db;
+  let session: Awaited<ReturnType<typeof connectStdio>>;
+  let client: Client;
+  let password: string;
+
+  beforeAll(async () => {
+    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    password = decodeURIComponent(new URL(postgres.url).password);
+    db = createDb({ url: postgres.url });
+    await db.migrate();
+    for (const [i, type] of (["documentation", "blog", "standards_body", "documentation"] as const).entries()) {
+      await db.sources.create({ url: `https://mcp-${i}.example.test/`, title: `MCP source ${i}`, sourceType: type, authorityTier: i === 0 ? "tier_1_canonical" : "tier_2_trusted", status: "active" });
+    }
+    session = await connectStdio({ DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" });
+    client = session.client;
+  });
+  afterAll(async () => {
+    await session?.close();
+    await db?.close();
+    await Promise.all([postgres?.destroy(), chroma?.destroy()]);
+  });
+
+  it("lists every tool with schemas, descriptions and annotations", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
+    for (const tool of tools) {
+      expect(tool.description?.length).toBeGreaterThan(40);
+      expect(tool.inputSchema.type).toBe("object");
+      expect(tool.outputSchema?.type).toBe("object");
+      expect(tool.annotations).toBeDefined();
+    }
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+    for (const read of ["knowledge_sources", "knowledge_source", "knowledge_requests", "knowledge_status", "knowledge_stats"]) {
+      expect(byName[read]?.annotations?.readOnlyHint).toBe(true);
+    }
+    expect(byName.knowledge_sync?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true, destructiveHint: false });
+    expect(byName.knowledge_sources?.inputSchema.properties?.sourceType).toMatchObject({ enum: expect.arrayContaining(["blog", "documentation"]) });
+  });
+
+  it("answers every tool's happy path from PostgreSQL", async () => {
+    const list = await call(client, "knowledge_sources", { sourceType: "documentation" });
+    expect(list.isError).toBeFalsy();
+    expect(list.structuredContent).toMatchObject({ origin: "primary", asOf: null, nextCursor: null });
+    expect((list.structuredContent!.items as unknown[]).length).toBe(2);
+    expect(text(list)).toContain("MCP source 0");
+
+    const one = await call(client, "knowledge_source", { idOrUrl: "HTTPS://MCP-0.example.test" });
+    expect(one.structuredContent).toMatchObject({ source: { title: "MCP source 0", authorityTier: "tier_1_canonical" }, origin: "primary" });
+
+    const id = "6f1f5f0e-8a1c-4b7e-9d2a-3c4b5a697887";
+    const req = await call(client, "knowledge_request", { url: "https://wanted.example.test", reason: "the user asked", priority: 2, id });
+    expect(req.structuredContent).toMatchObject({ request: { id, status: "pending", priority: 2 } });
+    const again = await call(client, "knowledge_request", { url: "https://wanted.example.test", reason: "the user asked", priority: 2, id });
+    expect(again.structuredContent).toEqual(req.structuredContent);
+    const reqs = await call(client, "knowledge_requests", { status: "pending" });
+    expect(reqs.structuredContent).toMatchObject({ items: [{ id }], nextCursor: null });
+
+    const sync = await call(client, "knowledge_sync", { action: "run" });
+    expect(sync.structuredContent).toMatchObject({ report: { mode: "incremental" }, state: { status: "synced", mirrorSize: 4 } });
+
+    const stats = await call(client, "knowledge_stats");
+    expect(stats.structuredContent).toMatchObject({ total: 4, byType: { documentation: 2, blog: 1, standards_body: 1, website: 0 }, mirrorSize: 4, origin: "primary" });
+
+    const status = await call(client, "knowledge_status");
+    expect(status.structuredContent).toMatchObject({ online: true, mirror: { status: "synced" } });
+  });
+
+  it.each([
+    ["knowledge_sources", { limit: 0 }, "limit"],
+    ["knowledge_sources", { sourceType: "podcast" }, "sourceType"],
+    ["knowledge_sources", { cursor: "garbage" }, "cursor"],
+    ["knowledge_source", { idOrUrl: "not a url" }, "source id"],
+    ["knowledge_source", { idOrUrl: "https://nowhere.example.test/" }, "No source"],
+    ["knowledge_request", { url: "javascript:alert(1)", reason: "x" }, "only http and https"],
+    ["knowledge_request", { url: "https://x.test", reason: "" }, "reason"],
+    ["knowledge_request", { url: "https://x.test", reason: "x", priority: 6 }, "priority"],
+    ["knowledge_sync", { action: "explode" }, "action"],
+  ])("%s with %j fails with a clear isError result", async (name, args, message) => {
+    const result = await call(client, name, args);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain(message);
+    expect(text(result).split("\n").length).toBeLessThanOrEqual(3);
+  });
+
+  it("serves the sync state and each source as resources", async () => {
+    const state = await client.readResource({ uri: "kmcp://sync/state" });
+    expect(JSON.parse((state.contents[0] as { text: string }).text)).toMatchObject({ status: "synced" });
+    const { resources } = await client.listResources();
+    const source = resources.find((r) => r.name === "MCP source 1");
+    expect(source?.uri).toMatch(/^kmcp:\/\/sources\//);
+    const read = await client.readResource({ uri: source!.uri });
+    expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({ source: { title: "MCP source 1" }, origin: "primary" });
+  });
+
+  it("keeps answering reads from the mirror when PostgreSQL dies mid-session, and says so", async () => {
+    await postgres.kill();
+    const list = await call(client, "knowledge_sources", { sourceType: "documentation" });
+    expect(list.isError).toBeFalsy();
+    expect(list.structuredContent).toMatchObject({ origin: "mirror", asOf: expect.any(String) });
+    expect((list.structuredContent!.items as unknown[]).length).toBe(2);
+    expect(text(list)).toContain("offline mirror");
+
+    const one = await call(client, "knowledge_source", { idOrUrl: "https://mcp-2.example.test/" });
+    expect(one.structuredContent).toMatchObject({ source: { sourceType: "standards_body" }, origin: "mirror" });
+    const stats = await call(client, "knowledge_stats");
+    expect(stats.structuredContent).toMatchObject({ total: 4, origin: "mirror" });
+
+    const write = await call(client, "knowledge_request", { url: "https://later.example.test", reason: "while down" });
+    expect(write.isError).toBe(true);
+    expect(text(write)).toContain("NOT recorded");
+    const requests = await call(client, "knowledge_requests");
+    expect(requests.isError).toBe(true);
+    const status = await call(client, "knowledge_status");
+    expect(status.structuredContent).toMatchObject({ online: false, status: "warn", mirror: { status: "offline" } });
+
+    for (const result of [list, one, stats, write, requests, status]) expect(JSON.stringify(result)).not.toContain(password);
+  });
+
+  it("returns to PostgreSQL by itself once it is back", async () => {
+    await postgres.start();
+    let origin = "mirror";
+    for (let i = 0; i < 60 && origin !== "primary"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      origin = String((await call(client, "knowledge_sources", { limit: 1 })).structuredContent?.origin);
+    }
+    expect(origin).toBe("primary");
+    expect((await call(client, "knowledge_request", { url: "https://later.example.test", reason: "after recovery" })).isError).toBeFalsy();
+  });
+
+  it("logged to stderr only, as JSON, without the password", () => {
+    const lines = session.stderr().trim().split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(session.stderr()).not.toContain(password);
+  });
+});
+
