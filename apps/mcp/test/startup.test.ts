@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { call, connectStdio, tempHome, text } from "./harness.js";
+
+describe("start-up", () => {
+  it("answers initialize and tools/list without touching the databases, and fails tool calls plainly when nothing is reachable", async () => {
+    const session = await connectStdio({
+      DATABASE_URL: "postgresql://kmcp:pw-never-shown@127.0.0.1:1/kmcp",
+      CHROMA_URL: "http://127.0.0.1:1",
+      KMCP_HOME: await tempHome(),
+    });
+    try {
+      expect((await session.client.listTools()).tools).toHaveLength(7);
+      const result = await call(session.client, "knowledge_sources");
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/unreachable|mirror/i);
+      expect(text(result)).not.toContain("pw-never-shown");
+      // Still alive after the failure.
+      expect((await session.client.listTools()).tools).toHaveLength(7);
+    } finally {
+      await session.close();
+    }
+  });
+});
