@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { createKmcp, parseKmcpEnv, type Kmcp, type KmcpConfig, type KmcpServices } from "@kmcp/runtime";
-import { createJsonLogger } from "@kmcp/sync-core";
+import { createKmcp, createLogger, parseKmcpEnv, type Kmcp, type KmcpConfig, type KmcpServices } from "@kmcp/runtime";
+
 import { createOutput, type Output } from "./output.js";
 
 /** What every command gets: configuration, output, and the services (started on first use). */
@@ -22,7 +22,7 @@ export function createContext(command: Command, env: NodeJS.ProcessEnv = process
     out: createOutput({ env }),
     json: Boolean(options.json),
     services() {
-      kmcp ??= createKmcp({ config, logger: createJsonLogger({ level: config.logLevel }) });
+      kmcp ??= createKmcp({ config, logger: createLogger(config) });
       return kmcp.ready();
     },
     async close() {

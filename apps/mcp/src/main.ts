@@ -1,5 +1,5 @@
-import { createKmcp } from "@kmcp/runtime";
-import { createJsonLogger } from "@kmcp/sync-core";
+import { createKmcp, createLogger } from "@kmcp/runtime";
+
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { readEnv } from "./env.js";
 import { startHttpServer } from "./http.js";
@@ -14,7 +14,7 @@ try {
   process.exit(2);
 }
 const { config, serve } = options;
-const logger = createJsonLogger({ level: config.logLevel });
+const logger = createLogger(config);
 const kmcp = createKmcp({ config, logger });
 const deps = { kmcp };
 

@@ -18,3 +18,16 @@ describe("parseKmcpEnv", () => {
     expect(message).not.toContain("hunter22");
   });
 });
+
+describe("createLogger", () => {
+  it("scrubs the database password from every line", async () => {
+    const { createLogger } = await import("./logger.js");
+    const lines: string[] = [];
+    const config = parseKmcpEnv({ DATABASE_URL: "postgresql://kmcp:s3cret-pw@db:5432/kmcp", KMCP_LOG_LEVEL: "info" });
+    const logger = createLogger(config, { write: (line) => lines.push(line) });
+    logger.warn("could not connect", { error: 'password "s3cret-pw" rejected', url: "postgresql://kmcp:s3cret-pw@db/kmcp" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain("s3cret-pw");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "warn", msg: "could not connect" });
+  });
+});

@@ -2,6 +2,7 @@ export { defaultHome, KmcpEnvSchema, parseKmcpEnv } from "./config.js";
 export type { KmcpConfig } from "./config.js";
 
 export { createKmcp } from "./create-kmcp.js";
+export { createLogger } from "./logger.js";
 export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
 
 export { embeddedServicesStatus, ensureEmbeddedServices, stopEmbeddedServices } from "./embedded-services.js";
