@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { createKmcp, createLogger, parseKmcpEnv, type Kmcp, type KmcpConfig, type KmcpServices } from "@kmcp/runtime";
-
 import { createOutput, type Output } from "./output.js";
 
 /** What every command gets: configuration, output, and the services (started on first use). */

@@ -1,5 +1,4 @@
 import { createKmcp, createLogger } from "@kmcp/runtime";
-
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { readEnv } from "./env.js";
 import { startHttpServer } from "./http.js";
