@@ -4,6 +4,7 @@ import { createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";
 import { placeholderEmbedding } from "./placeholder-embedding.js";
+import { createPendingWrites, type PendingWrites } from "./pending-writes.js";
 import { createSourceMirror, type SourceMirror } from "./source-mirror.js";
 import { decodeSyncState, encodeSyncState, SyncStateInputSchema, type SyncState, type SyncStateInput } from "./sync-state.js";
 
@@ -15,6 +16,8 @@ export interface ChromaStoreCollections {
   chunks: string;
   /** One record: the sync checkpoint and last report. */
   syncState: string;
+  /** Writes accepted while PostgreSQL was unreachable, waiting to be replayed. */
+  pendingWrites: string;
 }
 
 /** kmcp's read mirror in Chroma. Cheap to create: nothing connects until the first call. */
@@ -24,6 +27,8 @@ export interface ChromaStore {
   readonly collections: ChromaStoreCollections;
   /** The mirrored source metadata. */
   readonly sources: SourceMirror;
+  /** The durable queue of writes made while PostgreSQL was unreachable. */
+  readonly pendingWrites: PendingWrites;
   /**
    * The checkpoint and report the last sync wrote, so a process starting while PostgreSQL is
    * down knows how fresh the mirror is. All null before the first sync.
@@ -66,6 +71,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     sources: `${prefix}sources_metadata`,
     chunks: `${prefix}source_chunks`,
     syncState: `${prefix}sync_state`,
+    pendingWrites: `${prefix}pending_writes`,
   });
   const syncStateSpec: CollectionSpec = { name: collections.syncState, kind: "sync_state" };
 
@@ -73,6 +79,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     url: resolved.displayUrl,
     collections,
     sources: createSourceMirror(connection, { name: collections.sources, kind: "sources_metadata" }),
+    pendingWrites: createPendingWrites(connection, { name: collections.pendingWrites, kind: "pending_writes" }),
 
     async readSyncState() {
       const result = await connection.withCollection(syncStateSpec, "reading the sync state", (c) =>

@@ -5,6 +5,8 @@ export { ChromaStoreOptionsSchema } from "./options.js";
 export type { ChromaStoreOptions } from "./options.js";
 
 export type { SourceMirror } from "./source-mirror.js";
+export { PendingWriteInputSchema } from "./pending-writes.js";
+export type { PendingWrite, PendingWrites } from "./pending-writes.js";
 
 export { EpochMsSchema, MirrorRecordInputSchema, MirrorRecordSchema } from "./mirror-record.js";
 export type { MirrorRecord, MirrorRecordInput } from "./mirror-record.js";

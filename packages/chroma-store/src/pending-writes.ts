@@ -1,0 +1,83 @@
+import type { Collection } from "chromadb";
+import { z } from "zod";
+import type { ChromaConnection, CollectionSpec } from "./connection.js";
+import { ChromaStoreError } from "./errors.js";
+import { EpochMsSchema } from "./mirror-record.js";
+import { parseInput } from "./parse-input.js";
+import { placeholderEmbedding } from "./placeholder-embedding.js";
+
+/** A write accepted while PostgreSQL was unreachable, waiting to be replayed. */
+export interface PendingWrite {
+  /** The id the write will have in PostgreSQL; replaying under it makes the replay idempotent. */
+  id: string;
+  /** What kind of write, e.g. `acquisition_request`. */
+  kind: string;
+  /** The validated input, as JSON. */
+  payload: unknown;
+  /** When it was queued, epoch ms: replay order. */
+  queuedAt: number;
+}
+
+export const PendingWriteInputSchema = z.strictObject({
+  id: z.string().min(1).max(512),
+  kind: z.string().min(1).max(100),
+  payload: z.unknown(),
+  queuedAt: EpochMsSchema.optional(),
+});
+
+/** Durable queue of writes in Chroma: it survives the process, and every kmcp process sees it. */
+export interface PendingWrites {
+  /** Queues a write. Idempotent by id: queuing the same id again keeps the first entry. */
+  add(entry: z.input<typeof PendingWriteInputSchema>): Promise<PendingWrite>;
+  /** Every queued write, oldest first. */
+  list(): Promise<PendingWrite[]>;
+  /** Drops a write once it has been applied. Unknown ids are ignored. */
+  remove(id: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export function createPendingWrites(connection: ChromaConnection, spec: CollectionSpec): PendingWrites {
+  const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) => connection.withCollection(spec, operation, run);
+
+  async function read(ids?: string[]): Promise<PendingWrite[]> {
+    const result = await use("reading queued writes", (c) => c.get({ ...(ids ? { ids } : {}), include: ["metadatas", "documents"] }));
+    return result.ids
+      .map((id, i) => decode(id, result.metadatas[i], result.documents[i], spec.name))
+      .sort((a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : 1));
+  }
+
+  return {
+    async add(input) {
+      const entry = parseInput(PendingWriteInputSchema, input, "queued write");
+      const [existing] = await read([entry.id]);
+      if (existing) return existing;
+      const write: PendingWrite = { id: entry.id, kind: entry.kind, payload: entry.payload, queuedAt: entry.queuedAt ?? Date.now() };
+      await use("queuing a write", (c) =>
+        c.upsert({
+          ids: [write.id],
+          embeddings: [placeholderEmbedding()],
+          metadatas: [{ kind: write.kind, queuedAt: write.queuedAt }],
+          documents: [JSON.stringify(write.payload ?? null)],
+        }),
+      );
+      return write;
+    },
+    list: () => read(),
+    async remove(id) {
+      await use("removing a queued write", (c) => c.delete({ ids: [parseInput(z.string().min(1), id, "queued write id")] }));
+    },
+    count: () => use("counting queued writes", (c) => c.count()),
+  };
+}
+
+function decode(id: string, metadata: unknown, document: string | null | undefined, collection: string): PendingWrite {
+  const meta = (metadata ?? {}) as Record<string, unknown>;
+  try {
+    if (typeof meta.kind !== "string" || typeof meta.queuedAt !== "number" || typeof document !== "string") throw new Error("missing fields");
+    return { id, kind: meta.kind, queuedAt: meta.queuedAt, payload: JSON.parse(document) };
+  } catch (error) {
+    throw new ChromaStoreError("CORRUPT", `Queued write ${id} in ${collection} is unreadable (${(error as Error).message}); inspect or delete that record.`, {
+      data: { id, collection },
+    });
+  }
+}
