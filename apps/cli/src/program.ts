@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerDbCommand } from "./commands/db.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerHealthCommand } from "./commands/health.js";
 import { registerRequestsCommand } from "./commands/requests.js";
 import { registerServicesCommands } from "./commands/services.js";
 import { registerSourcesCommand } from "./commands/sources.js";
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerSourcesCommand(program);
   registerRequestsCommand(program);
   registerSyncCommand(program);
+  registerHealthCommand(program);
   registerDemoCommand(program);
   // Every subcommand reports usage errors the same way (exit 2), not by exiting itself.
   for (const command of allCommands(program)) command.exitOverride();

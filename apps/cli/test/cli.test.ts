@@ -149,9 +149,10 @@ describe("kmcp sources", () => {
 
 describe("kmcp requests", () => {
   it("walks the approval workflow and refuses a forbidden move with exit 4", async () => {
-    const created = json<{ id: string; status: string; priority: number }>(
+    const { outcome, request: created } = json<{ outcome: string; request: { id: string; status: string; priority: number } }>(
       await kmcp(["requests", "create", "https://wanted.example.test/", "--reason", "asked often", "--priority", "2", "--requested-by", "ada", "--json"], env),
     );
+    expect(outcome).toBe("created");
     expect(created).toMatchObject({ status: "pending", priority: 2 });
     const listed = json<{ items: { id: string }[] }>(await kmcp(["requests", "list", "--status", "pending", "--json"], env));
     expect(listed.items.map((r) => r.id)).toContain(created.id);
@@ -183,6 +184,16 @@ describe("kmcp sync", () => {
     expect((await kmcp(["sync", "verify"], env)).code).toBe(0);
   });
 
+  it("reports health: pass with everything up and synced (exit 0)", async () => {
+    expect((await kmcp(["sync", "run"], env)).code).toBe(0);
+    const result = await kmcp(["health", "--json"], env);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ status: "pass", checks: { "postgres:responseTime": [{ status: "pass" }], "chroma:responseTime": [{ status: "pass" }], "mirror:freshness": [{ status: "pass" }], "writes:backlog": [{ status: "pass", observedValue: 0 }] } });
+    const human = await kmcp(["health"], env);
+    expect(human.stdout).toMatch(/^CHECK\s+STATUS\s+OBSERVED\s+DETAIL$/m);
+  });
+
   it("watches: syncs in the background until interrupted", async () => {
     const watch = startCli(["sync", "watch", "--interval", "200"], env);
     const line = await watch.waitFor(/synced/);
@@ -210,9 +221,33 @@ describe("with PostgreSQL unreachable", () => {
     expect(write.code).toBe(0);
     expect(writeOffline.code).toBe(5);
     expect(writeOffline.stderr).toContain("PostgreSQL is unreachable");
+    const queued = await kmcp(["requests", "create", "https://queued.example.test/", "--reason", "asked while down", "--json"], offline);
+    expect(queued.code).toBe(0);
+    const queuedBody = JSON.parse(queued.stdout) as { outcome: string; request: { id: string; pendingUpload: boolean } };
+    expect(queuedBody).toMatchObject({ outcome: "queued", request: { pendingUpload: true } });
+    const listed = await kmcp(["requests", "list"], offline);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${queuedBody.request.id}\\s+pending upload`));
+    expect(listed.stderr).toContain("only requests queued locally");
+    // Back online (the embedded PostgreSQL), the next command uploads it.
+    const after = json<{ items: { id: string }[]; pendingUpload: unknown[] }>(await kmcp(["requests", "list", "--limit", "1000", "--json"], env));
+    expect(after.items.map((r) => r.id)).toContain(queuedBody.request.id);
+    expect(after.pendingUpload).toEqual([]);
     const status = json(await kmcp(["sync", "status", "--json"], offline));
     expect(status).toMatchObject({ isOnline: false, status: "offline" });
-    for (const result of [read, human, writeOffline]) expect(result.stdout + result.stderr).not.toContain("hunter22-secret");
+    for (const result of [read, human, writeOffline, queued, listed]) expect(result.stdout + result.stderr).not.toContain("hunter22-secret");
+  });
+
+  it("reports health as warn (exit 1) with PostgreSQL down and a fresh mirror, fail (exit 2) with Chroma down too", async () => {
+    const up = json<{ chroma: { port: number } }>(await kmcp(["up", "--json"], env));
+    const dead = "postgresql://kmcp:hunter22-secret@127.0.0.1:1/kmcp";
+    const degraded = await kmcp(["health", "--json"], { ...env, DATABASE_URL: dead, CHROMA_URL: `http://127.0.0.1:${up.chroma.port}` });
+    expect(degraded.code).toBe(1);
+    expect(JSON.parse(degraded.stdout)).toMatchObject({ status: "warn", checks: { "postgres:responseTime": [{ status: "fail" }] } });
+    const down = await kmcp(["health", "--json"], { ...env, DATABASE_URL: dead, CHROMA_URL: "http://127.0.0.1:1" });
+    expect(down.code).toBe(2);
+    expect(JSON.parse(down.stdout)).toMatchObject({ status: "fail" });
+    for (const r of [degraded, down]) expect(r.stdout + r.stderr).not.toContain("hunter22-secret");
   });
 
   it("rejects a malformed DATABASE_URL by name", async () => {

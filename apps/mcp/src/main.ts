@@ -1,3 +1,4 @@
+import { createHealthHandler } from "@kmcp/health";
 import { createKmcp, createLogger } from "@kmcp/runtime";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { readEnv } from "./env.js";
@@ -39,6 +40,7 @@ if (serve.http) {
     port: serve.port,
     token: serve.token,
     allowedOrigins: serve.allowedOrigins,
+    extraRoutes: createHealthHandler({ report: async () => (await kmcp.ready()).health.report() }),
     logger,
   });
   // Always announced (even at log level warn): it is how a supervisor learns the port.

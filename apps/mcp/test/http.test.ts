@@ -98,9 +98,17 @@ describe("the MCP server over Streamable HTTP", () => {
     }
   });
 
-  it("answers unknown paths with 404", async () => {
+  it("mounts /healthz and /readyz, and answers unknown paths with 404", async () => {
     const server = await startHttp([], env);
     try {
+      const base = server.url.replace("/mcp", "");
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.headers.get("content-type")).toContain("application/health+json");
+      const report = (await ready.json()) as { status: string; checks: Record<string, unknown> };
+      expect(["pass", "warn"]).toContain(report.status);
+      expect(ready.status).toBe(200);
+      expect(Object.keys(report.checks)).toEqual(expect.arrayContaining(["postgres:responseTime", "chroma:responseTime", "mirror:freshness", "writes:backlog"]));
       expect((await fetch(server.url.replace("/mcp", "/nope"))).status).toBe(404);
     } finally {
       server.child.kill("SIGTERM");

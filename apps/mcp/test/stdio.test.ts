@@ -3,9 +3,10 @@ import type { LocalPostgres } from "@kmcp/db/local-postgres";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, connectStdio, tempHome, text } from "./harness.js";
 
+const QUEUED_ID = "0b7c3a52-5d7e-4c1e-9a3f-2e8d6b4f1a90";
 const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
 
 describe("the MCP server over stdio", () => {
@@ -75,7 +76,7 @@ describe("the MCP server over stdio", () => {
     expect(stats.structuredContent).toMatchObject({ total: 4, byType: { documentation: 2, blog: 1, standards_body: 1, website: 0 }, mirrorSize: 4, origin: "primary" });
 
     const status = await call(client, "knowledge_status");
-    expect(status.structuredContent).toMatchObject({ online: true, mirror: { status: "synced" } });
+    expect(status.structuredContent).toMatchObject({ status: "pass", online: true, mirror: { status: "synced" }, health: { status: "pass" } });
   });
 
   it.each([
@@ -118,11 +119,12 @@ describe("the MCP server over stdio", () => {
     const stats = await call(client, "knowledge_stats");
     expect(stats.structuredContent).toMatchObject({ total: 4, origin: "mirror" });
 
-    const write = await call(client, "knowledge_request", { url: "https://later.example.test", reason: "while down" });
-    expect(write.isError).toBe(true);
-    expect(text(write)).toContain("NOT recorded");
+    const write = await call(client, "knowledge_request", { url: "https://later.example.test", reason: "while down", id: QUEUED_ID });
+    expect(write.isError).toBeFalsy();
+    expect(write.structuredContent).toMatchObject({ queued: true, request: { id: QUEUED_ID, pendingUpload: true, status: "pending" } });
+    expect(text(write)).toContain("queued locally");
     const requests = await call(client, "knowledge_requests");
-    expect(requests.isError).toBe(true);
+    expect(requests.structuredContent).toMatchObject({ storedUnavailable: true, items: [{ id: QUEUED_ID, pendingUpload: true }] });
     const status = await call(client, "knowledge_status");
     expect(status.structuredContent).toMatchObject({ online: false, status: "warn", mirror: { status: "offline" } });
 
@@ -137,7 +139,12 @@ describe("the MCP server over stdio", () => {
       origin = String((await call(client, "knowledge_sources", { limit: 1 })).structuredContent?.origin);
     }
     expect(origin).toBe("primary");
-    expect((await call(client, "knowledge_request", { url: "https://later.example.test", reason: "after recovery" })).isError).toBeFalsy();
+    // The request queued during the outage was uploaded on its own, exactly once.
+    await vi.waitFor(async () => expect(await db.requests.get(QUEUED_ID)).toMatchObject({ reason: "while down" }), { timeout: 10_000 });
+    const requests = await call(client, "knowledge_requests", { limit: 100 });
+    const mine = (requests.structuredContent!.items as { id: string; pendingUpload?: boolean }[]).filter((r) => r.id === QUEUED_ID);
+    expect(mine).toEqual([expect.not.objectContaining({ pendingUpload: true })]);
+    expect((await call(client, "knowledge_request", { url: "https://later2.example.test", reason: "after recovery" })).structuredContent).toMatchObject({ queued: false });
   });
 
   it("logged to stderr only, as JSON, without the password", () => {

@@ -1,6 +1,16 @@
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createDb, redactSecrets, type Db } from "@kmcp/db";
-import { createSourceCatalog, createSyncManager, silentLogger, type Logger, type OfflineSyncManager, type SourceCatalog } from "@kmcp/sync-core";
+import { createHealthCheck, type HealthCheck } from "@kmcp/health";
+import {
+  createRequestWriter,
+  createSourceCatalog,
+  createSyncManager,
+  silentLogger,
+  type Logger,
+  type OfflineSyncManager,
+  type RequestWriter,
+  type SourceCatalog,
+} from "@kmcp/sync-core";
 import type { KmcpConfig } from "./config.js";
 import { ensureEmbeddedServices } from "./embedded-services.js";
 
@@ -10,6 +20,10 @@ export interface KmcpServices {
   store: ChromaStore;
   sync: OfflineSyncManager;
   catalog: SourceCatalog;
+  /** Creates acquisition requests, queuing them while PostgreSQL is down (use it rather than db.requests.create). */
+  requests: RequestWriter;
+  /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
+  health: HealthCheck;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
   embedded: { postgres: boolean; chroma: boolean };
   /** Where each part lives, without credentials, for people to read. */
@@ -53,17 +67,35 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
     const sync = createSyncManager({ db, store, logger });
     const catalog = createSourceCatalog({ db, store, connectivity: sync.connectivity, mirrorAsOf: sync.mirrorAsOf });
+    const requests = createRequestWriter({ db, store, connectivity: sync.connectivity, logger });
+    const health = createHealthCheck({
+      postgres: db,
+      chroma: store,
+      mirror: sync,
+      backlog: { pendingWrites: () => store.pendingWrites.count() },
+      mirrorMaxAgeMs: config.mirrorMaxAgeMs,
+      serviceId: "kmcp",
+      redact: db.redact,
+    });
     if (options.migrate ?? true) {
-      await db.migrate().catch((error: Error) => {
-        if (!sync.connectivity.reportFailure(error)) throw error;
-        logger.warn("could not migrate: PostgreSQL is unreachable; reads will use the mirror", { error: error.message });
-      });
+      const migrated = await db.migrate().then(
+        () => true,
+        (error: Error) => {
+          if (!sync.connectivity.reportFailure(error)) throw error;
+          logger.warn("could not migrate: PostgreSQL is unreachable; reads will use the mirror", { error: error.message });
+          return false;
+        },
+      );
+      // Requests queued by any process while PostgreSQL was down go up as soon as it is back.
+      if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
     return {
       db,
       store,
       sync,
       catalog,
+      requests,
+      health,
       embedded,
       describe: () => ({
         postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl!),

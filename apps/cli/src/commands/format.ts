@@ -24,10 +24,10 @@ export function printSource(ctx: CliContext, source: CatalogSource) {
   for (const [key, value] of rows) ctx.out.line(`${ctx.out.dim(key.padEnd(13))}${value}`);
 }
 
-export function printRequests(ctx: CliContext, requests: AcquisitionRequest[]) {
+export function printRequests(ctx: CliContext, requests: Array<AcquisitionRequest & { pendingUpload?: true }>) {
   ctx.out.table(
     ["ID", "STATUS", "PRIORITY", "CREATED", "URL", "REASON"],
-    requests.map((r) => [r.id, r.status, String(r.priority), r.createdAt.toISOString(), r.url, truncate(r.reason, 50)]),
+    requests.map((r) => [r.id, r.pendingUpload ? "pending upload" : r.status, String(r.priority), r.createdAt.toISOString(), r.url, truncate(r.reason, 50)]),
   );
 }
 

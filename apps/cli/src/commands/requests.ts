@@ -1,4 +1,5 @@
 import { DbError, type RequestTransitionInput } from "@kmcp/db";
+import { isPrimaryOutage } from "@kmcp/sync-core";
 import { Option, type Command } from "commander";
 import { action } from "../context.js";
 import { printRequests } from "./format.js";
@@ -15,16 +16,19 @@ export function registerRequestsCommand(program: Command): void {
     .option("--id <uuid>", "your own id, so a retried create is not duplicated")
     .action(
       action(async (ctx, url: string, flags: { reason: string; priority: string; requestedBy?: string; id?: string }) => {
-        const { db } = await ctx.services();
-        const request = await db.requests.create({
+        const { requests: writer } = await ctx.services();
+        const { outcome, request } = await writer.create({
           url,
           reason: flags.reason,
           priority: flags.priority as unknown as number,
           ...(flags.requestedBy !== undefined ? { requestedBy: flags.requestedBy } : {}),
           ...(flags.id !== undefined ? { id: flags.id } : {}),
         });
-        if (ctx.json) return ctx.out.json(request);
-        ctx.out.line(`Requested ${request.id} (${request.status}) ${request.url}`);
+        if (ctx.json) return ctx.out.json({ outcome, request });
+        if (outcome === "queued") {
+          ctx.out.warn("PostgreSQL is unreachable: the request is queued locally and will be uploaded automatically when it is back.");
+          ctx.out.line(`Queued ${request.id} (pending upload) ${request.url}`);
+        } else ctx.out.line(`Requested ${request.id} (${request.status}) ${request.url}`);
       }),
     );
 
@@ -36,11 +40,21 @@ export function registerRequestsCommand(program: Command): void {
     .option("--cursor <cursor>", "the next-page cursor printed by the previous page")
     .action(
       action(async (ctx, flags: { status?: string; limit: string; cursor?: string }) => {
-        const { db } = await ctx.services();
-        const page = await db.requests.list({ status: flags.status as never, limit: flags.limit as unknown as number, cursor: flags.cursor });
-        if (ctx.json) return ctx.out.json(page);
-        printRequests(ctx, page.items);
-        ctx.out.line(ctx.out.dim(`${page.items.length} request(s)${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ""}`));
+        const { db, requests: writer } = await ctx.services();
+        const query = { status: flags.status as never, limit: flags.limit as unknown as number, cursor: flags.cursor };
+        // While PostgreSQL is down only the locally queued requests can be shown; say so.
+        const page = await db.requests.list(query).catch((error: unknown) => {
+          if (!isPrimaryOutage(error)) throw error;
+          ctx.out.warn("PostgreSQL is unreachable: only requests queued locally are shown.");
+          return { items: [], nextCursor: null, storedUnavailable: true };
+        });
+        // Requests queued while PostgreSQL was down are shown too, on the first page, marked.
+        const queued = flags.cursor || (flags.status && flags.status !== "pending") ? [] : await writer.pending();
+        if (ctx.json) return ctx.out.json({ ...page, pendingUpload: queued });
+        printRequests(ctx, [...page.items, ...queued]);
+        ctx.out.line(
+          ctx.out.dim(`${page.items.length} request(s)${queued.length ? `, ${queued.length} pending upload` : ""}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ""}`),
+        );
       }),
     );
 

@@ -17,17 +17,17 @@ export function registerKnowledgeStatusTool(server: McpServer, deps: ServerDeps)
         status: z.enum(["pass", "warn", "fail"]),
         online: z.boolean(),
         mirror: SyncStateOutputSchema,
-        health: z.record(z.string(), z.unknown()).nullable(),
+        health: z.record(z.string(), z.unknown()).describe("the full health report (IETF health check format)"),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     () =>
       safely(async () => {
-        const { sync } = await deps.kmcp.ready();
-        const [mirror, health] = await Promise.all([sync.getState(), deps.healthReport?.() ?? Promise.resolve(null)]);
-        const status = health?.status ?? (mirror.isOnline ? "pass" : mirror.lastSuccessAt ? "warn" : "fail");
+        const { sync, health: check } = await deps.kmcp.ready();
+        const [mirror, health] = await Promise.all([sync.getState(), check.report()]);
+        const status = health.status;
         const text =
-          `Health: ${status}. Database ${mirror.isOnline ? "online" : "OFFLINE (reads come from the mirror)"}. ` +
+          `Health: ${status}${health.output ? ` (${health.output})` : ""}. Database ${mirror.isOnline ? "online" : "OFFLINE (reads come from the mirror)"}. ` +
           `Mirror: ${mirror.status}, last synced ${mirror.lastSuccessAt?.toISOString() ?? "never"}, ${mirror.mirrorSize ?? "unknown"} sources.`;
         return ok({ status, online: mirror.isOnline, mirror, health }, text);
       }),
