@@ -4,7 +4,9 @@ export type SyncErrorCode =
   | "UNAVAILABLE"
   /** PostgreSQL is down and there is no mirror to answer from (never synced). */
   | "NO_MIRROR"
-  | "VALIDATION";
+  | "VALIDATION"
+  /** The stored sync checkpoint is unreadable; a full sync rebuilds it. */
+  | "CORRUPT_STATE";
 
 /** The error @kmcp/sync-core throws itself; DbError and ChromaStoreError pass through as they are. */
 export class SyncError extends Error {

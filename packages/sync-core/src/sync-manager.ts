@@ -85,7 +85,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     logger.info("sync started", { mode });
     const previous = await lastReport().catch(() => report);
     try {
-      const counts = await runSync({
+      const { counts, checkpoint, mode: ran } = await runSync({
         db,
         store,
         mode,
@@ -98,11 +98,11 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       });
       connectivity.reportSuccess();
       const finishedAt = now();
-      report = { mode, outcome: "success", startedAt, finishedAt, durationMs: finishedAt - startedAt, ...counts, error: null, lastSuccessAt: finishedAt };
-      const { checkpoint } = await store.readSyncState();
+      report = { mode: ran, outcome: "success", startedAt, finishedAt, durationMs: finishedAt - startedAt, ...counts, error: null, lastSuccessAt: finishedAt };
       await store.writeSyncState({ checkpoint, lastReport: report });
       events.emit("sync:finished", report);
-      logger.info("sync finished", { mode, ...counts, durationMs: report.durationMs });
+      if (ran !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
+      logger.info("sync finished", { mode: ran, ...counts, durationMs: report.durationMs });
       return report;
     } catch (error) {
       connectivity.reportFailure(error);

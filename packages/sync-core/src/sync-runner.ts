@@ -1,12 +1,21 @@
-import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
+import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { changedIds, planBatch } from "./plan-batch.js";
+import { SyncError } from "./errors.js";
 import type { SyncMode } from "./sync-state.js";
 
 export interface SyncRunCounts {
   upserted: number;
   deleted: number;
   unchanged: number;
+}
+
+export interface SyncRunResult {
+  counts: SyncRunCounts;
+  /** Where the feed was read up to (stored in Chroma with the report). */
+  checkpoint: string | null;
+  /** The mode that ran: an incremental request runs in full when the mirror has to be rebuilt. */
+  mode: SyncMode;
 }
 
 export interface SyncRunOptions {
@@ -26,11 +35,14 @@ export interface SyncRunOptions {
  * it. Full mode reads the feed from the start, rewrites records that drifted and removes
  * records whose source no longer exists.
  */
-export async function runSync(options: SyncRunOptions): Promise<SyncRunCounts> {
-  const { db, store, mode, batchSize, now } = options;
+export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
+  const { db, store, batchSize, now } = options;
   const startedAt = now();
   const counts: SyncRunCounts = { upserted: 0, deleted: 0, unchanged: 0 };
-  const stored = await store.readSyncState();
+  const stored = await readStoredState(store, options.mode);
+  // A checkpoint over an empty mirror means the mirror was wiped behind our back: trusting the
+  // checkpoint would leave it empty for good, so rebuild it.
+  const mode = options.mode === "incremental" && stored.checkpoint !== null && (await store.sources.count()) === 0 ? "full" : options.mode;
   let checkpoint = mode === "full" ? null : stored.checkpoint;
   // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
   const live = mode === "full" ? new Set<string>() : undefined;
@@ -57,7 +69,20 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunCounts> {
   }
 
   if (live) counts.deleted += await removeOrphans(store, live, startedAt);
-  return counts;
+  return { counts, checkpoint, mode };
+}
+
+/** The stored checkpoint; an unreadable one stops an incremental sync and is rebuilt by a full one. */
+async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<StoredSyncState> {
+  try {
+    return await store.readSyncState();
+  } catch (error) {
+    if (!isChromaStoreError(error, "CORRUPT")) throw error;
+    if (mode === "full") return { checkpoint: null, lastReport: null, updatedAt: null };
+    throw new SyncError("CORRUPT_STATE", "The sync checkpoint stored in Chroma is unreadable; run a full sync (`kmcp sync run --full`) to rebuild it.", {
+      cause: error,
+    });
+  }
 }
 
 /**

@@ -1,0 +1,71 @@
+import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
+import { ChromaClient } from "chromadb";
+import { describe, expect, it } from "vitest";
+import { createChromaStore } from "@kmcp/chroma-store";
+import { createSyncManager, verifyMirror } from "../src/index.js";
+import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+
+function rawChroma() {
+  const url = new URL(sharedChromaUrl());
+  return new ChromaClient({ host: url.hostname, port: Number(url.port), ssl: false });
+}
+
+describe("recovering from a damaged mirror", () => {
+  it("stops on a corrupt checkpoint with a clear way out, and a full sync rebuilds it", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 120);
+    const manager = createSyncManager({ db, store });
+    await manager.syncSources();
+    const state = await rawChroma().getCollection({ name: store.collections.syncState });
+    await state.update({ ids: ["sources_metadata"], embeddings: [[0]], documents: ["{truncated"] });
+
+    const failed = await manager.syncSources().catch((e: Error & { code?: string }) => e);
+    expect(failed).toMatchObject({ code: "CORRUPT_STATE", message: expect.stringContaining("kmcp sync run --full") });
+    expect((await manager.getState()).status).toBe("error");
+
+    const full = await manager.syncSources({ mode: "full" });
+    expect(full).toMatchObject({ outcome: "success", mode: "full", unchanged: 120 });
+    expect((await store.readSyncState()).checkpoint).not.toBeNull();
+    expect((await manager.syncSources()).outcome).toBe("success");
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+  });
+
+  it("rebuilds a mirror emptied behind its back instead of trusting the checkpoint", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 150);
+    const manager = createSyncManager({ db, store });
+    await manager.syncSources();
+    const ids: string[] = [];
+    for await (const id of store.sources.iterateIds()) ids.push(id);
+    await store.sources.delete(ids);
+
+    const report = await manager.syncSources();
+    expect(report).toMatchObject({ mode: "full", upserted: 150 });
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+  });
+
+  it("starts from the beginning when the checkpoint is missing, writing nothing that is already right", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 80);
+    const manager = createSyncManager({ db, store });
+    await manager.syncSources();
+    await (await rawChroma().getCollection({ name: store.collections.syncState })).delete({ ids: ["sources_metadata"] });
+
+    const fresh = createSyncManager({ db, store });
+    expect(await fresh.syncSources()).toMatchObject({ upserted: 0, unchanged: 80 });
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+  });
+
+  it("refuses a foreign collection under its name, saying how to recover", async () => {
+    const db = await migratedDb();
+    const prefix = uniqueCollectionPrefix("foreign");
+    await rawChroma().createCollection({ name: `${prefix}sources_metadata`, metadata: { owner: "someone else" } });
+    const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
+    await seedSources(db, 5);
+    const failed = await createSyncManager({ db, store }).syncSources().catch((e: Error & { code?: string }) => e);
+    expect(failed).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/not created by @kmcp\/chroma-store.*choose another collectionPrefix or delete/) });
+  });
+});
