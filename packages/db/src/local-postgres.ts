@@ -104,12 +104,29 @@ function run(cmd: string, args: string[], identity: { uid: number; gid: number }
   });
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isProcessAlive(pid: number | undefined): pid is number {
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Whether a PostgreSQL server accepts this connection within a second. Never throws. */
+export async function canConnect(connection: string | pg.ClientConfig): Promise<boolean> {
+  const config = typeof connection === "string" ? { connectionString: connection } : connection;
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: 1000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 
@@ -178,24 +195,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     }
   }
 
-  async function canConnect(db = "postgres"): Promise<boolean> {
-    const client = new pg.Client({ host: "127.0.0.1", port, user, password, database: db, connectionTimeoutMillis: 1000 });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
-
   async function start(): Promise<void> {
     // A server killed with SIGKILL leaves backends that exit on their own shortly after;
     // a new postmaster refuses to start while they still hold the old shared memory.
     const stale = await readPostmasterPid(dataDir);
-    if (stale && processAlive(stale)) throw new Error(`a PostgreSQL server (pid ${stale}) already runs on ${dataDir}`);
+    if (stale && isProcessAlive(stale)) throw new Error(`a PostgreSQL server (pid ${stale}) already runs on ${dataDir}`);
     const args = ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", dataDir, "-c", "fsync=off"];
     const logPath = path.join(dataDir, "server.log");
     const out = options.detached ? openSync(logPath, "a") : "pipe";
@@ -212,7 +216,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     if (options.detached) child.unref();
     await waitFor(() => {
       if (exited) throw new Error(`PostgreSQL ${exited} while starting; see ${logPath}`);
-      return canConnect();
+      return canConnect({ host: "127.0.0.1", port, user, password, database: "postgres" });
     }, 30_000, `PostgreSQL on port ${port}`);
     pid = child.pid;
     const admin = new pg.Client({ host: "127.0.0.1", port, user, password, database: "postgres" });
@@ -227,9 +231,9 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
 
   async function signalAndWait(signal: NodeJS.Signals): Promise<void> {
     const target = pid ?? (await readPostmasterPid(dataDir));
-    if (!target || !processAlive(target)) return;
+    if (!target || !isProcessAlive(target)) return;
     process.kill(target, signal);
-    await waitFor(() => !processAlive(target), 30_000, `PostgreSQL (pid ${target}) to exit`);
+    await waitFor(() => !isProcessAlive(target), 30_000, `PostgreSQL (pid ${target}) to exit`);
     pid = undefined;
   }
 

@@ -1,23 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
-import { createDb, type Db } from "@kmcp/db";
-import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
-import { createTestDatabase } from "@kmcp/testing/postgres";
+import type { Db } from "@kmcp/db";
+import { isolatedStore as sharedIsolatedStore } from "@kmcp/testing/kmcp";
 import { afterAll } from "vitest";
 
-export async function migratedDb(url?: string): Promise<Db> {
-  const db = createDb({ url: url ?? (await createTestDatabase()), connectTimeoutMs: 1_000, pingTimeoutMs: 1_000 });
-  await db.migrate();
-  afterAll(() => db.close());
-  return db;
-}
+export { migratedDb } from "@kmcp/testing/kmcp";
 
-export function isolatedStore(url = sharedChromaUrl()): ChromaStore {
-  const store = createChromaStore({ url, collectionPrefix: uniqueCollectionPrefix(), requestTimeoutMs: 2_000 });
-  afterAll(() => store.close());
-  return store;
-}
+/** Chroma answers quickly or not at all in these tests: a short timeout keeps failures fast. */
+export const isolatedStore = (url?: string) => sharedIsolatedStore(url, { requestTimeoutMs: 2_000 });
 
 export async function seedSources(db: Db, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {

@@ -3,10 +3,9 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { startLocalChroma } from "@kmcp/chroma-store";
-import { startLocalPostgres } from "@kmcp/db/local-postgres";
-import pg from "pg";
+import { canConnect, isProcessAlive, startLocalPostgres } from "@kmcp/db/local-postgres";
 import { z } from "zod";
-import { isProcessAlive, withHomeLock } from "./home-lock.js";
+import { withHomeLock } from "./home-lock.js";
 
 const ServicesFileSchema = z.object({
   postgres: z.object({ pid: z.number().int(), port: z.number().int(), password: z.string() }).optional(),
@@ -42,19 +41,6 @@ async function writeServices(home: string, services: ServicesFile): Promise<void
   await writeFile(servicesPath(home), JSON.stringify(services, null, 2), { mode: 0o600 });
 }
 
-async function postgresAnswers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 async function chromaAnswers(port: number): Promise<boolean> {
   try {
     return (await fetch(`http://127.0.0.1:${port}/api/v2/heartbeat`, { signal: AbortSignal.timeout(1_000) })).ok;
@@ -85,7 +71,7 @@ function describe(services: ServicesFile, up: { postgres: boolean; chroma: boole
 /** Which embedded servers run now (it starts nothing). URLs include the password: do not print them. */
 export async function embeddedServicesStatus(home: string): Promise<EmbeddedServices> {
   const services = await readServices(home);
-  const pgUp = isProcessAlive(services.postgres?.pid) && (await postgresAnswers(postgresUrl(services.postgres!.port, services.postgres!.password)));
+  const pgUp = isProcessAlive(services.postgres?.pid) && (await canConnect(postgresUrl(services.postgres!.port, services.postgres!.password)));
   const chromaUp = isProcessAlive(services.chroma?.pid) && (await chromaAnswers(services.chroma!.port));
   return describe(services, { postgres: pgUp, chroma: chromaUp });
 }

@@ -1,14 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isProcessAlive } from "@kmcp/db/local-postgres";
 
 /**
  * Runs fn while holding `home/.lock` (a directory: mkdir is atomic), so two kmcp processes
@@ -26,7 +18,7 @@ export async function withHomeLock<T>(home: string, fn: () => Promise<T>, timeou
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number(await readFile(owner, "utf8").catch(() => "0"));
-      if (pid > 0 && !alive(pid)) {
+      if (pid > 0 && !isProcessAlive(pid)) {
         await rm(lock, { recursive: true, force: true });
         continue;
       }
@@ -39,8 +31,4 @@ export async function withHomeLock<T>(home: string, fn: () => Promise<T>, timeou
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
-}
-
-export function isProcessAlive(pid: number | undefined): pid is number {
-  return pid !== undefined && alive(pid);
 }

@@ -1,21 +1,6 @@
-import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
-import { createDb, type Db } from "@kmcp/db";
-import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
-import { createTestDatabase } from "@kmcp/testing/postgres";
-import { afterAll } from "vitest";
+import type { Db } from "@kmcp/db";
 
-export async function migratedDb(url?: string): Promise<Db> {
-  const db = createDb({ url: url ?? (await createTestDatabase()), connectTimeoutMs: 1_000, pingTimeoutMs: 1_000 });
-  await db.migrate();
-  afterAll(() => db.close());
-  return db;
-}
-
-export function isolatedStore(url = sharedChromaUrl()): ChromaStore {
-  const store = createChromaStore({ url, collectionPrefix: uniqueCollectionPrefix(), requestTimeoutMs: 5_000 });
-  afterAll(() => store.close());
-  return store;
-}
+export { isolatedStore, migratedDb } from "@kmcp/testing/kmcp";
 
 const TYPES = ["website", "documentation", "standards_body", "blog", "repository"] as const;
 const TIERS = ["tier_1_canonical", "tier_2_trusted", "tier_3_community"] as const;

@@ -1,0 +1,20 @@
+import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
+import { createDb, type Db } from "@kmcp/db";
+import { afterAll } from "vitest";
+import { sharedChromaUrl, uniqueCollectionPrefix } from "./chroma.js";
+import { createTestDatabase } from "./postgres.js";
+
+/** A migrated database (a fresh one on the shared server unless `url` is given), closed after the file. */
+export async function migratedDb(url?: string): Promise<Db> {
+  const db = createDb({ url: url ?? (await createTestDatabase()), connectTimeoutMs: 1_000, pingTimeoutMs: 1_000 });
+  await db.migrate();
+  afterAll(() => db.close());
+  return db;
+}
+
+/** A store whose collections no other test uses (on the shared server unless `url` is given). */
+export function isolatedStore(url = sharedChromaUrl(), options: { requestTimeoutMs?: number } = {}): ChromaStore {
+  const store = createChromaStore({ url, collectionPrefix: uniqueCollectionPrefix(), requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
+  afterAll(() => store.close());
+  return store;
+}
