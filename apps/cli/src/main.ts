@@ -3,6 +3,14 @@ import { redactSecrets } from "@kmcp/db";
 import { exitCodeFor, ExitError } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
+// A reader that goes away (`kmcp sources list | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 // The one place errors are caught: one clear line on stderr, a stack trace only with --verbose.
 try {
   await createProgram().parseAsync(process.argv);

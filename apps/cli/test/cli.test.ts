@@ -258,6 +258,20 @@ describe("with PostgreSQL unreachable", () => {
   });
 });
 
+describe("output to a closed pipe", () => {
+  it("exits quietly when the reader goes away", async () => {
+    const { spawn } = await import("node:child_process");
+    const { bin } = await import("./run-cli.js");
+    const child = spawn(process.execPath, [bin, "--help"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // like `| head` closing early
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("EPIPE");
+  });
+});
+
 describe("kmcp down", () => {
   it("stops the embedded services, and says so when nothing runs", async () => {
     expect(json(await kmcp(["down", "--json"], env))).toEqual({ stopped: ["postgres", "chroma"] });
