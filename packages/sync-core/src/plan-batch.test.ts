@@ -49,3 +49,15 @@ describe("planBatch", () => {
     }
   });
 });
+
+describe("changedIds", () => {
+  it("lists every id, or only deleted ones", async () => {
+    const { changedIds } = await import("./plan-batch.js");
+    const changes: SourceChange[] = [
+      { kind: "upsert", source: source("a") },
+      { kind: "delete", id: "b", url: "https://b.test/", deletedAt: new Date() },
+    ];
+    expect(changedIds(changes)).toEqual(["a", "b"]);
+    expect(changedIds(changes, { deletesOnly: true })).toEqual(["b"]);
+  });
+});

@@ -30,6 +30,6 @@ export function planBatch(changes: readonly SourceChange[], mirrored: ReadonlyMa
 }
 
 /** Ids a change page touches (to read what the mirror holds for them). */
-export function changedIds(changes: readonly SourceChange[]): string[] {
-  return changes.map((c) => (c.kind === "delete" ? c.id : c.source.id));
+export function changedIds(changes: readonly SourceChange[], options: { deletesOnly?: boolean } = {}): string[] {
+  return changes.flatMap((c) => (c.kind === "delete" ? [c.id] : options.deletesOnly ? [] : [c.source.id]));
 }

@@ -15,6 +15,7 @@ import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure } from "./failure.js";
 import { mirrorFilters, pageMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
+import { createMirrorSnapshot, readAllMirrorRecords } from "./mirror-snapshot.js";
 import type { ChromaStore } from "@kmcp/chroma-store";
 
 /** The fields every catalog answer carries, from PostgreSQL and from the mirror alike. */
@@ -54,8 +55,6 @@ export interface SourceCatalogOptions {
   primaryTimeoutMs?: number;
 }
 
-const FIND_PAGE = 10_000;
-
 /**
  * The read API every app uses: PostgreSQL while it answers, the Chroma mirror when it does not
  * (known from the connectivity monitor, or discovered by this very call), every answer saying
@@ -65,7 +64,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
   const { db, store, connectivity } = options;
   const primaryTimeoutMs = options.primaryTimeoutMs ?? 3_000;
 
-  async function answer<T>(fromPrimary: () => Promise<T>, fromMirror: () => Promise<T>): Promise<{ value: T } & Origin> {
+  async function answer<T>(fromPrimary: () => Promise<T>, fromMirror: (asOf: Date) => Promise<T>): Promise<{ value: T } & Origin> {
     if (connectivity.shouldTryPrimary()) {
       try {
         const value = await withDeadline(fromPrimary(), primaryTimeoutMs);
@@ -85,20 +84,27 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
       throw new SyncError("NO_MIRROR", "PostgreSQL is unreachable and the mirror has never completed a sync, so there is nothing safe to answer from; start PostgreSQL, then run `kmcp sync run`.");
     }
     try {
-      return { value: await fromMirror(), origin: "mirror", asOf };
+      return { value: await fromMirror(asOf), origin: "mirror", asOf };
     } catch (error) {
       throw unavailable(error);
     }
   }
 
-  async function mirrorRecords(query: ParsedListQuery): Promise<MirrorRecord[]> {
-    const filters = mirrorFilters(query);
-    const records: MirrorRecord[] = [];
-    for (let offset = 0; ; offset += FIND_PAGE) {
-      const page = await store.sources.find({ filters, limit: FIND_PAGE, offset });
-      records.push(...page);
-      if (page.length < FIND_PAGE) return records;
-    }
+  const snapshot = createMirrorSnapshot(store);
+  connectivity.on("change", (state) => {
+    if (state === "online") snapshot.drop();
+  });
+
+  /** Mirror records matching the Chroma-side filters: from the snapshot when it is ready. */
+  async function mirrorRecords(query: ParsedListQuery, asOf: Date): Promise<MirrorRecord[]> {
+    const all = snapshot.current(asOf);
+    if (!all) return readAllMirrorRecords(store, mirrorFilters(query));
+    return all.filter(
+      (r) =>
+        (!query.sourceType || r.sourceType === query.sourceType) &&
+        (!query.authorityTier || r.authorityTier === query.authorityTier) &&
+        (!query.status || r.status === query.status),
+    );
   }
 
   return {
@@ -109,8 +115,8 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           const page = await db.sources.list(q);
           return { items: page.items.map(fromSource), nextCursor: page.nextCursor };
         },
-        async () => {
-          const page = pageMirrorRecords(await mirrorRecords(q), q);
+        async (asOf) => {
+          const page = pageMirrorRecords(await mirrorRecords(q, asOf), q);
           return { items: page.items.map(fromMirror), nextCursor: page.nextCursor };
         },
       );
@@ -136,7 +142,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
       const q = parseInput(SourceListQuerySchema, query, "source count query");
       const { value, ...origin } = await answer(
         () => db.sources.count(q),
-        async () => pageMirrorRecords(await mirrorRecords(q), { ...q, cursor: undefined, limit: Number.MAX_SAFE_INTEGER }).items.length,
+        async (asOf) => pageMirrorRecords(await mirrorRecords(q, asOf), { ...q, cursor: undefined, limit: Number.MAX_SAFE_INTEGER }).items.length,
       );
       return { count: value, ...origin };
     },
@@ -147,7 +153,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           const groups = await db.prisma.source.groupBy({ by: ["sourceType", "authorityTier", "status"], _count: { _all: true } });
           return tally(groups.map((g) => ({ ...g, n: g._count._all })));
         },
-        async () => tally((await mirrorRecords(SourceListQuerySchema.parse({}))).map((r) => ({ ...r, n: 1 }))),
+        async (asOf) => tally((await mirrorRecords(SourceListQuerySchema.parse({}), asOf)).map((r) => ({ ...r, n: 1 }))),
       );
       return { stats: value, ...origin };
     },

@@ -36,7 +36,7 @@ export interface OfflineSyncManager {
    * incremental call simply shares it). Rejects with the DbError/ChromaStoreError that stopped
    * it, after recording it in the state.
    */
-  syncSources(options?: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void }): Promise<SyncReport>;
+  syncSources(options?: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void | Promise<void> }): Promise<SyncReport>;
   getState(): Promise<SyncState>;
   /** When the mirror last matched PostgreSQL (the last successful sync), as stored in Chroma. */
   mirrorAsOf(): Promise<Date | null>;
@@ -79,7 +79,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     return report;
   }
 
-  async function execute(mode: SyncMode, onProgress?: (counts: SyncRunCounts) => void): Promise<SyncReport> {
+  async function execute(mode: SyncMode, onProgress?: (counts: SyncRunCounts) => void | Promise<void>): Promise<SyncReport> {
     const startedAt = now();
     events.emit("sync:started", { mode });
     logger.info("sync started", { mode });
@@ -91,9 +91,9 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
         mode,
         batchSize,
         now,
-        onProgress: (c) => {
+        onProgress: async (c) => {
           events.emit("sync:progress", c);
-          onProgress?.(c);
+          await onProgress?.(c);
         },
       });
       connectivity.reportSuccess();
@@ -131,7 +131,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     }
   }
 
-  async function syncSources(opts: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void } = {}): Promise<SyncReport> {
+  async function syncSources(opts: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void | Promise<void> } = {}): Promise<SyncReport> {
     const mode = opts.mode ?? "incremental";
     while (running) {
       if (running.mode === "incremental" && mode === "incremental") return running.promise;

@@ -24,8 +24,8 @@ export interface SyncRunOptions {
   mode: SyncMode;
   batchSize: number;
   now: () => number;
-  /** Called after every batch with the running totals (for progress bars). */
-  onProgress?: (counts: SyncRunCounts) => void;
+  /** Called after every batch with the running totals (for progress bars); awaited if it returns a promise. */
+  onProgress?: (counts: SyncRunCounts) => void | Promise<void>;
 }
 
 /**
@@ -40,9 +40,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   const startedAt = now();
   const counts: SyncRunCounts = { upserted: 0, deleted: 0, unchanged: 0 };
   const stored = await readStoredState(store, options.mode);
+  const mirrorWasEmpty = (await store.sources.count()) === 0;
   // A checkpoint over an empty mirror means the mirror was wiped behind our back: trusting the
   // checkpoint would leave it empty for good, so rebuild it.
-  const mode = options.mode === "incremental" && stored.checkpoint !== null && (await store.sources.count()) === 0 ? "full" : options.mode;
+  const mode = options.mode === "incremental" && stored.checkpoint !== null && mirrorWasEmpty ? "full" : options.mode;
   let checkpoint = mode === "full" ? null : stored.checkpoint;
   // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
   const live = mode === "full" ? new Set<string>() : undefined;
@@ -50,7 +51,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   for (;;) {
     const page = await db.changes.read({ after: checkpoint, limit: batchSize });
     if (page.changes.length > 0) {
-      const mirrored = new Map((await store.sources.getMany(changedIds(page.changes))).map((r) => [r.id, r]));
+      // Filling an empty mirror there is nothing to compare upserts with, so only deletes (of
+      // sources written earlier in this same run) need reading back.
+      const held = await store.sources.getMany(changedIds(page.changes, { deletesOnly: mirrorWasEmpty }));
+      const mirrored = new Map(held.map((r) => [r.id, r]));
       const plan = planBatch(page.changes, mirrored);
       await store.sources.upsert(plan.upserts);
       await store.sources.delete(plan.deletes);
@@ -63,7 +67,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
       }
       checkpoint = page.checkpoint;
       await store.writeSyncState({ checkpoint, lastReport: stored.lastReport });
-      options.onProgress?.({ ...counts });
+      await options.onProgress?.({ ...counts });
     }
     if (!page.hasMore) break;
   }

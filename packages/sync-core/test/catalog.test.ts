@@ -33,12 +33,13 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
   let catalog: SourceCatalog;
   let manager: ReturnType<typeof createSyncManager>;
   let db: Db;
+  let store: ReturnType<typeof isolatedStore>;
   const online = new Map<number, CatalogSource[]>();
 
   beforeAll(async () => {
     server = await startPrivatePostgres();
     db = await migratedDb(server.url);
-    const store = isolatedStore();
+    store = isolatedStore();
     await seedSources(db, 1_200);
     manager = createSyncManager({ db, store });
     catalog = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
@@ -91,6 +92,25 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
     for (let i = 0; i < 20; i++) expect((await catalog.list({ limit: 5 })).origin).toBe("mirror");
     expect(primaryReads).not.toHaveBeenCalled();
     primaryReads.mockRestore();
+  });
+
+  it("answers identically from the in-memory snapshot once it is loaded (no Chroma scans)", async () => {
+    const finds = vi.spyOn(store.sources, "find");
+    await vi.waitFor(
+      async () => {
+        finds.mockClear();
+        await catalog.list({ limit: 1 });
+        expect(finds).not.toHaveBeenCalled();
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    for (const [i, query] of QUERIES.entries()) {
+      const { items, origins } = await listAll(catalog, query);
+      expect(origins).toEqual(["mirror"]);
+      expect(items).toEqual(online.get(i));
+    }
+    expect(finds).not.toHaveBeenCalled();
+    finds.mockRestore();
   });
 
   it("goes back to PostgreSQL by itself after a restart", async () => {

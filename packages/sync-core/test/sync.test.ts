@@ -31,6 +31,30 @@ describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
     expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
   });
 
+  it("removes a source deleted while the first sync into an empty mirror runs", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 600);
+    const manager = createSyncManager({ db, store, batchSize: 100 });
+    // A source from the feed's first page: mirrored by the first batch, then deleted.
+    const first = (await db.changes.read({ limit: 1 })).changes[0]!;
+    const doomedId = first.kind === "upsert" ? first.source.id : first.id;
+    let batches = 0;
+    await manager.syncSources({
+      onProgress: async () => {
+        batches += 1;
+        if (batches === 1) {
+          expect(await store.sources.get(doomedId)).not.toBeNull();
+          await db.sources.delete(doomedId);
+        }
+      },
+    });
+    // The same run met the tombstone: the mirror must not keep the source.
+    expect(await store.sources.get(doomedId)).toBeNull();
+    expect(batches).toBeGreaterThan(1);
+    expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
+  });
+
   it("repairs a mirror edited behind its back with a full sync", async () => {
     const db = await migratedDb();
     const store = isolatedStore();
