@@ -1,0 +1,57 @@
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Figure } from "../report.js";
+import { median, p95, round, timeRuns } from "../stats.js";
+
+const kmcpServer = fileURLToPath(new URL("../../../../apps/mcp/dist/main.js", import.meta.url));
+const bareServer = fileURLToPath(new URL("../bare-mcp-server.mjs", import.meta.url));
+
+async function connect(script: string, env: Record<string, string>) {
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  const started = performance.now();
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [script], env: { ...(process.env as Record<string, string>), ...env }, stderr: "ignore" }));
+  await client.listTools();
+  return { client, startMs: performance.now() - started };
+}
+
+export async function measureMcp(options: { url: string; chromaUrl: string; home: string; count: number; reps: number }): Promise<Figure> {
+  const env = { DATABASE_URL: options.url, CHROMA_URL: options.chromaUrl, KMCP_HOME: options.home, KMCP_SYNC_INTERVAL_MS: "3600000" };
+  const starts: number[] = [];
+  const bareStarts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const kmcp = await connect(kmcpServer, env);
+    starts.push(kmcp.startMs);
+    await kmcp.client.close();
+    const bare = await connect(bareServer, {});
+    bareStarts.push(bare.startMs);
+    await bare.client.close();
+  }
+  const kmcp = await connect(kmcpServer, env);
+  const bare = await connect(bareServer, {});
+  const args = { limit: 20 };
+  for (let i = 0; i < 5; i++) {
+    await kmcp.client.callTool({ name: "knowledge_sources", arguments: args });
+    await bare.client.callTool({ name: "knowledge_sources", arguments: args });
+  }
+  const kmcpCalls = await timeRuns(options.reps, async () => {
+    const result = await kmcp.client.callTool({ name: "knowledge_sources", arguments: args });
+    if (result.isError) throw new Error("knowledge_sources failed");
+  });
+  const bareCalls = await timeRuns(options.reps, () => bare.client.callTool({ name: "knowledge_sources", arguments: args }));
+  await kmcp.client.close();
+  await bare.client.close();
+  return {
+    title: "5. MCP server over stdio",
+    measurements: [
+      { label: "process start → tools/list answered — kmcp", workload: "stdio", reps: 3, median: median(starts), p95: p95(starts), unit: "ms" },
+      { label: "process start → tools/list answered — bare SDK server", workload: "stdio", reps: 3, median: median(bareStarts), p95: p95(bareStarts), unit: "ms" },
+      { label: "knowledge_sources (limit 20) — kmcp", workload: `${options.count} sources`, reps: options.reps, median: median(kmcpCalls), p95: p95(kmcpCalls), unit: "ms" },
+      { label: "knowledge_sources — bare server, constant answer", workload: "20 items", reps: options.reps, median: median(bareCalls), p95: p95(bareCalls), unit: "ms" },
+    ],
+    ratios: [
+      { label: "call median: kmcp / bare", value: round(median(kmcpCalls) / median(bareCalls)), target: "≤ 2", met: median(kmcpCalls) / median(bareCalls) <= 2 },
+      { label: "start: kmcp / bare", value: round(median(starts) / median(bareStarts)), target: "(reported)", met: true },
+    ],
+  };
+}

@@ -1,0 +1,66 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startLocalChroma, type LocalChroma } from "@kmcp/chroma-store";
+import { startLocalPostgres, type LocalPostgres } from "@kmcp/db/local-postgres";
+import pg from "pg";
+
+export interface BenchServers {
+  postgres: LocalPostgres;
+  chroma: LocalChroma;
+  /** A fresh database on the server. */
+  database(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startServers(): Promise<BenchServers> {
+  const base = await mkdtemp(path.join(tmpdir(), "kmcp-bench-"));
+  await chmod(base, 0o755); // PostgreSQL runs as `postgres` under root
+  const [postgres, chroma] = await Promise.all([
+    startLocalPostgres({ dataDir: path.join(base, "pg"), password: "bench-pw" }),
+    startLocalChroma({ dataDir: path.join(base, "chroma") }),
+  ]);
+  return {
+    postgres,
+    chroma,
+    async database(name) {
+      const admin = new pg.Client({ connectionString: postgres.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      await admin.end();
+      const url = new URL(postgres.url);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+    async close() {
+      await Promise.all([postgres.destroy(), chroma.destroy()]);
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * `count` varied sources in one INSERT … SELECT (triggers still stamp each row for the change
+ * feed): every type, tier and status, so two-key filters select about 1/15 of them.
+ */
+export async function seedSources(url: string, count: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO sources (id, url, title, source_type, authority_tier, status, description, updated_at)
+       SELECT gen_random_uuid(),
+              'https://bench-' || i || '.example.test/docs/' || (i % 97),
+              'Benchmark source ' || i,
+              (ARRAY['website','documentation','standards_body','blog','repository'])[1 + i % 5]::"SourceType",
+              (ARRAY['tier_1_canonical','tier_2_trusted','tier_3_community'])[1 + i % 3]::"AuthorityTier",
+              (ARRAY['pending','active','failed','archived'])[1 + i % 4]::"SourceStatus",
+              CASE WHEN i % 3 = 0 THEN 'About source ' || i END,
+              now()
+         FROM generate_series(1, $1::int) AS i`,
+      [count],
+    );
+  } finally {
+    await client.end();
+  }
+}
