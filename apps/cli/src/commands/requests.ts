@@ -1,7 +1,7 @@
-import { DbError, type RequestTransitionInput } from "@kmcp/db";
+import { DbError, parseInput, RequestCreateSchema, RequestListQuerySchema, type RequestTransitionInput } from "@kmcp/db";
 import { isPrimaryOutage } from "@kmcp/sync-core";
 import { Option, type Command } from "commander";
-import { action } from "../context.js";
+import { action, type CliContext } from "../context.js";
 import { printRequests } from "./format.js";
 
 export function registerRequestsCommand(program: Command): void {
@@ -17,13 +17,12 @@ export function registerRequestsCommand(program: Command): void {
     .action(
       action(async (ctx, url: string, flags: { reason: string; priority: string; requestedBy?: string; id?: string }) => {
         const { requests: writer } = await ctx.services();
-        const { outcome, request } = await writer.create({
-          url,
-          reason: flags.reason,
-          priority: flags.priority as unknown as number,
-          ...(flags.requestedBy !== undefined ? { requestedBy: flags.requestedBy } : {}),
-          ...(flags.id !== undefined ? { id: flags.id } : {}),
-        });
+        const input = parseInput(
+          RequestCreateSchema,
+          { url, reason: flags.reason, priority: flags.priority, requestedBy: flags.requestedBy, id: flags.id },
+          "acquisition request",
+        );
+        const { outcome, request } = await writer.create(input);
         if (ctx.json) return ctx.out.json({ outcome, request });
         if (outcome === "queued") {
           ctx.out.warn("PostgreSQL is unreachable: the request is queued locally and will be uploaded automatically when it is back.");
@@ -41,7 +40,7 @@ export function registerRequestsCommand(program: Command): void {
     .action(
       action(async (ctx, flags: { status?: string; limit: string; cursor?: string }) => {
         const { db, requests: writer } = await ctx.services();
-        const query = { status: flags.status as never, limit: flags.limit as unknown as number, cursor: flags.cursor };
+        const query = parseInput(RequestListQuerySchema, { status: flags.status, limit: flags.limit, cursor: flags.cursor }, "request list query");
         // While PostgreSQL is down only the locally queued requests can be shown; say so.
         const page = await db.requests.list(query).catch((error: unknown) => {
           if (!isPrimaryOutage(error)) throw error;
@@ -85,7 +84,7 @@ export function registerRequestsCommand(program: Command): void {
     );
 }
 
-async function transition(ctx: Parameters<Parameters<typeof action>[0]>[0], input: RequestTransitionInput) {
+async function transition(ctx: CliContext, input: RequestTransitionInput) {
   const { db } = await ctx.services();
   const request = await db.requests.transition(input);
   if (ctx.json) return ctx.out.json(request);

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { DbError, type SourceCreateInput } from "@kmcp/db";
+import { DbError, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceUpdateSchema } from "@kmcp/db";
 import { detectSourceFileFormat, importSources, parseSourceFile } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
 import { action } from "../context.js";
@@ -50,7 +50,7 @@ export function registerSourcesCommand(program: Command): void {
     .action(
       action(async (ctx, url: string, flags: SourceFlags) => {
         const { db } = await ctx.services();
-        const input = withoutUndefined({ ...sourceFields(flags), url }) as SourceCreateInput;
+        const input = parseInput(SourceCreateSchema, withoutUndefined({ ...sourceFields(flags), url }), "source");
         const source = await db.sources.create(input);
         if (ctx.json) return ctx.out.json(source);
         ctx.out.line(`Added ${source.id} ${source.url}`);
@@ -69,9 +69,12 @@ export function registerSourcesCommand(program: Command): void {
     .action(
       action(async (ctx, flags: SourceFlags & { query?: string; limit: string; cursor?: string }) => {
         const { catalog } = await ctx.services();
-        const page = await catalog.list(
-          withoutUndefined({ sourceType: flags.type, authorityTier: flags.tier, status: flags.status, query: flags.query, limit: flags.limit, cursor: flags.cursor }) as never,
+        const query = parseInput(
+          SourceListQuerySchema,
+          withoutUndefined({ sourceType: flags.type, authorityTier: flags.tier, status: flags.status, query: flags.query, limit: flags.limit, cursor: flags.cursor }),
+          "source list query",
         );
+        const page = await catalog.list(query);
         if (ctx.json) return ctx.out.json(page);
         noteOrigin(ctx, page);
         printSources(ctx, page.items);
@@ -105,7 +108,8 @@ export function registerSourcesCommand(program: Command): void {
     .action(
       action(async (ctx, id: string, flags: SourceFlags) => {
         const { db } = await ctx.services();
-        const source = await db.sources.update(id, withoutUndefined(sourceFields(flags)) as never);
+        const patch = parseInput(SourceUpdateSchema, withoutUndefined(sourceFields(flags)), "source update");
+        const source = await db.sources.update(id, patch);
         if (ctx.json) return ctx.out.json(source);
         ctx.out.line(`Updated ${source.id}`);
       }),
