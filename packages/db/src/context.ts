@@ -1,16 +1,20 @@
+import type pg from "pg";
 import type { KmcpPrismaClient } from "./prisma-client.js";
 import { translateError } from "./translate-error.js";
 
 /** What every repository needs: the client, and the one place errors are translated. */
 export interface RepositoryContext {
   prisma: KmcpPrismaClient;
+  /** A plain pg pool for the hot read paths (see source-reads.ts). */
+  pool: pg.Pool;
   /** Runs a database call; any failure becomes a DbError that says what `action` was. */
   run<T>(action: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createRepositoryContext(prisma: KmcpPrismaClient, secrets: readonly string[]): RepositoryContext {
+export function createRepositoryContext(prisma: KmcpPrismaClient, pool: pg.Pool, secrets: readonly string[]): RepositoryContext {
   return {
     prisma,
+    pool,
     async run(action, fn) {
       try {
         return await fn();

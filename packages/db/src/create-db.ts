@@ -1,3 +1,4 @@
+import pg from "pg";
 import { z } from "zod";
 import { createChangeFeed, type ChangeFeed } from "./change-feed.js";
 import { createRepositoryContext } from "./context.js";
@@ -66,7 +67,16 @@ export function createDb(options: DbOptions): Db {
     queryTimeoutMs: config.queryTimeoutMs,
     poolSize: config.poolSize,
   });
-  const ctx = createRepositoryContext(prisma, secrets);
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    query_timeout: config.queryTimeoutMs,
+    max: config.poolSize,
+    idleTimeoutMillis: 10_000,
+  });
+  // An idle client whose server went away must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  const ctx = createRepositoryContext(prisma, pool, secrets);
   return {
     prisma,
     sources: createSourcesRepository(ctx),
@@ -76,6 +86,8 @@ export function createDb(options: DbOptions): Db {
     migrate: () => migrate(config.url, secrets),
     migrationStatus: () => migrationStatus(config.url, secrets),
     redact: (text) => redactSecrets(text, secrets),
-    close: () => prisma.$disconnect(),
+    async close() {
+      await Promise.all([prisma.$disconnect(), pool.end().catch(() => {})]);
+    },
   };
 }

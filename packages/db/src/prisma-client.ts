@@ -16,6 +16,13 @@ export function createPrismaClient(options: PrismaClientOptions) {
     query_timeout: options.queryTimeoutMs,
     max: options.poolSize,
     idleTimeoutMillis: 10_000,
+    // A checked-out client has no 'error' listener until its user attaches one (adapter-pg's
+    // transactions do so only after an await), and pg throws an unhandled 'error' — killing the
+    // process — when PostgreSQL dies in that gap. Queries still get their errors; this only
+    // keeps a dying connection from crashing us.
+    onConnect: (client) => {
+      client.on("error", () => {});
+    },
   });
   // changeTxid is the change feed's bookkeeping, not part of the domain model.
   return new PrismaClient({ adapter, omit: { source: { changeTxid: true } } });

@@ -21,6 +21,9 @@ export const MAX_REASON_LENGTH = 2000;
 // into terminals and logs; descriptions may keep tabs and newlines.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// A lone UTF-16 surrogate cannot be encoded as UTF-8: PostgreSQL (via Prisma) fails on it with an
+// internal error instead of a validation one, so refuse it here with a clear message.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function text(max: number, options: { multiline?: boolean } = {}) {
   const forbidden = options.multiline ? CONTROL_CHARS_EXCEPT_WHITESPACE : CONTROL_CHARS;
@@ -29,7 +32,8 @@ function text(max: number, options: { multiline?: boolean } = {}) {
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !forbidden.test(s), "must not contain control characters");
+    .refine((s) => !forbidden.test(s), "must not contain control characters")
+    .refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode text (it contains a lone surrogate)");
 }
 
 /** A source URL, normalised (see normaliseUrl). */

@@ -1,8 +1,6 @@
-import type { z } from "zod";
 import type { RepositoryContext } from "./context.js";
 import { decodeSourceCursor, encodeSourceCursor } from "./cursor.js";
 import { DbError } from "./errors.js";
-import type { Prisma } from "./generated/prisma/client.js";
 import {
   IdSchema,
   SourceCreateSchema,
@@ -13,9 +11,8 @@ import {
   type SourceListQuery,
   type SourceUpdateInput,
 } from "./schemas.js";
+import { countSources, selectSource, selectSources } from "./source-reads.js";
 import type { Page, Source } from "./types.js";
-
-type SourceListFilters = Pick<z.output<typeof SourceListQuerySchema>, "sourceType" | "authorityTier" | "status" | "query">;
 import { parseInput } from "./validate.js";
 
 export interface SourcesRepository {
@@ -44,7 +41,7 @@ export interface SourcesRepository {
 }
 
 export function createSourcesRepository(ctx: RepositoryContext): SourcesRepository {
-  const { prisma, run } = ctx;
+  const { prisma, pool, run } = ctx;
 
   async function create(input: SourceCreateInput): Promise<Source> {
     const data = parseInput(SourceCreateSchema, input, "source");
@@ -90,33 +87,13 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
 
   async function get(idOrUrl: string): Promise<Source | null> {
     const ref = parseInput(SourceRefSchema, idOrUrl, "source id or url");
-    return run("read the source", () => prisma.source.findUnique({ where: ref }));
-  }
-
-  function filters(q: SourceListFilters): Prisma.SourceWhereInput {
-    const where: Prisma.SourceWhereInput = {
-      sourceType: q.sourceType,
-      authorityTier: q.authorityTier,
-      status: q.status,
-    };
-    if (q.query) {
-      // Prisma hands `contains` to LIKE as is: escape its wildcards so they match literally.
-      const text = q.query.replace(/[\\%_]/g, (c) => `\\${c}`);
-      where.OR = [
-        { title: { contains: text, mode: "insensitive" } },
-        { url: { contains: text, mode: "insensitive" } },
-      ];
-    }
-    return where;
+    return run("read the source", () => selectSource(pool, ref));
   }
 
   async function list(query: SourceListQuery = {}): Promise<Page<Source>> {
     const q = parseInput(SourceListQuerySchema, query, "source list query");
-    const where = filters(q);
-    if (q.cursor) where.url = { gt: decodeSourceCursor(q.cursor) };
-    const rows = await run("list sources", () =>
-      prisma.source.findMany({ where, orderBy: { url: "asc" }, take: q.limit + 1 }),
-    );
+    const afterUrl = q.cursor ? decodeSourceCursor(q.cursor) : undefined;
+    const rows = await run("list sources", () => selectSources(pool, q, afterUrl, q.limit + 1));
     const items = rows.slice(0, q.limit);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > q.limit && last ? encodeSourceCursor(last.url) : null };
@@ -124,7 +101,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
 
   async function count(query: Omit<SourceListQuery, "cursor" | "limit"> = {}): Promise<number> {
     const q = parseInput(SourceListQuerySchema, query, "source count query");
-    return run("count sources", () => prisma.source.count({ where: filters(q) }));
+    return run("count sources", () => countSources(pool, q));
   }
 
   async function update(id: string, patch: SourceUpdateInput): Promise<Source> {

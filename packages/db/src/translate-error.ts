@@ -43,7 +43,13 @@ const UNREACHABLE_CODES = [
   "57P03", // cannot_connect_now (starting up / shutting down)
 ];
 const TIMEOUT_CODES = ["SocketTimeout", "ETIMEDOUT", "P1008", "P2024", "TIMEOUT"];
-const UNREACHABLE_MESSAGE = /connection terminated|connection timeout|can't reach database|server closed the connection|connection refused/i;
+// pg fails a query on a pooled client whose socket died with "Client has encountered a connection
+// error and is not queryable" (no code). Prisma, when the COMMIT of one of its internal transactions
+// fails because the connection died, then tries to roll back and throws "A rollback cannot be executed
+// on a committed transaction" instead of the connection error (our schema has no deferred constraints,
+// so a failed COMMIT means a lost connection).
+const UNREACHABLE_MESSAGE =
+  /connection terminated|connection timeout|can't reach database|server closed the connection|connection refused|connection error and is not queryable|rollback cannot be executed on a committed transaction/i;
 const TIMEOUT_MESSAGE = /query read timeout|timed out/i;
 
 /** Decides what kind of failure a third-party error is. Pure, so it is unit-tested directly. */

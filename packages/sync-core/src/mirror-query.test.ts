@@ -35,3 +35,29 @@ describe("pageMirrorRecords", () => {
     expect(pageMirrorRecords(withTitles, q({ query: "%" })).items.map((r) => r.title)).toEqual(["50% off"]);
   });
 });
+
+describe("pageSortedMirrorRecords agrees with filter-sort-slice", () => {
+  it("for random records, filters and cursors (including cursors between and past the urls)", async () => {
+    const { pageSortedMirrorRecords, byUrl } = await import("./mirror-query.js");
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const types = ["blog", "website", "documentation"] as const;
+    const records = Array.from({ length: 300 }, (_, i) => ({
+      ...record(`https://r${rand(1000)}-${i}.test/`, i % 7 === 0 ? "Special" : "plain"),
+      sourceType: types[rand(3)]!,
+    })).sort(byUrl);
+    for (let trial = 0; trial < 200; trial++) {
+      const query = q({
+        limit: 1 + rand(40),
+        ...(rand(2) ? { sourceType: types[rand(3)] } : {}),
+        ...(rand(3) === 0 ? { query: "special" } : {}),
+        ...(rand(2) ? { cursor: encodeSourceCursor(`https://r${rand(1100)}`) } : {}),
+      });
+      const after = query.cursor ? JSON.parse(Buffer.from(query.cursor, "base64url").toString())[0] : "";
+      const expected = records.filter((r) => r.url > after && (!query.sourceType || r.sourceType === query.sourceType) && (!query.query || r.title.toLowerCase().includes("special")));
+      const page = pageSortedMirrorRecords(records, query);
+      expect(page.items).toEqual(expected.slice(0, query.limit));
+      expect(page.nextCursor).toBe(expected.length > query.limit ? encodeSourceCursor(expected[query.limit - 1]!.url) : null);
+    }
+  });
+});

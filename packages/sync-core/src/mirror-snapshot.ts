@@ -1,4 +1,5 @@
 import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
+import { byUrl } from "./mirror-query.js";
 
 const PAGE = 10_000;
 
@@ -19,7 +20,7 @@ export async function readAllMirrorRecords(store: ChromaStore, filters = {}): Pr
  * it stale, and it is dropped when PostgreSQL comes back.
  */
 export interface MirrorSnapshot {
-  /** The records, if a snapshot for this as-of time is ready; otherwise starts loading one. */
+  /** The records sorted by url, if a snapshot for this as-of time is ready; otherwise starts loading one. */
   current(asOf: Date): MirrorRecord[] | undefined;
   drop(): void;
 }
@@ -36,7 +37,7 @@ export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
         loading = attempt;
         readAllMirrorRecords(store).then(
           (records) => {
-            if (loading === attempt) loaded = { asOf: at, records };
+            if (loading === attempt) loaded = { asOf: at, records: records.sort(byUrl) };
           },
           () => {},
         ).finally(() => {

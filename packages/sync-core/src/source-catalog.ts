@@ -14,7 +14,7 @@ import {
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure } from "./failure.js";
-import { mirrorFilters, pageMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
+import { countMirrorRecords, mirrorFilters, pageMirrorRecords, pageSortedMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
 import { createMirrorSnapshot, readAllMirrorRecords } from "./mirror-snapshot.js";
 import type { ChromaStore } from "@kmcp/chroma-store";
 
@@ -95,16 +95,15 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
     if (state === "online") snapshot.drop();
   });
 
-  /** Mirror records matching the Chroma-side filters: from the snapshot when it is ready. */
-  async function mirrorRecords(query: ParsedListQuery, asOf: Date): Promise<MirrorRecord[]> {
+  /** Mirror records passing the Chroma-side filters, sorted by url: from the snapshot when it is ready. */
+  async function mirrorRecords(query: ParsedListQuery, asOf: Date): Promise<{ sorted: boolean; records: MirrorRecord[] }> {
     const all = snapshot.current(asOf);
-    if (!all) return readAllMirrorRecords(store, mirrorFilters(query));
-    return all.filter(
-      (r) =>
-        (!query.sourceType || r.sourceType === query.sourceType) &&
-        (!query.authorityTier || r.authorityTier === query.authorityTier) &&
-        (!query.status || r.status === query.status),
-    );
+    return all ? { sorted: true, records: all } : { sorted: false, records: await readAllMirrorRecords(store, mirrorFilters(query)) };
+  }
+
+  async function mirrorPage(query: ParsedListQuery, asOf: Date) {
+    const { sorted, records } = await mirrorRecords(query, asOf);
+    return sorted ? pageSortedMirrorRecords(records, query) : pageMirrorRecords(records, query);
   }
 
   return {
@@ -116,7 +115,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           return { items: page.items.map(fromSource), nextCursor: page.nextCursor };
         },
         async (asOf) => {
-          const page = pageMirrorRecords(await mirrorRecords(q, asOf), q);
+          const page = await mirrorPage(q, asOf);
           return { items: page.items.map(fromMirror), nextCursor: page.nextCursor };
         },
       );
@@ -142,7 +141,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
       const q = parseInput(SourceListQuerySchema, query, "source count query");
       const { value, ...origin } = await answer(
         () => db.sources.count(q),
-        async (asOf) => pageMirrorRecords(await mirrorRecords(q, asOf), { ...q, cursor: undefined, limit: Number.MAX_SAFE_INTEGER }).items.length,
+        async (asOf) => countMirrorRecords((await mirrorRecords(q, asOf)).records, q),
       );
       return { count: value, ...origin };
     },
@@ -153,7 +152,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           const groups = await db.prisma.source.groupBy({ by: ["sourceType", "authorityTier", "status"], _count: { _all: true } });
           return tally(groups.map((g) => ({ ...g, n: g._count._all })));
         },
-        async (asOf) => tally((await mirrorRecords(SourceListQuerySchema.parse({}), asOf)).map((r) => ({ ...r, n: 1 }))),
+        async (asOf) => tally((await mirrorRecords(SourceListQuerySchema.parse({}), asOf)).records.map((r) => ({ ...r, n: 1 }))),
       );
       return { stats: value, ...origin };
     },

@@ -1,0 +1,86 @@
+import type pg from "pg";
+import type { AuthorityTier, SourceStatus, SourceType } from "./generated/prisma/enums.js";
+import type { Source } from "./types.js";
+
+/**
+ * The hot read paths (list, get, count) in plain SQL over a pg pool. Prisma costs ~2 ms a query
+ * here against ~0.3 ms for the same SQL on pg (measured), and these reads serve every catalog
+ * and MCP call. Writes stay on Prisma.
+ */
+export interface SourceFilters {
+  sourceType?: SourceType | undefined;
+  authorityTier?: AuthorityTier | undefined;
+  status?: SourceStatus | undefined;
+  /** Case-insensitive substring of title or url, matched literally. */
+  query?: string | undefined;
+}
+
+const COLUMNS = `id::text, url, title, source_type, status, authority_tier, description, created_at, updated_at, last_crawled_at`;
+
+interface SourceRow {
+  id: string;
+  url: string;
+  title: string;
+  source_type: SourceType;
+  status: SourceStatus;
+  authority_tier: AuthorityTier;
+  description: string | null;
+  created_at: Date;
+  updated_at: Date;
+  last_crawled_at: Date | null;
+}
+
+function toSource(row: SourceRow): Source {
+  return {
+    id: row.id,
+    url: row.url,
+    title: row.title,
+    sourceType: row.source_type,
+    status: row.status,
+    authorityTier: row.authority_tier,
+    description: row.description,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastCrawledAt: row.last_crawled_at,
+  };
+}
+
+/** WHERE clause and parameters for the filters; LIKE wildcards in the text match literally. */
+function where(filters: SourceFilters, params: unknown[]): string {
+  const clauses: string[] = [];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql(`$${params.length}`));
+  };
+  if (filters.sourceType) add((n) => `source_type = ${n}::"SourceType"`, filters.sourceType);
+  if (filters.authorityTier) add((n) => `authority_tier = ${n}::"AuthorityTier"`, filters.authorityTier);
+  if (filters.status) add((n) => `status = ${n}::"SourceStatus"`, filters.status);
+  if (filters.query) {
+    add((n) => `(title ILIKE ${n} OR url ILIKE ${n})`, `%${filters.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  return clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+}
+
+export async function selectSources(pool: pg.Pool, filters: SourceFilters, afterUrl: string | undefined, limit: number): Promise<Source[]> {
+  const params: unknown[] = [];
+  let sql = `SELECT ${COLUMNS} FROM sources ${where(filters, params)}`;
+  if (afterUrl !== undefined) {
+    params.push(afterUrl);
+    sql += `${params.length > 1 ? " AND" : " WHERE"} url > $${params.length}`;
+  }
+  params.push(limit);
+  const { rows } = await pool.query<SourceRow>(`${sql} ORDER BY url LIMIT $${params.length}`, params);
+  return rows.map(toSource);
+}
+
+export async function selectSource(pool: pg.Pool, ref: { id: string } | { url: string }): Promise<Source | null> {
+  const [column, value] = "id" in ref ? ["id", ref.id] : ["url", ref.url];
+  const { rows } = await pool.query<SourceRow>(`SELECT ${COLUMNS} FROM sources WHERE ${column} = $1`, [value]);
+  return rows[0] ? toSource(rows[0]) : null;
+}
+
+export async function countSources(pool: pg.Pool, filters: SourceFilters): Promise<number> {
+  const params: unknown[] = [];
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM sources ${where(filters, params)}`, params);
+  return rows[0]?.n ?? 0;
+}
