@@ -19,6 +19,21 @@ describe("parseKmcpEnv", () => {
   });
 });
 
+describe("parseKmcpEnv regressions", () => {
+  it("refuses a postgresql:// URL that does not parse, without echoing it (it used to crash later, printing the password)", () => {
+    for (const url of ["postgresql://kmcp:s3cr/3tPW@host:5432/db", "postgresql://kmcp:s3cr3tPW@host:99999/db", "postgresql://kmcp:s3cr3tPW@host:port/db"]) {
+      let message = "";
+      try {
+        parseKmcpEnv({ DATABASE_URL: url });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain("DATABASE_URL: is not a valid URL");
+      expect(message).not.toMatch(/s3cr/);
+    }
+  });
+});
+
 describe("createLogger", () => {
   it("scrubs the database password from every line", async () => {
     const { createLogger } = await import("./logger.js");

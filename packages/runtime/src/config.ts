@@ -8,6 +8,8 @@ export const KmcpEnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/./, "must be a postgresql:// URL")
+    // Refused here, by name: otherwise `new URL()` throws later with the whole URL (password included) in its `input`.
+    .refine((u) => URL.canParse(u), "is not a valid URL (percent-encode special characters in the password)")
     .optional(),
   CHROMA_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   KMCP_HOME: z.string().min(1).optional(),

@@ -1,4 +1,4 @@
-import { DbError, parseInput, RequestCreateSchema, RequestListQuerySchema, type RequestTransitionInput } from "@kmcp/db";
+import { DbError, parseInput, RequestCreateSchema, RequestListQuerySchema, RequestTransitionSchema, type RequestTransitionInput } from "@kmcp/db";
 import { isPrimaryOutage } from "@kmcp/sync-core";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
@@ -16,12 +16,12 @@ export function registerRequestsCommand(program: Command): void {
     .option("--id <uuid>", "your own id, so a retried create is not duplicated")
     .action(
       action(async (ctx, url: string, flags: { reason: string; priority: string; requestedBy?: string; id?: string }) => {
-        const { requests: writer } = await ctx.services();
         const input = parseInput(
           RequestCreateSchema,
           { url, reason: flags.reason, priority: flags.priority, requestedBy: flags.requestedBy, id: flags.id },
           "acquisition request",
         );
+        const { requests: writer } = await ctx.services();
         const { outcome, request } = await writer.create(input);
         if (ctx.json) return ctx.out.json({ outcome, request });
         if (outcome === "queued") {
@@ -39,8 +39,8 @@ export function registerRequestsCommand(program: Command): void {
     .option("--cursor <cursor>", "the next-page cursor printed by the previous page")
     .action(
       action(async (ctx, flags: { status?: string; limit: string; cursor?: string }) => {
-        const { db, requests: writer } = await ctx.services();
         const query = parseInput(RequestListQuerySchema, { status: flags.status, limit: flags.limit, cursor: flags.cursor }, "request list query");
+        const { db, requests: writer } = await ctx.services();
         // While PostgreSQL is down only the locally queued requests can be shown; say so.
         const page = await db.requests.list(query).catch((error: unknown) => {
           if (!isPrimaryOutage(error)) throw error;
@@ -85,6 +85,7 @@ export function registerRequestsCommand(program: Command): void {
 }
 
 async function transition(ctx: CliContext, input: RequestTransitionInput) {
+  parseInput(RequestTransitionSchema, input, "request transition");
   const { db } = await ctx.services();
   const request = await db.requests.transition(input);
   if (ctx.json) return ctx.out.json(request);

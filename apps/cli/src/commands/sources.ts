@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { DbError, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceUpdateSchema } from "@kmcp/db";
+import { DbError, IdSchema, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceRefSchema, SourceUpdateSchema } from "@kmcp/db";
 import { detectSourceFileFormat, importSources, parseSourceFile } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
 import { action } from "../context.js";
@@ -49,8 +49,8 @@ export function registerSourcesCommand(program: Command): void {
     .option("--description <text>", "description")
     .action(
       action(async (ctx, url: string, flags: SourceFlags) => {
-        const { db } = await ctx.services();
         const input = parseInput(SourceCreateSchema, withoutUndefined({ ...sourceFields(flags), url }), "source");
+        const { db } = await ctx.services();
         const source = await db.sources.create(input);
         if (ctx.json) return ctx.out.json(source);
         ctx.out.line(`Added ${source.id} ${source.url}`);
@@ -68,12 +68,12 @@ export function registerSourcesCommand(program: Command): void {
     .option("--cursor <cursor>", "the next-page cursor printed by the previous page")
     .action(
       action(async (ctx, flags: SourceFlags & { query?: string; limit: string; cursor?: string }) => {
-        const { catalog } = await ctx.services();
         const query = parseInput(
           SourceListQuerySchema,
           withoutUndefined({ sourceType: flags.type, authorityTier: flags.tier, status: flags.status, query: flags.query, limit: flags.limit, cursor: flags.cursor }),
           "source list query",
         );
+        const { catalog } = await ctx.services();
         const page = await catalog.list(query);
         if (ctx.json) return ctx.out.json(page);
         noteOrigin(ctx, page);
@@ -87,6 +87,7 @@ export function registerSourcesCommand(program: Command): void {
     .description("Show one source by id or url")
     .action(
       action(async (ctx, idOrUrl: string) => {
+        parseInput(SourceRefSchema, idOrUrl, "source id or url");
         const { catalog } = await ctx.services();
         const found = await catalog.get(idOrUrl);
         if (!found.source) throw new DbError("NOT_FOUND", `No source with id or url ${idOrUrl}.`);
@@ -107,8 +108,8 @@ export function registerSourcesCommand(program: Command): void {
     .option("--description <text>", "description")
     .action(
       action(async (ctx, id: string, flags: SourceFlags) => {
-        const { db } = await ctx.services();
         const patch = parseInput(SourceUpdateSchema, withoutUndefined(sourceFields(flags)), "source update");
+        const { db } = await ctx.services();
         const source = await db.sources.update(id, patch);
         if (ctx.json) return ctx.out.json(source);
         ctx.out.line(`Updated ${source.id}`);
@@ -120,6 +121,7 @@ export function registerSourcesCommand(program: Command): void {
     .description("Mark a source archived (it stays, and stays searchable by status)")
     .action(
       action(async (ctx, id: string) => {
+        parseInput(IdSchema, id, "source id");
         const { db } = await ctx.services();
         const source = await db.sources.archive(id);
         if (ctx.json) return ctx.out.json(source);
@@ -132,6 +134,7 @@ export function registerSourcesCommand(program: Command): void {
     .description("Delete a source for good (the next sync removes it from the mirror)")
     .action(
       action(async (ctx, id: string) => {
+        parseInput(IdSchema, id, "source id");
         const { db } = await ctx.services();
         const source = await db.sources.delete(id);
         if (ctx.json) return ctx.out.json({ removed: source.id, url: source.url });
