@@ -1,16 +1,10 @@
-// The protocol's own cost: an SDK server answering knowledge_sources with a constant page.
+// The protocol's own cost: an SDK server that answers knowledge_sources with a constant — the
+// very result kmcp gave (read from the file in BARE_ANSWER), so both send the same bytes.
+import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 
-const page = {
-  items: Array.from({ length: 20 }, (_, i) => ({ id: `id-${i}`, url: `https://bench-${i}.example.test/`, title: `Benchmark source ${i}` })),
-  nextCursor: null,
-  origin: "primary",
-  asOf: null,
-};
+const answer = JSON.parse(readFileSync(process.env.BARE_ANSWER, "utf8"));
 const server = new McpServer({ name: "bare", version: "1.0.0" });
-server.registerTool("knowledge_sources", { description: "constant" }, async () => ({
-  structuredContent: page,
-  content: [{ type: "text", text: JSON.stringify(page) }],
-}));
+server.registerTool("knowledge_sources", { description: "constant" }, async () => answer);
 await server.connect(new StdioServerTransport());

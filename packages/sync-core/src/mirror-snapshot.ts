@@ -19,25 +19,32 @@ export async function readAllMirrorRecords(store: ChromaStore, filters = {}): Pr
  * answer from Chroma until it is ready) and tied to the mirror's as-of time: a newer sync makes
  * it stale, and it is dropped when PostgreSQL comes back.
  */
+export interface LoadedSnapshot {
+  /** Every record, sorted by url. */
+  sorted: MirrorRecord[];
+  byId: ReadonlyMap<string, MirrorRecord>;
+  byUrl: ReadonlyMap<string, MirrorRecord>;
+}
+
 export interface MirrorSnapshot {
-  /** The records sorted by url, if a snapshot for this as-of time is ready; otherwise starts loading one. */
-  current(asOf: Date): MirrorRecord[] | undefined;
+  /** The snapshot for this as-of time if it is ready; otherwise starts loading one. */
+  current(asOf: Date): LoadedSnapshot | undefined;
   drop(): void;
 }
 
 export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
-  let loaded: { asOf: number; records: MirrorRecord[] } | undefined;
+  let loaded: { asOf: number; snapshot: LoadedSnapshot } | undefined;
   let loading: { asOf: number } | undefined;
   return {
     current(asOf) {
       const at = asOf.getTime();
-      if (loaded?.asOf === at) return loaded.records;
+      if (loaded?.asOf === at) return loaded.snapshot;
       if (loading?.asOf !== at) {
         const attempt = { asOf: at };
         loading = attempt;
         readAllMirrorRecords(store).then(
           (records) => {
-            if (loading === attempt) loaded = { asOf: at, records: records.sort(byUrl) };
+            if (loading === attempt) loaded = { asOf: at, snapshot: index(records) };
           },
           () => {},
         ).finally(() => {
@@ -51,4 +58,9 @@ export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
       loading = undefined;
     },
   };
+}
+
+function index(records: MirrorRecord[]): LoadedSnapshot {
+  const sorted = records.sort(byUrl);
+  return { sorted, byId: new Map(sorted.map((r) => [r.id, r])), byUrl: new Map(sorted.map((r) => [r.url, r])) };
 }

@@ -97,8 +97,8 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
 
   /** Mirror records passing the Chroma-side filters, sorted by url: from the snapshot when it is ready. */
   async function mirrorRecords(query: ParsedListQuery, asOf: Date): Promise<{ sorted: boolean; records: MirrorRecord[] }> {
-    const all = snapshot.current(asOf);
-    return all ? { sorted: true, records: all } : { sorted: false, records: await readAllMirrorRecords(store, mirrorFilters(query)) };
+    const loaded = snapshot.current(asOf);
+    return loaded ? { sorted: true, records: loaded.sorted } : { sorted: false, records: await readAllMirrorRecords(store, mirrorFilters(query)) };
   }
 
   async function mirrorPage(query: ParsedListQuery, asOf: Date) {
@@ -129,8 +129,13 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           const source = await db.sources.get(idOrUrl);
           return source ? fromSource(source) : null;
         },
-        async () => {
-          const record = "id" in ref ? await store.sources.get(ref.id) : await store.sources.getByUrl(ref.url);
+        async (asOf) => {
+          const loaded = snapshot.current(asOf);
+          const record = loaded
+            ? ("id" in ref ? loaded.byId.get(ref.id) : loaded.byUrl.get(ref.url)) ?? null
+            : "id" in ref
+              ? await store.sources.get(ref.id)
+              : await store.sources.getByUrl(ref.url);
           return record ? fromMirror(record) : null;
         },
       );

@@ -48,8 +48,16 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
   const live = mode === "full" ? new Set<string>() : undefined;
 
+  // The next page is read from PostgreSQL while Chroma writes the current one.
+  const read = (after: string | null) => {
+    const pending = db.changes.read({ after, limit: batchSize });
+    pending.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    return pending;
+  };
+  let next = read(checkpoint);
   for (;;) {
-    const page = await db.changes.read({ after: checkpoint, limit: batchSize });
+    const page = await next;
+    if (page.hasMore) next = read(page.checkpoint);
     if (page.changes.length > 0) {
       // Filling an empty mirror there is nothing to compare upserts with, so only deletes (of
       // sources written earlier in this same run) need reading back.

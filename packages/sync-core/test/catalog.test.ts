@@ -111,6 +111,16 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
     }
     expect(finds).not.toHaveBeenCalled();
     finds.mockRestore();
+    const gets = vi.spyOn(store.sources, "get");
+    const byUrl = vi.spyOn(store.sources, "getByUrl");
+    const sample = online.get(0)![42]!;
+    expect((await catalog.get(sample.id)).source).toEqual(sample);
+    expect((await catalog.get(sample.url)).source).toEqual(sample);
+    expect((await catalog.get("https://absent.example.test/")).source).toBeNull();
+    expect(gets).not.toHaveBeenCalled();
+    expect(byUrl).not.toHaveBeenCalled();
+    gets.mockRestore();
+    byUrl.mockRestore();
   });
 
   it("goes back to PostgreSQL by itself after a restart", async () => {
