@@ -7,6 +7,7 @@ import { createDb } from "@kmcp/db";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
 import { measureSync } from "./figures/sync.js";
+import { HISTORY } from "./history.js";
 import { renderReport, type Figure } from "./report.js";
 import { seedSources, startServers } from "./servers.js";
 
@@ -37,6 +38,7 @@ try {
   log("mcp figure done");
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {
+    history: HISTORY,
     machine: `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${process.platform}`,
     mode: quick ? "quick" : "full",
     date: new Date().toISOString().slice(0, 10),

@@ -18,7 +18,7 @@ export interface Figure {
 
 const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
-export function renderReport(figures: Figure[], meta: { machine: string; mode: string; date: string; durationS: number }): string {
+export function renderReport(figures: Figure[], meta: { machine: string; mode: string; date: string; durationS: number; history?: string }): string {
   const lines = [
     "# kmcp benchmarks",
     "",
@@ -39,5 +39,6 @@ export function renderReport(figures: Figure[], meta: { machine: string; mode: s
     if (figure.notes?.length) lines.push("", ...figure.notes.map((n) => `- ${n}`));
     lines.push("");
   }
+  if (meta.history) lines.push(meta.history);
   return lines.join("\n");
 }
