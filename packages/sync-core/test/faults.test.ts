@@ -23,6 +23,25 @@ import {
 import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
 
 /** Each source id once in PostgreSQL, and as many in the mirror. */
+/** Runs a sync that `kill` interrupts after `batch` batches; returns what the sync rejected with. */
+async function syncKilledAfter(manager: ReturnType<typeof createSyncManager>, batch: number, kill: () => Promise<void>): Promise<unknown> {
+  let batches = 0;
+  let killing: Promise<void> | undefined;
+  const failed = await manager
+    .syncSources({
+      onProgress: () => {
+        batches += 1;
+        if (batches === batch) killing = kill();
+      },
+    })
+    .then(
+      () => new Error("the sync finished although it was interrupted"),
+      (e: unknown) => e,
+    );
+  await killing;
+  return failed;
+}
+
 async function expectSourcesOnce(db: Db, store: ChromaStore, total: number) {
   const rows = await db.prisma.source.findMany({ select: { id: true } });
   expect(rows.length).toBe(total);
@@ -38,20 +57,7 @@ describe("PostgreSQL SIGKILLed in the middle of a sync", () => {
       const store = isolatedStore();
       await seedSources(db, 3_000);
       const manager = createSyncManager({ db, store, batchSize: 100 });
-      let batches = 0;
-      let killing: Promise<void> | undefined;
-      const failed = await manager
-        .syncSources({
-          onProgress: () => {
-            batches += 1;
-            if (batches === 4) killing = server.kill();
-          },
-        })
-        .then(
-          () => new Error("the sync finished although PostgreSQL was killed"),
-          (e: unknown) => e,
-        );
-      await killing;
+      const failed = await syncKilledAfter(manager, 4, () => server.kill());
       expect(failed).toMatchObject({ code: expect.stringMatching(/^(UNREACHABLE|TIMEOUT)$/) });
       const partial = await store.sources.count();
       expect(partial).toBeGreaterThanOrEqual(400);
@@ -138,20 +144,7 @@ describe("Chroma SIGKILLed in the middle of a sync", () => {
       const store = isolatedStore(chroma.url);
       await seedSources(db, 2_000);
       const manager = createSyncManager({ db, store, batchSize: 100 });
-      let batches = 0;
-      let killing: Promise<void> | undefined;
-      const failed = await manager
-        .syncSources({
-          onProgress: () => {
-            batches += 1;
-            if (batches === 3) killing = chroma.kill();
-          },
-        })
-        .then(
-          () => new Error("the sync finished although Chroma was killed"),
-          (e: unknown) => e,
-        );
-      await killing;
+      const failed = await syncKilledAfter(manager, 3, () => chroma.kill());
       expect(failed).toMatchObject({ name: "ChromaStoreError", code: expect.stringMatching(/^(UNREACHABLE|TIMEOUT)$/) });
       const down = await manager.getState();
       expect(down).toMatchObject({ status: "error", isOnline: true, mirrorSize: null, error: { side: "chroma" } });
