@@ -20,5 +20,5 @@ export type { SyncState, SyncStateInput } from "./sync-state.js";
 export { ChromaStoreError, isChromaStoreError } from "./errors.js";
 export type { ChromaStoreErrorCode } from "./errors.js";
 
-export { findFreePort, startLocalChroma } from "./local-chroma.js";
+export { chromaAnswers, startLocalChroma } from "./local-chroma.js";
 export type { LocalChroma, LocalChromaOptions } from "./local-chroma.js";

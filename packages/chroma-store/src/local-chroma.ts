@@ -10,8 +10,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import path from "node:path";
+import { findFreePort, isPortFree, type LocalServer } from "@kmcp/db/local-postgres";
 import { ChromaStoreError } from "./errors.js";
 
 export interface LocalChromaOptions {
@@ -27,22 +27,7 @@ export interface LocalChromaOptions {
   onLog?: (text: string) => void;
 }
 
-export interface LocalChroma {
-  /** e.g. `http://127.0.0.1:8123`. */
-  readonly url: string;
-  readonly port: number;
-  readonly dataDir: string;
-  /** PID of the server process, or undefined while stopped. */
-  readonly pid: number | undefined;
-  /** SIGTERM, then wait for the process to exit. */
-  stop(): Promise<void>;
-  /** SIGKILL: a crash, as far as clients can tell. Waits for the process to be gone. */
-  kill(): Promise<void>;
-  /** Start again on the same port with the same data (after stop or kill); no-op while running. */
-  start(): Promise<void>;
-  /** stop() and remove the data directory. */
-  destroy(): Promise<void>;
-}
+export type LocalChroma = LocalServer;
 
 // Runs in the child: `node -e <this> -- <binding> <dataDir> <port>`.
 const SERVER_SCRIPT = `const [binding, dataDir, port] = process.argv.slice(1);
@@ -72,29 +57,8 @@ function resolveBinding(): string {
   }
 }
 
-/** A free TCP port on 127.0.0.1, as the OS picks it. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-async function answersHeartbeat(url: string): Promise<boolean> {
+/** Whether a Chroma server answers its heartbeat at `url` within a second. Never throws. */
+export async function chromaAnswers(url: string): Promise<boolean> {
   try {
     const response = await fetch(`${url}/api/v2/heartbeat`, { signal: AbortSignal.timeout(1000) });
     return response.ok;
@@ -180,7 +144,7 @@ export async function startLocalChroma(options: LocalChromaOptions): Promise<Loc
           data: { port, dataDir },
         });
       }
-      if (await answersHeartbeat(url)) return;
+      if (await chromaAnswers(url)) return;
       if (Date.now() > deadline) {
         spawned.kill("SIGKILL");
         await exited;

@@ -7,7 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { ChromaStoreError, findFreePort, startLocalChroma } from "../src/index.js";
+import { findFreePort } from "@kmcp/db/local-postgres";
+import { ChromaStoreError, startLocalChroma } from "../src/index.js";
 
 const run = promisify(execFile);
 const localChromaSource = fileURLToPath(new URL("../src/local-chroma.ts", import.meta.url));

@@ -30,21 +30,24 @@ export interface LocalPostgresOptions {
   onLog?: (line: string) => void;
 }
 
-export interface LocalPostgres {
+/** A local server process (PostgreSQL here, Chroma in @kmcp/chroma-store) that tests and the embedded default control. */
+export interface LocalServer {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
-  /** PID of the postmaster, or undefined while stopped. */
+  /** PID of the server process, or undefined while stopped. */
   readonly pid: number | undefined;
-  /** Fast shutdown; waits for the server to exit. */
+  /** Graceful shutdown; waits for the process to exit. */
   stop(): Promise<void>;
-  /** SIGKILL the postmaster and its backends: a crash, as far as clients can tell. */
+  /** SIGKILL: a crash, as far as clients can tell. Waits for the process to be gone. */
   kill(): Promise<void>;
   /** Start again on the same port with the same data (after stop or kill). */
   start(): Promise<void>;
   /** stop() and remove the data directory. */
   destroy(): Promise<void>;
 }
+
+export type LocalPostgres = LocalServer;
 
 interface Binaries {
   postgres: string;
@@ -78,6 +81,16 @@ export function findFreePort(): Promise<number> {
       const address = srv.address();
       srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
+  });
+}
+
+/** Whether nothing listens on this port of 127.0.0.1 right now. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
 }
 

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import { startLocalChroma } from "@kmcp/chroma-store";
-import { canConnect, isProcessAlive, startLocalPostgres } from "@kmcp/db/local-postgres";
+import { chromaAnswers, startLocalChroma } from "@kmcp/chroma-store";
+import { canConnect, isPortFree, isProcessAlive, startLocalPostgres } from "@kmcp/db/local-postgres";
 import { z } from "zod";
 import { withHomeLock } from "./home-lock.js";
 
@@ -41,14 +41,6 @@ async function writeServices(home: string, services: ServicesFile): Promise<void
   await writeFile(servicesPath(home), JSON.stringify(services, null, 2), { mode: 0o600 });
 }
 
-async function chromaAnswers(port: number): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/api/v2/heartbeat`, { signal: AbortSignal.timeout(1_000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
 function describe(services: ServicesFile, up: { postgres: boolean; chroma: boolean }): EmbeddedServices {
   const pgEntry = services.postgres;
   const chromaEntry = services.chroma;
@@ -72,7 +64,7 @@ function describe(services: ServicesFile, up: { postgres: boolean; chroma: boole
 export async function embeddedServicesStatus(home: string): Promise<EmbeddedServices> {
   const services = await readServices(home);
   const pgUp = isProcessAlive(services.postgres?.pid) && (await canConnect(postgresUrl(services.postgres!.port, services.postgres!.password)));
-  const chromaUp = isProcessAlive(services.chroma?.pid) && (await chromaAnswers(services.chroma!.port));
+  const chromaUp = isProcessAlive(services.chroma?.pid) && (await chromaAnswers(`http://127.0.0.1:${services.chroma!.port}`));
   return describe(services, { postgres: pgUp, chroma: chromaUp });
 }
 
@@ -147,11 +139,5 @@ export async function stopEmbeddedServices(home: string): Promise<string[]> {
 
 /** The port a server used last time, if it is still free (so URLs stay stable); else a new one. */
 async function reusablePort(previous: number | undefined): Promise<number | undefined> {
-  if (!previous) return undefined;
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(undefined));
-    probe.listen(previous, "127.0.0.1", () => probe.close(() => resolve(previous)));
-  });
+  return previous !== undefined && (await isPortFree(previous)) ? previous : undefined;
 }
