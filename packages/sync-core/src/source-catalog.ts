@@ -177,32 +177,12 @@ export function tally(rows: Array<{ sourceType: SourceType; authorityTier: Autho
   return stats;
 }
 
-function fromSource(s: Source): CatalogSource {
-  return {
-    id: s.id,
-    url: s.url,
-    title: s.title,
-    sourceType: s.sourceType,
-    status: s.status,
-    authorityTier: s.authorityTier,
-    description: s.description,
-    updatedAt: s.updatedAt,
-    lastCrawledAt: s.lastCrawledAt,
-  };
+function fromSource({ createdAt: _createdAt, ...source }: Source): CatalogSource {
+  return source;
 }
 
-function fromMirror(r: MirrorRecord): CatalogSource {
-  return {
-    id: r.id,
-    url: r.url,
-    title: r.title,
-    sourceType: r.sourceType,
-    status: r.status,
-    authorityTier: r.authorityTier,
-    description: r.description,
-    updatedAt: new Date(r.updatedAt),
-    lastCrawledAt: r.lastCrawledAt === null ? null : new Date(r.lastCrawledAt),
-  };
+function fromMirror({ syncedAt: _syncedAt, updatedAt, lastCrawledAt, ...record }: MirrorRecord): CatalogSource {
+  return { ...record, updatedAt: new Date(updatedAt), lastCrawledAt: lastCrawledAt === null ? null : new Date(lastCrawledAt) };
 }
 
 function unavailable(error: unknown): SyncError {
