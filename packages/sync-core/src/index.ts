@@ -5,7 +5,7 @@ export { createSourceCatalog } from "./source-catalog.js";
 export type { CatalogPage, CatalogSource, Origin, SourceCatalog, SourceCatalogOptions, SourceStats } from "./source-catalog.js";
 
 export { createRequestWriter } from "./request-writer.js";
-export type { CreateRequestResult, QueuedRequest, ReplayResult, RequestWriter } from "./request-writer.js";
+export type { CreateRequestResult, QueuedRequest, ReplayResult, RequestListing, RequestWriter } from "./request-writer.js";
 
 export { createConnectivityMonitor } from "./connectivity.js";
 export type { Connectivity, ConnectivityMonitor, ConnectivityMonitorOptions } from "./connectivity.js";

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ChromaStore } from "@kmcp/chroma-store";
-import { parseInput, RequestCreateSchema, type AcquisitionRequest, type Db, type RequestCreateInput } from "@kmcp/db";
+import {
+  parseInput,
+  RequestCreateSchema,
+  RequestListQuerySchema,
+  type AcquisitionRequest,
+  type Db,
+  type RequestCreateInput,
+  type RequestListQuery,
+} from "@kmcp/db";
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure, isPrimaryOutage } from "./failure.js";
@@ -31,8 +39,21 @@ export interface RequestWriter {
   create(input: RequestCreateInput): Promise<CreateRequestResult>;
   /** Requests waiting to be uploaded, oldest first. */
   pending(): Promise<QueuedRequest[]>;
+  /**
+   * A page of stored requests, plus — on the first page, when the status filter allows pending
+   * ones — the requests still queued. While PostgreSQL is down only the queued ones can be
+   * listed, and `storedUnavailable` says so.
+   */
+  list(query?: RequestListQuery): Promise<RequestListing>;
   /** Uploads queued requests in order; each exactly once, since replaying under the same id is idempotent. */
   replay(): Promise<ReplayResult>;
+}
+
+export interface RequestListing {
+  items: AcquisitionRequest[];
+  nextCursor: string | null;
+  pendingUpload: QueuedRequest[];
+  storedUnavailable: boolean;
 }
 
 type ParsedRequest = ReturnType<typeof RequestCreateSchema.parse> & { id: string };
@@ -101,6 +122,11 @@ export function createRequestWriter(options: {
     return result;
   }
 
+  async function pending(): Promise<QueuedRequest[]> {
+    const writes = (await store.pendingWrites.list()).filter((w) => w.kind === KIND);
+    return writes.map((w) => asQueued(w.payload as ParsedRequest, w.queuedAt));
+  }
+
   function replay(): Promise<ReplayResult> {
     replaying ??= doReplay().finally(() => {
       replaying = undefined;
@@ -129,10 +155,20 @@ export function createRequestWriter(options: {
         return queue(request, error);
       }
     },
-    async pending() {
-      const writes = (await store.pendingWrites.list()).filter((w) => w.kind === KIND);
-      return writes.map((w) => asQueued(w.payload as ParsedRequest, w.queuedAt));
-    },
+    pending,
     replay,
+    async list(query = {}) {
+      const q = parseInput(RequestListQuerySchema, query, "request list query");
+      let page: { items: AcquisitionRequest[]; nextCursor: string | null } = { items: [], nextCursor: null };
+      let storedUnavailable = false;
+      try {
+        page = await db.requests.list(q);
+      } catch (error) {
+        if (!connectivity.reportFailure(error)) throw error;
+        storedUnavailable = true;
+      }
+      const pendingUpload = q.cursor || (q.status && q.status !== "pending") ? [] : await pending();
+      return { ...page, pendingUpload, storedUnavailable };
+    },
   };
 }

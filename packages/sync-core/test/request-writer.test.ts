@@ -51,6 +51,16 @@ describe("requests made while PostgreSQL is down", () => {
     expect((await writer.pending()).map((r) => r.id)).toEqual(queuedIds);
   });
 
+  it("lists the queued requests while stored ones are unavailable, and only where the filter allows", async () => {
+    const { writer } = make();
+    const listing = await writer.list();
+    expect(listing).toMatchObject({ items: [], nextCursor: null, storedUnavailable: true });
+    expect(listing.pendingUpload.map((r) => r.id)).toEqual(queuedIds);
+    expect((await writer.list({ status: "pending" })).pendingUpload).toHaveLength(3);
+    expect((await writer.list({ status: "approved" })).pendingUpload).toEqual([]);
+    await expect(writer.list({ status: "done" as never })).rejects.toMatchObject({ code: "VALIDATION" });
+  });
+
   it("replays automatically once PostgreSQL is back: in order, exactly once, and the queue empties", async () => {
     await server.start();
     const { writer, connectivity } = make();
@@ -62,6 +72,9 @@ describe("requests made while PostgreSQL is down", () => {
     expect(created.mock.calls.map(([input]) => (input as { id: string }).id)).toEqual(queuedIds);
     created.mockRestore();
     for (const id of queuedIds) expect(await db.requests.get(id)).toMatchObject({ id, status: "pending" });
+    const listing = await writer.list({ limit: 1000 });
+    expect(listing).toMatchObject({ storedUnavailable: false, pendingUpload: [] });
+    expect(listing.items.map((r) => r.id)).toEqual(expect.arrayContaining(queuedIds));
     expect(await db.prisma.acquisitionRequest.count({ where: { id: { in: queuedIds } } })).toBe(3);
   });
 

@@ -1,5 +1,4 @@
 import { DbError, parseInput, RequestCreateSchema, RequestListQuerySchema, RequestTransitionSchema, type RequestTransitionInput } from "@kmcp/db";
-import { isPrimaryOutage } from "@kmcp/sync-core";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { printRequests } from "./format.js";
@@ -40,16 +39,11 @@ export function registerRequestsCommand(program: Command): void {
     .action(
       action(async (ctx, flags: { status?: string; limit: string; cursor?: string }) => {
         const query = parseInput(RequestListQuerySchema, { status: flags.status, limit: flags.limit, cursor: flags.cursor }, "request list query");
-        const { db, requests: writer } = await ctx.services();
-        // While PostgreSQL is down only the locally queued requests can be shown; say so.
-        const page = await db.requests.list(query).catch((error: unknown) => {
-          if (!isPrimaryOutage(error)) throw error;
-          ctx.out.warn("PostgreSQL is unreachable: only requests queued locally are shown.");
-          return { items: [], nextCursor: null, storedUnavailable: true };
-        });
-        // Requests queued while PostgreSQL was down are shown too, on the first page, marked.
-        const queued = flags.cursor || (flags.status && flags.status !== "pending") ? [] : await writer.pending();
-        if (ctx.json) return ctx.out.json({ ...page, pendingUpload: queued });
+        const { requests: writer } = await ctx.services();
+        const page = await writer.list(query);
+        if (ctx.json) return ctx.out.json(page);
+        if (page.storedUnavailable) ctx.out.warn("PostgreSQL is unreachable: only requests queued locally are shown.");
+        const queued = page.pendingUpload;
         printRequests(ctx, [...page.items, ...queued]);
         ctx.out.line(
           ctx.out.dim(`${page.items.length} request(s)${queued.length ? `, ${queued.length} pending upload` : ""}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ""}`),

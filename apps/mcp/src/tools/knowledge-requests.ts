@@ -27,24 +27,14 @@ export function registerKnowledgeRequestsTool(server: McpServer, deps: ServerDep
     },
     (input) =>
       safely(async () => {
-        const { db, sync, requests } = await deps.kmcp.ready();
-        let page: { items: Awaited<ReturnType<typeof db.requests.list>>["items"]; nextCursor: string | null };
-        let storedUnavailable = false;
-        try {
-          page = await db.requests.list(input);
-        } catch (error) {
-          if (!sync.connectivity.reportFailure(error)) throw error;
-          page = { items: [], nextCursor: null };
-          storedUnavailable = true;
-        }
-        // Requests queued while the database was down are listed on the first page, marked pendingUpload.
-        const queued = input.cursor || (input.status && input.status !== "pending") ? [] : await requests.pending();
-        const items = [...page.items, ...queued];
+        const { requests } = await deps.kmcp.ready();
+        const { items: stored, nextCursor, pendingUpload, storedUnavailable } = await requests.list(input);
+        const items = [...stored, ...pendingUpload];
         const lines = items.map((r) => `- [${"pendingUpload" in r ? "pending upload" : r.status}] p${r.priority} ${r.url} — ${r.reason} (id ${r.id})`);
         const note = storedUnavailable ? "\n\nNote: the database is unreachable, so only requests queued locally are listed." : "";
         return ok(
-          { items, nextCursor: page.nextCursor, storedUnavailable },
-          `${items.length} request(s)${page.nextCursor ? `; more with cursor ${page.nextCursor}` : ""}.\n${lines.join("\n")}${note}`,
+          { items, nextCursor, storedUnavailable },
+          `${items.length} request(s)${nextCursor ? `; more with cursor ${nextCursor}` : ""}.\n${lines.join("\n")}${note}`,
         );
       }),
   );
