@@ -10,21 +10,16 @@ export type { CreateRequestResult, QueuedRequest, ReplayResult, RequestListing, 
 export { createConnectivityMonitor } from "./connectivity.js";
 export type { Connectivity, ConnectivityMonitor, ConnectivityMonitorOptions } from "./connectivity.js";
 
-export { describeState, SyncModeSchema, SyncReportSchema } from "./sync-state.js";
+export { SyncModeSchema, SyncReportSchema } from "./sync-state.js";
 export type { SyncMode, SyncReport, SyncState, SyncStatus } from "./sync-state.js";
 export type { SyncRunCounts } from "./sync-runner.js";
 
-export { nextSyncDelay } from "./backoff.js";
-export { pageMirrorRecords, matchesText } from "./mirror-query.js";
-export { planBatch } from "./plan-batch.js";
-export { diffMirror, verifyMirror } from "./verify-mirror.js";
+export { verifyMirror } from "./verify-mirror.js";
 export type { MirrorDiff } from "./verify-mirror.js";
-export type { BatchPlan } from "./plan-batch.js";
 
 export { SyncError, isSyncError } from "./errors.js";
 export type { SyncErrorCode } from "./errors.js";
-export { isPrimaryOutage, failureSide } from "./failure.js";
-export type { FailureSide } from "./failure.js";
+export { isPrimaryOutage } from "./failure.js";
 
 export { createJsonLogger, silentLogger } from "./logger.js";
 export type { LogLevel, Logger } from "./logger.js";
