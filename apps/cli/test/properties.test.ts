@@ -56,6 +56,8 @@ const outOfRange = (min: number, max: number) =>
 /** Not valid text for a title, reason or query: blank, control characters, or too long. */
 const badText = (max: number) => fc.oneof(fc.constantFrom("", " ", "\t", "   "), controlChars, fc.constant("x".repeat(max + 1)));
 const badUrl = fc.oneof(fc.constantFrom(...BAD_URLS), hostile.filter((s) => !/^\s*https?:\/\/[^\s/@]+/i.test(s)));
+// A source may also be a local document (file:///path); an acquisition request may not.
+const badSourceUrl = badUrl.filter((s) => !/^\s*file:\/\/\/./i.test(s));
 const decodesAsCursor = (value: string, arity: number) => {
   try {
     const v: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
@@ -113,7 +115,7 @@ describe("kmcp under random and hostile flag values (property-based)", () => {
   it("refuses an invalid `sources add` with exit 2 and one line", async () => {
     const base = { url: "https://prop-cli-new.example.test/", title: "A title", type: "blog", tier: "tier_2_trusted" };
     const inputs = fc.oneof(
-      oneBad(base, { url: badUrl, title: badText(500), type: notIn(TYPES), tier: notIn(TIERS) }),
+      oneBad(base, { url: badSourceUrl, title: badText(500), type: notIn(TYPES), tier: notIn(TIERS) }),
       oneBad({ ...base, status: "active" }, { status: notIn(STATUSES) }),
     );
     await fc.assert(

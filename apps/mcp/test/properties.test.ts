@@ -117,8 +117,10 @@ function decodesAsCursor(value: string, arity: number): boolean {
 }
 const badCursor = (arity: number) => fc.oneof(hostileString, notAString).filter((v) => !(typeof v === "string" && decodesAsCursor(v, arity)));
 
-/** Strings that are neither a UUID nor an http(s) URL, or not strings at all. */
-const badIdOrUrl = fc.oneof(hostileString, notAString).filter((v) => !(typeof v === "string" && /^\s*https?:\/\/[^\s/]/i.test(v)));
+/** Strings that are neither a UUID nor an http(s) or file URL, or not strings at all. */
+const badIdOrUrl = fc
+  .oneof(hostileString, notAString)
+  .filter((v) => !(typeof v === "string" && /^\s*(https?:\/\/[^\s/]|file:\/\/\/.)/i.test(v)));
 
 /** One field of `base` replaced by an invalid value: the call as a whole is invalid. */
 function withOneBadField(base: Record<string, unknown>, bad: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {

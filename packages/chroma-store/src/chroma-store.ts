@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
+import { createChunkStore, type ChunkStore } from "./chunk-store.js";
 import { createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";
@@ -29,6 +30,8 @@ export interface ChromaStore {
   readonly sources: SourceMirror;
   /** The durable queue of writes made while PostgreSQL was unreachable. */
   readonly pendingWrites: PendingWrites;
+  /** Searchable chunks of source content, in one recorded vector space. */
+  readonly chunks: ChunkStore;
   /**
    * The checkpoint and report the last sync wrote, so a process starting while PostgreSQL is
    * down knows how fresh the mirror is. All null before the first sync.
@@ -80,6 +83,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     collections,
     sources: createSourceMirror(connection, { name: collections.sources, kind: "sources_metadata" }),
     pendingWrites: createPendingWrites(connection, { name: collections.pendingWrites, kind: "pending_writes" }),
+    chunks: createChunkStore(connection, { name: collections.chunks, kind: "source_chunks", space: "cosine" }),
 
     async readSyncState() {
       const result = await connection.withCollection(syncStateSpec, "reading the sync state", (c) =>

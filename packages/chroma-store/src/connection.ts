@@ -7,6 +7,8 @@ import { translateChromaError } from "./translate-chroma-error.js";
 export interface CollectionSpec {
   name: string;
   kind: string;
+  /** Distance function, fixed when Chroma creates the collection (default: Chroma's, squared L2). */
+  space?: "cosine" | "l2" | "ip";
 }
 
 // Written as collection metadata at creation and checked on open, so a same-named collection
@@ -22,6 +24,8 @@ export interface ChromaConnection {
   call<T>(operation: string, run: (client: ChromaClient) => Promise<T>, timeoutMs?: number): Promise<T>;
   /** Like call(), with the named collection opened (and created on first use). */
   withCollection<T>(spec: CollectionSpec, operation: string, run: (collection: Collection) => Promise<T>): Promise<T>;
+  /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
+  forget(name: string): void;
   /** The server's largest accepted batch, asked once. */
   maxBatchSize(): Promise<number>;
   /** Forget the client and cached collections; the next call starts afresh. */
@@ -71,6 +75,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
         name: spec.name,
         embeddingFunction: null,
         metadata: { [KIND_KEY]: spec.kind, [FORMAT_KEY]: FORMAT },
+        ...(spec.space ? { configuration: { hnsw: { space: spec.space } } } : {}),
       }),
     );
     const kind = collection.metadata?.[KIND_KEY];
@@ -117,6 +122,9 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     displayUrl: options.displayUrl,
     call,
     withCollection,
+    forget(name) {
+      collections.delete(name);
+    },
     maxBatchSize() {
       if (!batchSize) {
         const pending = call("reading the server's max batch size", (c) => c.getMaxBatchSize());

@@ -34,6 +34,7 @@ export {
   SourceStatusSchema,
   SourceTypeSchema,
   SourceUpdateSchema,
+  SourceUrlSchema,
   UrlSchema,
 } from "./schemas.js";
 export type {

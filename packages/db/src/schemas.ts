@@ -36,15 +36,21 @@ function text(max: number, options: { multiline?: boolean } = {}) {
     .refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode text (it contains a lone surrogate)");
 }
 
-/** A source URL, normalised (see normaliseUrl). */
-export const UrlSchema = z.string().transform((value, ctx) => {
-  try {
-    return normaliseUrl(value);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+function urlSchema(options: { allowFile: boolean }) {
+  return z.string().transform((value, ctx) => {
+    try {
+      return normaliseUrl(value, options);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
+/** A web URL, normalised (see normaliseUrl): what an acquisition request asks to fetch. */
+export const UrlSchema = urlSchema({ allowFile: false });
+/** A source URL, normalised: a web URL, or a `file:` URL for a local document (see ingestion). */
+export const SourceUrlSchema = urlSchema({ allowFile: true });
 
 export const IdSchema = z.uuid({ message: "must be a UUID" });
 
@@ -55,14 +61,14 @@ export const SourceRefSchema = z
   .min(1, "must be a source id or url")
   .transform((value, ctx): { id: string } | { url: string } => {
     if (IdSchema.safeParse(value).success) return { id: value.toLowerCase() };
-    const url = UrlSchema.safeParse(value);
+    const url = SourceUrlSchema.safeParse(value);
     if (url.success) return { url: url.data };
-    ctx.addIssue({ code: "custom", message: "must be a source id (UUID) or an http(s) URL" });
+    ctx.addIssue({ code: "custom", message: "must be a source id (UUID), an http(s) URL or a file URL" });
     return z.NEVER;
   });
 
 export const SourceCreateSchema = z.strictObject({
-  url: UrlSchema,
+  url: SourceUrlSchema,
   title: text(MAX_TITLE_LENGTH),
   sourceType: SourceTypeSchema,
   authorityTier: AuthorityTierSchema,

@@ -36,3 +36,26 @@ describe("normaliseUrl", () => {
     expect((caught as Error).message).not.toContain("secret");
   });
 });
+
+describe("normaliseUrl with allowFile (local documents)", () => {
+  it.each([
+    ["file:///home/ana/notes/a.md", "file:///home/ana/notes/a.md"],
+    ["file://localhost/srv/docs/b.md", "file:///srv/docs/b.md"],
+    ["FILE:///srv/docs/c%20d.md#top", "file:///srv/docs/c%20d.md"],
+    ["https://example.com/docs/", "https://example.com/docs"],
+  ])("%s → %s", (input, expected) => {
+    expect(normaliseUrl(input, { allowFile: true })).toBe(expected);
+  });
+
+  it.each([
+    ["file://fileserver/share/a.md", "local path"],
+    ["file:///srv/docs/", "not a folder"],
+    ["ftp://example.com/a", "only http, https and file"],
+  ])("rejects %j (%s)", (input, why) => {
+    expect(() => normaliseUrl(input, { allowFile: true })).toThrow(why);
+  });
+
+  it("is off by default: acquisition requests name web URLs only", () => {
+    expect(() => normaliseUrl("file:///etc/passwd")).toThrow("only http and https");
+  });
+});

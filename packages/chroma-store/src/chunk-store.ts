@@ -1,0 +1,271 @@
+import type { Collection, Metadata, Where } from "chromadb";
+import { z } from "zod";
+import type { ChromaConnection, CollectionSpec } from "./connection.js";
+import { ChromaStoreError } from "./errors.js";
+import { parseInput } from "./parse-input.js";
+import { splitIntoBatches } from "./split-into-batches.js";
+
+/** Which embedder made a collection's vectors, and their length. Vectors of two spaces are never compared. */
+export const VectorSpaceSchema = z.strictObject({
+  embedder: z.string().min(1).max(200),
+  dimension: z.number().int().min(1).max(65_536),
+});
+export type VectorSpace = z.infer<typeof VectorSpaceSchema>;
+
+const IdSchema = z.string().min(1).max(512);
+
+/** One chunk of a source's content, with its vector. */
+export const ChunkInputSchema = z.strictObject({
+  id: IdSchema,
+  sourceId: IdSchema,
+  /** Identifies the content version the chunk was cut from; a re-ingest compares it. */
+  contentHash: z.string().min(1).max(128),
+  /** Position in the document, 0-based, and how many chunks the document has. */
+  index: z.number().int().min(0),
+  count: z.number().int().min(1),
+  text: z.string().min(1),
+  /** Enclosing headings, outermost first. */
+  headingPath: z.array(z.string()).max(16),
+  embedding: z.array(z.number().refine(Number.isFinite, "must be a finite number")).min(1),
+});
+export type ChunkInput = z.input<typeof ChunkInputSchema>;
+
+/** What the collection keeps about a chunk besides its text and vector. */
+export interface StoredChunk {
+  id: string;
+  sourceId: string;
+  contentHash: string;
+  index: number;
+  count: number;
+}
+
+/** A chunk found by a vector query. `distance` is the cosine distance: 0 same direction, 1 orthogonal, 2 opposite. */
+export interface ChunkMatch extends StoredChunk {
+  text: string;
+  headingPath: string[];
+  distance: number;
+}
+
+/** The `source_chunks` collection: searchable chunks of source content, in one vector space. */
+export interface ChunkStore {
+  readonly collectionName: string;
+  /** The vector space recorded on the collection; null while it has never held a chunk. */
+  space(): Promise<VectorSpace | null>;
+  /**
+   * Insert or replace chunks. The first write records `space` on the collection; writing
+   * vectors of another space while it holds chunks is refused.
+   * @throws {ChromaStoreError} `CONFLICT` (data.reason "vector_space") for another space;
+   *   `VALIDATION` for bad chunks or vectors of the wrong length (nothing is written).
+   */
+  upsert(space: VectorSpace, chunks: readonly ChunkInput[]): Promise<number>;
+  /** The chunks stored for a source (without text or vectors), in document order. */
+  ofSource(sourceId: string): Promise<StoredChunk[]>;
+  /** Remove chunks by id; unknown ids are ignored. */
+  delete(ids: readonly string[]): Promise<void>;
+  /** Remove every chunk of these sources. */
+  deleteSources(sourceIds: readonly string[]): Promise<void>;
+  /**
+   * The `limit` chunks nearest to `embedding`, nearest first, optionally only of `sourceIds`.
+   * @throws {ChromaStoreError} `CONFLICT` when the collection holds another space.
+   */
+  query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[] }): Promise<ChunkMatch[]>;
+  /** How many chunks the collection holds. */
+  count(): Promise<number>;
+  /** How many chunks and distinct sources the collection holds (reads every chunk's metadata, a page at a time). */
+  tally(): Promise<{ chunks: number; sources: number }>;
+}
+
+// Collection metadata keys recording the vector space (see space()).
+const EMBEDDER_KEY = "kmcp_embedder";
+const DIMENSION_KEY = "kmcp_dimension";
+const PAGE_SIZE = 5_000;
+
+const StoredChunkMetadataSchema = z.object({
+  sourceId: IdSchema,
+  contentHash: z.string(),
+  chunkIndex: z.number().int().min(0),
+  chunkCount: z.number().int().min(1),
+  headingPath: z.string(),
+});
+
+function recordedSpace(collection: Collection): VectorSpace | null {
+  const parsed = VectorSpaceSchema.safeParse({
+    embedder: collection.metadata?.[EMBEDDER_KEY],
+    dimension: collection.metadata?.[DIMENSION_KEY],
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder && a.dimension === b.dimension;
+
+export function createChunkStore(connection: ChromaConnection, spec: CollectionSpec): ChunkStore {
+  const name = spec.name;
+  const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) => connection.withCollection(spec, operation, run);
+
+  function mismatch(recorded: VectorSpace, asked: VectorSpace): ChromaStoreError {
+    return new ChromaStoreError(
+      "CONFLICT",
+      `Chroma collection ${name} holds vectors of ${recorded.embedder} (dimension ${recorded.dimension}), not of ${asked.embedder} (dimension ${asked.dimension}); use the embedder that made it, or remove its chunks and ingest again.`,
+      { data: { reason: "vector_space", collection: name, recorded, asked } },
+    );
+  }
+
+  function decode(id: string, metadata: Metadata | null | undefined): StoredChunk & { headingPath: string[] } {
+    const parsed = StoredChunkMetadataSchema.safeParse(metadata ?? {});
+    let headingPath: unknown;
+    try {
+      headingPath = parsed.success ? JSON.parse(parsed.data.headingPath) : undefined;
+    } catch {
+      headingPath = undefined;
+    }
+    if (!parsed.success || !Array.isArray(headingPath) || !headingPath.every((h) => typeof h === "string")) {
+      throw new ChromaStoreError("CORRUPT", `Record ${JSON.stringify(id)} in Chroma collection ${name} is not a kmcp chunk; remove it or ingest again.`, {
+        data: { collection: name, id },
+      });
+    }
+    const { sourceId, contentHash, chunkIndex, chunkCount } = parsed.data;
+    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath };
+  }
+
+  /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
+  async function currentSpace(asked?: VectorSpace): Promise<VectorSpace | null> {
+    const cached = await use(`reading the vector space of ${name}`, async (c) => recordedSpace(c));
+    if (cached && asked && sameSpace(cached, asked)) return cached;
+    // Another process may have recorded or replaced the space since this handle was opened.
+    connection.forget(name);
+    return use(`reading the vector space of ${name}`, async (c) => recordedSpace(c));
+  }
+
+  async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[] }) {
+    const asked = parseInput(VectorSpaceSchema, space, "vector space");
+    const { limit, sourceIds } = parseInput(
+      z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional() }),
+      options,
+      "query options",
+    );
+    if (embedding.length !== asked.dimension) {
+      throw new ChromaStoreError("VALIDATION", `The query vector has ${embedding.length} dimensions; ${asked.embedder} makes ${asked.dimension}.`);
+    }
+    const recorded = await currentSpace(asked);
+    if (!recorded) return [];
+    if (!sameSpace(recorded, asked)) throw mismatch(recorded, asked);
+    if (sourceIds?.length === 0) return [];
+    const where = sourceIds ? ({ sourceId: { $in: [...sourceIds] } } as Where) : undefined;
+    const result = await use(`searching ${name}`, (c) =>
+      c.query({
+        queryEmbeddings: [[...embedding]],
+        nResults: limit,
+        ...(where ? { where } : {}),
+        include: ["documents", "metadatas", "distances"],
+      }),
+    );
+    const ids = result.ids[0] ?? [];
+    return ids.map((id, i): ChunkMatch => ({
+      ...decode(id, result.metadatas[0]?.[i]),
+      text: result.documents[0]?.[i] ?? "",
+      distance: result.distances[0]?.[i] ?? Number.POSITIVE_INFINITY,
+    }));
+  }
+
+  return {
+    collectionName: name,
+
+    space: () => currentSpace(),
+
+    async upsert(space, chunks) {
+      const asked = parseInput(VectorSpaceSchema, space, "vector space");
+      const valid = parseInput(z.array(ChunkInputSchema), chunks, "chunks");
+      const wrongLength = valid.find((chunk) => chunk.embedding.length !== asked.dimension);
+      if (wrongLength) {
+        throw new ChromaStoreError(
+          "VALIDATION",
+          `Chunk ${JSON.stringify(wrongLength.id)} has a vector of ${wrongLength.embedding.length} dimensions; ${asked.embedder} makes ${asked.dimension}.`,
+        );
+      }
+      if (new Set(valid.map((c) => c.id)).size !== valid.length) {
+        throw new ChromaStoreError("VALIDATION", "A chunk id appears twice in one upsert; pass each chunk once.");
+      }
+      if (valid.length === 0) return 0;
+      const recorded = await currentSpace(asked);
+      if (!recorded || !sameSpace(recorded, asked)) {
+        if (recorded) {
+          // An empty collection may change space; a full one may not. Chroma keeps a collection's
+          // dimension after its last record is deleted, so the empty one is made anew.
+          if ((await use(`counting chunks in ${name}`, (c) => c.count())) > 0) throw mismatch(recorded, asked);
+          await connection.call(`recreating ${name} for ${asked.embedder}`, (client) => client.deleteCollection({ name }));
+          connection.forget(name);
+        }
+        await use(`recording the vector space of ${name}`, (c) =>
+          c.modify({ metadata: { ...c.metadata, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension } }),
+        );
+        connection.forget(name);
+      }
+      for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
+        await use(`writing ${batch.length} chunks to ${name}`, (c) =>
+          c.upsert({
+            ids: batch.map((chunk) => chunk.id),
+            embeddings: batch.map((chunk) => chunk.embedding),
+            documents: batch.map((chunk) => chunk.text),
+            metadatas: batch.map((chunk) => ({
+              sourceId: chunk.sourceId,
+              contentHash: chunk.contentHash,
+              chunkIndex: chunk.index,
+              chunkCount: chunk.count,
+              headingPath: JSON.stringify(chunk.headingPath),
+            })),
+          }),
+        );
+      }
+      return valid.length;
+    },
+
+    async ofSource(sourceId) {
+      const id = parseInput(IdSchema, sourceId, "source id");
+      const chunks: StoredChunk[] = [];
+      for (let offset = 0; ; offset += PAGE_SIZE) {
+        const page = await use(`reading the chunks of source ${id}`, (c) =>
+          c.get({ where: { sourceId: { $eq: id } }, limit: PAGE_SIZE, offset, include: ["metadatas"] }),
+        );
+        for (const [i, chunkId] of page.ids.entries()) {
+          const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
+          chunks.push(stored);
+        }
+        if (page.ids.length < PAGE_SIZE) break;
+      }
+      return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
+    },
+
+    async delete(ids) {
+      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
+        await use(`deleting ${batch.length} chunks from ${name}`, (c) => c.delete({ ids: batch }));
+      }
+    },
+
+    async deleteSources(sourceIds) {
+      const unique = [...new Set(parseInput(z.array(IdSchema), sourceIds, "source ids"))];
+      for (const batch of splitIntoBatches(unique, 100)) {
+        await use(`deleting the chunks of ${batch.length} sources from ${name}`, (c) =>
+          c.delete({ where: { sourceId: { $in: batch } } as Where }),
+        );
+      }
+    },
+
+    query,
+
+    count: () => use(`counting chunks in ${name}`, (c) => c.count()),
+
+    async tally() {
+      let chunks = 0;
+      const sources = new Set<string>();
+      for (let offset = 0; ; offset += PAGE_SIZE) {
+        const page = await use(`counting chunks in ${name}`, (c) => c.get({ limit: PAGE_SIZE, offset, include: ["metadatas"] }));
+        chunks += page.ids.length;
+        for (const metadata of page.metadatas) {
+          if (typeof metadata?.sourceId === "string") sources.add(metadata.sourceId);
+        }
+        if (page.ids.length < PAGE_SIZE) return { chunks, sources: sources.size };
+      }
+    },
+  };
+}

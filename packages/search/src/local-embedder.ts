@@ -1,0 +1,127 @@
+import type { Embedder } from "./embedder.js";
+
+/** Identity of the local embedder's vector space; bump the version whenever its output changes. */
+export const LOCAL_EMBEDDER_ID = "local:hash-v1";
+export const LOCAL_EMBEDDER_DIMENSION = 512;
+
+// Words that carry no topic; without an IDF (which would tie vectors to one corpus) they would
+// dominate every vector.
+const STOPWORDS = new Set(
+  (
+    "a about above after again against all also am an and any are as at be because been before being below between both but by can " +
+    "could did do does doing down during each either else ever every few for from further get gets got had has have having he her " +
+    "here hers him his how however i if in into is it its itself just let like may me might more most much must my no nor not now " +
+    "of off often on once one only or other our ours out over own per rather same she should since so some such than that the " +
+    "their theirs them then there these they this those through thus to too under until up upon us use used uses using very via " +
+    "was we were what when where whether which while who whom whose why will with within without would yet you your yours"
+  ).split(" "),
+);
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * A light suffix stripper, so "caches", "cached" and "caching" meet: good enough for retrieval
+ * and stable forever (any change would need a new LOCAL_EMBEDDER_ID).
+ */
+export function stem(word: string): string {
+  if (word.length <= 3) return word;
+  for (const [suffix, replacement, minStem] of SUFFIXES) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= minStem) return word.slice(0, -suffix.length) + replacement;
+  }
+  return word;
+}
+
+const SUFFIXES: [suffix: string, replacement: string, minStem: number][] = [
+  ["ational", "ate", 3],
+  ["ization", "ize", 3],
+  ["ations", "ate", 3],
+  ["ation", "ate", 3],
+  ["ments", "", 4],
+  ["ment", "", 4],
+  ["ness", "", 4],
+  ["ings", "", 3],
+  ["ing", "", 3],
+  ["ies", "y", 2],
+  ["ied", "y", 2],
+  ["edly", "", 3],
+  ["ed", "", 3],
+  ["ers", "er", 3],
+  ["ly", "", 4],
+  ["es", "", 4],
+  ["sses", "ss", 2],
+  ["ss", "ss", 2],
+  ["us", "us", 2],
+  ["is", "is", 2],
+  ["s", "", 3],
+  ["e", "", 4],
+];
+
+/** The topic words of a text: lower-cased, stop words dropped, stemmed. */
+export function terms(text: string): string[] {
+  const words = text.normalize("NFKC").toLowerCase().match(WORD) ?? [];
+  return words.filter((w) => !STOPWORDS.has(w) && (w.length > 1 || /\d/.test(w))).map(stem);
+}
+
+// FNV-1a, 32-bit: fast, stable across platforms and releases.
+function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Feature weights: whole terms carry the topic, adjacent pairs the phrasing, trigrams catch spelling variants. */
+const TERM_WEIGHT = 1;
+const PAIR_WEIGHT = 0.5;
+const TRIGRAM_WEIGHT = 0.2;
+
+function addFeature(counts: Map<string, number>, feature: string, weight: number) {
+  counts.set(feature, (counts.get(feature) ?? 0) + weight);
+}
+
+function embedOne(text: string, dimension: number): number[] {
+  const counts = new Map<string, number>();
+  const words = terms(text);
+  for (const [i, word] of words.entries()) {
+    addFeature(counts, `w:${word}`, TERM_WEIGHT);
+    const next = words[i + 1];
+    if (next !== undefined) addFeature(counts, `p:${word} ${next}`, PAIR_WEIGHT);
+    const padded = `<${word}>`;
+    if (padded.length > 5) {
+      for (let j = 0; j + 3 <= padded.length; j++) addFeature(counts, `t:${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT);
+    }
+  }
+  const vector = new Array<number>(dimension).fill(0);
+  for (const [feature, count] of counts) {
+    const hash = fnv1a(feature);
+    // A second hash picks the sign, so colliding features cancel out on average instead of piling up.
+    const sign = fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1;
+    // Sub-linear term frequency: a word said ten times is not ten times the topic.
+    vector[hash % dimension]! += sign * Math.log1p(count);
+  }
+  const norm = Math.hypot(...vector);
+  // Text without a single word (only punctuation) still gets a valid, comparable unit vector.
+  if (norm === 0) {
+    vector[0] = 1;
+    return vector;
+  }
+  return vector.map((v) => v / norm);
+}
+
+/**
+ * The built-in embedder: feature hashing of stemmed words, word pairs and character trigrams
+ * into a unit vector. No network, no model download, deterministic across machines and runs;
+ * it matches words rather than meanings, so a query should share vocabulary with its answer.
+ * Use an OpenAI-compatible embedder (createOpenAiEmbedder) for semantic search.
+ */
+export function createLocalEmbedder(): Embedder {
+  return {
+    id: LOCAL_EMBEDDER_ID,
+    dimension: LOCAL_EMBEDDER_DIMENSION,
+    async embed(texts) {
+      return texts.map((text) => embedOne(text, LOCAL_EMBEDDER_DIMENSION));
+    },
+  };
+}
