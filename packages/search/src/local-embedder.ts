@@ -2,7 +2,7 @@ import type { Embedder } from "./embedder.js";
 
 /** Identity of the local embedder's vector space; bump the version whenever its output changes. */
 export const LOCAL_EMBEDDER_ID = "local:hash-v1";
-export const LOCAL_EMBEDDER_DIMENSION = 512;
+export const LOCAL_EMBEDDER_DIMENSION = 1024;
 
 // Words that carry no topic; without an IDF (which would tie vectors to one corpus) they would
 // dominate every vector.

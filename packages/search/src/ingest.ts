@@ -1,0 +1,242 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ChromaStore, VectorSpace } from "@kmcp/chroma-store";
+import type { Db, Source } from "@kmcp/db";
+import { AuthorityTierSchema, SourceTypeSchema, SourceUrlSchema } from "@kmcp/db/schemas";
+import { z } from "zod";
+import { chunkDocument, ChunkOptionsSchema, type DocumentFormat } from "./chunk-document.js";
+import { documentTitle } from "./document-title.js";
+import type { Embedder } from "./embedder.js";
+import { SearchError } from "./errors.js";
+import { findDocuments } from "./find-documents.js";
+import { parseInput } from "./parse-input.js";
+import { assertSameSpace } from "./vector-space.js";
+
+/** What an ingest does to sources it creates, and how it cuts and names documents. */
+export const IngestOptionsSchema = z.strictObject({
+  /** Type and tier of sources this ingest creates; given for an existing source, they replace its own. */
+  sourceType: SourceTypeSchema.optional(),
+  authorityTier: AuthorityTierSchema.optional(),
+  /**
+   * Where the files are published: a file's URL becomes baseUrl + its path relative to `root`
+   * (e.g. https://docs.example.com/guide/ + install.md). Without it, sources get file:// URLs.
+   */
+  baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** The folder paths are relative to, for globs and baseUrl (default: the working directory). */
+  root: z.string().min(1).optional(),
+  chunking: ChunkOptionsSchema.optional(),
+});
+export type IngestOptions = z.input<typeof IngestOptionsSchema>;
+
+/** Defaults for sources an ingest creates, when no flag says otherwise. */
+export const INGEST_DEFAULTS = { sourceType: "documentation", authorityTier: "tier_2_trusted" } as const;
+
+/** One document to ingest, already read. */
+export const IngestDocumentSchema = z.strictObject({
+  url: SourceUrlSchema,
+  content: z.string().max(20_000_000, "must be at most 20 MB"),
+  format: z.enum(["markdown", "text"]),
+  /** Title of a source created for it; default: the document's own title, else its file name. */
+  title: z.string().min(1).max(500).optional(),
+});
+export type IngestDocument = z.input<typeof IngestDocumentSchema>;
+
+/**
+ * What happened to one document: `unchanged` (nothing written), `added` (first chunks),
+ * `replaced` (content changed: new chunks written, then the old ones removed), `empty` (no text).
+ */
+export interface IngestedDocument {
+  url: string;
+  sourceId: string;
+  /** The source's title; `sourceCreated` when this ingest made the source. */
+  title: string;
+  sourceCreated: boolean;
+  outcome: "unchanged" | "added" | "replaced" | "empty";
+  /** Chunks the document has now, and chunks of an older version removed. */
+  chunks: number;
+  removed: number;
+  /** Absolute path, for documents read from files. */
+  path?: string;
+}
+
+export interface IngestReport {
+  documents: IngestedDocument[];
+  totals: Record<IngestedDocument["outcome"], number> & { chunksWritten: number; chunksRemoved: number; sourcesCreated: number };
+}
+
+export interface IngestProgress {
+  done: number;
+  total: number;
+  document: IngestedDocument;
+}
+
+export interface Ingester {
+  /**
+   * Ingest Markdown and text files: `inputs` are files, folders (searched recursively) or glob
+   * patterns. Every input is checked before anything is written. Re-running it on unchanged
+   * files writes nothing. Documents are written one at a time; a crash leaves each either
+   * complete, or with extra chunks that the next run of the same ingest removes.
+   * @throws {SearchError} `VALIDATION` (bad options or paths), `READ`, `EMBEDDER`, `EMBEDDER_MISMATCH`;
+   *   DbError and ChromaStoreError pass through.
+   */
+  ingestFiles(inputs: readonly string[], options?: IngestOptions & { onProgress?: (progress: IngestProgress) => void | Promise<void> }): Promise<IngestReport>;
+  /** Ingest one document given as text (same rules as ingestFiles). */
+  ingestDocument(document: IngestDocument, options?: Omit<IngestOptions, "baseUrl" | "root">): Promise<IngestedDocument>;
+}
+
+export interface IngesterDeps {
+  db: Pick<Db, "sources">;
+  store: Pick<ChromaStore, "chunks">;
+  embedder: Embedder;
+}
+
+/** Ingestion into `store.chunks`, creating sources in `db`. Run a sync afterwards so search sees new sources. */
+export function createIngester({ db, store, embedder }: IngesterDeps): Ingester {
+  async function checkSpace() {
+    const recorded = await store.chunks.space();
+    if (recorded) assertSameSpace(recorded, embedder, store.chunks.collectionName);
+  }
+
+  /** The source for `url` brought up to date (title, and type or tier when asked), or created. */
+  async function upsertSource(existing: Source | null, url: string, title: string, options: IngestOptions): Promise<Source> {
+    if (existing) {
+      const patch = changedFields(existing, { title, sourceType: options.sourceType, authorityTier: options.authorityTier });
+      return Object.keys(patch).length === 0 ? existing : db.sources.update(existing.id, patch);
+    }
+    try {
+      return await db.sources.create({
+        url,
+        title,
+        sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
+        authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
+        status: "active",
+      });
+    } catch (error) {
+      // Another ingest created it meanwhile: bring that one up to date instead.
+      const raced = (error as { code?: unknown }).code === "CONFLICT" ? await db.sources.get(url) : null;
+      if (!raced) throw error;
+      return upsertSource(raced, url, title, options);
+    }
+  }
+
+  async function ingestOne(document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<IngestedDocument> {
+    const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
+    const title = (document.title ?? documentTitle(document.content, document.format) ?? fallbackTitle).slice(0, 500);
+    // The hash covers everything the chunks depend on, so a new embedder or chunk size re-ingests.
+    const contentHash = createHash("sha256")
+      .update(JSON.stringify([embedder.id, chunking, document.format, title]))
+      .update(document.content)
+      .digest("hex")
+      .slice(0, 32);
+    const existing = await db.sources.get(document.url);
+    const stored = existing ? await store.chunks.ofSource(existing.id) : [];
+    const sourceUpToDate = existing && Object.keys(changedFields(existing, { sourceType: options.sourceType, authorityTier: options.authorityTier })).length === 0;
+    if (existing && sourceUpToDate && isComplete(stored, contentHash)) {
+      return { url: existing.url, sourceId: existing.id, title: existing.title, sourceCreated: false, outcome: "unchanged", chunks: stored.length, removed: 0 };
+    }
+
+    const source = await upsertSource(existing, document.url, title, options);
+    const chunkId = (index: number) => `${source.id}:${contentHash.slice(0, 12)}:${index}`;
+    const pieces = chunkDocument(document.content, document.format, chunking);
+    if (pieces.length > 0) {
+      // The title and headings are embedded with each chunk: they say what the chunk is about.
+      const vectors = await embedder.embed(pieces.map((piece) => `${[title, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
+      const space: VectorSpace = { embedder: embedder.id, dimension: vectors[0]?.length ?? 0 };
+      await store.chunks.upsert(
+        space,
+        pieces.map((piece, i) => ({
+          id: chunkId(piece.index),
+          sourceId: source.id,
+          contentHash,
+          index: piece.index,
+          count: pieces.length,
+          text: piece.text,
+          headingPath: piece.headingPath,
+          embedding: vectors[i] as number[],
+        })),
+      );
+    }
+    // New chunks first, old ones after: a crash in between leaves both, and the next run removes the old.
+    const keep = new Set(pieces.map((piece) => chunkId(piece.index)));
+    const stale = stored.filter((chunk) => !keep.has(chunk.id)).map((chunk) => chunk.id);
+    await store.chunks.delete(stale);
+    return {
+      url: source.url,
+      sourceId: source.id,
+      title: source.title,
+      sourceCreated: !existing,
+      outcome: pieces.length === 0 ? "empty" : stored.length === 0 ? "added" : "replaced",
+      chunks: pieces.length,
+      removed: stale.length,
+    };
+  }
+
+  return {
+    async ingestFiles(inputs, options = {}) {
+      const { onProgress, ...rest } = options;
+      const parsed = parseInput(IngestOptionsSchema, rest, "ingest options");
+      const root = path.resolve(parsed.root ?? process.cwd());
+      const files = await findDocuments(parseInput(z.array(z.string().min(1)), inputs, "paths"), root);
+      const urls = files.map((file) => fileUrl(file.path, root, parsed.baseUrl));
+      await checkSpace();
+
+      const documents: IngestedDocument[] = [];
+      for (const [i, file] of files.entries()) {
+        const content = await readFile(file.path, "utf8").catch((error: Error) => {
+          throw new SearchError("READ", `Could not read ${file.path}: ${error.message}`, { cause: error, data: { path: file.path } });
+        });
+        const document = await ingestOne({ url: urls[i] as string, content, format: file.format }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
+        const withPath = { ...document, path: file.path };
+        documents.push(withPath);
+        await onProgress?.({ done: i + 1, total: files.length, document: withPath });
+      }
+      return { documents, totals: totalsOf(documents) };
+    },
+
+    async ingestDocument(document, options = {}) {
+      const parsedDocument = parseInput(IngestDocumentSchema, document, "document");
+      const parsed = parseInput(IngestOptionsSchema.omit({ baseUrl: true, root: true }), options, "ingest options");
+      await checkSpace();
+      return ingestOne(parsedDocument, parsed, parsedDocument.url);
+    },
+  };
+}
+
+/** True when the stored chunks are exactly one complete cut of this content version. */
+function isComplete(stored: readonly { contentHash: string; index: number; count: number }[], contentHash: string): boolean {
+  return (
+    stored.length > 0 &&
+    stored.every((chunk, i) => chunk.contentHash === contentHash && chunk.index === i && chunk.count === stored.length)
+  );
+}
+
+/** The fields of `wanted` that are given and differ from `source`. */
+function changedFields<T extends Record<string, unknown>>(source: Source, wanted: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(wanted).filter(([key, value]) => value !== undefined && source[key as keyof Source] !== value),
+  ) as Partial<T>;
+}
+
+function fileUrl(file: string, root: string, baseUrl: string | undefined): string {
+  if (!baseUrl) return SourceUrlSchema.parse(pathToFileURL(file).href);
+  const relative = path.relative(root, file);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) {
+    throw new SearchError("VALIDATION", `${file} is outside ${root}; with a base URL, ingest files under the root folder (or set root).`);
+  }
+  const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+  const encoded = relative.split(path.sep).map(encodeURIComponent).join("/");
+  return SourceUrlSchema.parse(new URL(encoded, base).href);
+}
+
+function totalsOf(documents: readonly IngestedDocument[]): IngestReport["totals"] {
+  const totals = { unchanged: 0, added: 0, replaced: 0, empty: 0, chunksWritten: 0, chunksRemoved: 0, sourcesCreated: 0 };
+  for (const document of documents) {
+    totals[document.outcome]++;
+    if (document.outcome !== "unchanged") totals.chunksWritten += document.chunks;
+    totals.chunksRemoved += document.removed;
+    if (document.sourceCreated) totals.sourcesCreated++;
+  }
+  return totals;
+}
