@@ -46,3 +46,54 @@ describe("createLogger", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: "warn", msg: "could not connect" });
   });
 });
+
+describe("parseKmcpEnv: embedder and search settings", () => {
+  it("defaults to the local embedder and the documented tier weights", () => {
+    expect(parseKmcpEnv({})).toMatchObject({ embedder: { kind: "local" }, tierWeights: {} });
+  });
+
+  it("configures an OpenAI-compatible embedder, and names what is missing without echoing the key", () => {
+    const config = parseKmcpEnv({
+      KMCP_EMBEDDER: "openai",
+      KMCP_EMBEDDING_URL: "http://127.0.0.1:11434/v1",
+      KMCP_EMBEDDING_MODEL: "nomic-embed-text",
+      KMCP_EMBEDDING_DIMENSIONS: "256",
+    });
+    expect(config.embedder).toMatchObject({ kind: "openai", options: { baseUrl: "http://127.0.0.1:11434/v1", model: "nomic-embed-text", dimensions: 256 } });
+
+    let message = "";
+    try {
+      parseKmcpEnv({ KMCP_EMBEDDER: "openai", KMCP_EMBEDDING_URL: "ftp://sk-live-abcdef123456@x", KMCP_EMBEDDING_API_KEY: "sk-live-abcdef123456" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("KMCP_EMBEDDING_URL");
+    expect(message).toContain("KMCP_EMBEDDING_MODEL (with KMCP_EMBEDDER=openai): is required");
+    expect(message).not.toContain("sk-live");
+  });
+
+  it("parses tier weights and refuses bad ones by name", () => {
+    expect(parseKmcpEnv({ KMCP_SEARCH_TIER_WEIGHTS: "tier_3_community=0.5, tier_1_canonical=2" }).tierWeights).toEqual({
+      tier_1_canonical: 2,
+      tier_2_trusted: 0.9,
+      tier_3_community: 0.5,
+    });
+    for (const bad of ["tier_9=1", "tier_1_canonical=0", "tier_1_canonical", "tier_2_trusted=abc"]) {
+      expect(() => parseKmcpEnv({ KMCP_SEARCH_TIER_WEIGHTS: bad }), bad).toThrow(/KMCP_SEARCH_TIER_WEIGHTS/);
+    }
+  });
+
+  it("keeps the embedding API key out of log lines", async () => {
+    const { createLogger } = await import("./logger.js");
+    const lines: string[] = [];
+    const config = parseKmcpEnv({
+      KMCP_EMBEDDER: "openai",
+      KMCP_EMBEDDING_URL: "https://api.openai.com/v1",
+      KMCP_EMBEDDING_MODEL: "text-embedding-3-small",
+      KMCP_EMBEDDING_API_KEY: "sk-proj-verysecret42",
+      KMCP_LOG_LEVEL: "info",
+    });
+    createLogger(config, { write: (line) => lines.push(line) }).error("embedding failed", { detail: "key sk-proj-verysecret42 rejected" });
+    expect(lines[0]).not.toContain("verysecret42");
+  });
+});

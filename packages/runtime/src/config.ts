@@ -1,6 +1,7 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
 import { DbError, formatIssues, redactSecrets } from "@kmcp/db";
+import { OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions } from "@kmcp/search";
 import { z } from "zod";
 
 /** Every environment variable kmcp reads. Apps parse it once (in their env.ts) and pass the result on. */
@@ -16,7 +17,19 @@ export const KmcpEnvSchema = z.object({
   KMCP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("warn"),
   KMCP_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
   KMCP_MIRROR_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  /** `local`: the built-in offline embedder; `openai`: any OpenAI-compatible /v1/embeddings server. */
+  KMCP_EMBEDDER: z.enum(["local", "openai"]).default("local"),
+  KMCP_EMBEDDING_URL: z.string().optional(),
+  KMCP_EMBEDDING_MODEL: z.string().optional(),
+  KMCP_EMBEDDING_API_KEY: z.string().optional(),
+  KMCP_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().optional(),
+  KMCP_EMBEDDING_BATCH_SIZE: z.coerce.number().int().positive().optional(),
+  /** e.g. `tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8` (see @kmcp/search). */
+  KMCP_SEARCH_TIER_WEIGHTS: z.string().optional(),
 });
+
+/** Which embedder search and ingestion use. */
+export type EmbedderConfig = { kind: "local" } | { kind: "openai"; options: z.output<typeof OpenAiEmbedderOptionsSchema> };
 
 export interface KmcpConfig {
   /** Unset: use the embedded PostgreSQL under `home`. */
@@ -27,6 +40,9 @@ export interface KmcpConfig {
   logLevel: z.output<typeof KmcpEnvSchema>["KMCP_LOG_LEVEL"];
   syncIntervalMs: number;
   mirrorMaxAgeMs: number;
+  embedder: EmbedderConfig;
+  /** Search weight per authority tier. */
+  tierWeights: Record<string, number>;
 }
 
 /**
@@ -42,6 +58,11 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
   const parsed = KmcpEnvSchema.safeParse(env);
   if (!parsed.success) throw new DbError("VALIDATION", redactSecrets(`Invalid environment: ${formatIssues(parsed.error)}`));
   const e = parsed.data;
+  const problems: string[] = [];
+  const embedder = embedderConfig(e, problems);
+  const weights = e.KMCP_SEARCH_TIER_WEIGHTS === undefined ? undefined : parseTierWeights(e.KMCP_SEARCH_TIER_WEIGHTS);
+  if (weights && !weights.ok) problems.push(`KMCP_SEARCH_TIER_WEIGHTS: ${weights.message}`);
+  if (problems.length > 0) throw new DbError("VALIDATION", redactSecrets(`Invalid environment: ${problems.join("; ")}`));
   return {
     databaseUrl: e.DATABASE_URL,
     chromaUrl: e.CHROMA_URL,
@@ -49,5 +70,27 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     logLevel: e.KMCP_LOG_LEVEL,
     syncIntervalMs: e.KMCP_SYNC_INTERVAL_MS,
     mirrorMaxAgeMs: e.KMCP_MIRROR_MAX_AGE_MS,
+    embedder: embedder!,
+    tierWeights: weights?.ok ? weights.weights : {},
   };
+}
+
+function embedderConfig(e: z.output<typeof KmcpEnvSchema>, problems: string[]): EmbedderConfig | undefined {
+  if (e.KMCP_EMBEDDER === "local") return { kind: "local" };
+  const options: OpenAiEmbedderOptions = {
+    baseUrl: e.KMCP_EMBEDDING_URL as string,
+    model: e.KMCP_EMBEDDING_MODEL as string,
+    apiKey: e.KMCP_EMBEDDING_API_KEY,
+    dimensions: e.KMCP_EMBEDDING_DIMENSIONS,
+    batchSize: e.KMCP_EMBEDDING_BATCH_SIZE,
+  };
+  const parsed = OpenAiEmbedderOptionsSchema.safeParse(options);
+  if (parsed.success) return { kind: "openai", options: parsed.data };
+  // Name the variable and the rule only: the values may include the API key.
+  const names: Record<string, string> = { baseUrl: "KMCP_EMBEDDING_URL", model: "KMCP_EMBEDDING_MODEL", apiKey: "KMCP_EMBEDDING_API_KEY", dimensions: "KMCP_EMBEDDING_DIMENSIONS", batchSize: "KMCP_EMBEDDING_BATCH_SIZE" };
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "");
+    problems.push(`${names[field] ?? field} (with KMCP_EMBEDDER=openai): ${issue.input === undefined ? "is required" : issue.message}`);
+  }
+  return undefined;
 }

@@ -11,6 +11,19 @@ import {
   type RequestWriter,
   type SourceCatalog,
 } from "@kmcp/sync-core";
+import {
+  createIngester,
+  createLocalEmbedder,
+  createOpenAiEmbedder,
+  createSearch,
+  type Embedder,
+  type Ingester,
+  type IngestOptions,
+  type IngestProgress,
+  type IngestReport,
+  type Search,
+} from "@kmcp/search";
+import type { SyncReport } from "@kmcp/sync-core";
 import type { KmcpConfig } from "./config.js";
 import { ensureEmbeddedServices } from "./embedded-services.js";
 
@@ -22,6 +35,19 @@ export interface KmcpServices {
   catalog: SourceCatalog;
   /** Creates acquisition requests, queuing them while PostgreSQL is down (use it rather than db.requests.create). */
   requests: RequestWriter;
+  /** The configured embedder (KMCP_EMBEDDER), shared by search and ingestion. */
+  embedder: Embedder;
+  /** Knowledge search over the ingested chunks; source metadata from the mirror, so it works with PostgreSQL down. */
+  search: Search;
+  ingester: Ingester;
+  /**
+   * Ingest files (ingester.ingestFiles), then sync, so search sees the new and changed sources
+   * at once. The sync report is null when that sync failed (the next one catches up).
+   */
+  ingest(
+    inputs: readonly string[],
+    options?: IngestOptions & { onProgress?: (progress: IngestProgress) => void | Promise<void> },
+  ): Promise<{ report: IngestReport; sync: SyncReport | null }>;
   /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
   health: HealthCheck;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
@@ -68,6 +94,9 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     const sync = createSyncManager({ db, store, logger });
     const catalog = createSourceCatalog({ db, store, connectivity: sync.connectivity, mirrorAsOf: sync.mirrorAsOf });
     const requests = createRequestWriter({ db, store, connectivity: sync.connectivity, logger });
+    const embedder = config.embedder.kind === "openai" ? createOpenAiEmbedder(config.embedder.options) : createLocalEmbedder();
+    const search = createSearch({ store, embedder, tierWeights: config.tierWeights, mirrorAsOf: sync.mirrorAsOf });
+    const ingester = createIngester({ db, store, embedder });
     const health = createHealthCheck({
       postgres: db,
       chroma: store,
@@ -95,6 +124,17 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       sync,
       catalog,
       requests,
+      embedder,
+      search,
+      ingester,
+      async ingest(inputs, ingestOptions) {
+        const report = await ingester.ingestFiles(inputs, ingestOptions);
+        const synced = await sync.syncSources().catch((error: Error) => {
+          logger.warn("ingested, but the sync that makes new sources searchable failed; the next sync will", { error: error.message });
+          return null;
+        });
+        return { report, sync: synced };
+      },
       health,
       embedded,
       describe: () => ({

@@ -2,9 +2,10 @@ import { redactSecrets } from "@kmcp/db";
 import { createJsonLogger, type Logger } from "@kmcp/sync-core";
 import type { KmcpConfig } from "./config.js";
 
-/** JSON lines on stderr at the configured level, with URL credentials and the database password scrubbed. */
+/** JSON lines on stderr at the configured level, with URL credentials, the database password and the embedding API key scrubbed. */
 export function createLogger(config: KmcpConfig, stream?: { write(line: string): unknown }): Logger {
   const password = config.databaseUrl ? decodeURIComponent(new URL(config.databaseUrl).password) : "";
-  const secrets = password ? [password] : [];
+  const apiKey = config.embedder.kind === "openai" ? config.embedder.options.apiKey : undefined;
+  const secrets = [password, apiKey ?? ""].filter(Boolean);
   return createJsonLogger({ level: config.logLevel, redact: (line) => redactSecrets(line, secrets), ...(stream ? { stream } : {}) });
 }
