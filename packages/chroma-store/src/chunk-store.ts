@@ -71,6 +71,8 @@ export interface ChunkStore {
   query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[] }): Promise<ChunkMatch[]>;
   /** How many chunks the collection holds. */
   count(): Promise<number>;
+  /** Remove every chunk and the recorded space (to re-ingest with another embedder). */
+  clear(): Promise<void>;
   /** How many chunks and distinct sources the collection holds (reads every chunk's metadata, a page at a time). */
   tally(): Promise<{ chunks: number; sources: number }>;
 }
@@ -254,6 +256,13 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     query,
 
     count: () => use(`counting chunks in ${name}`, (c) => c.count()),
+
+    async clear() {
+      await connection.call(`removing ${name}`, (client) => client.deleteCollection({ name })).catch((error: unknown) => {
+        if (!(error instanceof ChromaStoreError && error.code === "NOT_FOUND")) throw error;
+      });
+      connection.forget(name);
+    },
 
     async tally() {
       let chunks = 0;

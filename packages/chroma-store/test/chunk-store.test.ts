@@ -77,6 +77,10 @@ describe("chunk store in Chroma", () => {
     await store.chunks.deleteSources(["s2", "nobody"]);
     expect(await store.chunks.tally()).toEqual({ chunks: 3, sources: 2 });
     expect(await store.chunks.ofSource("s2")).toEqual([]);
+    await store.chunks.clear();
+    await store.chunks.clear();
+    expect(await store.chunks.space()).toBeNull();
+    expect(await store.chunks.count()).toBe(0);
   });
 
   it("validates chunks and query options before writing anything", async () => {
