@@ -44,7 +44,8 @@ export const IngestDocumentSchema = z.strictObject({
 export type IngestDocument = z.input<typeof IngestDocumentSchema>;
 
 /**
- * What happened to one document: `unchanged` (nothing written), `added` (first chunks),
+ * What happened to one document: `unchanged` (chunks kept, nothing written unless a type or
+ * tier option differs from the source's), `added` (first chunks),
  * `replaced` (content changed: new chunks written, then the old ones removed), `empty` (no text).
  */
 export interface IngestedDocument {
@@ -132,9 +133,12 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       .slice(0, 32);
     const existing = await db.sources.get(document.url);
     const stored = existing ? await store.chunks.ofSource(existing.id) : [];
-    const sourceUpToDate = existing && Object.keys(changedFields(existing, { sourceType: options.sourceType, authorityTier: options.authorityTier })).length === 0;
-    if (existing && sourceUpToDate && isComplete(stored, contentHash)) {
-      return { url: existing.url, sourceId: existing.id, title: existing.title, sourceCreated: false, outcome: "unchanged", chunks: stored.length, removed: 0 };
+    if (existing && isComplete(stored, contentHash)) {
+      // Content unchanged: only a type or tier given explicitly may change (the stored title
+      // may have been edited by hand, and re-ingesting must not undo that).
+      const patch = changedFields(existing, { sourceType: options.sourceType, authorityTier: options.authorityTier });
+      const source = Object.keys(patch).length === 0 ? existing : await db.sources.update(existing.id, patch);
+      return { url: source.url, sourceId: source.id, title: source.title, sourceCreated: false, outcome: "unchanged", chunks: stored.length, removed: 0 };
     }
 
     const source = await upsertSource(existing, document.url, title, options);

@@ -4,7 +4,7 @@ import { z } from "zod";
 /**
  * How much each authority tier's results count: score = relevance × weight. A canonical source
  * wins a tie with a community one, but a clearly more relevant community source still ranks
- * first (0.8 of a better match beats 1.0 of a worse one once relevance differs by over 20%).
+ * first (a community match more than 25% more relevant than a canonical one outranks it).
  */
 export const DEFAULT_TIER_WEIGHTS: Readonly<Record<AuthorityTier, number>> = Object.freeze({
   tier_1_canonical: 1,

@@ -220,4 +220,28 @@ describe("ingesting a changed file", () => {
     expect(await db.sources.count()).toBe(0);
     expect(await store.chunks.count()).toBe(0);
   });
+
+  it("names sources by base URL, updates type and tier when asked, and ingests text given directly", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    const ingester = createIngester({ db, store, embedder });
+    const report = await ingester.ingestFiles(["http-caching-headers.md"], { root: CORPUS_DIR, baseUrl: "https://docs.example.test/kb" });
+    expect(report.documents[0]).toMatchObject({ url: "https://docs.example.test/kb/http-caching-headers.md", outcome: "added" });
+    const created = await db.sources.get("https://docs.example.test/kb/http-caching-headers.md");
+    expect(created).toMatchObject({ sourceType: "documentation", authorityTier: "tier_2_trusted", status: "active" });
+
+    // Same file, new tier: the source changes, the chunks do not.
+    const retiered = await ingester.ingestFiles(["http-caching-headers.md"], { root: CORPUS_DIR, baseUrl: "https://docs.example.test/kb/", authorityTier: "tier_1_canonical" });
+    expect(retiered.documents[0]).toMatchObject({ outcome: "unchanged", sourceCreated: false });
+    expect(await db.sources.get(created!.id)).toMatchObject({ authorityTier: "tier_1_canonical" });
+
+    const direct = await ingester.ingestDocument(
+      { url: "https://notes.example.test/runbook", content: "# Runbook\n\n## Restart\n\nRestart the worker with systemctl.\n", format: "markdown" },
+      { sourceType: "website" },
+    );
+    expect(direct).toMatchObject({ title: "Runbook", outcome: "added", chunks: 1, sourceCreated: true });
+    expect((await store.chunks.ofSource(direct.sourceId)).length).toBe(1);
+    await expect(ingester.ingestDocument({ url: "ftp://x.test/a", content: "x", format: "markdown" })).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(ingester.ingestFiles(["../package.json"], { root: CORPUS_DIR, baseUrl: "ftp://nope" })).rejects.toMatchObject({ code: "VALIDATION" });
+  });
 });
