@@ -6,13 +6,14 @@ import { fileURLToPath } from "node:url";
 import { createDb } from "@kmcp/db";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
+import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
 import { HISTORY } from "./history.js";
 import { renderReport, type Figure } from "./report.js";
 import { seedSources, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
-const sizes = quick ? { small: 2_000, large: 10_000, reps: 50 } : { small: 10_000, large: 100_000, reps: 200 };
+const sizes = quick ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50 } : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200 };
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const began = performance.now();
 
@@ -36,6 +37,8 @@ try {
   log("read figures done");
   figures.push(await measureMcp({ url: large.url, chromaUrl: servers.chroma.url, home: path.join(servers.postgres.dataDir, "..", "home"), count: large.count, reps: sizes.reps }));
   log("mcp figure done");
+  figures.push(await measureSearch({ url: await servers.database("search"), chromaUrl: servers.chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps }));
+  log("search figure done");
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {
     history: HISTORY,

@@ -66,9 +66,16 @@ export interface ChunkStore {
   deleteSources(sourceIds: readonly string[]): Promise<void>;
   /**
    * The `limit` chunks nearest to `embedding`, nearest first, optionally only of `sourceIds`.
+   * With `text: false` each match's text is "" (less to transfer; fetch the ones kept with texts()).
    * @throws {ChromaStoreError} `CONFLICT` when the collection holds another space.
    */
-  query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[] }): Promise<ChunkMatch[]>;
+  query(
+    space: VectorSpace,
+    embedding: readonly number[],
+    options: { limit: number; sourceIds?: readonly string[]; text?: boolean },
+  ): Promise<ChunkMatch[]>;
+  /** The texts of these chunks by id; unknown ids are left out. */
+  texts(ids: readonly string[]): Promise<Map<string, string>>;
   /** How many chunks the collection holds. */
   count(): Promise<number>;
   /** Remove every chunk and the recorded space (to re-ingest with another embedder). */
@@ -138,10 +145,10 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     return use(`reading the vector space of ${name}`, async (c) => recordedSpace(c));
   }
 
-  async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[] }) {
+  async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[]; text?: boolean }) {
     const asked = parseInput(VectorSpaceSchema, space, "vector space");
-    const { limit, sourceIds } = parseInput(
-      z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional() }),
+    const { limit, sourceIds, text } = parseInput(
+      z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) }),
       options,
       "query options",
     );
@@ -158,13 +165,13 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         queryEmbeddings: [[...embedding]],
         nResults: limit,
         ...(where ? { where } : {}),
-        include: ["documents", "metadatas", "distances"],
+        include: text ? ["documents", "metadatas", "distances"] : ["metadatas", "distances"],
       }),
     );
     const ids = result.ids[0] ?? [];
     return ids.map((id, i): ChunkMatch => ({
       ...decode(id, result.metadatas[0]?.[i]),
-      text: result.documents[0]?.[i] ?? "",
+      text: (text && result.documents[0]?.[i]) || "",
       distance: result.distances[0]?.[i] ?? Number.POSITIVE_INFINITY,
     }));
   }
@@ -254,6 +261,17 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     query,
+
+    async texts(ids) {
+      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const texts = new Map<string, string>();
+      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
+        if (batch.length === 0) continue;
+        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => c.get({ ids: batch, include: ["documents"] }));
+        for (const [i, id] of page.ids.entries()) texts.set(id, page.documents[i] ?? "");
+      }
+      return texts;
+    },
 
     count: () => use(`counting chunks in ${name}`, (c) => c.count()),
 

@@ -34,6 +34,9 @@ describe("chunk store in Chroma", () => {
     expect(matches.map((m) => Number(m.distance.toFixed(3)))).toEqual([0, 0.293, 1, 2]);
     expect(matches[1]).toMatchObject({ sourceId: "s1", index: 1, count: 2, text: "text of xy", headingPath: ["Top", "xy"], contentHash: "h1" });
 
+    const bare = await store.chunks.query(SPACE, [1, 0, 0], { limit: 2, text: false });
+    expect(bare.map((m) => [m.id, m.text])).toEqual([["x", ""], ["xy", ""]]);
+    expect(await store.chunks.texts(["xy", "nope", "x"])).toEqual(new Map([["x", "text of x"], ["xy", "text of xy"]]));
     const onlyS2 = await store.chunks.query(SPACE, [1, 0, 0], { limit: 4, sourceIds: ["s2", "s3"] });
     expect(onlyS2.map((m) => m.id)).toEqual(["y", "minus-x"]);
     expect(await store.chunks.query(SPACE, [1, 0, 0], { limit: 4, sourceIds: [] })).toEqual([]);

@@ -107,7 +107,8 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
 
       let ranked: Candidate[] = [];
       for (let wanted = Math.max(query.limit * OVERFETCH, MIN_CANDIDATES); ; wanted = Math.min(wanted * OVERFETCH, MAX_CANDIDATES)) {
-        const matches = await store.chunks.query(space, vector, { limit: wanted });
+        // Texts are fetched only for the results kept: candidates can be hundreds.
+        const matches = await store.chunks.query(space, vector, { limit: wanted, text: false });
         const unknown = [...new Set(matches.map((m) => m.sourceId))].filter((id) => !sources.has(id));
         const found = await store.sources.getMany(unknown);
         for (const id of unknown) sources.set(id, found.find((record) => record.id === id) ?? null);
@@ -124,8 +125,10 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
         const last = ranked[query.limit - 1];
         if (exhausted || (last !== undefined && last.score >= floor)) break;
       }
+      const kept = ranked.slice(0, query.limit);
+      const texts = await store.chunks.texts(kept.map((candidate) => candidate.chunk.id));
       return {
-        results: ranked.slice(0, query.limit).map((candidate, i) => ({ rank: i + 1, ...candidate })),
+        results: kept.map((candidate, i) => ({ rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" })),
         embedder: embedder.id,
         mirrorAsOf: await asOf,
       };
