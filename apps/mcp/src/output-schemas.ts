@@ -43,3 +43,40 @@ export const SyncStateOutputSchema = z.object({
   mirrorSize: z.number().nullable(),
   error: z.object({ side: z.enum(["postgres", "chroma", "internal"]), message: z.string() }).nullable(),
 });
+
+/** One search hit: the chunk's text and where it comes from (cite `source.title` and `source.url`). */
+export const SearchResultOutputSchema = z.object({
+  rank: z.number().int().describe("1-based position"),
+  score: z.number().describe("what results are ordered by: relevance × the source's authority tier weight"),
+  relevance: z.number().describe("how close the chunk is to the query, 0 to 1"),
+  text: z.string().describe("the chunk's text"),
+  headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
+  chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
+  source: z
+    .object({
+      id: z.string(),
+      title: z.string(),
+      url: z.string(),
+      sourceType: SourceTypeSchema,
+      authorityTier: AuthorityTierSchema,
+      status: SourceStatusSchema,
+    })
+    .describe("the citation: show the user the title and url of each result you use"),
+});
+
+export const SearchOutputShape = {
+  results: z.array(SearchResultOutputSchema),
+  embedder: z.string().describe("the embedder the query was embedded with"),
+  mirrorAsOf: z
+    .string()
+    .nullable()
+    .describe("source details come from the offline mirror: when it last matched PostgreSQL (ISO time; null = unknown)"),
+};
+
+/** The search index (chunks in Chroma), as knowledge_stats reports it. */
+export const ChunkStatsOutputSchema = z.object({
+  total: z.number().int().describe("chunks in the search index"),
+  sources: z.number().int().describe("sources with at least one chunk"),
+  embedder: z.string().nullable().describe("the embedder the chunks were made with; null before anything was ingested"),
+  dimension: z.number().int().nullable().describe("the vectors' length; null before anything was ingested"),
+});

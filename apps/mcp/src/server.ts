@@ -3,6 +3,7 @@ import type { ServerDeps } from "./deps.js";
 import { registerResources } from "./resources.js";
 import { registerKnowledgeRequestTool } from "./tools/knowledge-request.js";
 import { registerKnowledgeRequestsTool } from "./tools/knowledge-requests.js";
+import { registerKnowledgeSearchTool } from "./tools/knowledge-search.js";
 import { registerKnowledgeSourceTool } from "./tools/knowledge-source.js";
 import { registerKnowledgeSourcesTool } from "./tools/knowledge-sources.js";
 import { registerKnowledgeStatsTool } from "./tools/knowledge-stats.js";
@@ -18,9 +19,11 @@ export function createServer(deps: ServerDeps): McpServer {
     {
       instructions:
         "A knowledge base of sources (documentation, standards, blogs, repositories) with authority tiers. " +
+        "Use knowledge_search to find passages in the ingested documents, and show the user the citation (title and url) of each passage you use. " +
         "Reads keep working when its database is down, from an offline mirror; such answers say origin=mirror and asOf. Tell the user when an answer may be stale.",
     },
   );
+  registerKnowledgeSearchTool(server, deps);
   registerKnowledgeSourcesTool(server, deps);
   registerKnowledgeSourceTool(server, deps);
   registerKnowledgeRequestTool(server, deps);

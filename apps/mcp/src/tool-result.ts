@@ -24,9 +24,18 @@ export async function safely(body: () => Promise<CallToolResult>): Promise<CallT
   try {
     return await body();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return fail(redactSecrets(message.split("\n")[0] ?? "The tool failed."));
+    return fail(errorLine(error));
   }
+}
+
+/**
+ * An error as one line without credentials: the message's first line or, for messages that open
+ * with a blank line (Prisma's invocation dumps: code excerpt first, the reason last), its last
+ * non-blank one.
+ */
+export function errorLine(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split("\n").map((line) => line.trim());
+  return redactSecrets(lines[0] || lines.filter(Boolean).at(-1) || "The tool failed.");
 }
 
 /** How an answer from the mirror is announced, so the agent can tell the user. */

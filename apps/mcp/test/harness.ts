@@ -1,4 +1,6 @@
 import { chmod, mkdtemp } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,4 +40,19 @@ export async function call(client: Client, name: string, args: Record<string, un
 
 export function text(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+/**
+ * An OpenAI-compatible embeddings endpoint that refuses every key, echoing it in its error as
+ * OpenAI does: what the server must never pass on.
+ */
+export async function startRefusingEmbeddings() {
+  const server = createServer((req, res) => {
+    const key = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    res.writeHead(401, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error", code: "invalid_api_key" } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v1`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -57,7 +57,7 @@ describe("the MCP server over Streamable HTTP", () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       const client = await connect(server.url);
-      expect((await client.listTools()).tools).toHaveLength(7);
+      expect((await client.listTools()).tools).toHaveLength(8);
       const list = await call(client, "knowledge_sources");
       expect(list.structuredContent).toMatchObject({ origin: "primary", items: [{ title: "Over HTTP" }] });
       await client.close();

@@ -117,6 +117,12 @@ function decodesAsCursor(value: string, arity: number): boolean {
 }
 const badCursor = (arity: number) => fc.oneof(hostileString, notAString).filter((v) => !(typeof v === "string" && decodesAsCursor(v, arity)));
 
+/** What knowledge_search's shared schema accepts as limit: anything Number() turns into a whole number from 1 to 50. */
+function validSearchLimit(value: unknown): boolean {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 50;
+}
+
 /** Strings that are neither a UUID nor an http(s) or file URL, or not strings at all. */
 const badIdOrUrl = fc
   .oneof(hostileString, notAString)
@@ -149,6 +155,25 @@ const invalidCalls: fc.Arbitrary<[string, Record<string, unknown>]> = fc.oneof(
     (a) => ["knowledge_requests", a] as [string, Record<string, unknown>],
   ),
   withOneBadField({}, { action: notInEnum(["status", "run"]), mode: notInEnum(["incremental", "full"]) }).map((a) => ["knowledge_sync", a] as [string, Record<string, unknown>]),
+  withOneBadField(
+    { query: "snake_case filters", limit: 5 },
+    {
+      // Blank, wordless (no letter or digit), too long, or not text at all.
+      query: fc.oneof(notAString, huge, loneSurrogates.filter((q) => !/[\p{L}\p{N}]/u.test(q)), fc.constantFrom("", "   ", "\t\n", "?!", "%%", "$ne", "'; --", "\u0000", "😀", "\u200b", "a".repeat(1001))),
+      // The shared schema coerces limit (for the CLI's string flags): a value that becomes a whole number from 1 to 50 is valid.
+      limit: outOfRange(1, 50).filter((v) => !validSearchLimit(v)),
+      sourceType: notInEnum(["website", "documentation", "standards_body", "blog", "repository"]),
+      authorityTier: notInEnum(["tier_1_canonical", "tier_2_trusted", "tier_3_community"]),
+      status: fc.oneof(fc.constant("archived"), notInEnum(["pending", "active", "failed"])),
+      // An unknown argument is refused, not ignored.
+      cursor: fc.oneof(hostileString, notAString),
+      [INJECTIONS[0]!]: fc.oneof(hostileString, notAString),
+    },
+  ).map((a) => ["knowledge_search", a] as [string, Record<string, unknown>]),
+  {
+    arbitrary: fc.constantFrom<[string, Record<string, unknown>]>(["knowledge_search", {}], ["knowledge_search", { limit: 5 }]),
+    weight: 1,
+  },
 );
 
 describe("MCP tools under random and hostile input (property-based)", () => {

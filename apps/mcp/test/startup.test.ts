@@ -9,13 +9,17 @@ describe("start-up", () => {
       KMCP_HOME: await tempHome(),
     });
     try {
-      expect((await session.client.listTools()).tools).toHaveLength(7);
+      expect((await session.client.listTools()).tools).toHaveLength(8);
       const result = await call(session.client, "knowledge_sources");
       expect(result.isError).toBe(true);
       expect(text(result)).toMatch(/unreachable|mirror/i);
       expect(text(result)).not.toContain("pw-never-shown");
+      const search = await call(session.client, "knowledge_search", { query: "anything" });
+      expect(search.isError).toBe(true);
+      expect(text(search)).toMatch(/^Search is unavailable: the search index \(Chroma\) cannot be reached/);
+      expect(text(search)).not.toContain("pw-never-shown");
       // Still alive after the failure.
-      expect((await session.client.listTools()).tools).toHaveLength(7);
+      expect((await session.client.listTools()).tools).toHaveLength(8);
     } finally {
       await session.close();
     }

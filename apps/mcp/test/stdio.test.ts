@@ -4,10 +4,10 @@ import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, tempHome, text } from "./harness.js";
+import { call, connectStdio, startRefusingEmbeddings, tempHome, text } from "./harness.js";
 
 const QUEUED_ID = "0b7c3a52-5d7e-4c1e-9a3f-2e8d6b4f1a90";
-const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
+const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_search", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
 
 describe("the MCP server over stdio", () => {
   let postgres: LocalPostgres;
@@ -44,7 +44,7 @@ describe("the MCP server over stdio", () => {
       expect(tool.annotations).toBeDefined();
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    for (const read of ["knowledge_sources", "knowledge_source", "knowledge_requests", "knowledge_status", "knowledge_stats"]) {
+    for (const read of ["knowledge_search", "knowledge_sources", "knowledge_source", "knowledge_requests", "knowledge_status", "knowledge_stats"]) {
       expect(byName[read]?.annotations?.readOnlyHint).toBe(true);
     }
     expect(byName.knowledge_sync?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true, destructiveHint: false });
@@ -73,7 +73,21 @@ describe("the MCP server over stdio", () => {
     expect(sync.structuredContent).toMatchObject({ report: { mode: "incremental" }, state: { status: "synced", mirrorSize: 4 } });
 
     const stats = await call(client, "knowledge_stats");
-    expect(stats.structuredContent).toMatchObject({ total: 4, byType: { documentation: 2, blog: 1, standards_body: 1, website: 0 }, mirrorSize: 4, origin: "primary" });
+    expect(stats.structuredContent).toMatchObject({
+      total: 4,
+      byType: { documentation: 2, blog: 1, standards_body: 1, website: 0 },
+      mirrorSize: 4,
+      chunks: { total: 0, sources: 0, embedder: null, dimension: null },
+      origin: "primary",
+    });
+    expect(text(stats)).toContain("Search index: empty");
+
+    // Nothing ingested: an empty answer that says what to do, not an error.
+    const search = await call(client, "knowledge_search", { query: "anything at all" });
+    expect(search.isError).toBeFalsy();
+    expect(search.structuredContent).toEqual({ results: [], embedder: "local:hash-v1", mirrorAsOf: expect.any(String) });
+    expect(text(search)).toContain("Nothing has been ingested");
+    expect(text(search)).toContain("kmcp ingest");
 
     const status = await call(client, "knowledge_status");
     expect(status.structuredContent).toMatchObject({ status: "pass", online: true, mirror: { status: "synced" }, health: { status: "pass" } });
@@ -94,6 +108,32 @@ describe("the MCP server over stdio", () => {
     expect(result.isError).toBe(true);
     expect(text(result)).toContain(message);
     expect(text(result).split("\n").length).toBeLessThanOrEqual(3);
+  });
+
+  it("reports an embedder failure as one isError sentence, never with the API key", async () => {
+    const embeddings = await startRefusingEmbeddings();
+    const key = "sk-test-0123456789abcdefSECRET";
+    const other = await connectStdio({
+      DATABASE_URL: postgres.url,
+      CHROMA_URL: chroma.url,
+      KMCP_HOME: await tempHome(),
+      KMCP_SYNC_INTERVAL_MS: "600000",
+      KMCP_EMBEDDER: "openai",
+      KMCP_EMBEDDING_URL: embeddings.url,
+      KMCP_EMBEDDING_MODEL: "text-embedding-3-small",
+      KMCP_EMBEDDING_API_KEY: key,
+    });
+    try {
+      const result = await call(other.client, "knowledge_search", { query: "anything at all" });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/^Search failed: the query could not be embedded\. Embedding request to .* KMCP_EMBEDDING_API_KEY/);
+      expect(text(result).split("\n").length).toBe(1);
+      expect(JSON.stringify(result)).not.toContain(key);
+    } finally {
+      await other.close();
+      await embeddings.close();
+    }
+    expect(other.stderr()).not.toContain(key);
   });
 
   it("serves the sync state and each source as resources", async () => {

@@ -84,3 +84,11 @@ export async function countSources(pool: pg.Pool, filters: SourceFilters): Promi
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM sources ${where(filters, params)}`, params);
   return rows[0]?.n ?? 0;
 }
+
+/** How many sources there are per (type, tier, status) combination that has any. */
+export async function groupSourceCounts(pool: pg.Pool): Promise<{ sourceType: SourceType; authorityTier: AuthorityTier; status: SourceStatus; n: number }[]> {
+  const { rows } = await pool.query<{ source_type: SourceType; authority_tier: AuthorityTier; status: SourceStatus; n: number }>(
+    `SELECT source_type, authority_tier, status, count(*)::int AS n FROM sources GROUP BY 1, 2, 3`,
+  );
+  return rows.map((r) => ({ sourceType: r.source_type, authorityTier: r.authority_tier, status: r.status, n: r.n }));
+}

@@ -1,6 +1,7 @@
 import type { RepositoryContext } from "./context.js";
 import { decodeSourceCursor, encodeSourceCursor } from "./cursor.js";
 import { DbError } from "./errors.js";
+import type { AuthorityTier, SourceStatus, SourceType } from "./generated/prisma/enums.js";
 import {
   IdSchema,
   SourceCreateSchema,
@@ -11,7 +12,7 @@ import {
   type SourceListQuery,
   type SourceUpdateInput,
 } from "./schemas.js";
-import { countSources, selectSource, selectSources } from "./source-reads.js";
+import { countSources, groupSourceCounts, selectSource, selectSources } from "./source-reads.js";
 import type { Page, Source } from "./types.js";
 import { parseInput } from "./validate.js";
 
@@ -32,6 +33,8 @@ export interface SourcesRepository {
   list(query?: SourceListQuery): Promise<Page<Source>>;
   /** How many sources match the list filters (cursor and limit ignored). */
   count(query?: Omit<SourceListQuery, "cursor" | "limit">): Promise<number>;
+  /** How many sources per (type, tier, status) combination; combinations with none are left out. */
+  countByKind(): Promise<{ sourceType: SourceType; authorityTier: AuthorityTier; status: SourceStatus; n: number }[]>;
   /** @throws DbError NOT_FOUND, CONFLICT (url taken), VALIDATION. */
   update(id: string, patch: SourceUpdateInput): Promise<Source>;
   /** Sets status `archived`; the source stays (and stays in the mirror). */
@@ -104,6 +107,10 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     return run("count sources", () => countSources(pool, q));
   }
 
+  async function countByKind() {
+    return run("count sources by kind", () => groupSourceCounts(pool));
+  }
+
   async function update(id: string, patch: SourceUpdateInput): Promise<Source> {
     const sourceId = parseInput(IdSchema, id, "source id");
     const data = parseInput(SourceUpdateSchema, patch, "source update");
@@ -123,7 +130,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     }
   }
 
-  return { create, upsert, get, list, count, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+  return { create, upsert, get, list, count, countByKind, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -153,10 +153,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
 
     async stats() {
       const { value, ...origin } = await answer(
-        async () => {
-          const groups = await db.prisma.source.groupBy({ by: ["sourceType", "authorityTier", "status"], _count: { _all: true } });
-          return tally(groups.map((g) => ({ ...g, n: g._count._all })));
-        },
+        async () => tally(await db.sources.countByKind()),
         async (asOf) => tally((await mirrorRecords(SourceListQuerySchema.parse({}), asOf)).records.map((r) => ({ ...r, n: 1 }))),
       );
       return { stats: value, ...origin };

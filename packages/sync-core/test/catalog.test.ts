@@ -2,7 +2,7 @@ import type { Db, SourceListQuery } from "@kmcp/db";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSourceCatalog, createSyncManager, type CatalogSource, type SourceCatalog } from "../src/index.js";
+import { createConnectivityMonitor, createSourceCatalog, createSyncManager, type CatalogSource, type SourceCatalog } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
 
 /** Every page of a list, following cursors. */
@@ -85,6 +85,12 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
     });
     expect((await manager.getState())).toMatchObject({ isOnline: false, status: "offline", mirrorSize: 1_200 });
     expect(await catalog.stats()).toEqual({ stats: onlineStats, origin: "mirror", asOf });
+  });
+
+  it("answers stats from the mirror when stats is the call that discovers the outage (regression)", async () => {
+    // A catalog that still believes PostgreSQL is up: its first call finds out.
+    const fresh = createSourceCatalog({ db, store, connectivity: createConnectivityMonitor({ ping: () => db.ping() }), mirrorAsOf: manager.mirrorAsOf });
+    expect(await fresh.stats()).toEqual({ stats: onlineStats, origin: "mirror", asOf: await manager.mirrorAsOf() });
   });
 
   it("does not send reads to PostgreSQL once it is known to be down", async () => {
