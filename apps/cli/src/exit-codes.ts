@@ -20,6 +20,10 @@ const BY_CODE: Record<string, number> = {
   NO_MIRROR: EXIT.unavailable,
   UNAVAILABLE: EXIT.unavailable,
   START_FAILED: EXIT.unavailable,
+  // @kmcp/search (SearchError): VALIDATION is shared above.
+  READ: EXIT.usage,
+  EMBEDDER: EXIT.failure,
+  EMBEDDER_MISMATCH: EXIT.conflict,
 };
 
 /** Pure: the exit code for an error that reached the top. */

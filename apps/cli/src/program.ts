@@ -2,7 +2,9 @@ import { Command } from "commander";
 import { registerDbCommand } from "./commands/db.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerHealthCommand } from "./commands/health.js";
+import { registerIngestCommand } from "./commands/ingest.js";
 import { registerRequestsCommand } from "./commands/requests.js";
+import { registerSearchCommand } from "./commands/search.js";
 import { registerServicesCommands } from "./commands/services.js";
 import { registerSourcesCommand } from "./commands/sources.js";
 import { registerSyncCommand } from "./commands/sync.js";
@@ -18,6 +20,8 @@ export function createProgram(): Command {
   registerServicesCommands(program);
   registerDbCommand(program);
   registerSourcesCommand(program);
+  registerIngestCommand(program);
+  registerSearchCommand(program);
   registerRequestsCommand(program);
   registerSyncCommand(program);
   registerHealthCommand(program);

@@ -27,6 +27,8 @@ describe("kmcp --help", () => {
     [["sources", "add"]],
     [["sources", "list"]],
     [["sources", "import"]],
+    [["ingest"]],
+    [["search"]],
     [["requests", "create"]],
     [["requests", "complete"]],
     [["sync"]],

@@ -97,7 +97,8 @@ export interface IngesterDeps {
 export function createIngester({ db, store, embedder }: IngesterDeps): Ingester {
   async function checkSpace() {
     const recorded = await store.chunks.space();
-    if (recorded) assertSameSpace(recorded, embedder, store.chunks.collectionName);
+    // An empty collection takes the new embedder's space on its first write.
+    if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
   }
 
   /** The source for `url` brought up to date (title, and type or tier when asked), or created. */

@@ -41,3 +41,8 @@ export function noteOrigin(ctx: CliContext, origin: Origin) {
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** `1 document`, `3 documents`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,299 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { appendFile, copyFile, mkdir } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, kmcp, tempHome } from "./run-cli.js";
+
+// `kmcp ingest` and `kmcp search` on real servers, over a few documents of the shipped corpus
+// (copied, so the corpus folder's README.md and JSON files are not ingested with them).
+
+const CORPUS = fileURLToPath(new URL("../../../packages/search/corpus/", import.meta.url));
+const readCorpus = <T>(file: string) => JSON.parse(readFileSync(path.join(CORPUS, file), "utf8")) as T;
+const manifest = readCorpus<{ file: string; sourceType: string; authorityTier: string }[]>("manifest.json");
+const queries = readCorpus<{ query: string; expected: string; hard?: boolean }[]>("queries.json");
+
+/** Three folders, each ingested in its own way, each file with the type and tier its manifest entry gives. */
+const GROUPS = {
+  canonical: ["kubernetes-pod-autoscaling.md", "rust-ownership-borrowing.md", "tls-rotation-official.md"],
+  community: ["git-rebase-vs-merge.md", "bloom-filters.txt", "tls-rotation-blog.md"],
+  trusted: ["postgres-vacuum.md", "sql-window-functions.md"],
+};
+const FILES = Object.values(GROUPS).flat();
+const entry = (file: string) => manifest.find((e) => e.file === file)!;
+
+interface Totals {
+  added: number;
+  replaced: number;
+  unchanged: number;
+  empty: number;
+  chunksWritten: number;
+  chunksRemoved: number;
+  sourcesCreated: number;
+}
+interface IngestJson {
+  documents: { url: string; sourceId: string; outcome: string; chunks: number; removed: number; sourceCreated: boolean; path: string }[];
+  totals: Totals;
+  sync: { outcome: string } | null;
+  reset?: { chunksRemoved: number; previousEmbedder: string };
+}
+interface SearchJson {
+  results: { rank: number; score: number; text: string; headingPath: string[]; source: { id: string; url: string; title: string; sourceType: string; authorityTier: string } }[];
+  embedder: string;
+  mirrorAsOf: string | null;
+}
+
+let env: Record<string, string>;
+let docs: string;
+let chromaPort: number;
+beforeAll(async () => {
+  env = { KMCP_HOME: await tempHome() };
+  docs = path.join(path.dirname(env.KMCP_HOME!), "docs");
+  for (const [group, files] of Object.entries(GROUPS)) {
+    await mkdir(path.join(docs, group), { recursive: true });
+    for (const file of files) await copyFile(path.join(CORPUS, file), path.join(docs, group, file));
+  }
+  chromaPort = json<{ chroma: { port: number } }>(await kmcp(["up", "--json"], env)).chroma.port;
+});
+afterAll(async () => {
+  await kmcp(["down"], env);
+});
+
+/** The three ingests: a folder, a glob under --root, and a folder published under --base-url. */
+const ingestAll = (extra: string[] = []) => [
+  ["ingest", path.join(docs, "canonical"), "--type", "documentation", "--tier", "tier_1_canonical", ...extra],
+  ["ingest", "*.{md,txt}", "--root", path.join(docs, "community"), "--type", "blog", "--tier", "tier_3_community", ...extra],
+  ["ingest", ".", "--root", path.join(docs, "trusted"), "--base-url", "https://docs.example.test/kb/", "--type", "documentation", "--tier", "tier_2_trusted", ...extra],
+];
+const fileOf = (url: string) => path.posix.basename(new URL(url).pathname);
+const search = async (args: string[], extraEnv: Record<string, string> = {}) => json<SearchJson>(await kmcp(["search", ...args, "--json"], { ...env, ...extraEnv }));
+
+// Refusals run at once: each is its own subprocess, and none may write anything.
+describe.concurrent("kmcp ingest / search: refusals", () => {
+  it.each([
+    ["an unknown tier", ["ingest", "docs", "--tier", "nope"], "--tier"],
+    ["an unknown type", ["ingest", "docs", "--type", "podcast"], "--type"],
+    ["chunks too small", ["ingest", "docs", "--max-chars", "100"], "--max-chars"],
+    ["an overlap too large", ["ingest", "docs", "--max-chars", "1000", "--overlap", "600"], "--overlap: must be less than half of --max-chars"],
+    ["a number that is not whole", ["ingest", "docs", "--overlap", "1.5"], "--overlap: must be a whole number"],
+    ["a base url that is not http(s)", ["ingest", "docs", "--base-url", "ftp://x.test/"], "--base-url"],
+    ["no paths", ["ingest"], "missing required argument"],
+    ["a missing path", ["ingest", "/nonexistent/kmcp-docs"], "no such file or folder"],
+    ["a glob matching nothing", ["ingest", "*.nothing-here"], "matches no Markdown or text file"],
+    ["a limit of 0", ["search", "tls", "--limit", "0"], "--limit: must be from 1 to 50"],
+    ["a limit over 50", ["search", "tls", "--limit", "51"], "--limit"],
+    ["an empty query", ["search", ""], "query: must not be empty"],
+    ["a query without a word", ["search", "?!"], "must contain a word"],
+    ["no query", ["search"], "missing required argument"],
+    ["an unknown tier filter", ["search", "tls", "--tier", "nope"], "--tier"],
+    ["the archived status", ["search", "tls", "--status", "archived"], "archived sources are never searched"],
+  ])("refuses %s with exit 2, one clear line", async (_what, args, message) => {
+    const result = await kmcp(args, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("after the refusals", () => {
+  it("nothing was written", async () => {
+    expect(json<{ items: unknown[] }>(await kmcp(["sources", "list", "--json"], env)).items).toEqual([]);
+    const empty = await kmcp(["search", "anything"], env);
+    expect(empty).toMatchObject({ code: 0, stdout: expect.stringContaining("Nothing has been ingested yet") });
+  });
+});
+
+describe("kmcp ingest", () => {
+  it("ingests a folder, a glob and a published folder, creating one source per file", async () => {
+    const reports: IngestJson[] = [];
+    for (const args of ingestAll(["--json"])) reports.push(json<IngestJson>(await kmcp(args, env)));
+    const documents = reports.flatMap((r) => r.documents);
+    expect(documents.map((d) => path.basename(d.path)).sort()).toEqual([...FILES].sort());
+    for (const report of reports) {
+      const n = report.documents.length;
+      const chunks = report.documents.reduce((sum, d) => sum + d.chunks, 0);
+      expect(report.totals).toEqual({ added: n, replaced: 0, unchanged: 0, empty: 0, chunksWritten: chunks, chunksRemoved: 0, sourcesCreated: n });
+      expect(report.sync).toMatchObject({ outcome: "success" });
+      expect(report.documents.every((d) => d.outcome === "added" && d.sourceCreated && d.chunks > 0)).toBe(true);
+    }
+    expect(reports[2]!.documents.map((d) => d.url)).toEqual(["https://docs.example.test/kb/postgres-vacuum.md", "https://docs.example.test/kb/sql-window-functions.md"]);
+    expect(reports[0]!.documents[0]!.url).toMatch(/^file:\/\/\//);
+    const sources = json<{ items: { url: string; sourceType: string; authorityTier: string }[] }>(await kmcp(["sources", "list", "--json"], env)).items;
+    expect(sources).toHaveLength(FILES.length);
+    for (const source of sources) {
+      const { sourceType, authorityTier } = entry(fileOf(source.url));
+      expect(source).toMatchObject({ sourceType, authorityTier });
+    }
+  });
+
+  it("changes nothing on a re-run, and replaces the chunks of an edited file", async () => {
+    const again = await Promise.all(ingestAll().map((args) => kmcp(args, env)));
+    for (const [i, result] of again.entries()) {
+      const n = Object.values(GROUPS)[i]!.length;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^FILE\s+OUTCOME\s+CHUNKS\s+SOURCE$/m);
+      expect(result.stdout).toContain(`${n} documents: 0 added, 0 replaced, ${n} unchanged; 0 chunks written, 0 removed; 0 sources created.`);
+    }
+    expect(again[0]!.stdout).toMatch(/^\S*canonical\/kubernetes-pod-autoscaling\.md\s+unchanged\s+\d+\s+[0-9a-f]{8}$/m);
+
+    await appendFile(path.join(docs, "trusted", "postgres-vacuum.md"), "\n\n## Appendix\n\nA note on `pg_repack`, which rebuilds a bloated table online.\n");
+    const edited = json<IngestJson>(await kmcp([...ingestAll()[2]!, "--json"], env));
+    expect(edited.totals).toMatchObject({ replaced: 1, unchanged: 1, added: 0, sourcesCreated: 0 });
+    const replaced = edited.documents.find((d) => d.outcome === "replaced")!;
+    expect(replaced).toMatchObject({ url: "https://docs.example.test/kb/postgres-vacuum.md", sourceCreated: false });
+    expect(replaced.removed).toBeGreaterThan(0);
+  });
+});
+
+describe("kmcp search", () => {
+  it("puts the expected document first for topic queries", async () => {
+    // One labelled query per ingested file (the easy ones: the local embedder matches words). The
+    // queries about the TLS pair expect the canonical guide, so none expects the blog post.
+    const picked = FILES.map((file) => queries.find((q) => q.expected === file && !q.hard)).filter((q) => q !== undefined);
+    expect(picked.map((q) => q.expected)).toEqual(FILES.filter((file) => file !== "tls-rotation-blog.md"));
+    const answers = await Promise.all(picked.map((q) => search(q.query.split(" ").concat("--limit", "3"))));
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.results.map((r) => fileOf(r.source.url))[0], picked[i]!.query).toBe(picked[i]!.expected);
+    }
+  });
+
+  it("prints rank, score, title, url, headings and an excerpt", async () => {
+    const result = await kmcp(["search", "borrow", "checker", "mutable", "reference", "--limit", "2"], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^1\. \d\.\d{3} {2}Rust Ownership and Borrowing$/m);
+    expect(result.stdout).toMatch(/^ {3}file:\/\/\/\S+rust-ownership-borrowing\.md$/m);
+    expect(result.stdout).toMatch(/^ {3}Rust Ownership and Borrowing › /m);
+    expect(result.stdout).toMatch(/^2\. /m);
+    expect(result.stdout).toContain("2 results");
+    for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(160);
+    expect(result.stderr).toBe("");
+    const none = await kmcp(["search", "certificate", "rotation", "--type", "standards_body"], env);
+    expect(none).toMatchObject({ code: 0, stdout: 'No results for "certificate rotation" with these filters. Try other words or fewer filters.\n' });
+  });
+
+  it("honours --type, --tier and --limit", async () => {
+    const [blogs, canonical, community, limited] = await Promise.all([
+      search(["certificate", "rotation", "--type", "blog", "--limit", "20"]),
+      search(["certificate", "rotation", "--tier", "tier_1_canonical", "--limit", "20"]),
+      search(["renew", "TLS", "certificates", "--tier", "tier_3_community"]),
+      search(["certificate", "rotation", "--limit", "2"]),
+    ]);
+    expect(blogs.results.length).toBeGreaterThan(0);
+    expect(blogs.results.every((r) => r.source.sourceType === "blog")).toBe(true);
+    expect(canonical.results.length).toBeGreaterThan(0);
+    expect(canonical.results.every((r) => r.source.authorityTier === "tier_1_canonical")).toBe(true);
+    expect(fileOf(community.results[0]!.source.url)).toBe("tls-rotation-blog.md");
+    expect(limited.results).toHaveLength(2);
+  });
+});
+
+describe("with PostgreSQL unreachable", () => {
+  const offline = () => ({ DATABASE_URL: "postgresql://kmcp:hunter22-secret@127.0.0.1:1/kmcp", CHROMA_URL: `http://127.0.0.1:${chromaPort}` });
+
+  it("searches the same, and says the metadata is the mirror's", async () => {
+    const args = ["compare", "each", "row", "with", "the", "previous", "one", "--limit", "5"];
+    const [up, down, human] = await Promise.all([search(args), search(args, offline()), kmcp(["search", ...args], { ...env, ...offline() })]);
+    expect(down).toEqual(up);
+    expect(down.results.length).toBeGreaterThan(0);
+    expect(fileOf(down.results[0]!.source.url)).toBe("sql-window-functions.md");
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^1\. /m);
+    expect(human.stderr).toContain(`answered from the mirror as of ${up.mirrorAsOf}`);
+    expect(human.stdout + human.stderr).not.toContain("hunter22-secret");
+  });
+
+  it("refuses to ingest with exit 5, saying why", async () => {
+    const result = await kmcp(["ingest", path.join(docs, "canonical")], { ...env, ...offline() });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain("Nothing was ingested: PostgreSQL is unreachable, and ingesting needs it to create");
+    expect(result.stdout + result.stderr).not.toContain("hunter22-secret");
+  });
+});
+
+describe("kmcp sources remove", () => {
+  it("removes the source's chunks too, so search stops returning it", async () => {
+    const query = ["keep", "a", "linear", "commit", "history", "--limit", "50"];
+    const before = await search(query);
+    const source = before.results[0]!.source;
+    expect(fileOf(source.url)).toBe("git-rebase-vs-merge.md");
+    expect(json(await kmcp(["sources", "remove", source.id, "--json"], env))).toEqual({ removed: source.id, url: source.url });
+    const after = await search(query);
+    expect(after.results.length).toBeGreaterThan(0);
+    expect(after.results.map((r) => r.source.id)).not.toContain(source.id);
+  });
+});
+
+describe("another embedder", () => {
+  // An OpenAI-compatible /v1/embeddings server: word-hash vectors, and 401 unless the right key is sent.
+  const KEY = "sk-test-good-key-123";
+  let server: Server;
+  let openai: Record<string, string>;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        const auth = req.headers.authorization ?? "";
+        res.setHeader("content-type", "application/json");
+        if (auth !== `Bearer ${KEY}`) {
+          res.statusCode = 401;
+          return res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${auth.replace("Bearer ", "")}` } }));
+        }
+        const { input } = JSON.parse(body) as { input: string[] };
+        res.end(JSON.stringify({ data: input.map((text, index) => ({ index, embedding: wordVector(text) })) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    openai = {
+      KMCP_EMBEDDER: "openai",
+      KMCP_EMBEDDING_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+      KMCP_EMBEDDING_MODEL: "fake-embed",
+      KMCP_EMBEDDING_API_KEY: KEY,
+    };
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("refuses chunks of another embedder with exit 4; --reset re-ingests with the new one", async () => {
+    const [searched, ingested] = await Promise.all([
+      kmcp(["search", "tls"], { ...env, ...openai }),
+      kmcp(["ingest", path.join(docs, "canonical")], { ...env, ...openai }),
+    ]);
+    for (const result of [searched, ingested]) {
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain("were embedded by local:hash-v1");
+      expect(result.stderr).toContain("kmcp ingest --reset");
+    }
+    const reset = json<IngestJson>(await kmcp(["ingest", path.join(docs, "canonical"), "--reset", "--json"], { ...env, ...openai }));
+    expect(reset.reset).toMatchObject({ previousEmbedder: "local:hash-v1", chunksRemoved: expect.any(Number) });
+    expect(reset.reset!.chunksRemoved).toBeGreaterThan(0);
+    expect(reset.documents.map((d) => [d.outcome, d.sourceCreated])).toEqual(GROUPS.canonical.map(() => ["added", false]));
+
+    const found = await search(["rotate", "TLS", "certificates"], openai);
+    expect(found.embedder).toBe("openai:fake-embed");
+    expect(found.results.length).toBeGreaterThan(0);
+    expect(found.results.every((r) => GROUPS.canonical.includes(fileOf(r.source.url)))).toBe(true);
+    expect(fileOf(found.results[0]!.source.url)).toBe("tls-rotation-official.md");
+    const local = await kmcp(["search", "tls"], env);
+    expect(local.code).toBe(4);
+  });
+
+  it("fails with exit 1 and the embedder's message when it refuses, never showing the key", async () => {
+    const wrongKey = "sk-test-WRONG-key-987";
+    const result = await kmcp(["search", "tls", "--verbose"], { ...env, ...openai, KMCP_EMBEDDING_API_KEY: wrongKey });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("HTTP 401");
+    expect(result.stderr).toContain("check KMCP_EMBEDDING_API_KEY");
+    expect(result.stdout + result.stderr).not.toContain(wrongKey);
+  });
+});
+
+/** A unit vector of hashed words: texts sharing words point the same way. */
+function wordVector(text: string): number[] {
+  const vector = new Array<number>(64).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) vector[createHash("md5").update(word).digest()[0]! % 64]! += 1;
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((v) => v / norm);
+}
