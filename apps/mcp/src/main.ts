@@ -15,7 +15,8 @@ try {
 }
 const { config, serve } = options;
 const logger = createLogger(config);
-const kmcp = createKmcp({ config, logger });
+// A server lives long, so it keeps its copy of the mirror warm: an outage starts in memory.
+const kmcp = createKmcp({ config, logger, warmMirror: true });
 const deps = { kmcp };
 
 // Connect in the background: `initialize` and `tools/list` must not wait for the databases.

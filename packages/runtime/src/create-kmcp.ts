@@ -72,6 +72,11 @@ export interface CreateKmcpOptions {
   logger?: Logger;
   /** Apply migrations in ready() (default true). A failure because PostgreSQL is down is logged, not thrown. */
   migrate?: boolean;
+  /**
+   * Keep an in-memory copy of the mirror loaded (see SourceCatalogOptions.keepWarm), so the first
+   * reads of an outage are answered from memory. For long-running servers; default false.
+   */
+  warmMirror?: boolean;
 }
 
 export function createKmcp(options: CreateKmcpOptions): Kmcp {
@@ -92,7 +97,13 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000 });
     const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
     const sync = createSyncManager({ db, store, logger });
-    const catalog = createSourceCatalog({ db, store, connectivity: sync.connectivity, mirrorAsOf: sync.mirrorAsOf });
+    const catalog = createSourceCatalog({
+      db,
+      store,
+      connectivity: sync.connectivity,
+      mirrorAsOf: sync.mirrorAsOf,
+      ...(options.warmMirror ? { keepWarm: sync } : {}),
+    });
     const requests = createRequestWriter({ db, store, connectivity: sync.connectivity, logger });
     const embedder = config.embedder.kind === "openai" ? createOpenAiEmbedder(config.embedder.options) : createLocalEmbedder();
     const search = createSearch({ store, embedder, tierWeights: config.tierWeights, mirrorAsOf: sync.mirrorAsOf });

@@ -14,10 +14,9 @@ export async function readAllMirrorRecords(store: ChromaStore, filters = {}): Pr
 }
 
 /**
- * The whole mirror held in memory while PostgreSQL is down, so offline lists cost what an
- * in-memory filter costs, not a Chroma scan. Loaded in the background on first use (callers
- * answer from Chroma until it is ready) and tied to the mirror's as-of time: a newer sync makes
- * it stale, and it is dropped when PostgreSQL comes back.
+ * The whole mirror held in memory, so offline lists cost what an in-memory filter costs, not a
+ * Chroma scan. Loaded in the background (callers answer from Chroma until it is ready) and
+ * tied to a key that changes whenever the mirror may have: its as-of time, or its version.
  */
 export interface LoadedSnapshot {
   /** Every record, sorted by url. */
@@ -27,32 +26,41 @@ export interface LoadedSnapshot {
 }
 
 export interface MirrorSnapshot {
-  /** The snapshot for this as-of time if it is ready; otherwise starts loading one. */
-  current(asOf: Date): LoadedSnapshot | undefined;
+  /** The snapshot for this key if it is ready; otherwise starts loading one (the old one is kept until it lands). */
+  current(key: number): LoadedSnapshot | undefined;
+  /** Resolves once the snapshot for `key` is ready (loading it if needed); rejects if it cannot be read. */
+  load(key: number): Promise<void>;
   drop(): void;
 }
 
 export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
-  let loaded: { asOf: number; snapshot: LoadedSnapshot } | undefined;
-  let loading: { asOf: number } | undefined;
-  return {
-    current(asOf) {
-      const at = asOf.getTime();
-      if (loaded?.asOf === at) return loaded.snapshot;
-      if (loading?.asOf !== at) {
-        const attempt = { asOf: at };
-        loading = attempt;
-        readAllMirrorRecords(store).then(
-          (records) => {
-            if (loading === attempt) loaded = { asOf: at, snapshot: index(records) };
-          },
-          () => {},
-        ).finally(() => {
+  let loaded: { key: number; snapshot: LoadedSnapshot } | undefined;
+  let loading: { key: number; done: Promise<void> } | undefined;
+
+  function load(key: number): Promise<void> {
+    if (loaded?.key === key) return Promise.resolve();
+    if (loading?.key === key) return loading.done;
+    const attempt: { key: number; done: Promise<void> } = {
+      key,
+      done: readAllMirrorRecords(store)
+        .then((records) => {
+          if (loading === attempt) loaded = { key, snapshot: index(records) };
+        })
+        .finally(() => {
           if (loading === attempt) loading = undefined;
-        });
-      }
+        }),
+    };
+    loading = attempt;
+    return attempt.done;
+  }
+
+  return {
+    current(key) {
+      if (loaded?.key === key) return loaded.snapshot;
+      load(key).catch(() => {});
       return undefined;
     },
+    load,
     drop() {
       loaded = undefined;
       loading = undefined;

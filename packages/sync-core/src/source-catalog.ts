@@ -17,6 +17,7 @@ import { describeFailure } from "./failure.js";
 import { countMirrorRecords, mirrorFilters, pageMirrorRecords, pageSortedMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
 import { createMirrorSnapshot, readAllMirrorRecords } from "./mirror-snapshot.js";
 import type { ChromaStore } from "@kmcp/chroma-store";
+import type { OfflineSyncManager } from "./sync-manager.js";
 
 /** The fields every catalog answer carries, from PostgreSQL and from the mirror alike. */
 export type CatalogSource = Pick<
@@ -43,6 +44,8 @@ export interface SourceCatalog {
   get(idOrUrl: string): Promise<{ source: CatalogSource | null } & Origin>;
   count(query?: Omit<SourceListQuery, "cursor" | "limit">): Promise<{ count: number } & Origin>;
   stats(): Promise<{ stats: SourceStats } & Origin>;
+  /** Resolves once the in-memory copy of the mirror is loaded (at once without `keepWarm`). */
+  whenWarm(): Promise<void>;
 }
 
 export interface SourceCatalogOptions {
@@ -53,6 +56,13 @@ export interface SourceCatalogOptions {
   mirrorAsOf: () => Promise<Date | null>;
   /** A PostgreSQL read slower than this is treated as an outage and answered from the mirror. */
   primaryTimeoutMs?: number;
+  /**
+   * Keep an in-memory copy of the mirror loaded while PostgreSQL is up (reloaded after each
+   * sync that changed the mirror), so the first reads of an outage are answered from memory
+   * instead of a Chroma scan. For long-running processes: it holds every source in memory.
+   * Without it, the copy is loaded on the first offline read and dropped on reconnect.
+   */
+  keepWarm?: Pick<OfflineSyncManager, "on" | "mirrorVersion">;
 }
 
 /**
@@ -90,14 +100,44 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
     }
   }
 
+  const { keepWarm } = options;
   const snapshot = createMirrorSnapshot(store);
+  // The mirror version the snapshot must match during this outage: checked once per outage,
+  // as nothing can change the mirror while PostgreSQL is down.
+  let outageVersion: Promise<number | null> | undefined;
   connectivity.on("change", (state) => {
-    if (state === "online") snapshot.drop();
+    if (state !== "online") return;
+    outageVersion = undefined;
+    if (!keepWarm) snapshot.drop();
   });
+  let warmed = Promise.resolve();
+  const warmUp = (version: Promise<number | null> | number | null) => {
+    warmed = Promise.resolve(version)
+      .then((v) => (v === null ? undefined : snapshot.load(v)))
+      .catch(() => {});
+  };
+  if (keepWarm) {
+    warmUp(keepWarm.mirrorVersion());
+    keepWarm.on("sync:finished", (report) => warmUp(report.lastChangedAt));
+  }
+
+  /**
+   * The snapshot for the mirror as it is now, if loaded. Kept warm, it is keyed by the mirror's
+   * version (a sync by any process that changed the mirror changes it); otherwise by as-of time.
+   */
+  async function currentSnapshot(asOf: Date) {
+    if (!keepWarm) return snapshot.current(asOf.getTime());
+    outageVersion ??= keepWarm.mirrorVersion().catch(() => {
+      outageVersion = undefined;
+      return null;
+    });
+    // Reports written before versions existed have none: fall back to the as-of time.
+    return snapshot.current((await outageVersion) ?? asOf.getTime());
+  }
 
   /** Mirror records passing the Chroma-side filters, sorted by url: from the snapshot when it is ready. */
   async function mirrorRecords(query: ParsedListQuery, asOf: Date): Promise<{ sorted: boolean; records: MirrorRecord[] }> {
-    const loaded = snapshot.current(asOf);
+    const loaded = await currentSnapshot(asOf);
     return loaded ? { sorted: true, records: loaded.sorted } : { sorted: false, records: await readAllMirrorRecords(store, mirrorFilters(query)) };
   }
 
@@ -130,7 +170,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           return source ? fromSource(source) : null;
         },
         async (asOf) => {
-          const loaded = snapshot.current(asOf);
+          const loaded = await currentSnapshot(asOf);
           const record = loaded
             ? ("id" in ref ? loaded.byId.get(ref.id) : loaded.byUrl.get(ref.url)) ?? null
             : "id" in ref
@@ -158,6 +198,8 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
       );
       return { stats: value, ...origin };
     },
+
+    whenWarm: () => warmed,
   };
 }
 

@@ -40,6 +40,11 @@ export interface OfflineSyncManager {
   getState(): Promise<SyncState>;
   /** When the mirror last matched PostgreSQL (the last successful sync), as stored in Chroma. */
   mirrorAsOf(): Promise<Date | null>;
+  /**
+   * The mirror's version as stored in Chroma, read afresh: when a sync (by any process) last
+   * wrote to it. Equal versions mean the same mirror contents. Null before the first sync.
+   */
+  mirrorVersion(): Promise<number | null>;
   /** Background incremental syncs: one now, then every `intervalMs` (± jitter), backing off after failures. */
   start(options: { intervalMs: number; jitter?: number }): void;
   /** Stops the background loop and waits for a sync in flight. */
@@ -79,6 +84,16 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     return report;
   }
 
+  /**
+   * The mirror version stored in Chroma by any process, read afresh (not this process's
+   * cached report): right before a run that changed nothing keeps it, and when a copy of the
+   * mirror is checked. Null when no run recorded one.
+   */
+  async function storedVersion(): Promise<number | null> {
+    const parsed = SyncReportSchema.safeParse((await store.readSyncState()).lastReport);
+    return parsed.success ? parsed.data.lastChangedAt : null;
+  }
+
   async function execute(mode: SyncMode, onProgress?: (counts: SyncRunCounts) => void | Promise<void>): Promise<SyncReport> {
     const startedAt = now();
     events.emit("sync:started", { mode });
@@ -98,7 +113,17 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       });
       connectivity.reportSuccess();
       const finishedAt = now();
-      report = { mode: ran, outcome: "success", startedAt, finishedAt, durationMs: finishedAt - startedAt, ...counts, error: null, lastSuccessAt: finishedAt };
+      report = {
+        mode: ran,
+        outcome: "success",
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt - startedAt,
+        ...counts,
+        error: null,
+        lastSuccessAt: finishedAt,
+        lastChangedAt: counts.upserted + counts.deleted > 0 ? finishedAt : await storedVersion().then((v) => v ?? finishedAt),
+      };
       await store.writeSyncState({ checkpoint, lastReport: report });
       events.emit("sync:finished", report);
       if (ran !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
@@ -119,6 +144,8 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
         unchanged: 0,
         error: { side, message: describeFailure(error) },
         lastSuccessAt: previous?.lastSuccessAt ?? null,
+        // It may have written some batches before it failed.
+        lastChangedAt: finishedAt,
       };
       // Best effort: when Chroma is the side that failed, this write fails too.
       await store
@@ -171,6 +198,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       ]);
       return describeState({ report: last, syncing: Boolean(running), isOnline: connectivity.isOnline, mirrorSize });
     },
+    mirrorVersion: storedVersion,
     async mirrorAsOf() {
       const last = await lastReport();
       return last?.lastSuccessAt ? new Date(last.lastSuccessAt) : null;

@@ -16,6 +16,12 @@ export const SyncReportSchema = z.object({
   error: z.object({ side: z.enum(["postgres", "chroma", "internal"]), message: z.string() }).nullable(),
   /** Finish time of the last successful run, this one or an earlier one (epoch ms). */
   lastSuccessAt: z.number().nullable(),
+  /**
+   * The mirror's version: when a run last wrote to it (epoch ms). A run that changed nothing
+   * keeps it, so a copy of the mirror taken at this version is still the mirror. Null in
+   * reports written before it existed.
+   */
+  lastChangedAt: z.number().nullable().default(null),
 });
 export type SyncReport = z.infer<typeof SyncReportSchema>;
 

@@ -13,7 +13,8 @@ export async function measureReads(options: { url: string; chromaUrl: string; pr
   const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 30_000 });
   const manager = createSyncManager({ db, store });
   const ids = (await db.prisma.source.findMany({ select: { id: true }, take: reps, orderBy: { url: "asc" } })).map((s) => s.id);
-  const online = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
+  // Kept warm, as the MCP server keeps it (figure 4 measures that server's failover).
+  const online = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf, keepWarm: manager });
   // A monitor that knows PostgreSQL is down and never finds it back: every read goes to the mirror.
   const down = createConnectivityMonitor({ ping: async () => ({ ok: false, reason: "unreachable", latencyMs: 0, message: "bench" }), failureThreshold: 1, retryAfterMs: 3_600_000 });
   down.reportFailure(new DbError("UNREACHABLE", "bench"));
@@ -55,6 +56,7 @@ export async function measureReads(options: { url: string; chromaUrl: string; pr
   };
 
   // Failover: reads in a loop, PostgreSQL killed, until the mirror answers; then more reads.
+  await online.whenWarm();
   let failed = 0;
   for (let i = 0; i < 5; i++) await primary(i, "list");
   const killedAt = performance.now();
