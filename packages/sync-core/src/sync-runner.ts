@@ -55,6 +55,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     return pending;
   };
   let next = read(checkpoint);
+  let checkpointWrite: Promise<unknown> = Promise.resolve();
   for (;;) {
     const page = await next;
     if (page.hasMore) next = read(page.checkpoint);
@@ -74,13 +75,20 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
         else live?.delete(change.id);
       }
       checkpoint = page.checkpoint;
-      await store.writeSyncState({ checkpoint, lastReport: stored.lastReport });
+      // Stored while the next batch is written: this batch's writes have succeeded, and the
+      // previous checkpoint write is awaited first, so checkpoints are stored in order.
+      await checkpointWrite;
+      checkpointWrite = store.writeSyncState({ checkpoint, lastReport: stored.lastReport });
+      checkpointWrite.catch(() => {}); // awaited before the next one and at the end
       await options.onProgress?.({ ...counts });
     }
     if (!page.hasMore) break;
   }
+  await checkpointWrite;
 
-  if (live) counts.deleted += await removeOrphans(store, live, startedAt);
+  // Over a mirror that was empty when this run started, every record was written after it
+  // started, so none can be an orphan: skip reading every id back.
+  if (live && !mirrorWasEmpty) counts.deleted += await removeOrphans(store, live, startedAt);
   return { counts, checkpoint, mode };
 }
 
