@@ -54,17 +54,23 @@ export async function measureSync(options: {
 
   // Baseline: the same records straight into Chroma, at the best of a few batch sizes.
   const records = await mirrorRecords(large.url);
-  const baselines: { batch: number; rate: number }[] = [];
-  for (const batch of [1000, 2500, 5000]) {
-    const store = createChromaStore({ url: chromaUrl, collectionPrefix: `base${batch}_`, requestTimeoutMs: 120_000 });
+  const upsertRate = async (batch: number, prefix: string) => {
+    const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 120_000 });
     const started = performance.now();
     for (let i = 0; i < records.length; i += batch) await store.sources.upsert(records.slice(i, i + batch));
-    baselines.push({ batch, rate: records.length / ((performance.now() - started) / 1000) });
-  }
+    return records.length / ((performance.now() - started) / 1000);
+  };
+  const baselines: { batch: number; rate: number }[] = [];
+  for (const batch of [1000, 2500, 5000]) baselines.push({ batch, rate: await upsertRate(batch, `base${batch}_`) });
   const best = baselines.reduce((a, b) => (b.rate > a.rate ? b : a));
 
+  // Chroma slows as it holds more data (every run here adds 100k records), so the sync is
+  // bracketed by two more baseline runs at the best batch size, and compared with their mean.
   const smallRun = await syncInChild(small.url, chromaUrl, "small_", batchSize);
+  const before = await upsertRate(best.batch, "base_before_");
   const largeRun = await syncInChild(large.url, chromaUrl, "large_", batchSize);
+  const after = await upsertRate(best.batch, "base_after_");
+  const bracket = (before + after) / 2;
   const syncRate = large.count / (largeRun.durationMs / 1000);
   const mb = (bytes: number) => bytes / 1024 / 1024;
 
@@ -72,13 +78,16 @@ export async function measureSync(options: {
     title: "1. Full sync throughput and memory",
     measurements: [
       ...baselines.map((b) => ({ label: `baseline: Chroma upsert, batches of ${b.batch}`, workload: `${large.count} records`, reps: 1, median: b.rate, unit: "records/s" })),
+      { label: `baseline just before the sync (batches of ${best.batch})`, workload: `${large.count} records`, reps: 1, median: before, unit: "records/s" },
+      { label: `baseline just after the sync (batches of ${best.batch})`, workload: `${large.count} records`, reps: 1, median: after, unit: "records/s" },
       { label: `full sync (batch ${batchSize})`, workload: `${large.count} sources`, reps: 1, median: syncRate, unit: "records/s" },
       { label: "full sync duration", workload: `${large.count} sources`, reps: 1, median: largeRun.durationMs / 1000, unit: "s" },
       { label: "peak RSS of the sync process", workload: `${small.count} sources`, reps: 1, median: mb(smallRun.peakRss), unit: "MB" },
       { label: "peak RSS of the sync process", workload: `${large.count} sources`, reps: 1, median: mb(largeRun.peakRss), unit: "MB" },
     ],
     ratios: [
-      { label: "sync / best baseline throughput", value: round(syncRate / best.rate), target: "≥ 0.8", met: syncRate / best.rate >= 0.8 },
+      { label: "sync / mean of the baselines around it", value: round(syncRate / bracket), target: "≥ 0.8", met: syncRate / bracket >= 0.8 },
+      { label: "sync / best first baseline (on a fresher server)", value: round(syncRate / best.rate), target: "(reported)", met: true },
       { label: `peak RSS at ${large.count} (MB)`, value: round(mb(largeRun.peakRss), 0), target: "< 300", met: mb(largeRun.peakRss) < 300 },
       {
         label: `peak RSS ${large.count} / ${small.count}`,
