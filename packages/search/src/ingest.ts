@@ -125,7 +125,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
 
   async function ingestOne(document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<IngestedDocument> {
     const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
-    const title = (document.title ?? documentTitle(document.content, document.format) ?? fallbackTitle).slice(0, 500);
+    const title = sourceTitle(document.title ?? documentTitle(document.content, document.format)) ?? sourceTitle(fallbackTitle) ?? "Untitled";
     // The hash covers everything the chunks depend on, so a new embedder or chunk size re-ingests.
     const contentHash = createHash("sha256")
       .update(JSON.stringify([embedder.id, chunking, document.format, title]))
@@ -215,6 +215,14 @@ function isComplete(stored: readonly { contentHash: string; index: number; count
     stored.length > 0 &&
     stored.every((chunk, i) => chunk.contentHash === contentHash && chunk.index === i && chunk.count === stored.length)
   );
+}
+
+/** A title a source accepts: one line, no control characters, at most 500 characters; null if nothing is left. */
+function sourceTitle(text: string | null | undefined): string | null {
+  let clean = (text ?? "").replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, " ").trim().slice(0, 500);
+  // Never end on half of a surrogate pair (the cut may split an emoji).
+  if (/[\ud800-\udbff]$/.test(clean)) clean = clean.slice(0, -1);
+  return clean.trim() || null;
 }
 
 /** The fields of `wanted` that are given and differ from `source`. */

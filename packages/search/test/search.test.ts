@@ -241,6 +241,11 @@ describe("ingesting a changed file", () => {
     );
     expect(direct).toMatchObject({ title: "Runbook", outcome: "added", chunks: 1, sourceCreated: true });
     expect((await store.chunks.ofSource(direct.sourceId)).length).toBe(1);
+    // Titles are made acceptable to a source: one line, no control characters, whole characters.
+    const odd = await ingester.ingestDocument({ url: "https://notes.example.test/odd", content: `# x${"🙂".repeat(300)}\n\nbody`, format: "markdown" });
+    expect(odd.title).toBe(`x${"🙂".repeat(249)}`);
+    const tabbed = await ingester.ingestDocument({ url: "https://notes.example.test/tabbed", content: "x", format: "text", title: "A\ttitle\u0007 here" });
+    expect(tabbed.title).toBe("A title here");
     await expect(ingester.ingestDocument({ url: "ftp://x.test/a", content: "x", format: "markdown" })).rejects.toMatchObject({ code: "VALIDATION" });
     await expect(ingester.ingestFiles(["../package.json"], { root: CORPUS_DIR, baseUrl: "ftp://nope" })).rejects.toMatchObject({ code: "VALIDATION" });
   });
