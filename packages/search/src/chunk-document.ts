@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SearchError } from "./errors.js";
+import { parseInput } from "./parse-input.js";
 
 export const ChunkOptionsSchema = z
   .strictObject({
@@ -30,7 +31,7 @@ export interface TextChunk {
  * @throws {SearchError} `VALIDATION` for bad options or an unknown format.
  */
 export function chunkDocument(content: string, format: DocumentFormat, options?: ChunkOptions): TextChunk[] {
-  const { maxChars, overlapChars } = parseChunkOptions(options);
+  const { maxChars, overlapChars } = parseInput(ChunkOptionsSchema, options ?? {}, "chunk options");
   assertFormat(format);
   if (typeof content !== "string") throw new SearchError("VALIDATION", "Invalid document: content must be a string");
   const text = normaliseNewlines(content);
@@ -43,13 +44,6 @@ export function chunkDocument(content: string, format: DocumentFormat, options?:
     }
   }
   return chunks;
-}
-
-function parseChunkOptions(options: unknown): z.output<typeof ChunkOptionsSchema> {
-  const parsed = ChunkOptionsSchema.safeParse(options ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`);
-  throw new SearchError("VALIDATION", `Invalid chunk options; fix: ${problems.join("; ")}`, { data: { problems } });
 }
 
 /** @internal Shared with document-title.ts. */

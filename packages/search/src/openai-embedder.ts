@@ -2,6 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { SearchError } from "./errors.js";
+import { parseInput } from "./parse-input.js";
 import { backoffDelayMs, isRetryableStatus, retryAfterMs } from "./retry.js";
 
 const BaseUrlSchema = z
@@ -104,7 +105,7 @@ const SERVER_MESSAGE_MAX = 300;
  * @throws {SearchError} `VALIDATION` naming each bad option (never echoing values).
  */
 export function createOpenAiEmbedder(options: OpenAiEmbedderOptions, deps: OpenAiEmbedderDeps = {}): Embedder {
-  const resolved = parseOptions(options);
+  const resolved = parseInput(OpenAiEmbedderOptionsSchema, options, "OpenAI embedder options");
   const { model, dimensions, batchSize, maxRetries, timeoutMs, apiKeyName } = resolved;
   const apiKey = resolved.apiKey || undefined;
   const baseUrl = resolved.baseUrl.replace(/\/+$/, "");
@@ -274,15 +275,6 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions, deps: OpenA
       return vectors;
     },
   };
-}
-
-function parseOptions(options: unknown): z.output<typeof OpenAiEmbedderOptionsSchema> {
-  const parsed = OpenAiEmbedderOptionsSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  // Paths and zod's messages only: zod does not echo input values, so a key in a bad option stays out.
-  const problems = parsed.error.issues.slice(0, 10).map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`);
-  const more = parsed.error.issues.length > problems.length ? ` (and ${parsed.error.issues.length - problems.length} more)` : "";
-  throw new SearchError("VALIDATION", `Invalid OpenAI embedder options; fix: ${problems.join("; ")}${more}`, { data: { problems } });
 }
 
 /**

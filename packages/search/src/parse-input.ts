@@ -8,6 +8,8 @@ import { SearchError } from "./errors.js";
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
+  // Paths and zod's messages only: zod does not echo input values, so a secret in bad input stays out.
   const problems = parsed.error.issues.slice(0, 10).map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`);
-  throw new SearchError("VALIDATION", `Invalid ${what}; fix: ${problems.join("; ")}`, { data: { problems } });
+  const more = parsed.error.issues.length > problems.length ? ` (and ${parsed.error.issues.length - problems.length} more)` : "";
+  throw new SearchError("VALIDATION", `Invalid ${what}; fix: ${problems.join("; ")}${more}`, { data: { problems } });
 }
