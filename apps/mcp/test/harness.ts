@@ -46,6 +46,11 @@ export function text(result: CallToolResult): string {
  * An OpenAI-compatible embeddings endpoint that refuses every key, echoing it in its error as
  * OpenAI does: what the server must never pass on.
  */
+/** The environment that points a server at an OpenAI-compatible embeddings server at `url`. */
+export function openAiEmbedderEnv(url: string, apiKey: string) {
+  return { KMCP_EMBEDDER: "openai", KMCP_EMBEDDING_URL: url, KMCP_EMBEDDING_MODEL: "text-embedding-3-small", KMCP_EMBEDDING_API_KEY: apiKey };
+}
+
 export async function startRefusingEmbeddings() {
   const server = createServer((req, res) => {
     const key = (req.headers.authorization ?? "").replace(/^Bearer /, "");

@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import type { LocalPostgres } from "@kmcp/db/local-postgres";
 import type { AuthorityTier, SourceType } from "@kmcp/db/schemas";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
+import type { SearchResult } from "@kmcp/search";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, startRefusingEmbeddings, tempHome, text } from "./harness.js";
+import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, tempHome, text } from "./harness.js";
 
 const CORPUS_DIR = fileURLToPath(new URL("../../../packages/search/corpus/", import.meta.url));
 const BASE_URL = "https://corpus.example.test/";
@@ -35,16 +36,7 @@ const ARCHIVED = "bloom-filters.txt";
 const fileOf = (url: string) => url.slice(BASE_URL.length);
 const queryFor = (file: string) => queries.find((q) => q.expected === file && !q.hard)!.query;
 
-interface Result {
-  rank: number;
-  score: number;
-  relevance: number;
-  text: string;
-  headingPath: string[];
-  chunk: { id: string; index: number; count: number };
-  source: { id: string; title: string; url: string; sourceType: SourceType; authorityTier: AuthorityTier; status: string };
-}
-const resultsOf = (r: Awaited<ReturnType<typeof call>>) => r.structuredContent!.results as Result[];
+const resultsOf = (r: Awaited<ReturnType<typeof call>>) => r.structuredContent!.results as SearchResult[];
 
 describe("knowledge_search over stdio", () => {
   let postgres: LocalPostgres;
@@ -209,10 +201,7 @@ describe("knowledge_search over stdio", () => {
     const other = await connectStdio({
       ...env,
       KMCP_HOME: await tempHome(),
-      KMCP_EMBEDDER: "openai",
-      KMCP_EMBEDDING_URL: embeddings.url,
-      KMCP_EMBEDDING_MODEL: "text-embedding-3-small",
-      KMCP_EMBEDDING_API_KEY: key,
+      ...openAiEmbedderEnv(embeddings.url, key),
     });
     try {
       const result = await call(other.client, "knowledge_search", { query: "vacuum" });

@@ -4,7 +4,7 @@ import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, startRefusingEmbeddings, tempHome, text } from "./harness.js";
+import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, tempHome, text } from "./harness.js";
 
 const QUEUED_ID = "0b7c3a52-5d7e-4c1e-9a3f-2e8d6b4f1a90";
 const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_search", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
@@ -118,10 +118,7 @@ describe("the MCP server over stdio", () => {
       CHROMA_URL: chroma.url,
       KMCP_HOME: await tempHome(),
       KMCP_SYNC_INTERVAL_MS: "600000",
-      KMCP_EMBEDDER: "openai",
-      KMCP_EMBEDDING_URL: embeddings.url,
-      KMCP_EMBEDDING_MODEL: "text-embedding-3-small",
-      KMCP_EMBEDDING_API_KEY: key,
+      ...openAiEmbedderEnv(embeddings.url, key),
     });
     try {
       const result = await call(other.client, "knowledge_search", { query: "anything at all" });

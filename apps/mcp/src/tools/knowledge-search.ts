@@ -1,3 +1,4 @@
+import { isChromaStoreError } from "@kmcp/chroma-store";
 import { isSearchError, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, type SearchResponse, type SearchResult } from "@kmcp/search";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -20,20 +21,12 @@ export const KnowledgeSearchInput = z.strictObject({
   status: field.status.describe("only results from sources in this status (archived sources are never searched)"),
 });
 
-/** Chroma errors by name and code, as @kmcp/chroma-store reports them (it is not a runtime dependency here). */
-function chromaErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof Error) || error.name !== "ChromaStoreError") return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : undefined;
-}
-
 /** Search failures as one clear isError sentence; anything unexpected goes to `safely`. */
 function searchFailure(error: unknown): CallToolResult {
   if (isSearchError(error, "EMBEDDER")) return fail(`Search failed: the query could not be embedded. ${errorLine(error)}`);
   if (isSearchError(error, "EMBEDDER_MISMATCH")) return fail(`Search cannot run: ${errorLine(error)}`);
   if (isSearchError(error, "VALIDATION")) return fail(errorLine(error));
-  const chroma = chromaErrorCode(error);
-  if (chroma === "UNREACHABLE" || chroma === "TIMEOUT") {
+  if (isChromaStoreError(error, "UNREACHABLE") || isChromaStoreError(error, "TIMEOUT")) {
     return fail(
       `Search is unavailable: the search index (Chroma) cannot be reached, so no documents can be searched right now. ${errorLine(error)}`,
     );
