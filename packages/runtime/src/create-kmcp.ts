@@ -1,5 +1,5 @@
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
-import { createDb, redactSecrets, type Db } from "@kmcp/db";
+import { createDb, redactSecrets, type Db, type Source } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
 import {
   createRequestWriter,
@@ -18,14 +18,11 @@ import {
   createSearch,
   type Embedder,
   type Ingester,
-  type IngestOptions,
-  type IngestProgress,
-  type IngestReport,
   type Search,
 } from "@kmcp/search";
-import type { SyncReport } from "@kmcp/sync-core";
 import type { KmcpConfig } from "./config.js";
 import { ensureEmbeddedServices } from "./embedded-services.js";
+import { createIngestRun, createRemoveSource, type IngestRun, type IngestRunOptions } from "./knowledge-writes.js";
 
 /** The wired services, ready to use. */
 export interface KmcpServices {
@@ -42,12 +39,11 @@ export interface KmcpServices {
   ingester: Ingester;
   /**
    * Ingest files (ingester.ingestFiles), then sync, so search sees the new and changed sources
-   * at once. The sync report is null when that sync failed (the next one catches up).
+   * at once; with `reset`, chunks of another embedder are cleared first instead of refused.
    */
-  ingest(
-    inputs: readonly string[],
-    options?: IngestOptions & { onProgress?: (progress: IngestProgress) => void | Promise<void> },
-  ): Promise<{ report: IngestReport; sync: SyncReport | null }>;
+  ingest(inputs: readonly string[], options?: IngestRunOptions): Promise<IngestRun>;
+  /** Delete a source for good, with its ingested chunks (use it rather than db.sources.delete). */
+  removeSource(id: string): Promise<Source>;
   /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
   health: HealthCheck;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
@@ -138,14 +134,8 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       embedder,
       search,
       ingester,
-      async ingest(inputs, ingestOptions) {
-        const report = await ingester.ingestFiles(inputs, ingestOptions);
-        const synced = await sync.syncSources().catch((error: Error) => {
-          logger.warn("ingested, but the sync that makes new sources searchable failed; the next sync will", { error: error.message });
-          return null;
-        });
-        return { report, sync: synced };
-      },
+      ingest: createIngestRun({ ingester, store, sync, logger }),
+      removeSource: createRemoveSource({ db, store }),
       health,
       embedded,
       describe: () => ({

@@ -4,6 +4,7 @@ export type { KmcpConfig } from "./config.js";
 export { createKmcp } from "./create-kmcp.js";
 export { createLogger } from "./logger.js";
 export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
+export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes.js";
 
 export { embeddedServicesStatus, ensureEmbeddedServices, stopEmbeddedServices } from "./embedded-services.js";
 export type { EmbeddedServices, EmbeddedServiceStatus } from "./embedded-services.js";

@@ -1,8 +1,7 @@
 import path from "node:path";
-import type { ChromaStore } from "@kmcp/chroma-store";
 import { DbError, isDbError } from "@kmcp/db";
-import { INGEST_DEFAULTS, IngestOptionsSchema, isSearchError, type IngestReport } from "@kmcp/search";
-import type { SyncReport } from "@kmcp/sync-core";
+import type { IngestRun } from "@kmcp/runtime";
+import { INGEST_DEFAULTS, IngestOptionsSchema, type IngestReport } from "@kmcp/search";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { parseFlags, wholeNumber, withoutUndefined } from "./flags.js";
@@ -28,12 +27,6 @@ const FLAG_OF = {
   "chunking.maxChars": "--max-chars",
   "chunking.overlapChars": "--overlap",
 };
-
-/** What `--reset` removed: every chunk, made by another embedder. */
-interface ResetReport {
-  chunksRemoved: number;
-  previousEmbedder: string | null;
-}
 
 export function registerIngestCommand(program: Command): void {
   program
@@ -72,45 +65,30 @@ export function registerIngestCommand(program: Command): void {
         const services = await ctx.services();
         const progress = ctx.out.progress("Ingesting");
         let done = 0;
-        const run = () =>
-          services.ingest(paths, {
+
+        let result: IngestRun;
+        try {
+          result = await services.ingest(paths, {
             ...options,
+            reset: flags.reset === true,
             onProgress: (p) => {
               done = p.done;
               progress.update(p.done, p.total);
             },
           });
-
-        let result: { report: IngestReport; sync: SyncReport | null };
-        let reset: ResetReport | undefined;
-        try {
-          try {
-            result = await run();
-          } catch (error) {
-            // Thrown before anything is written (the paths are checked first), so clearing is safe.
-            if (!(flags.reset && isSearchError(error, "EMBEDDER_MISMATCH"))) throw error;
-            reset = await removeAllChunks(services.store);
-            if (!ctx.json) ctx.out.warn(`--reset: removed all ${reset.chunksRemoved} chunks embedded by ${reset.previousEmbedder ?? "another embedder"}; ingest your other documents again too.`);
-            result = await run();
-          }
         } catch (error) {
           throw explain(error, done);
         } finally {
           if (done > 0) progress.done();
         }
 
-        const { report, sync } = result;
+        const { report, sync, reset } = result;
+        if (reset && !ctx.json) ctx.out.warn(`--reset: removed all ${reset.chunksRemoved} chunks embedded by ${reset.previousEmbedder ?? "another embedder"}; ingest your other documents again too.`);
         if (!sync) ctx.out.warn("Ingested, but the sync that makes new and changed sources searchable failed; run `kmcp sync run` (until then search leaves them out).");
         if (ctx.json) return ctx.out.json({ documents: report.documents, totals: report.totals, sync, ...(reset ? { reset } : {}) });
         printReport(ctx, report);
       }),
     );
-}
-
-async function removeAllChunks(store: ChromaStore): Promise<ResetReport> {
-  const [space, chunksRemoved] = await Promise.all([store.chunks.space(), store.chunks.count()]);
-  await store.chunks.clear();
-  return { chunksRemoved, previousEmbedder: space?.embedder ?? null };
 }
 
 /** PostgreSQL down: say that ingesting needs it (to create sources), and what was done. */

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ChromaStoreError, isChromaStoreError } from "@kmcp/chroma-store";
 import { DbError, IdSchema, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceRefSchema, SourceUpdateSchema } from "@kmcp/db";
 import { detectSourceFileFormat, importSources, parseSourceFile } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
@@ -136,16 +135,8 @@ export function registerSourcesCommand(program: Command): void {
     .action(
       action(async (ctx, id: string) => {
         parseInput(IdSchema, id, "source id");
-        const { db, store } = await ctx.services();
-        const source = await db.sources.delete(id);
-        await store.chunks.deleteSources([source.id]).catch((error: Error & { code?: string }) => {
-          // The source is gone either way; its leftover chunks are never shown once the mirror has synced.
-          throw new ChromaStoreError(
-            isChromaStoreError(error) ? error.code : "UNKNOWN",
-            `Removed ${source.id} ${source.url}, but could not delete its chunks from Chroma: ${error.message} Search leaves them out once the mirror has synced (\`kmcp sync run\`).`,
-            { cause: error },
-          );
-        });
+        const { removeSource } = await ctx.services();
+        const source = await removeSource(id);
         if (ctx.json) return ctx.out.json({ removed: source.id, url: source.url });
         ctx.out.line(`Removed ${source.id} ${source.url}`);
       }),
