@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { SearchResponse } from "@kmcp/search";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, kmcp, tempHome } from "./run-cli.js";
 
@@ -40,11 +41,8 @@ interface IngestJson {
   sync: { outcome: string } | null;
   reset?: { chunksRemoved: number; previousEmbedder: string };
 }
-interface SearchJson {
-  results: { rank: number; score: number; text: string; headingPath: string[]; source: { id: string; url: string; title: string; sourceType: string; authorityTier: string } }[];
-  embedder: string;
-  mirrorAsOf: string | null;
-}
+/** SearchResponse as JSON: the date is a string. */
+type SearchJson = Omit<SearchResponse, "mirrorAsOf"> & { mirrorAsOf: string | null };
 
 let env: Record<string, string>;
 let docs: string;
@@ -187,6 +185,19 @@ describe("kmcp search", () => {
     expect(canonical.results.every((r) => r.source.authorityTier === "tier_1_canonical")).toBe(true);
     expect(fileOf(community.results[0]!.source.url)).toBe("tls-rotation-blog.md");
     expect(limited.results).toHaveLength(2);
+  });
+
+  it("ranks with the tier weights of KMCP_SEARCH_TIER_WEIGHTS", async () => {
+    const query = ["renew", "TLS", "certificates", "automatically", "before", "expiry", "--limit", "10"];
+    const pair = (answer: SearchJson) => [...new Set(answer.results.map((r) => fileOf(r.source.url)))].filter((f) => f.startsWith("tls-rotation-"));
+    const [defaults, reversed] = await Promise.all([
+      search(query),
+      search(query, { KMCP_SEARCH_TIER_WEIGHTS: "tier_1_canonical=0.5,tier_3_community=1" }),
+    ]);
+    expect(pair(defaults)).toEqual(["tls-rotation-official.md", "tls-rotation-blog.md"]);
+    expect(pair(reversed)).toEqual(["tls-rotation-blog.md", "tls-rotation-official.md"]);
+    const weight = { tier_1_canonical: 0.5, tier_2_trusted: 0.9, tier_3_community: 1 };
+    for (const r of reversed.results) expect(r.score).toBeCloseTo(r.relevance * weight[r.source.authorityTier], 10);
   });
 });
 
