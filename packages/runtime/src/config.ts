@@ -1,7 +1,7 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
 import { DbError, formatIssues, redactSecrets } from "@kmcp/db";
-import { OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions } from "@kmcp/search";
+import { OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search";
 import { z } from "zod";
 
 /** Every environment variable kmcp reads. Apps parse it once (in their env.ts) and pass the result on. */
@@ -42,7 +42,7 @@ export interface KmcpConfig {
   mirrorMaxAgeMs: number;
   embedder: EmbedderConfig;
   /** Search weight per authority tier. */
-  tierWeights: Record<string, number>;
+  tierWeights: TierWeights;
 }
 
 /**
