@@ -1,6 +1,5 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerDeps } from "./deps.js";
-import { toJson } from "./tool-result.js";
 
 const RESOURCE_LIST_LIMIT = 1000;
 
@@ -12,7 +11,7 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
     { title: "Offline mirror state", description: "How fresh the offline mirror is and how the last sync went", mimeType: "application/json" },
     async (uri) => {
       const { sync } = await deps.kmcp.ready();
-      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(toJson(await sync.getState()), null, 2) }] };
+      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(await sync.getState(), null, 2) }] };
     },
   );
 
@@ -32,7 +31,7 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
       const { catalog } = await deps.kmcp.ready();
       const found = await catalog.get(String(id));
       if (!found.source) throw new Error(`No source with id ${String(id)}.`);
-      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(toJson(found), null, 2) }] };
+      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(found, null, 2) }] };
     },
   );
 }

@@ -1,9 +1,17 @@
 import { redactSecrets } from "@kmcp/db";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
-/** Dates become ISO strings, as they travel in JSON. */
-export function toJson<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value));
+/**
+ * The value as it travels in JSON (Dates become ISO strings, undefined fields go), built
+ * directly rather than by a stringify/parse round trip, which was a quarter of a call's CPU.
+ */
+export function toJson(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return toJson((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : toJson(item)));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = toJson(item);
+  return out;
 }
 
 /** A successful result: the structured content, plus the same for a reader. */

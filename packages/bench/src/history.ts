@@ -30,23 +30,22 @@ export const HISTORY = `## Changes made after profiling (before → after)
   server state: 0.83 (the old comparison is still reported: 0.75). Also changed: each checkpoint
   is stored while the next batch is written, and a full sync over an empty mirror skips the
   orphan scan.
-- **MCP call** (figure 5): the server now loads its warm copy of the mirror after start, so the
-  figure waits for its steady state before timing (batches of 50 calls until the median stops
-  improving).
+- **MCP call** (figure 5): 1.45 ms, 3.15× the bare server. Profiled over stdio with
+  in-between servers (kmcp's tools over a constant catalog: 1.36×; plus a \`SELECT 1\` per call:
+  2.19×; plus the real list query: 2.85×), so a PostgreSQL round trip alone, ~0.4 ms when three
+  processes share two cores, put the call past 2×. Two changes: the server reuses source reads
+  until PostgreSQL announces a change (\`@kmcp/db\`'s read cache: a statement trigger notifies
+  every write to \`sources\`, a LISTEN connection checked by a heartbeat clears the cache, and any
+  doubt sends reads to PostgreSQL; see packages/db/README.md), and tool results are built
+  without a \`JSON.parse(JSON.stringify())\` round trip, which a CPU profile showed at 26% of a
+  call. In one process: 0.145 → 0.082 ms a call; over stdio: 1.45 ms → ~0.6 ms, 3.15× → ~1.5×.
+  The figure also reports the call with the cache off (\`KMCP_READ_CACHE=off\`). It waits for
+  the server's steady state (its warm copy of the mirror loaded) before timing.
 - **First sync**: reading back each batch from an empty mirror was pure overhead; skipped (deletes
   are still checked). The next change-feed page is now read while Chroma writes the current one.
 
 ## Targets still missed, and why
 
-- **MCP call ~3–4× the bare server** (target 2×). The bare server answers kmcp's own payload as
-  a constant, so the gap is kmcp's work. Profiled in one process over an in-memory transport
-  (20k sources): kmcp 0.67 ms a call, the bare server 0.025 ms, \`catalog.list\` alone 0.28 ms
-  (the PostgreSQL round trip), leaving ~0.2 ms for input and output validation, JSON copies and
-  the text rendering; output validation of the answer itself is ~0.003 ms, and a client that
-  listed the tools (and so validates outputs) adds ~0.09 ms. Over stdio both pay ~0.3 ms of
-  transport. 2× of the bare call (~0.7 ms) cannot hold a PostgreSQL read plus the protocol's own
-  work; only answering from a cache would, and a cache of the system of record could answer
-  wrong, which kmcp does not do.
 - **Search recall among distractors** (figure 6, no target set): the built-in embedder weighs
   every word alike (no IDF, which would tie vectors to one corpus), so distractor pages made of
   the corpus's own words crowd out the right document (recall@5 0.98 alone → 0.23–0.30 among 10k

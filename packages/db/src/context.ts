@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { KmcpPrismaClient } from "./prisma-client.js";
+import type { ReadCache } from "./read-cache.js";
 import { translateError } from "./translate-error.js";
 
 /** What every repository needs: the client, and the one place errors are translated. */
@@ -7,14 +8,17 @@ export interface RepositoryContext {
   prisma: KmcpPrismaClient;
   /** A plain pg pool for the hot read paths (see source-reads.ts). */
   pool: pg.Pool;
+  /** Source reads go through it; every write to sources calls `invalidate()`. */
+  cache: ReadCache;
   /** Runs a database call; any failure becomes a DbError that says what `action` was. */
   run<T>(action: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createRepositoryContext(prisma: KmcpPrismaClient, pool: pg.Pool, secrets: readonly string[]): RepositoryContext {
+export function createRepositoryContext(prisma: KmcpPrismaClient, pool: pg.Pool, cache: ReadCache, secrets: readonly string[]): RepositoryContext {
   return {
     prisma,
     pool,
+    cache,
     async run(action, fn) {
       try {
         return await fn();

@@ -1,11 +1,13 @@
 import pg from "pg";
 import { z } from "zod";
 import { createChangeFeed, type ChangeFeed } from "./change-feed.js";
+import { createChangeListener } from "./change-listener.js";
 import { createRepositoryContext } from "./context.js";
 import { DbError, redactSecrets } from "./errors.js";
 import { migrate, migrationStatus, type MigrateResult, type MigrationStatus } from "./migrate.js";
 import { ping, type PingResult } from "./ping.js";
 import { createPrismaClient, type KmcpPrismaClient } from "./prisma-client.js";
+import { createReadCache, NO_READ_CACHE } from "./read-cache.js";
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
 import { formatIssues } from "./validate.js";
@@ -23,6 +25,15 @@ export const DbOptionsSchema = z.strictObject({
   poolSize: z.number().int().min(1).max(100).default(5),
   /** Deadline of ping(). */
   pingTimeoutMs: z.number().int().positive().default(2_000),
+  /**
+   * Reuse source reads (get, list, count) until PostgreSQL announces a change (LISTEN/NOTIFY on
+   * a connection of its own), for long-running processes that read the same things often. Off
+   * by default; while the notification connection is down or in doubt every read goes to
+   * PostgreSQL. `heartbeatMs`: how often that connection is checked.
+   */
+  readCache: z
+    .union([z.boolean(), z.strictObject({ heartbeatMs: z.number().int().min(50).max(60_000).default(1_000), maxEntries: z.number().int().min(1).default(1_000) })])
+    .default(false),
 });
 
 export type DbOptions = z.input<typeof DbOptionsSchema>;
@@ -38,6 +49,8 @@ export interface Db {
   /** Applies the migrations shipped in this package (see migrate()). */
   migrate(): Promise<MigrateResult>;
   migrationStatus(): Promise<MigrationStatus>;
+  /** Whether source reads are being answered from the read cache right now (see DbOptions.readCache). */
+  readCacheLive(): boolean;
   /** Removes the password from text meant for people (logs, errors, tool output). */
   redact(text: string): string;
   close(): Promise<void>;
@@ -76,7 +89,11 @@ export function createDb(options: DbOptions): Db {
   });
   // An idle client whose server went away must not crash the process; the next query reports it.
   pool.on("error", () => {});
-  const ctx = createRepositoryContext(prisma, pool, secrets);
+  const cacheOptions = config.readCache === true ? { heartbeatMs: 1_000, maxEntries: 1_000 } : config.readCache;
+  const cache = cacheOptions
+    ? createReadCache(createChangeListener({ url: config.url, connectTimeoutMs: config.connectTimeoutMs, heartbeatMs: cacheOptions.heartbeatMs }), cacheOptions.maxEntries)
+    : NO_READ_CACHE;
+  const ctx = createRepositoryContext(prisma, pool, cache, secrets);
   return {
     prisma,
     sources: createSourcesRepository(ctx),
@@ -86,8 +103,9 @@ export function createDb(options: DbOptions): Db {
     migrate: () => migrate(config.url, secrets),
     migrationStatus: () => migrationStatus(config.url, secrets),
     redact: (text) => redactSecrets(text, secrets),
+    readCacheLive: () => cache.isLive(),
     async close() {
-      await Promise.all([prisma.$disconnect(), pool.end().catch(() => {})]);
+      await Promise.all([prisma.$disconnect(), pool.end().catch(() => {}), cache.close()]);
     },
   };
 }

@@ -44,7 +44,17 @@ export interface SourcesRepository {
 }
 
 export function createSourcesRepository(ctx: RepositoryContext): SourcesRepository {
-  const { prisma, pool, run } = ctx;
+  const { prisma, pool, cache } = ctx;
+  const read = <T>(key: unknown, action: string, fn: () => Promise<T>, copy: (value: T) => T) =>
+    cache.read(JSON.stringify(key), () => ctx.run(action, fn), copy);
+  // A write that failed may still have committed (the connection can drop after COMMIT).
+  async function run<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await ctx.run(action, fn);
+    } finally {
+      cache.invalidate();
+    }
+  }
 
   async function create(input: SourceCreateInput): Promise<Source> {
     const data = parseInput(SourceCreateSchema, input, "source");
@@ -69,7 +79,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     // `status` defaults to pending on create; an upsert must not reset a stored status.
     const given = { ...data, status: (input as { status?: unknown }).status === undefined ? undefined : data.status };
     for (let attempt = 0; ; attempt++) {
-      const existing = await run("read the source", () => prisma.source.findUnique({ where: { url: data.url } }));
+      const existing = await ctx.run("read the source", () => prisma.source.findUnique({ where: { url: data.url } }));
       if (!existing) {
         try {
           return { source: await create(input), outcome: "created" as const };
@@ -90,25 +100,27 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
 
   async function get(idOrUrl: string): Promise<Source | null> {
     const ref = parseInput(SourceRefSchema, idOrUrl, "source id or url");
-    return run("read the source", () => selectSource(pool, ref));
+    return read(["get", ref], "read the source", () => selectSource(pool, ref), (source) => source && copySource(source));
   }
 
   async function list(query: SourceListQuery = {}): Promise<Page<Source>> {
     const q = parseInput(SourceListQuerySchema, query, "source list query");
     const afterUrl = q.cursor ? decodeSourceCursor(q.cursor) : undefined;
-    const rows = await run("list sources", () => selectSources(pool, q, afterUrl, q.limit + 1));
-    const items = rows.slice(0, q.limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > q.limit && last ? encodeSourceCursor(last.url) : null };
+    return read(["list", q], "list sources", async () => {
+      const rows = await selectSources(pool, q, afterUrl, q.limit + 1);
+      const items = rows.slice(0, q.limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > q.limit && last ? encodeSourceCursor(last.url) : null };
+    }, (page) => ({ ...page, items: page.items.map(copySource) }));
   }
 
   async function count(query: Omit<SourceListQuery, "cursor" | "limit"> = {}): Promise<number> {
     const q = parseInput(SourceListQuerySchema, query, "source count query");
-    return run("count sources", () => countSources(pool, q));
+    return read(["count", q], "count sources", () => countSources(pool, q), (n) => n);
   }
 
   async function countByKind() {
-    return run("count sources by kind", () => groupSourceCounts(pool));
+    return read(["countByKind"], "count sources by kind", () => groupSourceCounts(pool), (rows) => rows.map((row) => ({ ...row })));
   }
 
   async function update(id: string, patch: SourceUpdateInput): Promise<Source> {
@@ -131,6 +143,16 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
   }
 
   return { create, upsert, get, list, count, countByKind, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+}
+
+/** A source of its own: the fields are strings and numbers apart from the Dates. */
+function copySource(source: Source): Source {
+  return {
+    ...source,
+    createdAt: new Date(source.createdAt),
+    updatedAt: new Date(source.updatedAt),
+    lastCrawledAt: source.lastCrawledAt && new Date(source.lastCrawledAt),
+  };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -3,7 +3,11 @@ import { parseKmcpEnv } from "./config.js";
 
 describe("parseKmcpEnv", () => {
   it("defaults to the embedded services", () => {
-    expect(parseKmcpEnv({ KMCP_HOME: "/tmp/k" })).toMatchObject({ databaseUrl: undefined, chromaUrl: undefined, home: "/tmp/k", logLevel: "warn" });
+    expect(parseKmcpEnv({ KMCP_HOME: "/tmp/k" })).toMatchObject({ databaseUrl: undefined, chromaUrl: undefined, home: "/tmp/k", logLevel: "warn", readCache: true });
+  });
+  it("turns the read cache off with KMCP_READ_CACHE=off, and refuses other values by name", () => {
+    expect(parseKmcpEnv({ KMCP_READ_CACHE: "off" }).readCache).toBe(false);
+    expect(() => parseKmcpEnv({ KMCP_READ_CACHE: "no" })).toThrow(/KMCP_READ_CACHE/);
   });
   it("rejects bad values by name without echoing a password", () => {
     let message = "";

@@ -17,6 +17,11 @@ export const KmcpEnvSchema = z.object({
   KMCP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("warn"),
   KMCP_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
   KMCP_MIRROR_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  /**
+   * `on`: long-running servers reuse source reads until PostgreSQL announces a change (LISTEN).
+   * `off`: every read goes to PostgreSQL, e.g. behind a pooler that does not carry LISTEN.
+   */
+  KMCP_READ_CACHE: z.enum(["on", "off"]).default("on"),
   /** `local`: the built-in offline embedder; `openai`: any OpenAI-compatible /v1/embeddings server. */
   KMCP_EMBEDDER: z.enum(["local", "openai"]).default("local"),
   KMCP_EMBEDDING_URL: z.string().optional(),
@@ -40,6 +45,8 @@ export interface KmcpConfig {
   logLevel: z.output<typeof KmcpEnvSchema>["KMCP_LOG_LEVEL"];
   syncIntervalMs: number;
   mirrorMaxAgeMs: number;
+  /** KMCP_READ_CACHE; used where the process asks for it (createKmcp's `cacheReads`). */
+  readCache: boolean;
   embedder: EmbedderConfig;
   /** Search weight per authority tier. */
   tierWeights: TierWeights;
@@ -70,6 +77,7 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     logLevel: e.KMCP_LOG_LEVEL,
     syncIntervalMs: e.KMCP_SYNC_INTERVAL_MS,
     mirrorMaxAgeMs: e.KMCP_MIRROR_MAX_AGE_MS,
+    readCache: e.KMCP_READ_CACHE === "on",
     embedder: embedder!,
     tierWeights: weights?.ok ? weights.weights : {},
   };

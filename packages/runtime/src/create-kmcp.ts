@@ -73,6 +73,12 @@ export interface CreateKmcpOptions {
    * reads of an outage are answered from memory. For long-running servers; default false.
    */
   warmMirror?: boolean;
+  /**
+   * Reuse source reads until PostgreSQL announces a change (see DbOptions.readCache), so
+   * repeated reads skip the database round trip. For long-running servers; default false.
+   * KMCP_READ_CACHE=off overrides it.
+   */
+  cacheReads?: boolean;
 }
 
 export function createKmcp(options: CreateKmcpOptions): Kmcp {
@@ -90,7 +96,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       databaseUrl ??= local.postgres.url ?? undefined;
       chromaUrl ??= local.chroma.url ?? undefined;
     }
-    const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000 });
+    const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000, readCache: (options.cacheReads ?? false) && config.readCache });
     const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
     const sync = createSyncManager({ db, store, logger });
     const catalog = createSourceCatalog({
