@@ -4,6 +4,7 @@ import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@kmcp/db";
+import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
 import { measureSearch } from "./figures/search.js";
@@ -29,7 +30,7 @@ try {
   }
   log(`seeded ${sizes.small} and ${sizes.large} sources`);
   const figures: Figure[] = [];
-  const sync = await measureSync({ small, large, chromaUrl: servers.chroma.url, batchSize: 1000 });
+  const sync = await measureSync({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE });
   figures.push(sync.figure1, sync.figure2);
   log("sync figures done");
   const reads = await measureReads({ url: large.url, chromaUrl: servers.chroma.url, prefix: sync.prefix, count: large.count, reps: sizes.reps, postgres: servers.postgres });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, p95, percentile } from "./stats.js";
+import { median, p95, percentile, timeInterleaved } from "./stats.js";
 
 describe("percentile", () => {
   it("uses the nearest rank", () => {
@@ -11,5 +11,16 @@ describe("percentile", () => {
   });
   it("is NaN for no samples", () => {
     expect(Number.isNaN(median([]))).toBe(true);
+  });
+});
+
+describe("timeInterleaved", () => {
+  it("runs the functions in turn, round after round, and keeps each one's samples apart", async () => {
+    const order: string[] = [];
+    const [a, b] = await timeInterleaved(3, [async () => order.push("a"), async () => order.push("b")]);
+    expect(order).toEqual(["a", "b", "a", "b", "a", "b"]);
+    expect(a).toHaveLength(3);
+    expect(b).toHaveLength(3);
+    expect([...a, ...b].every((ms) => ms >= 0)).toBe(true);
   });
 });

@@ -21,3 +21,16 @@ export async function timeRuns(reps: number, fn: (i: number) => Promise<unknown>
 }
 
 export const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+/** Runs each fn once per round, `reps` rounds, returning each fn's durations in ms. */
+export async function timeInterleaved<const F extends readonly (() => Promise<unknown>)[]>(reps: number, fns: F): Promise<{ [K in keyof F]: number[] }> {
+  const samples = fns.map(() => [] as number[]);
+  for (let i = 0; i < reps; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const started = performance.now();
+      await fn();
+      samples[k]!.push(performance.now() - started);
+    }
+  }
+  return samples as { [K in keyof F]: number[] };
+}

@@ -17,7 +17,6 @@ export interface ChangeListenerOptions {
   connectTimeoutMs: number;
   /** How often the connection and the trigger are checked; answers older than twice this are doubted. */
   heartbeatMs: number;
-  now?: () => number;
 }
 
 /**
@@ -41,7 +40,7 @@ const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
 export function createChangeListener(options: ChangeListenerOptions): ChangeListener {
-  const now = options.now ?? Date.now;
+  const now = Date.now;
   let epoch = 0;
   let client: pg.Client | undefined;
   let listening = false;
@@ -58,6 +57,7 @@ export function createChangeListener(options: ChangeListenerOptions): ChangeList
     if (client !== lost) return;
     client = undefined;
     listening = false;
+    heartbeatOk = false;
     clearInterval(timer);
     timer = undefined;
     retryAt = now() + retryMs;

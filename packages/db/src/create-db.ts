@@ -12,6 +12,12 @@ import { createRequestsRepository, type RequestsRepository } from "./requests-re
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
 import { formatIssues } from "./validate.js";
 
+const ReadCacheOptionsSchema = z.strictObject({
+  /** How often the notification connection is checked. */
+  heartbeatMs: z.number().int().min(50).max(60_000).default(1_000),
+  maxEntries: z.number().int().min(1).default(1_000),
+});
+
 export const DbOptionsSchema = z.strictObject({
   /** `postgresql://user:password@host:port/database` */
   url: z
@@ -29,11 +35,9 @@ export const DbOptionsSchema = z.strictObject({
    * Reuse source reads (get, list, count) until PostgreSQL announces a change (LISTEN/NOTIFY on
    * a connection of its own), for long-running processes that read the same things often. Off
    * by default; while the notification connection is down or in doubt every read goes to
-   * PostgreSQL. `heartbeatMs`: how often that connection is checked.
+   * PostgreSQL. See the README's "The read cache".
    */
-  readCache: z
-    .union([z.boolean(), z.strictObject({ heartbeatMs: z.number().int().min(50).max(60_000).default(1_000), maxEntries: z.number().int().min(1).default(1_000) })])
-    .default(false),
+  readCache: z.union([z.boolean(), ReadCacheOptionsSchema]).default(false),
 });
 
 export type DbOptions = z.input<typeof DbOptionsSchema>;
@@ -89,7 +93,7 @@ export function createDb(options: DbOptions): Db {
   });
   // An idle client whose server went away must not crash the process; the next query reports it.
   pool.on("error", () => {});
-  const cacheOptions = config.readCache === true ? { heartbeatMs: 1_000, maxEntries: 1_000 } : config.readCache;
+  const cacheOptions = config.readCache === true ? ReadCacheOptionsSchema.parse({}) : config.readCache;
   const cache = cacheOptions
     ? createReadCache(createChangeListener({ url: config.url, connectTimeoutMs: config.connectTimeoutMs, heartbeatMs: cacheOptions.heartbeatMs }), cacheOptions.maxEntries)
     : NO_READ_CACHE;

@@ -1,4 +1,4 @@
-export { createSyncManager } from "./sync-manager.js";
+export { createSyncManager, DEFAULT_SYNC_BATCH_SIZE } from "./sync-manager.js";
 export type { OfflineSyncManager, SyncEvents, SyncManagerOptions } from "./sync-manager.js";
 
 export { createSourceCatalog } from "./source-catalog.js";
