@@ -45,7 +45,7 @@ export function createReadCache(listener: ChangeListener, maxEntries: number): R
       }
       const value = await load();
       // Kept only if no change was announced while it loaded, so it cannot predate one.
-      if (live && listener.isLive() && version() === before && entriesVersion === before) {
+      if (live && listener.isLive() && version() === before) {
         entries.set(key, copy(value));
         if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       }
