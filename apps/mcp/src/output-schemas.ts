@@ -1,4 +1,5 @@
 import { AuthorityTierSchema, RequestStatusSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
+import { SearchResultSchema } from "@kmcp/search";
 import { z } from "zod";
 
 /** Where a read came from: PostgreSQL (`primary`) or the offline mirror, with its freshness. */
@@ -44,28 +45,8 @@ export const SyncStateOutputSchema = z.object({
   error: z.object({ side: z.enum(["postgres", "chroma", "internal"]), message: z.string() }).nullable(),
 });
 
-/** One search hit: the chunk's text and where it comes from (cite `source.title` and `source.url`). */
-export const SearchResultOutputSchema = z.object({
-  rank: z.number().int().describe("1-based position"),
-  score: z.number().describe("what results are ordered by: relevance × the source's authority tier weight"),
-  relevance: z.number().describe("how close the chunk is to the query, 0 to 1"),
-  text: z.string().describe("the chunk's text"),
-  headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
-  chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
-  source: z
-    .object({
-      id: z.string(),
-      title: z.string(),
-      url: z.string(),
-      sourceType: SourceTypeSchema,
-      authorityTier: AuthorityTierSchema,
-      status: SourceStatusSchema,
-    })
-    .describe("the citation: show the user the title and url of each result you use"),
-});
-
 export const SearchOutputShape = {
-  results: z.array(SearchResultOutputSchema),
+  results: z.array(SearchResultSchema),
   embedder: z.string().describe("the embedder the query was embedded with"),
   mirrorAsOf: z
     .string()

@@ -21,6 +21,5 @@ describe("timeInterleaved", () => {
     expect(order).toEqual(["a", "b", "a", "b", "a", "b"]);
     expect(a).toHaveLength(3);
     expect(b).toHaveLength(3);
-    expect([...a, ...b].every((ms) => ms >= 0)).toBe(true);
   });
 });

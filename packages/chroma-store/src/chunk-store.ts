@@ -266,7 +266,6 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
       const texts = new Map<string, string>();
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        if (batch.length === 0) continue;
         const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => c.get({ ids: batch, include: ["documents"] }));
         for (const [i, id] of page.ids.entries()) texts.set(id, page.documents[i] ?? "");
       }

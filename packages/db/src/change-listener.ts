@@ -1,7 +1,7 @@
 import pg from "pg";
 
 /** The channel a statement trigger on `sources` notifies after every committed change. */
-export const SOURCES_CHANGED_CHANNEL = "kmcp_sources_changed";
+const SOURCES_CHANGED_CHANNEL = "kmcp_sources_changed";
 
 // One query proves that the connection still answers (so every notification sent before it has
 // arrived: they travel on the same socket, in order), that it is still the session that listens

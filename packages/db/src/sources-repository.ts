@@ -47,8 +47,9 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
   const { prisma, pool, cache } = ctx;
   const read = <T>(key: unknown, action: string, fn: () => Promise<T>, copy: (value: T) => T) =>
     cache.read(JSON.stringify(key), () => ctx.run(action, fn), copy);
-  // A write that failed may still have committed (the connection can drop after COMMIT).
-  async function run<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  // Writes clear the read cache, even when they fail: a write may still have committed (the
+  // connection can drop after COMMIT).
+  async function write<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await ctx.run(action, fn);
     } finally {
@@ -59,7 +60,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
   async function create(input: SourceCreateInput): Promise<Source> {
     const data = parseInput(SourceCreateSchema, input, "source");
     try {
-      return await run("create the source", () => prisma.source.create({ data }));
+      return await write("create the source", () => prisma.source.create({ data }));
     } catch (error) {
       throw await explainConflict(error, data.url);
     }
@@ -93,7 +94,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
         Object.entries(given).filter(([key, value]) => value !== undefined && !sameValue(existing[key as keyof Source], value)),
       );
       if (Object.keys(patch).length === 0) return { source: existing, outcome: "unchanged" as const };
-      const source = await run(`update source ${existing.id}`, () => prisma.source.update({ where: { id: existing.id }, data: patch }));
+      const source = await write(`update source ${existing.id}`, () => prisma.source.update({ where: { id: existing.id }, data: patch }));
       return { source, outcome: "updated" as const };
     }
   }
@@ -127,7 +128,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     const sourceId = parseInput(IdSchema, id, "source id");
     const data = parseInput(SourceUpdateSchema, patch, "source update");
     try {
-      return await run(`update source ${sourceId}`, () => prisma.source.update({ where: { id: sourceId }, data }));
+      return await write(`update source ${sourceId}`, () => prisma.source.update({ where: { id: sourceId }, data }));
     } catch (error) {
       throw await explainConflict(notFound(error, sourceId), data.url);
     }
@@ -136,7 +137,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
   async function remove(id: string): Promise<Source> {
     const sourceId = parseInput(IdSchema, id, "source id");
     try {
-      return await run(`delete source ${sourceId}`, () => prisma.source.delete({ where: { id: sourceId } }));
+      return await write(`delete source ${sourceId}`, () => prisma.source.delete({ where: { id: sourceId } }));
     } catch (error) {
       throw notFound(error, sourceId);
     }

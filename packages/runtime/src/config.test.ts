@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { parseKmcpEnv } from "./config.js";
 
+/** The message parseKmcpEnv refused with ("" if it did not throw, so the expectations fail). */
+function refusal(parse: () => unknown): string {
+  try {
+    parse();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "";
+}
+
 describe("parseKmcpEnv", () => {
   it("defaults to the embedded services", () => {
     expect(parseKmcpEnv({ KMCP_HOME: "/tmp/k" })).toMatchObject({ databaseUrl: undefined, chromaUrl: undefined, home: "/tmp/k", logLevel: "warn", readCache: true });
@@ -10,12 +20,7 @@ describe("parseKmcpEnv", () => {
     expect(() => parseKmcpEnv({ KMCP_READ_CACHE: "no" })).toThrow(/KMCP_READ_CACHE/);
   });
   it("rejects bad values by name without echoing a password", () => {
-    let message = "";
-    try {
-      parseKmcpEnv({ DATABASE_URL: "mysql://u:hunter22@h/db", CHROMA_URL: "ftp://x", KMCP_SYNC_INTERVAL_MS: "5" });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal(() => parseKmcpEnv({ DATABASE_URL: "mysql://u:hunter22@h/db", CHROMA_URL: "ftp://x", KMCP_SYNC_INTERVAL_MS: "5" }));
     expect(message).toContain("DATABASE_URL");
     expect(message).toContain("CHROMA_URL");
     expect(message).toContain("KMCP_SYNC_INTERVAL_MS");
@@ -26,12 +31,7 @@ describe("parseKmcpEnv", () => {
 describe("parseKmcpEnv regressions", () => {
   it("refuses a postgresql:// URL that does not parse, without echoing it (it used to crash later, printing the password)", () => {
     for (const url of ["postgresql://kmcp:s3cr/3tPW@host:5432/db", "postgresql://kmcp:s3cr3tPW@host:99999/db", "postgresql://kmcp:s3cr3tPW@host:port/db"]) {
-      let message = "";
-      try {
-        parseKmcpEnv({ DATABASE_URL: url });
-      } catch (error) {
-        message = (error as Error).message;
-      }
+      const message = refusal(() => parseKmcpEnv({ DATABASE_URL: url }));
       expect(message).toContain("DATABASE_URL: is not a valid URL");
       expect(message).not.toMatch(/s3cr/);
     }
@@ -52,8 +52,10 @@ describe("createLogger", () => {
 });
 
 describe("parseKmcpEnv: embedder and search settings", () => {
-  it("defaults to the local embedder and the documented tier weights", () => {
-    expect(parseKmcpEnv({})).toMatchObject({ embedder: { kind: "local" }, tierWeights: {} });
+  it("defaults to the local embedder and no tier weights of its own (search's defaults apply)", () => {
+    const config = parseKmcpEnv({});
+    expect(config.embedder).toEqual({ kind: "local" });
+    expect(config.tierWeights).toEqual({}); // none given: @kmcp/search's DEFAULT_TIER_WEIGHTS apply
   });
 
   it("configures an OpenAI-compatible embedder, and names what is missing without echoing the key", () => {
@@ -65,12 +67,7 @@ describe("parseKmcpEnv: embedder and search settings", () => {
     });
     expect(config.embedder).toMatchObject({ kind: "openai", options: { baseUrl: "http://127.0.0.1:11434/v1", model: "nomic-embed-text", dimensions: 256 } });
 
-    let message = "";
-    try {
-      parseKmcpEnv({ KMCP_EMBEDDER: "openai", KMCP_EMBEDDING_URL: "ftp://sk-live-abcdef123456@x", KMCP_EMBEDDING_API_KEY: "sk-live-abcdef123456" });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal(() => parseKmcpEnv({ KMCP_EMBEDDER: "openai", KMCP_EMBEDDING_URL: "ftp://sk-live-abcdef123456@x", KMCP_EMBEDDING_API_KEY: "sk-live-abcdef123456" }));
     expect(message).toContain("KMCP_EMBEDDING_URL");
     expect(message).toContain("KMCP_EMBEDDING_MODEL (with KMCP_EMBEDDER=openai): is required");
     expect(message).not.toContain("sk-live");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ChromaStore, VectorSpace } from "@kmcp/chroma-store";
 import type { Db, Source } from "@kmcp/db";
-import { AuthorityTierSchema, SourceTypeSchema, SourceUrlSchema } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, MAX_TITLE_LENGTH, SourceTypeSchema, SourceUrlSchema } from "@kmcp/db/schemas";
 import { z } from "zod";
 import { chunkDocument, ChunkOptionsSchema, type DocumentFormat } from "./chunk-document.js";
 import { documentTitle } from "./document-title.js";
@@ -39,7 +39,7 @@ export const IngestDocumentSchema = z.strictObject({
   content: z.string().max(20_000_000, "must be at most 20 MB"),
   format: z.enum(["markdown", "text"]),
   /** Title of a source created for it; default: the document's own title, else its file name. */
-  title: z.string().min(1).max(500).optional(),
+  title: z.string().min(1).max(MAX_TITLE_LENGTH).optional(),
 });
 export type IngestDocument = z.input<typeof IngestDocumentSchema>;
 
@@ -117,6 +117,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       });
     } catch (error) {
       // Another ingest created it meanwhile: bring that one up to date instead.
+      // By code, not isDbError: @kmcp/db's main entry (and Prisma with it) is not loaded here.
       const raced = (error as { code?: unknown }).code === "CONFLICT" ? await db.sources.get(url) : null;
       if (!raced) throw error;
       return upsertSource(raced, url, title, options);
@@ -217,9 +218,9 @@ function isComplete(stored: readonly { contentHash: string; index: number; count
   );
 }
 
-/** A title a source accepts: one line, no control characters, at most 500 characters; null if nothing is left. */
+/** A title a source accepts: one line, no control characters, at most MAX_TITLE_LENGTH characters; null if nothing is left. */
 function sourceTitle(text: string | null | undefined): string | null {
-  let clean = (text ?? "").replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, " ").trim().slice(0, 500);
+  let clean = (text ?? "").replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, " ").trim().slice(0, MAX_TITLE_LENGTH);
   // Never end on half of a surrogate pair (the cut may split an emoji).
   if (/[\ud800-\udbff]$/.test(clean)) clean = clean.slice(0, -1);
   return clean.trim() || null;

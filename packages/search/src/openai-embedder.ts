@@ -246,8 +246,6 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions, deps: OpenA
     const expected = dimension ?? ordered[0]?.length ?? 0;
     for (const [index, vector] of ordered.entries()) {
       if (vector.length === 0) throw invalid(`embedding ${index} is empty`);
-      // zod already refuses NaN and Infinity (JSON's 1e999); kept so the rule does not hang on that.
-      if (!vector.every(Number.isFinite)) throw invalid(`embedding ${index} holds a number that is not finite`);
       if (vector.length !== expected) {
         const hint =
           dimensions !== undefined

@@ -1,5 +1,5 @@
 import type { ChromaStore, ChunkMatch, MirrorRecord } from "@kmcp/chroma-store";
-import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema, type AuthorityTier } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
 import { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { parseInput } from "./parse-input.js";
@@ -25,20 +25,30 @@ export const SearchQuerySchema = z.strictObject({
 });
 export type SearchQuery = z.input<typeof SearchQuerySchema>;
 
-export interface SearchResult {
-  /** 1-based position. */
-  rank: number;
-  /** relevance × the source tier's weight: what results are ordered by. */
-  score: number;
-  /** Cosine similarity of query and chunk, floored at 0. */
-  relevance: number;
-  text: string;
-  /** Headings enclosing the chunk, outermost first. */
-  headingPath: string[];
-  chunk: { id: string; index: number; count: number };
-  /** The citation: which source the text comes from, as the mirror knows it. */
-  source: Pick<MirrorRecord, "id" | "title" | "url" | "sourceType" | "authorityTier" | "status">;
-}
+/**
+ * One search hit: the chunk's text and where it comes from (cite `source.title` and
+ * `source.url`). The schema is the type's one source; the MCP server declares it as output.
+ */
+export const SearchResultSchema = z.object({
+  rank: z.number().int().describe("1-based position"),
+  score: z.number().describe("what results are ordered by: relevance × the source's authority tier weight"),
+  relevance: z.number().describe("how close the chunk is to the query (cosine similarity floored at 0), 0 to 1"),
+  text: z.string().describe("the chunk's text"),
+  headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
+  chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
+  source: z
+    .object({
+      id: z.string(),
+      title: z.string(),
+      url: z.string(),
+      sourceType: SourceTypeSchema,
+      authorityTier: AuthorityTierSchema,
+      status: SourceStatusSchema,
+    })
+    .describe("the citation (as the mirror knows the source): show the user the title and url of each result you use"),
+});
+
+export type SearchResult = z.infer<typeof SearchResultSchema>;
 
 export interface SearchResponse {
   results: SearchResult[];
@@ -159,7 +169,7 @@ function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): C
       title: source.title,
       url: source.url,
       sourceType: source.sourceType,
-      authorityTier: source.authorityTier as AuthorityTier,
+      authorityTier: source.authorityTier,
       status: source.status,
     },
   };

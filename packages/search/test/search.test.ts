@@ -247,6 +247,6 @@ describe("ingesting a changed file", () => {
     const tabbed = await ingester.ingestDocument({ url: "https://notes.example.test/tabbed", content: "x", format: "text", title: "A\ttitle\u0007 here" });
     expect(tabbed.title).toBe("A title here");
     await expect(ingester.ingestDocument({ url: "ftp://x.test/a", content: "x", format: "markdown" })).rejects.toMatchObject({ code: "VALIDATION" });
-    await expect(ingester.ingestFiles(["../package.json"], { root: CORPUS_DIR, baseUrl: "ftp://nope" })).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(ingester.ingestFiles(["aria-accessibility-basics.md"], { root: CORPUS_DIR, baseUrl: "ftp://nope" })).rejects.toMatchObject({ code: "VALIDATION" });
   });
 });

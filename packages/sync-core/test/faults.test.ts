@@ -22,7 +22,6 @@ import {
 } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
 
-/** Each source id once in PostgreSQL, and as many in the mirror. */
 /** Runs a sync that `kill` interrupts after `batch` batches; returns what the sync rejected with. */
 async function syncKilledAfter(manager: ReturnType<typeof createSyncManager>, batch: number, kill: () => Promise<void>): Promise<unknown> {
   let batches = 0;
@@ -42,6 +41,7 @@ async function syncKilledAfter(manager: ReturnType<typeof createSyncManager>, ba
   return failed;
 }
 
+/** Each source id once in PostgreSQL, and as many in the mirror. */
 async function expectSourcesOnce(db: Db, store: ChromaStore, total: number) {
   const rows = await db.prisma.source.findMany({ select: { id: true } });
   expect(rows.length).toBe(total);

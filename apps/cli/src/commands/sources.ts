@@ -5,6 +5,7 @@ import { detectSourceFileFormat, importSources, parseSourceFile } from "@kmcp/ru
 import { Option, type Command } from "commander";
 import { action } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";
+import { withoutUndefined } from "./flags.js";
 import { noteOrigin, printSource, printSources } from "./format.js";
 
 const typeOption = () => new Option("--type <type>", "source type (website, documentation, standards_body, blog, repository)");
@@ -30,10 +31,6 @@ function sourceFields(flags: SourceFlags) {
     description: flags.description,
     url: flags.url,
   };
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export function registerSourcesCommand(program: Command): void {
