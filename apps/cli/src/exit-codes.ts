@@ -1,3 +1,5 @@
+import { isKmcpError } from "@kmcp/core";
+import type { KmcpErrorCode } from "@kmcp/runtime";
 import { CommanderError } from "commander";
 
 /** What `kmcp` exits with; documented in the README. */
@@ -10,27 +12,34 @@ export const EXIT = {
   unavailable: 5,
 } as const;
 
-const BY_CODE: Record<string, number> = {
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+// Every code of every package: a new code fails to compile until it is given an exit code here.
+const BY_CODE: Record<KmcpErrorCode, ExitCode> = {
   VALIDATION: EXIT.usage,
+  READ: EXIT.usage,
   NOT_FOUND: EXIT.notFound,
   CONFLICT: EXIT.conflict,
   INVALID_TRANSITION: EXIT.conflict,
+  EMBEDDER_MISMATCH: EXIT.conflict,
   UNREACHABLE: EXIT.unavailable,
   TIMEOUT: EXIT.unavailable,
   NO_MIRROR: EXIT.unavailable,
   UNAVAILABLE: EXIT.unavailable,
   START_FAILED: EXIT.unavailable,
-  // @kmcp/search (SearchError): VALIDATION is shared above.
-  READ: EXIT.usage,
+  UNAUTHORIZED: EXIT.failure,
+  MIGRATION: EXIT.failure,
+  CORRUPT: EXIT.failure,
+  CORRUPT_STATE: EXIT.failure,
   EMBEDDER: EXIT.failure,
-  EMBEDDER_MISMATCH: EXIT.conflict,
+  UNKNOWN: EXIT.failure,
 };
 
 /** Pure: the exit code for an error that reached the top. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? (BY_CODE[code] ?? EXIT.failure) : EXIT.failure;
+  if (!isKmcpError(error)) return EXIT.failure;
+  return BY_CODE[error.code as KmcpErrorCode] ?? EXIT.failure;
 }
 
 /** A failure that has already been reported and only needs its exit code (e.g. drift found). */

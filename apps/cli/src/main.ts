@@ -1,5 +1,5 @@
 import { CommanderError } from "commander";
-import { redactSecrets } from "@kmcp/db";
+import { redactSecrets } from "@kmcp/core";
 import { exitCodeFor, ExitError } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { DbError, formatIssues } from "@kmcp/db";
-import { parseKmcpEnv, type KmcpConfig } from "@kmcp/runtime";
+import { formatIssues } from "@kmcp/core";
+import { ConfigError, parseKmcpEnv, type KmcpConfig } from "@kmcp/runtime";
 import { z } from "zod";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -36,6 +36,6 @@ export function readEnv(argv: string[], env: NodeJS.ProcessEnv): { config: KmcpC
     token: env.KMCP_MCP_TOKEN || undefined,
     allowedOrigins: env.KMCP_MCP_ALLOWED_ORIGINS ? env.KMCP_MCP_ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
   });
-  if (!serve.success) throw new DbError("VALIDATION", `Invalid server options: ${formatIssues(serve.error)}`);
+  if (!serve.success) throw new ConfigError("VALIDATION", `Invalid server options: ${formatIssues(serve.error)}`);
   return { config: parseKmcpEnv(env), serve: serve.data };
 }

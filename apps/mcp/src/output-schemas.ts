@@ -1,4 +1,4 @@
-import { AuthorityTierSchema, RequestStatusSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
+import { AcquisitionRequestSchema, CatalogSourceSchema, jsonShape, SyncStateSchema } from "@kmcp/core";
 import { SearchResultSchema } from "@kmcp/search";
 import { z } from "zod";
 
@@ -8,42 +8,10 @@ export const OriginShape = {
   asOf: z.string().nullable().describe("for mirror answers: when the mirror last matched PostgreSQL (ISO time)"),
 };
 
-export const SourceOutputSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  title: z.string(),
-  sourceType: SourceTypeSchema,
-  status: SourceStatusSchema,
-  authorityTier: AuthorityTierSchema,
-  description: z.string().nullable(),
-  updatedAt: z.string(),
-  lastCrawledAt: z.string().nullable(),
-});
-
-export const RequestOutputSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  reason: z.string(),
-  priority: z.number().int(),
-  status: RequestStatusSchema,
-  requestedBy: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  processedAt: z.string().nullable(),
-  sourceId: z.string().nullable(),
-});
-
-export const SyncStateOutputSchema = z.object({
-  status: z.enum(["synced", "pending", "syncing", "offline", "error"]),
-  isOnline: z.boolean(),
-  lastSyncAt: z.string().nullable(),
-  lastSuccessAt: z.string().nullable(),
-  lastMode: z.enum(["incremental", "full"]).nullable(),
-  counts: z.object({ upserted: z.number(), deleted: z.number(), unchanged: z.number() }).nullable(),
-  durationMs: z.number().nullable(),
-  mirrorSize: z.number().nullable(),
-  error: z.object({ side: z.enum(["postgres", "chroma", "internal"]), message: z.string() }).nullable(),
-});
+// The domain's schemas as they travel in JSON (dates as ISO strings): one definition each, in @kmcp/core.
+export const SourceOutputSchema = jsonShape(CatalogSourceSchema);
+export const RequestOutputSchema = jsonShape(AcquisitionRequestSchema) as z.ZodObject;
+export const SyncStateOutputSchema = jsonShape(SyncStateSchema);
 
 export const SearchOutputShape = {
   results: z.array(SearchResultSchema),

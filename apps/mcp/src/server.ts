@@ -10,7 +10,10 @@ import { registerKnowledgeStatsTool } from "./tools/knowledge-stats.js";
 import { registerKnowledgeStatusTool } from "./tools/knowledge-status.js";
 import { registerKnowledgeSyncTool } from "./tools/knowledge-sync.js";
 
-export const SERVER_VERSION = "0.1.0";
+import packageJson from "../package.json" with { type: "json" };
+
+/** The published version, read from package.json so it cannot drift from it. */
+export const SERVER_VERSION: string = packageJson.version;
 
 /** Cheap and side-effect free: nothing connects until a tool or resource is used. */
 export function createServer(deps: ServerDeps): McpServer {

@@ -1,4 +1,4 @@
-import { redactSecrets } from "@kmcp/db";
+import { redactSecrets } from "@kmcp/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 /**

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LocalPostgres } from "@kmcp/db/local-postgres";
-import type { AuthorityTier, SourceType } from "@kmcp/db/schemas";
+import type { AuthorityTier, SourceType } from "@kmcp/core";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
 import type { SearchResult } from "@kmcp/search";
 import { startPrivateChroma } from "@kmcp/testing/chroma";

@@ -1,4 +1,5 @@
 import type { Collection, Metadata, Where } from "chromadb";
+import { paginate, readAllPages } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -230,17 +231,15 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
 
     async ofSource(sourceId) {
       const id = parseInput(IdSchema, sourceId, "source id");
-      const chunks: StoredChunk[] = [];
-      for (let offset = 0; ; offset += PAGE_SIZE) {
+      const chunks = await readAllPages(async (offset, limit) => {
         const page = await use(`reading the chunks of source ${id}`, (c) =>
-          c.get({ where: { sourceId: { $eq: id } }, limit: PAGE_SIZE, offset, include: ["metadatas"] }),
+          c.get({ where: { sourceId: { $eq: id } }, limit, offset, include: ["metadatas"] }),
         );
-        for (const [i, chunkId] of page.ids.entries()) {
+        return page.ids.map((chunkId, i): StoredChunk => {
           const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
-          chunks.push(stored);
-        }
-        if (page.ids.length < PAGE_SIZE) break;
-      }
+          return stored;
+        });
+      }, PAGE_SIZE);
       return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
     },
 
@@ -284,14 +283,14 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async tally() {
       let chunks = 0;
       const sources = new Set<string>();
-      for (let offset = 0; ; offset += PAGE_SIZE) {
-        const page = await use(`counting chunks in ${name}`, (c) => c.get({ limit: PAGE_SIZE, offset, include: ["metadatas"] }));
-        chunks += page.ids.length;
-        for (const metadata of page.metadatas) {
+      const pages = paginate(async (offset, limit) => (await use(`counting chunks in ${name}`, (c) => c.get({ limit, offset, include: ["metadatas"] }))).metadatas, PAGE_SIZE);
+      for await (const metadatas of pages) {
+        chunks += metadatas.length;
+        for (const metadata of metadatas) {
           if (typeof metadata?.sourceId === "string") sources.add(metadata.sourceId);
         }
-        if (page.ids.length < PAGE_SIZE) return { chunks, sources: sources.size };
       }
+      return { chunks, sources: sources.size };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { withDeadline } from "@kmcp/core";
 import { ChromaClient, type Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ResolvedChromaStoreOptions } from "./options.js";
@@ -32,16 +33,6 @@ export interface ChromaConnection {
   reset(): void;
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" })), timeoutMs);
-  });
-  // The chromadb client takes no per-request signal, so a request we gave up on may still
-  // settle later; its outcome no longer matters.
-  promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
   let client: ChromaClient | undefined;
@@ -63,7 +54,9 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
 
   async function call<T>(operation: string, run: (c: ChromaClient) => Promise<T>, timeoutMs = options.requestTimeoutMs) {
     try {
-      return await withTimeout(run(getClient()), timeoutMs);
+      // The chromadb client takes no per-request signal, so a request we gave up on may still
+      // settle later; its outcome no longer matters.
+      return await withDeadline(() => run(getClient()), timeoutMs, () => Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" }));
     } catch (error) {
       throw translateChromaError(error, operation, options.displayUrl);
     }

@@ -1,3 +1,5 @@
+import { KmcpError } from "@kmcp/core";
+
 /**
  * What went wrong, for callers that branch on it:
  * - `UNREACHABLE`: no Chroma server answered at the configured address.
@@ -23,20 +25,8 @@ export type ChromaStoreErrorCode =
   | "UNKNOWN";
 
 /** The one error type @kmcp/chroma-store throws. Messages say what to do; `cause` keeps the original. */
-export class ChromaStoreError extends Error {
+export class ChromaStoreError extends KmcpError<ChromaStoreErrorCode> {
   override readonly name = "ChromaStoreError";
-  readonly code: ChromaStoreErrorCode;
-  readonly data: Record<string, unknown> | undefined;
-
-  constructor(
-    code: ChromaStoreErrorCode,
-    message: string,
-    options: { cause?: unknown; data?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.data = options.data;
-  }
 }
 
 /** True when `error` is a ChromaStoreError, optionally with the given code. */

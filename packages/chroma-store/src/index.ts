@@ -10,7 +10,7 @@ export type { ChunkInput, ChunkMatch, ChunkStore, StoredChunk, VectorSpace } fro
 export { PendingWriteInputSchema } from "./pending-writes.js";
 export type { PendingWrite, PendingWrites } from "./pending-writes.js";
 
-export { EpochMsSchema, MirrorRecordInputSchema, MirrorRecordSchema } from "./mirror-record.js";
+export { EpochMsSchema, fromMirrorRecord, MirrorRecordInputSchema, MirrorRecordSchema, mirrorHolds, toMirrorRecord } from "./mirror-record.js";
 export type { MirrorRecord, MirrorRecordInput } from "./mirror-record.js";
 
 export { FindSourcesOptionsSchema, MirrorFiltersSchema } from "./mirror-filters.js";

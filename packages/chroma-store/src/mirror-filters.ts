@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { buildWhere, type ChromaWhere } from "./build-where.js";
-import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
 
 function oneOrMany<T extends z.ZodType>(schema: T) {
   return z.union([schema, z.array(schema).min(1, "list at least one value, or leave the filter out").readonly()]);

@@ -1,9 +1,9 @@
 import { hideNulls, NULL_FIELDS_KEY, restoreNulls, type ChromaMetadata } from "./chroma-metadata.js";
 import { ChromaStoreError } from "./errors.js";
-import { MirrorRecordSchema, type MirrorRecord } from "./mirror-record.js";
+import { MirrorRecordSchema, nullPlaceholders, type MirrorRecord } from "./mirror-record.js";
 
 // Stored in place of a null (see hideNulls); typed like the field so Chroma's key types stay stable.
-const NULL_PLACEHOLDERS = { description: "", lastCrawledAt: 0 } satisfies Partial<Record<keyof MirrorRecord, string | number>>;
+const NULL_PLACEHOLDERS = nullPlaceholders();
 
 /** A record as Chroma stores it: the id apart, every other field as metadata, nulls encoded (see hideNulls). */
 export function toChromaMetadata(record: MirrorRecord): ChromaMetadata {

@@ -1,4 +1,5 @@
 import type { Collection, Where } from "chromadb";
+import { paginate } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaWhere } from "./build-where.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
@@ -10,7 +11,7 @@ import {
   type FindSourcesOptions,
   type MirrorFilters,
 } from "./mirror-filters.js";
-import { MirrorRecordInputSchema, type MirrorRecord, type MirrorRecordInput } from "./mirror-record.js";
+import { completeRecord, MirrorRecordInputSchema, type MirrorRecord, type MirrorRecordInput } from "./mirror-record.js";
 import { fromChromaMetadata, toChromaMetadata } from "./mirror-record-mapping.js";
 import { parseInput } from "./parse-input.js";
 import { placeholderEmbedding } from "./placeholder-embedding.js";
@@ -81,11 +82,8 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
 
   async function* iterateIds(options: { pageSize?: number } = {}): AsyncGenerator<string, void, undefined> {
     const pageSize = parseInput(z.number().int().min(1).max(COUNT_PAGE_SIZE).default(1000), options.pageSize, "pageSize");
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await use(`listing ids of ${name}`, (c) => c.get({ limit: pageSize, offset, include: [] }));
-      yield* page.ids;
-      if (page.ids.length < pageSize) return;
-    }
+    const pages = paginate(async (offset, limit) => (await use(`listing ids of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, pageSize);
+    for await (const page of pages) yield* page;
   }
 
   return {
@@ -104,12 +102,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
       }
       if (valid.length === 0) return 0;
       const syncedAt = Date.now();
-      const complete: MirrorRecord[] = valid.map((r) => ({
-        ...r,
-        description: r.description ?? null,
-        lastCrawledAt: r.lastCrawledAt ?? null,
-        syncedAt: r.syncedAt ?? syncedAt,
-      }));
+      const complete = valid.map((r) => completeRecord(r as MirrorRecordInput, syncedAt));
       for (const batch of splitIntoBatches(complete, await connection.maxBatchSize())) {
         await use(`writing ${batch.length} sources to ${name}`, (c) =>
           c.upsert({
@@ -155,13 +148,12 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
       if (!where) return use(`counting sources in ${name}`, (c) => c.count());
       // Chroma 1.0 counts only whole collections, so count the matching ids a page at a time.
       let total = 0;
-      for (let offset = 0; ; offset += COUNT_PAGE_SIZE) {
-        const page = await use(`counting sources in ${name}`, (c) =>
-          c.get({ where: where as Where, limit: COUNT_PAGE_SIZE, offset, include: [] }),
-        );
-        total += page.ids.length;
-        if (page.ids.length < COUNT_PAGE_SIZE) return total;
-      }
+      const pages = paginate(
+        async (offset, limit) => (await use(`counting sources in ${name}`, (c) => c.get({ where: where as Where, limit, offset, include: [] }))).ids,
+        COUNT_PAGE_SIZE,
+      );
+      for await (const page of pages) total += page.length;
+      return total;
     },
 
     iterateIds,

@@ -1,5 +1,5 @@
 import { ChromaStoreError, type ChromaStoreErrorCode } from "./errors.js";
-import { redactCredentials } from "./redact-credentials.js";
+import { redactSecrets } from "@kmcp/core";
 
 // Socket-level failures that mean "nobody answered", as Node's fetch reports them in `cause`.
 const UNREACHABLE_SYSCALL_CODES = new Set([
@@ -43,7 +43,7 @@ function codeOf(error: unknown): ChromaStoreErrorCode {
 
 function detailOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return redactCredentials(text).slice(0, 500);
+  return redactSecrets(text).slice(0, 500);
 }
 
 /**
@@ -53,7 +53,7 @@ function detailOf(error: unknown): string {
 export function translateChromaError(error: unknown, operation: string, displayUrl: string): ChromaStoreError {
   if (error instanceof ChromaStoreError) return error;
   const code = codeOf(error);
-  const where = `Chroma at ${redactCredentials(displayUrl)}`;
+  const where = `Chroma at ${redactSecrets(displayUrl)}`;
   const messages: Record<ChromaStoreErrorCode, string> = {
     UNREACHABLE: `Cannot reach ${where} while ${operation}; check that the server is running and the URL is right.`,
     TIMEOUT: `${where} did not answer while ${operation} (${detailOf(error)}); check the server's health or raise requestTimeoutMs.`,

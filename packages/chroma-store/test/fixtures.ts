@@ -1,4 +1,4 @@
-import type { AuthorityTier, SourceStatus, SourceType } from "@kmcp/db/schemas";
+import type { AuthorityTier, SourceStatus, SourceType } from "@kmcp/core";
 import type { MirrorRecordInput } from "../src/index.js";
 
 export const SOURCE_TYPES: SourceType[] = ["website", "documentation", "standards_body", "blog", "repository"];

@@ -1,9 +1,17 @@
+import {
+  ChangeFeedQuerySchema,
+  decodeCursor,
+  encodeCursor,
+  IdSchema,
+  invalidCursor,
+  type AuthorityTier,
+  type ChangeFeedQuery,
+  type Source,
+  type SourceStatus,
+  type SourceType,
+} from "@kmcp/core";
 import type { RepositoryContext } from "./context.js";
-import { decodeCursor, encodeCursor, invalidCursor } from "./cursor.js";
-import type { AuthorityTier, SourceStatus, SourceType } from "./generated/prisma/enums.js";
-import { ChangeFeedQuerySchema, IdSchema, type ChangeFeedQuery } from "./schemas.js";
-import type { Source } from "./types.js";
-import { parseInput } from "./validate.js";
+import { parseInput } from "./parse-input.js";
 
 /** One change to a source, in commit-safe order. */
 export type SourceChange =

@@ -3,14 +3,14 @@ import { z } from "zod";
 import { createChangeFeed, type ChangeFeed } from "./change-feed.js";
 import { createChangeListener } from "./change-listener.js";
 import { createRepositoryContext } from "./context.js";
-import { DbError, redactSecrets } from "./errors.js";
+import { formatIssues, redactSecrets } from "@kmcp/core";
+import { DbError } from "./errors.js";
 import { migrate, migrationStatus, type MigrateResult, type MigrationStatus } from "./migrate.js";
 import { ping, type PingResult } from "./ping.js";
 import { createPrismaClient, type KmcpPrismaClient } from "./prisma-client.js";
 import { createReadCache, NO_READ_CACHE } from "./read-cache.js";
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
-import { formatIssues } from "./validate.js";
 
 const ReadCacheOptionsSchema = z.strictObject({
   /** How often the notification connection is checked. */

@@ -1,3 +1,4 @@
+import { runWithDeadline } from "@kmcp/core";
 import type { KmcpPrismaClient } from "./prisma-client.js";
 import { translateError } from "./translate-error.js";
 
@@ -13,21 +14,11 @@ export type PingResult =
 
 /** Runs `SELECT 1` with a deadline. Never throws. */
 export async function ping(prisma: KmcpPrismaClient, timeoutMs: number, secrets: readonly string[]): Promise<PingResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-  });
-  try {
-    const outcome = await Promise.race([prisma.$queryRaw`SELECT 1`.then(() => "ok" as const), deadline]);
-    if (outcome === "ok") return { ok: true, latencyMs: elapsed() };
-    return { ok: false, reason: "timeout", latencyMs: elapsed(), message: `PostgreSQL did not answer within ${timeoutMs} ms.` };
-  } catch (error) {
-    const translated = translateError(error, "reach PostgreSQL", secrets);
-    const reason = translated.code === "UNREACHABLE" ? "unreachable" : translated.code === "TIMEOUT" ? "timeout" : "error";
-    return { ok: false, reason, latencyMs: elapsed(), message: translated.message };
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await runWithDeadline(() => prisma.$queryRaw`SELECT 1`, timeoutMs);
+  const latencyMs = outcome.elapsedMs;
+  if (outcome.settled === "value") return { ok: true, latencyMs };
+  if (outcome.settled === "timeout") return { ok: false, reason: "timeout", latencyMs, message: `PostgreSQL did not answer within ${timeoutMs} ms.` };
+  const translated = translateError(outcome.error, "reach PostgreSQL", secrets);
+  const reason = translated.code === "UNREACHABLE" ? "unreachable" : translated.code === "TIMEOUT" ? "timeout" : "error";
+  return { ok: false, reason, latencyMs, message: translated.message };
 }

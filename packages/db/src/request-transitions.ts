@@ -1,5 +1,5 @@
 import { DbError } from "./errors.js";
-import type { RequestStatus } from "./generated/prisma/enums.js";
+import type { RequestStatus } from "@kmcp/core";
 
 /** The approval workflow: the only moves a request can make. */
 export const REQUEST_TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {

@@ -1,20 +1,23 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  IdSchema,
+  invalidCursor,
+  RequestCreateSchema,
+  RequestListQuerySchema,
+  RequestTransitionSchema,
+  type AcquisitionRequest,
+  type Page,
+  type RequestCreateInput,
+  type RequestListQuery,
+  type RequestTransitionInput,
+} from "@kmcp/core";
 import type { RepositoryContext } from "./context.js";
-import { decodeCursor, encodeCursor, invalidCursor } from "./cursor.js";
 import { DbError } from "./errors.js";
 import type { Prisma } from "./generated/prisma/client.js";
 import type { KmcpTransactionClient } from "./prisma-client.js";
 import { assertTransition, requiredStatusFor } from "./request-transitions.js";
-import {
-  IdSchema,
-  RequestCreateSchema,
-  RequestListQuerySchema,
-  RequestTransitionSchema,
-  type RequestCreateInput,
-  type RequestListQuery,
-  type RequestTransitionInput,
-} from "./schemas.js";
-import type { AcquisitionRequest, Page } from "./types.js";
-import { parseInput } from "./validate.js";
+import { parseInput } from "./parse-input.js";
 
 export interface RequestsRepository {
   /**

@@ -1,18 +1,22 @@
 import type pg from "pg";
-import type { AuthorityTier, SourceStatus, SourceType } from "./generated/prisma/enums.js";
-import type { Source } from "./types.js";
+import type { AuthorityTier, Source, SourceFilters as Filters, SourceStatus, SourceType } from "@kmcp/core";
 
 /**
  * The hot read paths (list, get, count) in plain SQL over a pg pool. Prisma costs ~2 ms a query
  * here against ~0.3 ms for the same SQL on pg (measured), and these reads serve every catalog
  * and MCP call. Writes stay on Prisma.
  */
-export interface SourceFilters {
-  sourceType?: SourceType | undefined;
-  authorityTier?: AuthorityTier | undefined;
-  status?: SourceStatus | undefined;
+export type SourceFilters = Filters & {
   /** Case-insensitive substring of title or url, matched literally. */
   query?: string | undefined;
+};
+
+/** How many sources there are of one (type, tier, status) combination. */
+export interface SourceKindCount {
+  sourceType: SourceType;
+  authorityTier: AuthorityTier;
+  status: SourceStatus;
+  n: number;
 }
 
 const COLUMNS = `id::text, url, title, source_type, status, authority_tier, description, created_at, updated_at, last_crawled_at`;
@@ -86,7 +90,7 @@ export async function countSources(pool: pg.Pool, filters: SourceFilters): Promi
 }
 
 /** How many sources there are per (type, tier, status) combination that has any. */
-export async function groupSourceCounts(pool: pg.Pool): Promise<{ sourceType: SourceType; authorityTier: AuthorityTier; status: SourceStatus; n: number }[]> {
+export async function groupSourceCounts(pool: pg.Pool): Promise<SourceKindCount[]> {
   const { rows } = await pool.query<{ source_type: SourceType; authority_tier: AuthorityTier; status: SourceStatus; n: number }>(
     `SELECT source_type, authority_tier, status, count(*)::int AS n FROM sources GROUP BY 1, 2, 3`,
   );

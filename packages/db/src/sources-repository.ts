@@ -1,8 +1,6 @@
-import type { RepositoryContext } from "./context.js";
-import { decodeSourceCursor, encodeSourceCursor } from "./cursor.js";
-import { DbError } from "./errors.js";
-import type { AuthorityTier, SourceStatus, SourceType } from "./generated/prisma/enums.js";
 import {
+  decodeSourceCursor,
+  encodeSourceCursor,
   IdSchema,
   SourceCreateSchema,
   SourceListQuerySchema,
@@ -10,11 +8,14 @@ import {
   SourceUpdateSchema,
   type SourceCreateInput,
   type SourceListQuery,
+  type Page,
+  type Source,
   type SourceUpdateInput,
-} from "./schemas.js";
-import { countSources, groupSourceCounts, selectSource, selectSources } from "./source-reads.js";
-import type { Page, Source } from "./types.js";
-import { parseInput } from "./validate.js";
+} from "@kmcp/core";
+import type { RepositoryContext } from "./context.js";
+import { DbError } from "./errors.js";
+import { parseInput } from "./parse-input.js";
+import { countSources, groupSourceCounts, selectSource, selectSources, type SourceKindCount } from "./source-reads.js";
 
 export interface SourcesRepository {
   /** @throws DbError VALIDATION on bad input, CONFLICT when the (normalised) url exists. */
@@ -34,7 +35,7 @@ export interface SourcesRepository {
   /** How many sources match the list filters (cursor and limit ignored). */
   count(query?: Omit<SourceListQuery, "cursor" | "limit">): Promise<number>;
   /** How many sources per (type, tier, status) combination; combinations with none are left out. */
-  countByKind(): Promise<{ sourceType: SourceType; authorityTier: AuthorityTier; status: SourceStatus; n: number }[]>;
+  countByKind(): Promise<SourceKindCount[]>;
   /** @throws DbError NOT_FOUND, CONFLICT (url taken), VALIDATION. */
   update(id: string, patch: SourceUpdateInput): Promise<Source>;
   /** Sets status `archived`; the source stays (and stays in the mirror). */

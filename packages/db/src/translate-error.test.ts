@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DbError } from "./errors.js";
-import { classifyError, translateError } from "./translate-error.js";
+import { classifyError, reasonLine, translateError } from "./translate-error.js";
 
 describe("classifyError", () => {
   it.each([
@@ -24,5 +24,16 @@ describe("classifyError", () => {
     for (const text of [translated.message, (translated.cause as Error).message, String((translated.cause as Error).stack)]) {
       expect(text).not.toContain("hunter22");
     }
+  });
+});
+
+describe("reasonLine", () => {
+  it("takes the first line of an ordinary message", () => {
+    expect(reasonLine("relation does not exist\nat line 2\nat line 3")).toBe("relation does not exist");
+  });
+  it("takes the reason after Prisma's invocation excerpt", () => {
+    expect(reasonLine("\nInvalid `prisma.source.create()` invocation:\n\n  code excerpt\n\nValue too long for the column")).toBe(
+      "Value too long for the column",
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { DbError, redactSecrets, type DbErrorCode } from "./errors.js";
+import { createRedactor, redactSecrets, scrubError } from "@kmcp/core";
+import { DbError, type DbErrorCode } from "./errors.js";
 
 /** Everything a Prisma, driver-adapter or pg error chain tells us, flattened. */
 interface ErrorFacts {
@@ -86,25 +87,17 @@ export function classifyError(error: unknown): { code: DbErrorCode; hint: string
 export function translateError(error: unknown, action: string, secrets: readonly string[] = []): DbError {
   if (error instanceof DbError) return error;
   const { code, hint } = classifyError(error);
-  const detail = firstLine(error instanceof Error ? error.message : String(error));
+  const detail = reasonLine(error instanceof Error ? error.message : String(error));
   const message = `Could not ${action}: ${hint}.${detail && code === "UNKNOWN" ? ` (${detail})` : ""}`;
-  return new DbError(code, redactSecrets(message, secrets), { cause: scrubError(error, secrets) });
+  return new DbError(code, redactSecrets(message, secrets), { cause: scrubError(error, createRedactor(secrets)) });
 }
 
-function firstLine(text: string): string {
-  const line = text.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "";
+/**
+ * The line of an error message that says what went wrong: the first one, except after Prisma's
+ * "Invalid `prisma.x()` invocation:" header, whose code excerpt comes first and reason last.
+ */
+export function reasonLine(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const line = (lines[0]?.endsWith("invocation:") ? lines.at(-1) : lines[0]) ?? "";
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
-/** The cause is kept for debugging, but as a copy that cannot leak the password either. */
-function scrubError(error: unknown, secrets: readonly string[]): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  const copy = new Error(redactSecrets(original.message, secrets));
-  copy.name = original.name;
-  copy.stack = original.stack ? redactSecrets(original.stack, secrets) : undefined;
-  for (const key of ["code", "kind"] as const) {
-    const value = (original as unknown as Record<string, unknown>)[key];
-    if (typeof value === "string") Object.assign(copy, { [key]: value });
-  }
-  return copy;
 }

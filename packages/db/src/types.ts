@@ -1,12 +1,7 @@
+import type { AcquisitionRequest, Source } from "@kmcp/core";
 import type { AcquisitionRequest as PrismaRequest, Source as PrismaSource } from "./generated/prisma/client.js";
 
-/** A knowledge source, as stored in PostgreSQL. */
-export type Source = Omit<PrismaSource, "changeTxid">;
-/** An ask to add a source, with its approval state. */
-export type AcquisitionRequest = PrismaRequest;
-
-/** One page of a cursor-paginated list; pass `nextCursor` back to get the next page. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// The domain's shapes are @kmcp/core's; these fail to compile if the Prisma schema drifts from them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SOURCE_MATCHES_PRISMA: Same<Source, Omit<PrismaSource, "changeTxid">> = true;
+export const REQUEST_MATCHES_PRISMA: Same<AcquisitionRequest, PrismaRequest> = true;

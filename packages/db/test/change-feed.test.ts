@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Db, Source, SourceChange } from "../src/index.js";
+import type { Source } from "@kmcp/core";
+import type { Db, SourceChange } from "../src/index.js";
 import { caught, migratedDatabase, migratedDb, sourceInput } from "./helpers.js";
 
 /** Reads the feed to its end from `after`, in pages of `limit`. */

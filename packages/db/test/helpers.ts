@@ -1,6 +1,7 @@
 import { createTestDatabase } from "@kmcp/testing/postgres";
 import { afterAll } from "vitest";
-import { createDb, type Db, type SourceCreateInput } from "../src/index.js";
+import type { SourceCreateInput } from "@kmcp/core";
+import { createDb, type Db } from "../src/index.js";
 
 /** A migrated database of the test file's own, closed after the file. */
 export async function migratedDatabase(): Promise<{ db: Db; url: string }> {

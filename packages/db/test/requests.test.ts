@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REQUEST_TRANSITIONS, type Db, type RequestStatus } from "../src/index.js";
+import type { RequestStatus } from "@kmcp/core";
+import { REQUEST_TRANSITIONS, type Db } from "../src/index.js";
 import { caught, migratedDb, tableCounts } from "./helpers.js";
 
 let db: Db;

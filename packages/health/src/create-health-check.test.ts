@@ -94,8 +94,8 @@ describe("createHealthCheck", () => {
     ).report();
     const json = JSON.stringify(report);
     expect(json).not.toMatch(/hunter22|s3cr3t-token|admin:pw/);
-    expect(report.checks["postgres:responseTime"][0]!.output).toBe("auth failed for postgresql://kmcp:***@db:5432/kmcp (***)");
-    expect(report.checks["chroma:responseTime"][0]!.output).toBe("token *** rejected by http://admin:***@chroma:8000");
+    expect(report.checks["postgres:responseTime"][0]!.output).toBe("auth failed for postgresql://***@db:5432/kmcp (***)");
+    expect(report.checks["chroma:responseTime"][0]!.output).toBe("token *** rejected by http://***@chroma:8000");
   });
 
   it("reports dependencies that answer nonsense", async () => {

@@ -1,4 +1,4 @@
-import { formatIssues, redactSecrets } from "@kmcp/db";
+import { formatIssues, redactSecrets } from "@kmcp/core";
 import { assessHealth } from "./assess-health.js";
 import { HealthError } from "./errors.js";
 import { readBacklog, readChroma, readMirror, readPostgres, type ObserveContext } from "./observe.js";

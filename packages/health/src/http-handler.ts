@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { formatIssues, redactSecrets } from "@kmcp/db";
+import { formatIssues, redactSecrets } from "@kmcp/core";
 import { z } from "zod";
 import { HealthError } from "./errors.js";
 import type { HealthReport, HealthStatus } from "./report.js";

@@ -1,6 +1,6 @@
 import type { BacklogReading, FailureReason, MirrorReading, ResponseTimeReading } from "./observations.js";
 import type { BacklogProbe, ChromaProbe, MirrorProbe, PostgresProbe } from "./probes.js";
-import { runWithDeadline } from "./run-with-deadline.js";
+import { runWithDeadline } from "@kmcp/core";
 
 /** What every read needs: a clock and a scrubber for messages. */
 export interface ObserveContext {

@@ -88,7 +88,7 @@ describe("createHealthHandler options", () => {
     expect(response.status).toBe(503);
     const body = await response.text();
     expect(body).not.toContain("topsecret");
-    expect(JSON.parse(body)).toEqual({ status: "fail", output: "The health report could not be produced: cannot open postgresql://kmcp:***@db/kmcp" });
+    expect(JSON.parse(body)).toEqual({ status: "fail", output: "The health report could not be produced: cannot open postgresql://***@db/kmcp" });
   });
 
   it.each([

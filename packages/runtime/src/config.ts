@@ -1,8 +1,9 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
-import { DbError, formatIssues, redactSecrets } from "@kmcp/db";
+import { formatIssues, redactSecrets } from "@kmcp/core";
 import { OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search";
 import { z } from "zod";
+import { ConfigError } from "./errors.js";
 
 /** Every environment variable kmcp reads. Apps parse it once (in their env.ts) and pass the result on. */
 export const KmcpEnvSchema = z.object({
@@ -60,16 +61,16 @@ export function defaultHome(): string {
   return userInfo().uid === 0 ? "/var/lib/kmcp" : path.join(homedir(), ".kmcp");
 }
 
-/** @throws DbError VALIDATION naming each bad variable (values with credentials are not echoed). */
+/** @throws ConfigError VALIDATION naming each bad variable (values with credentials are not echoed). */
 export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfig {
   const parsed = KmcpEnvSchema.safeParse(env);
-  if (!parsed.success) throw new DbError("VALIDATION", redactSecrets(`Invalid environment: ${formatIssues(parsed.error)}`));
+  if (!parsed.success) throw new ConfigError("VALIDATION", redactSecrets(`Invalid environment: ${formatIssues(parsed.error)}`));
   const e = parsed.data;
   const problems: string[] = [];
   const embedder = embedderConfig(e, problems);
   const weights = e.KMCP_SEARCH_TIER_WEIGHTS === undefined ? undefined : parseTierWeights(e.KMCP_SEARCH_TIER_WEIGHTS);
   if (weights && !weights.ok) problems.push(`KMCP_SEARCH_TIER_WEIGHTS: ${weights.message}`);
-  if (problems.length > 0) throw new DbError("VALIDATION", redactSecrets(`Invalid environment: ${problems.join("; ")}`));
+  if (problems.length > 0) throw new ConfigError("VALIDATION", redactSecrets(`Invalid environment: ${problems.join("; ")}`));
   return {
     databaseUrl: e.DATABASE_URL,
     chromaUrl: e.CHROMA_URL,

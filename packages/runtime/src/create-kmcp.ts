@@ -1,12 +1,11 @@
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
-import { createDb, redactSecrets, type Db, type Source } from "@kmcp/db";
+import { redactSecrets, silentLogger, type Logger, type Source } from "@kmcp/core";
+import { createDb, type Db } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
 import {
   createRequestWriter,
   createSourceCatalog,
   createSyncManager,
-  silentLogger,
-  type Logger,
   type OfflineSyncManager,
   type RequestWriter,
   type SourceCatalog,

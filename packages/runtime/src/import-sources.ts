@@ -1,4 +1,5 @@
-import { formatIssues, SourceCreateSchema, type Db } from "@kmcp/db";
+import { formatIssues, SourceCreateSchema } from "@kmcp/core";
+import type { Db } from "@kmcp/db";
 import type { SourceFileRow } from "./source-file.js";
 
 export interface ImportReport {

@@ -13,3 +13,7 @@ export { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
 export { importSources } from "./import-sources.js";
 export type { ImportReport } from "./import-sources.js";
 export type { SourceFileFormat, SourceFileRow } from "./source-file.js";
+
+export { ConfigError } from "./errors.js";
+export type { ConfigErrorCode } from "./errors.js";
+export type { KmcpErrorCode } from "./error-codes.js";

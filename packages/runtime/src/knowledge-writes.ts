@@ -1,7 +1,8 @@
 import { ChromaStoreError, isChromaStoreError, type ChromaStore } from "@kmcp/chroma-store";
-import type { Db, Source } from "@kmcp/db";
+import type { Logger, Source, SyncReport } from "@kmcp/core";
+import type { Db } from "@kmcp/db";
 import { isSearchError, type Ingester, type IngestOptions, type IngestProgress, type IngestReport } from "@kmcp/search";
-import type { Logger, OfflineSyncManager, SyncReport } from "@kmcp/sync-core";
+import type { OfflineSyncManager } from "@kmcp/sync-core";
 
 /** What a reset removed: every chunk, made by another embedder. */
 export interface ChunkReset {

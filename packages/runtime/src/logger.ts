@@ -1,5 +1,4 @@
-import { redactSecrets } from "@kmcp/db";
-import { createJsonLogger, type Logger } from "@kmcp/sync-core";
+import { createJsonLogger, redactSecrets, type Logger } from "@kmcp/core";
 import type { KmcpConfig } from "./config.js";
 
 /** JSON lines on stderr at the configured level, with URL credentials, the database password and the embedding API key scrubbed. */

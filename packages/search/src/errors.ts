@@ -1,3 +1,5 @@
+import { KmcpError } from "@kmcp/core";
+
 /** What went wrong, as a stable string a caller can branch on. */
 export type SearchErrorCode =
   /** Bad input to a call; nothing was changed. */
@@ -10,16 +12,8 @@ export type SearchErrorCode =
   | "READ";
 
 /** The error @kmcp/search throws itself; DbError and ChromaStoreError pass through as they are. */
-export class SearchError extends Error {
+export class SearchError extends KmcpError<SearchErrorCode> {
   override readonly name = "SearchError";
-  readonly code: SearchErrorCode;
-  readonly data: Record<string, unknown> | undefined;
-
-  constructor(code: SearchErrorCode, message: string, options: { cause?: unknown; data?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.data = options.data;
-  }
 }
 
 export function isSearchError(error: unknown, code?: SearchErrorCode): error is SearchError {

@@ -8,8 +8,10 @@ export type { TierWeights } from "./tier-weights.js";
 
 export type { Embedder } from "./embedder.js";
 export { createLocalEmbedder, LOCAL_EMBEDDER_DIMENSION, LOCAL_EMBEDDER_ID } from "./local-embedder.js";
-export { createOpenAiEmbedder, OpenAiEmbedderOptionsSchema } from "./openai-embedder.js";
-export type { OpenAiEmbedderDeps, OpenAiEmbedderOptions } from "./openai-embedder.js";
+export { createOpenAiEmbedder } from "./openai-embedder.js";
+export { OpenAiEmbedderOptionsSchema } from "./openai-options.js";
+export type { OpenAiEmbedderDeps } from "./openai-embedder.js";
+export type { OpenAiEmbedderOptions } from "./openai-options.js";
 
 export { chunkDocument, ChunkOptionsSchema } from "./chunk-document.js";
 export type { ChunkOptions, DocumentFormat, TextChunk } from "./chunk-document.js";

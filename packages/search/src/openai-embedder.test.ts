@@ -2,8 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SearchError } from "./errors.js";
-import { createOpenAiEmbedder, type OpenAiEmbedderOptions } from "./openai-embedder.js";
-import { backoffDelayMs, isRetryableStatus, retryAfterMs } from "./retry.js";
+import { createOpenAiEmbedder } from "./openai-embedder.js";
+import type { OpenAiEmbedderOptions } from "./openai-options.js";
 
 // A real HTTP server that speaks OpenAI's /v1/embeddings, so the tests cover what fetch really
 // does (headers, bodies, status lines, refused and hanging connections), not what a mock assumes.
@@ -395,30 +395,5 @@ describe("createOpenAiEmbedder options", () => {
     for (const url of ["https://api.openai.com/v1", "http://localhost:11434/v1", "http://localhost:8000/v1/", "http://[::1]:1234/v1"]) {
       expect(createOpenAiEmbedder({ baseUrl: url, model: "m" }).id).toBe("openai:m");
     }
-  });
-});
-
-describe("retry timing", () => {
-  it("retries only statuses that may succeed unchanged", () => {
-    expect([408, 409, 425, 429, 500, 502, 503, 504].every(isRetryableStatus)).toBe(true);
-    expect([400, 401, 403, 404, 413, 422, 200].some(isRetryableStatus)).toBe(false);
-  });
-
-  it("backs off exponentially with jitter, up to the cap", () => {
-    expect(backoffDelayMs(0, 500, 8000, () => 0)).toBe(250);
-    expect(backoffDelayMs(0, 500, 8000, () => 1)).toBe(500);
-    expect(backoffDelayMs(3, 500, 8000, () => 0.5)).toBe(3000);
-    expect(backoffDelayMs(10, 500, 8000, () => 1)).toBe(8000);
-  });
-
-  it("reads Retry-After as seconds or a date, and retry-after-ms, clamped", () => {
-    const now = Date.parse("2025-01-01T00:00:00Z");
-    expect(retryAfterMs(new Headers({ "retry-after": "3" }), now)).toBe(3000);
-    expect(retryAfterMs(new Headers({ "retry-after": "Wed, 01 Jan 2025 00:00:05 GMT" }), now)).toBe(5000);
-    expect(retryAfterMs(new Headers({ "retry-after": "Tue, 31 Dec 2024 00:00:00 GMT" }), now)).toBe(0);
-    expect(retryAfterMs(new Headers({ "retry-after": "999" }), now)).toBe(30_000);
-    expect(retryAfterMs(new Headers({ "retry-after-ms": "1500", "retry-after": "9" }), now)).toBe(1500);
-    expect(retryAfterMs(new Headers({ "retry-after": "soon" }), now)).toBeUndefined();
-    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
   });
 });

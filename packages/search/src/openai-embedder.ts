@@ -2,59 +2,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { SearchError } from "./errors.js";
+import { errorCode, serverMessageOf } from "./openai-failure.js";
+import { OpenAiEmbedderOptionsSchema, type OpenAiEmbedderOptions } from "./openai-options.js";
 import { parseInput } from "./parse-input.js";
-import { backoffDelayMs, isRetryableStatus, retryAfterMs } from "./retry.js";
-
-const BaseUrlSchema = z
-  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL, e.g. http://localhost:11434/v1" })
-  // Refused rather than stripped: a key hidden in the URL would be sent as basic auth nobody asked
-  // for, and would end up in every message that names the URL.
-  .refine(
-    (value) => !URL.canParse(value) || !/^[a-z]+:\/\/[^/?#]*@/i.test(value),
-    "must not contain credentials (user:password@); pass the key as apiKey",
-  )
-  .refine((value) => !URL.canParse(value) || (!new URL(value).search && !new URL(value).hash), "must not have a query string or fragment")
-  .refine(
-    (value) => !URL.canParse(value) || !/\/embeddings\/*$/.test(new URL(value).pathname),
-    "must stop before /embeddings, e.g. https://api.openai.com/v1",
-  );
-
-/** Options of createOpenAiEmbedder(). */
-export const OpenAiEmbedderOptionsSchema = z.strictObject({
-  /**
-   * Base URL up to and including /v1, e.g. https://api.openai.com/v1, http://localhost:11434/v1
-   * (Ollama), http://localhost:8000/v1 (vLLM), http://localhost:1234/v1 (LM Studio). http(s) only;
-   * a trailing slash is fine. Credentials in the URL are refused (use apiKey).
-   */
-  baseUrl: BaseUrlSchema,
-  /** Model name as the server knows it, e.g. `text-embedding-3-small` or `nomic-embed-text`. */
-  model: z.string().trim().min(1, "must not be empty").max(256),
-  /**
-   * Sent as `Authorization: Bearer <key>`. Optional because local servers need none; an empty or
-   * blank string counts as no key, so an unset-but-exported environment variable just works.
-   */
-  apiKey: z
-    .string()
-    .trim()
-    .refine((value) => /^[\x21-\x7e]*$/.test(value), "must be printable ASCII without spaces")
-    .optional(),
-  /** Names the key's setting in messages about authentication failures. */
-  apiKeyName: z.string().min(1).max(100).default("KMCP_EMBEDDING_API_KEY"),
-  /** Asked of models that support shortening (OpenAI text-embedding-3-*); also checked against every answer. */
-  dimensions: z.number().int().positive().max(65_536).optional(),
-  /** Texts per request. OpenAI accepts up to 2048; small local servers are happier with fewer. */
-  batchSize: z.number().int().min(1).max(2048).default(64),
-  /** Further attempts after a network error, a timeout, HTTP 408/409/425/429 or 5xx; 0 disables retrying. */
-  maxRetries: z.number().int().min(0).max(10).default(3),
-  /** Upper bound on one attempt, answer body included, before it counts as a timeout. */
-  timeoutMs: z.number().int().positive().max(600_000).default(30_000),
-  /** First backoff delay; doubles each retry (with jitter) up to retryMaxDelayMs. */
-  retryBaseDelayMs: z.number().int().min(0).max(60_000).default(500),
-  /** Cap of the backoff delay. A server's Retry-After is honoured up to 30 s regardless. */
-  retryMaxDelayMs: z.number().int().min(0).max(60_000).default(8_000),
-});
-
-export type OpenAiEmbedderOptions = z.input<typeof OpenAiEmbedderOptionsSchema>;
+import { backoffDelay, createRedactor, isRetryableStatus, retryAfterMs, scrubError } from "@kmcp/core";
 
 /** Seams for tests: the HTTP client and the wait between retries. */
 export interface OpenAiEmbedderDeps {
@@ -95,8 +46,6 @@ const UNREACHABLE_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-const SERVER_MESSAGE_MAX = 300;
-
 /**
  * An Embedder backed by any OpenAI-compatible `POST /v1/embeddings` server (OpenAI, Ollama, vLLM,
  * LM Studio, llama.cpp...). Batches are sent one after another and every answer is checked (count,
@@ -110,7 +59,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions, deps: OpenA
   const apiKey = resolved.apiKey || undefined;
   const baseUrl = resolved.baseUrl.replace(/\/+$/, "");
   const url = `${baseUrl}/embeddings`;
-  const redact = makeRedactor(apiKey);
+  const redact = createRedactor([apiKey]);
   const doFetch: typeof fetch = (input, init) => (deps.fetch ?? globalThis.fetch)(input, init);
   const sleep = deps.sleep ?? ((ms: number) => delay(ms).then(() => undefined));
   const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
@@ -209,7 +158,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions, deps: OpenA
       const outcome = await attempt(body);
       if (outcome.ok) return { body: outcome.body, attempts };
       if (!outcome.retryable || attempts > maxRetries) throw fail(outcome.failure, attempts);
-      await sleep(outcome.waitMs ?? backoffDelayMs(attempts - 1, resolved.retryBaseDelayMs, resolved.retryMaxDelayMs));
+      await sleep(outcome.waitMs ?? backoffDelay({ attempt: attempts - 1, baseMs: resolved.retryBaseDelayMs, maxMs: resolved.retryMaxDelayMs }));
     }
   }
 
@@ -273,65 +222,4 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions, deps: OpenA
       return vectors;
     },
   };
-}
-
-/**
- * A function that removes the API key from text: the whole key, any 8+ character run of it (servers
- * echo keys half-masked, e.g. `sk-proj-abcd****`), and any `Bearer <token>`.
- */
-function makeRedactor(apiKey: string | undefined): (text: string) => string {
-  return (text) => {
-    let out = text.replace(/(bearer\s+)[^\s"',;]{8,}/gi, "$1***");
-    if (!apiKey) return out;
-    out = out.split(apiKey).join("***");
-    return out.replace(/[A-Za-z0-9_\-.+/=]{8,}/g, (run) => (apiKey.includes(run) ? "***" : run));
-  };
-}
-
-/** The server's own explanation of an error (OpenAI, Ollama, vLLM and FastAPI shapes, else the raw body), redacted then shortened. */
-function serverMessageOf(body: string, redact: (text: string) => string): string | undefined {
-  let message: string | undefined;
-  try {
-    message = pickMessage(JSON.parse(body) as unknown);
-  } catch {
-    // Not JSON: the raw body (a proxy's HTML page, a plain-text error) still says something.
-  }
-  const text = redact(message ?? body).replace(/\s+/g, " ").trim();
-  if (!text) return undefined;
-  return text.length > SERVER_MESSAGE_MAX ? `${text.slice(0, SERVER_MESSAGE_MAX)}…` : text;
-}
-
-function pickMessage(json: unknown): string | undefined {
-  if (!json || typeof json !== "object") return undefined;
-  const { error, message, detail } = json as Record<string, unknown>;
-  if (typeof error === "string") return error;
-  if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
-    return (error as { message: string }).message;
-  }
-  if (typeof message === "string") return message;
-  if (typeof detail === "string") return detail;
-  return detail === undefined ? undefined : JSON.stringify(detail);
-}
-
-/** The first system error code (ECONNREFUSED...) in an error's cause chain; fetch wraps them in TypeError("fetch failed"). */
-function errorCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  for (let current: unknown = error; current instanceof Error && !seen.has(current); current = current.cause) {
-    seen.add(current);
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "ABORT_ERR") return code;
-  }
-  return undefined;
-}
-
-/** A copy of an error chain, kept as `cause` for debugging, with the key redacted from every message and stack. */
-function scrubError(error: unknown, redact: (text: string) => string, depth = 0): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  const copy = new Error(redact(original.message));
-  copy.name = original.name;
-  copy.stack = original.stack === undefined ? undefined : redact(original.stack);
-  const code = (original as { code?: unknown }).code;
-  if (typeof code === "string") Object.assign(copy, { code });
-  if (original.cause !== undefined && depth < 5) copy.cause = scrubError(original.cause, redact, depth + 1);
-  return copy;
 }

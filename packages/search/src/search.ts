@@ -1,5 +1,5 @@
 import type { ChromaStore, ChunkMatch, MirrorRecord } from "@kmcp/chroma-store";
-import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
 import { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { parseInput } from "./parse-input.js";

@@ -1,4 +1,4 @@
-import { AuthorityTierSchema, type AuthorityTier } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, type AuthorityTier } from "@kmcp/core";
 import { z } from "zod";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AuthorityTier, SourceType } from "@kmcp/db/schemas";
+import type { AuthorityTier, SourceType } from "@kmcp/core";
 
 /** The shipped test corpus: a few dozen documents on distinct topics, with labelled queries. */
 export const CORPUS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../corpus");

@@ -1,3 +1,5 @@
+import { KmcpError } from "@kmcp/core";
+
 /** What went wrong, as a stable string a caller can branch on. */
 export type SyncErrorCode =
   /** Neither PostgreSQL nor the mirror could answer. */
@@ -9,16 +11,8 @@ export type SyncErrorCode =
   | "CORRUPT_STATE";
 
 /** The error @kmcp/sync-core throws itself; DbError and ChromaStoreError pass through as they are. */
-export class SyncError extends Error {
+export class SyncError extends KmcpError<SyncErrorCode> {
   override readonly name = "SyncError";
-  readonly code: SyncErrorCode;
-  readonly data: Record<string, unknown> | undefined;
-
-  constructor(code: SyncErrorCode, message: string, options: { cause?: unknown; data?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.data = options.data;
-  }
 }
 
 export function isSyncError(error: unknown, code?: SyncErrorCode): error is SyncError {

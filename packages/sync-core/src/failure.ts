@@ -1,8 +1,6 @@
 import { isChromaStoreError } from "@kmcp/chroma-store";
-import { isDbError, redactSecrets } from "@kmcp/db";
-
-/** Which side a failure came from: an outage of PostgreSQL is not a failure of Chroma. */
-export type FailureSide = "postgres" | "chroma" | "internal";
+import { redactSecrets, type FailureSide } from "@kmcp/core";
+import { isDbError } from "@kmcp/db";
 
 /** True for errors that mean PostgreSQL cannot be reached (as opposed to refusing a request). */
 export function isPrimaryOutage(error: unknown): boolean {

@@ -2,7 +2,7 @@ export { createSyncManager, DEFAULT_SYNC_BATCH_SIZE } from "./sync-manager.js";
 export type { OfflineSyncManager, SyncEvents, SyncManagerOptions } from "./sync-manager.js";
 
 export { createSourceCatalog } from "./source-catalog.js";
-export type { CatalogPage, CatalogSource, Origin, SourceCatalog, SourceCatalogOptions, SourceStats } from "./source-catalog.js";
+export type { CatalogPage, Origin, SourceCatalog, SourceCatalogOptions, SourceStats } from "./source-catalog.js";
 
 export { createRequestWriter } from "./request-writer.js";
 export type { CreateRequestResult, QueuedRequest, ReplayResult, RequestListing, RequestWriter } from "./request-writer.js";
@@ -10,8 +10,6 @@ export type { CreateRequestResult, QueuedRequest, ReplayResult, RequestListing, 
 export { createConnectivityMonitor } from "./connectivity.js";
 export type { Connectivity, ConnectivityMonitor, ConnectivityMonitorOptions } from "./connectivity.js";
 
-export { SyncModeSchema, SyncReportSchema } from "./sync-state.js";
-export type { SyncMode, SyncReport, SyncState, SyncStatus } from "./sync-state.js";
 export type { SyncRunCounts } from "./sync-runner.js";
 
 export { verifyMirror } from "./verify-mirror.js";
@@ -20,6 +18,3 @@ export type { MirrorDiff } from "./verify-mirror.js";
 export { SyncError, isSyncError } from "./errors.js";
 export type { SyncErrorCode } from "./errors.js";
 export { isPrimaryOutage } from "./failure.js";
-
-export { createJsonLogger, silentLogger } from "./logger.js";
-export type { LogLevel, Logger } from "./logger.js";

@@ -1,5 +1,5 @@
 import type { MirrorRecord } from "@kmcp/chroma-store";
-import { encodeSourceCursor, SourceListQuerySchema } from "@kmcp/db";
+import { encodeSourceCursor, SourceListQuerySchema } from "@kmcp/core";
 import { describe, expect, it } from "vitest";
 import { pageMirrorRecords } from "./mirror-query.js";
 

@@ -1,5 +1,5 @@
 import type { MirrorFilters, MirrorRecord } from "@kmcp/chroma-store";
-import { decodeSourceCursor, encodeSourceCursor, type SourceListQuerySchema } from "@kmcp/db";
+import { decodeSourceCursor, encodeSourceCursor, type SourceListQuerySchema } from "@kmcp/core";
 import type { z } from "zod";
 
 export type ParsedListQuery = z.output<typeof SourceListQuerySchema>;

@@ -1,16 +1,12 @@
+import { readAllPages } from "@kmcp/core";
 import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
 import { byUrl } from "./mirror-query.js";
 
 const PAGE = 10_000;
 
 /** Every mirror record, read page by page. */
-export async function readAllMirrorRecords(store: ChromaStore, filters = {}): Promise<MirrorRecord[]> {
-  const records: MirrorRecord[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await store.sources.find({ filters, limit: PAGE, offset });
-    records.push(...page);
-    if (page.length < PAGE) return records;
-  }
+export function readAllMirrorRecords(store: ChromaStore, filters = {}): Promise<MirrorRecord[]> {
+  return readAllPages((offset, limit) => store.sources.find({ filters, limit, offset }), PAGE);
 }
 
 /**

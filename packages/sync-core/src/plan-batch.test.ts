@@ -1,8 +1,8 @@
-import type { MirrorRecord } from "@kmcp/chroma-store";
-import type { Source, SourceChange } from "@kmcp/db";
+import { toMirrorRecord, type MirrorRecord } from "@kmcp/chroma-store";
+import type { Source } from "@kmcp/core";
+import type { SourceChange } from "@kmcp/db";
 import { describe, expect, it } from "vitest";
 import { planBatch } from "./plan-batch.js";
-import { toMirrorRecord } from "./to-mirror-record.js";
 
 const source = (id: string, title = `Title ${id}`): Source => ({
   id,

@@ -1,6 +1,5 @@
-import type { MirrorRecord, MirrorRecordInput } from "@kmcp/chroma-store";
+import { mirrorHolds, toMirrorRecord, type MirrorRecord, type MirrorRecordInput } from "@kmcp/chroma-store";
 import type { SourceChange } from "@kmcp/db";
-import { mirrorHolds, toMirrorRecord } from "./to-mirror-record.js";
 
 export interface BatchPlan {
   upserts: MirrorRecordInput[];

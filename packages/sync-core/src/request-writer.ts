@@ -4,15 +4,16 @@ import {
   parseInput,
   RequestCreateSchema,
   RequestListQuerySchema,
+  silentLogger,
   type AcquisitionRequest,
-  type Db,
+  type Logger,
   type RequestCreateInput,
   type RequestListQuery,
-} from "@kmcp/db";
+} from "@kmcp/core";
+import type { Db } from "@kmcp/db";
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure, isPrimaryOutage } from "./failure.js";
-import { silentLogger, type Logger } from "./logger.js";
 
 const KIND = "acquisition_request";
 

@@ -1,29 +1,23 @@
-import type { MirrorRecord } from "@kmcp/chroma-store";
+import { fromMirrorRecord, type ChromaStore, type MirrorRecord } from "@kmcp/chroma-store";
 import {
   AuthorityTier,
-  DbError,
   parseInput,
   SourceListQuerySchema,
   SourceRefSchema,
   SourceStatus,
   SourceType,
-  type Db,
+  withDeadline,
+  type CatalogSource,
   type Source,
   type SourceListQuery,
-} from "@kmcp/db";
+} from "@kmcp/core";
+import { DbError, type Db, type SourceKindCount } from "@kmcp/db";
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure } from "./failure.js";
 import { countMirrorRecords, mirrorFilters, pageMirrorRecords, pageSortedMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
 import { createMirrorSnapshot, readAllMirrorRecords } from "./mirror-snapshot.js";
-import type { ChromaStore } from "@kmcp/chroma-store";
 import type { OfflineSyncManager } from "./sync-manager.js";
-
-/** The fields every catalog answer carries, from PostgreSQL and from the mirror alike. */
-export type CatalogSource = Pick<
-  Source,
-  "id" | "url" | "title" | "sourceType" | "status" | "authorityTier" | "description" | "updatedAt" | "lastCrawledAt"
->;
 
 /** Where an answer came from. From the mirror, `asOf` is when it last matched PostgreSQL. */
 export type Origin = { origin: "primary"; asOf: null } | { origin: "mirror"; asOf: Date };
@@ -77,7 +71,8 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
   async function answer<T>(fromPrimary: () => Promise<T>, fromMirror: (asOf: Date) => Promise<T>): Promise<{ value: T } & Origin> {
     if (connectivity.shouldTryPrimary()) {
       try {
-        const value = await withDeadline(fromPrimary(), primaryTimeoutMs);
+        // A PostgreSQL that does not answer in time is an outage, as far as the monitor is concerned.
+        const value = await withDeadline(fromPrimary, primaryTimeoutMs, () => new DbError("TIMEOUT", `PostgreSQL did not answer within ${primaryTimeoutMs} ms.`));
         connectivity.reportSuccess();
         return { value, origin: "primary", asOf: null };
       } catch (error) {
@@ -204,7 +199,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
 }
 
 /** Pure: counts per type, tier and status from rows that each stand for `n` sources. */
-export function tally(rows: Array<{ sourceType: SourceType; authorityTier: AuthorityTier; status: SourceStatus; n: number }>): SourceStats {
+export function tally(rows: readonly SourceKindCount[]): SourceStats {
   const zeros = <K extends string>(keys: Record<string, K>) => Object.fromEntries(Object.values(keys).map((k) => [k, 0])) as Record<K, number>;
   const stats: SourceStats = { total: 0, byType: zeros(SourceType), byTier: zeros(AuthorityTier), byStatus: zeros(SourceStatus) };
   for (const row of rows) {
@@ -220,23 +215,8 @@ function fromSource({ createdAt: _createdAt, ...source }: Source): CatalogSource
   return source;
 }
 
-function fromMirror({ syncedAt: _syncedAt, updatedAt, lastCrawledAt, ...record }: MirrorRecord): CatalogSource {
-  return { ...record, updatedAt: new Date(updatedAt), lastCrawledAt: lastCrawledAt === null ? null : new Date(lastCrawledAt) };
-}
+const fromMirror = (record: MirrorRecord): CatalogSource => fromMirrorRecord(record);
 
 function unavailable(error: unknown): SyncError {
   return new SyncError("UNAVAILABLE", `PostgreSQL is unreachable and the mirror could not answer either: ${describeFailure(error)}`, { cause: error });
-}
-
-/** Rejects with a TIMEOUT DbError (an outage, as far as the monitor is concerned) after `ms`. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DbError("TIMEOUT", `PostgreSQL did not answer within ${ms} ms.`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,12 +1,11 @@
 import { EventEmitter } from "node:events";
 import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
-import { nextSyncDelay } from "./backoff.js";
+import { backoffDelay, silentLogger, SyncReportSchema, type Logger, type SyncMode, type SyncReport, type SyncState } from "@kmcp/core";
 import { createConnectivityMonitor, type Connectivity, type ConnectivityMonitor } from "./connectivity.js";
 import { describeFailure, failureSide } from "./failure.js";
-import { silentLogger, type Logger } from "./logger.js";
 import { runSync, type SyncRunCounts } from "./sync-runner.js";
-import { describeState, SyncReportSchema, type SyncMode, type SyncReport, type SyncState } from "./sync-state.js";
+import { describeState } from "./sync-state.js";
 
 export interface SyncManagerOptions {
   db: Db;
@@ -180,7 +179,8 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
 
   function schedule(intervalMs: number, jitter: number) {
     if (!started) return;
-    const delay = first ? 0 : nextSyncDelay({ intervalMs, failures, jitter });
+    // Back off while syncs fail, spread ±jitter so many processes do not sync in lock-step.
+    const delay = first ? 0 : backoffDelay({ attempt: failures, baseMs: intervalMs, maxMs: Math.max(intervalMs, 300_000), spread: [1 - jitter, 1 + jitter] });
     first = false;
     timer = setTimeout(async () => {
       try {

@@ -2,7 +2,7 @@ import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState
 import type { Db } from "@kmcp/db";
 import { changedIds, planBatch } from "./plan-batch.js";
 import { SyncError } from "./errors.js";
-import type { SyncMode } from "./sync-state.js";
+import type { SyncMode } from "@kmcp/core";
 
 export interface SyncRunCounts {
   upserted: number;

@@ -1,6 +1,6 @@
-import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
-import type { Db, Source } from "@kmcp/db";
-import { mirrorHolds, toMirrorRecord } from "./to-mirror-record.js";
+import { mirrorHolds, toMirrorRecord, type ChromaStore } from "@kmcp/chroma-store";
+import type { Source } from "@kmcp/core";
+import type { Db } from "@kmcp/db";
 
 export interface MirrorDiff {
   /** In PostgreSQL, not in the mirror. */
@@ -11,26 +11,32 @@ export interface MirrorDiff {
   drifted: string[];
 }
 
-/** Pure: how the mirror differs from PostgreSQL's sources. */
-export function diffMirror(sources: readonly Source[], records: readonly MirrorRecord[]): MirrorDiff {
-  const mirrored = new Map(records.map((r) => [r.id, r]));
-  const live = new Set(sources.map((s) => s.id));
+const PAGE = 1_000;
+
+/**
+ * Compares every source in PostgreSQL with the mirror, a page of sources at a time through the
+ * repository (only ids are held for the whole run).
+ */
+export async function verifyMirror({ db, store }: { db: Pick<Db, "sources">; store: Pick<ChromaStore, "sources"> }): Promise<MirrorDiff & { inSync: boolean }> {
   const diff: MirrorDiff = { missing: [], extra: [], drifted: [] };
+  const live = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await db.sources.list({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+    compare(page.items, await store.sources.getMany(page.items.map((s) => s.id)), diff);
+    for (const source of page.items) live.add(source.id);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) if (!live.has(id)) diff.extra.push(id);
+  return { ...diff, inSync: diff.missing.length + diff.extra.length + diff.drifted.length === 0 };
+}
+
+/** Pure: adds to `diff` how the mirror's records differ from these sources. */
+function compare(sources: readonly Source[], records: Awaited<ReturnType<ChromaStore["sources"]["getMany"]>>, diff: MirrorDiff): void {
+  const mirrored = new Map(records.map((r) => [r.id, r]));
   for (const source of sources) {
     const record = mirrored.get(source.id);
     if (!record) diff.missing.push(source.id);
     else if (!mirrorHolds(record, toMirrorRecord(source))) diff.drifted.push(source.id);
   }
-  for (const record of records) if (!live.has(record.id)) diff.extra.push(record.id);
-  return diff;
-}
-
-/** Compares every source in PostgreSQL with the mirror (reads both in full). */
-export async function verifyMirror({ db, store }: { db: Db; store: ChromaStore }): Promise<MirrorDiff & { inSync: boolean }> {
-  const sources = await db.prisma.source.findMany();
-  const ids: string[] = [];
-  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) ids.push(id);
-  const records = await store.sources.getMany(ids);
-  const diff = diffMirror(sources, records);
-  return { ...diff, inSync: diff.missing.length + diff.extra.length + diff.drifted.length === 0 };
 }

@@ -1,8 +1,9 @@
-import type { Db, SourceListQuery } from "@kmcp/db";
+import type { CatalogSource, SourceListQuery } from "@kmcp/core";
+import type { Db } from "@kmcp/db";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createConnectivityMonitor, createSourceCatalog, createSyncManager, type CatalogSource, type SourceCatalog } from "../src/index.js";
+import { createConnectivityMonitor, createSourceCatalog, createSyncManager, type SourceCatalog } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
 
 /** Every page of a list, following cursors. */

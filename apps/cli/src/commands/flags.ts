@@ -1,10 +1,10 @@
-import { DbError } from "@kmcp/db";
+import { CoreError } from "@kmcp/core";
 import type { z } from "zod";
 
 /**
  * `input` parsed by a library schema, before any service starts; problems are named by the flag
  * the user typed (`--max-chars`), not the field it fills (`chunking.maxChars`).
- * @throws {DbError} `VALIDATION` (exit 2), one line, never echoing values.
+ * @throws {CoreError} `VALIDATION` (exit 2), one line, never echoing values.
  */
 export function parseFlags<S extends z.ZodType>(schema: S, input: unknown, what: string, flags: Record<string, string>): z.output<S> {
   const result = schema.safeParse(input);
@@ -17,13 +17,13 @@ export function parseFlags<S extends z.ZodType>(schema: S, input: unknown, what:
     const name = flags[key] ?? (key || "input");
     if (!problems.has(name)) problems.set(name, byField.reduce((message, [field, flag]) => message.replace(field, flag), issue.message));
   }
-  throw new DbError("VALIDATION", `Invalid ${what}: ${[...problems].map(([name, message]) => `${name}: ${message}`).join("; ")}`);
+  throw new CoreError("VALIDATION", `Invalid ${what}: ${[...problems].map(([name, message]) => `${name}: ${message}`).join("; ")}`);
 }
 
 /** A flag that must be a whole number, as a number; undefined when the flag was not given. */
 export function wholeNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\s*-?\d+\s*$/.test(value)) throw new DbError("VALIDATION", `Invalid ${flag}: must be a whole number.`);
+  if (!/^\s*-?\d+\s*$/.test(value)) throw new CoreError("VALIDATION", `Invalid ${flag}: must be a whole number.`);
   return Number(value);
 }
 

@@ -1,5 +1,5 @@
-import type { AcquisitionRequest } from "@kmcp/db";
-import type { CatalogSource, Origin } from "@kmcp/sync-core";
+import type { AcquisitionRequest, CatalogSource } from "@kmcp/core";
+import type { Origin } from "@kmcp/sync-core";
 import type { CliContext } from "../context.js";
 
 export function printSources(ctx: CliContext, sources: CatalogSource[]) {

@@ -1,4 +1,4 @@
-import { DbError, parseInput, RequestCreateSchema, RequestListQuerySchema, RequestTransitionSchema, type RequestTransitionInput } from "@kmcp/db";
+import { CoreError, parseInput, RequestCreateSchema, RequestListQuerySchema, RequestTransitionSchema, type RequestTransitionInput } from "@kmcp/core";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { printRequests } from "./format.js";
@@ -71,7 +71,7 @@ export function registerRequestsCommand(program: Command): void {
     .action(
       action(async (ctx, id: string, flags: { title?: string; type?: string; tier?: string; description?: string }) => {
         const given = [flags.title, flags.type, flags.tier].filter((v) => v !== undefined).length;
-        if (given > 0 && given < 3) throw new DbError("VALIDATION", "To create the source, give --title, --type and --tier together.");
+        if (given > 0 && given < 3) throw new CoreError("VALIDATION", "To create the source, give --title, --type and --tier together.");
         const source = given === 3 ? { title: flags.title, sourceType: flags.type, authorityTier: flags.tier, description: flags.description } : undefined;
         await transition(ctx, { id, to: "completed", ...(source ? { source } : {}) } as RequestTransitionInput);
       }),

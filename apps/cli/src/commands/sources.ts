@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { DbError, IdSchema, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceRefSchema, SourceUpdateSchema } from "@kmcp/db";
+import { CoreError, IdSchema, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceRefSchema, SourceUpdateSchema } from "@kmcp/core";
+import { DbError } from "@kmcp/db";
 import { detectSourceFileFormat, importSources, parseSourceFile } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
 import { action } from "../context.js";
@@ -146,7 +147,7 @@ export function registerSourcesCommand(program: Command): void {
     .action(
       action(async (ctx, file: string, flags: { format?: "jsonl" | "csv" }) => {
         const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-          throw new DbError("VALIDATION", `Cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}.`);
+          throw new CoreError("VALIDATION", `Cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}.`);
         });
         const rows = parseSourceFile(text, flags.format ?? detectSourceFileFormat(path.basename(file), text));
         const { db } = await ctx.services();

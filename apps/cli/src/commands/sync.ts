@@ -1,4 +1,5 @@
-import { verifyMirror, type SyncState } from "@kmcp/sync-core";
+import type { SyncState } from "@kmcp/core";
+import { verifyMirror } from "@kmcp/sync-core";
 import type { Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";

@@ -1,3 +1,4 @@
+import { MAX_NAME_LENGTH, MAX_REASON_LENGTH, MAX_URL_LENGTH } from "@kmcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ServerDeps } from "../deps.js";
@@ -14,10 +15,10 @@ export function registerKnowledgeRequestTool(server: McpServer, deps: ServerDeps
         "Give the http(s) url and why it is needed. Pass your own `id` (a UUID) to make retries safe: the same id never creates a second request. " +
         "If the database is down the request is queued locally (queued: true) and uploaded automatically later.",
       inputSchema: {
-        url: z.string().min(1).max(2048).describe("http(s) url of the source"),
-        reason: z.string().min(1).max(2000).describe("why the source is needed"),
+        url: z.string().min(1).max(MAX_URL_LENGTH).describe("http(s) url of the source"),
+        reason: z.string().min(1).max(MAX_REASON_LENGTH).describe("why the source is needed"),
         priority: z.number().int().min(1).max(5).default(3).describe("1 (most urgent) to 5; default 3"),
-        requestedBy: z.string().min(1).max(200).optional().describe("who asks (a user or agent name)"),
+        requestedBy: z.string().min(1).max(MAX_NAME_LENGTH).optional().describe("who asks (a user or agent name)"),
         id: z.uuid().optional().describe("your own UUID for this request, so a retried call is not duplicated"),
       },
       outputSchema: {

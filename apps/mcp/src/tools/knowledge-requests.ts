@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE, RequestStatusSchema } from "@kmcp/db/schemas";
+import { MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, RequestStatusSchema } from "@kmcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ServerDeps } from "../deps.js";
@@ -15,8 +15,8 @@ export function registerKnowledgeRequestsTool(server: McpServer, deps: ServerDep
         "Requests queued while the database was down appear with pendingUpload: true.",
       inputSchema: {
         status: RequestStatusSchema.optional().describe("only requests in this status"),
-        limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe("how many to return (1-1000, default 20)"),
-        cursor: z.string().min(1).max(1000).optional().describe("nextCursor from a previous call"),
+        limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe(`how many to return (1-${MAX_PAGE_SIZE}, default 20)`),
+        cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional().describe("nextCursor from a previous call"),
       },
       outputSchema: {
         items: z.array(RequestOutputSchema.extend({ pendingUpload: z.boolean().optional() })),

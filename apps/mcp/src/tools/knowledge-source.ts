@@ -1,3 +1,4 @@
+import { MAX_URL_LENGTH } from "@kmcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ServerDeps } from "../deps.js";
@@ -12,7 +13,7 @@ export function registerKnowledgeSourceTool(server: McpServer, deps: ServerDeps)
       description:
         "Get one source by its id (UUID) or its url (any spelling of it: case of the host, default port, trailing slash and #fragment do not matter). " +
         "If the database is down the answer comes from an offline mirror: check `origin` and `asOf`.",
-      inputSchema: { idOrUrl: z.string().min(1).max(2048).describe("the source's id (UUID) or its http(s) url") },
+      inputSchema: { idOrUrl: z.string().min(1).max(MAX_URL_LENGTH).describe("the source's id (UUID) or its http(s) url") },
       outputSchema: { source: SourceOutputSchema, ...OriginShape },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -1,4 +1,4 @@
-import { AuthorityTierSchema, MAX_PAGE_SIZE, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, MAX_QUERY_TEXT_LENGTH, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ServerDeps } from "../deps.js";
@@ -9,9 +9,9 @@ export const KnowledgeSourcesInput = {
   sourceType: SourceTypeSchema.optional().describe("only sources of this type"),
   authorityTier: AuthorityTierSchema.optional().describe("only sources of this authority tier (tier_1_canonical is the most authoritative)"),
   status: SourceStatusSchema.optional().describe("only sources in this status"),
-  query: z.string().min(1).max(200).optional().describe("case-insensitive text to find in the title or url"),
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe("how many to return (1-1000, default 20)"),
-  cursor: z.string().min(1).max(1000).optional().describe("nextCursor from a previous call, for the next page"),
+  query: z.string().min(1).max(MAX_QUERY_TEXT_LENGTH).optional().describe("case-insensitive text to find in the title or url"),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe(`how many to return (1-${MAX_PAGE_SIZE}, default 20)`),
+  cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional().describe("nextCursor from a previous call, for the next page"),
 };
 
 export function registerKnowledgeSourcesTool(server: McpServer, deps: ServerDeps): void {

@@ -1,4 +1,4 @@
-import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/db/schemas";
+import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ServerDeps } from "../deps.js";

@@ -1,4 +1,4 @@
-import { SyncModeSchema } from "@kmcp/sync-core";
+import { SyncModeSchema } from "@kmcp/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ServerDeps } from "../deps.js";

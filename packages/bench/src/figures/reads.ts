@@ -1,5 +1,6 @@
 import { createChromaStore } from "@kmcp/chroma-store";
-import { createDb, DbError, type SourceListQuery } from "@kmcp/db";
+import type { SourceListQuery } from "@kmcp/core";
+import { createDb, DbError } from "@kmcp/db";
 import type { LocalPostgres } from "@kmcp/db/local-postgres";
 import { createConnectivityMonitor, createSourceCatalog, createSyncManager, type SourceCatalog } from "@kmcp/sync-core";
 import type { Figure } from "../report.js";

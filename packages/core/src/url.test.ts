@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDbError } from "./errors.js";
+import { isCoreError } from "./errors.js";
 import { normaliseUrl } from "./url.js";
 
 describe("normaliseUrl", () => {
@@ -31,7 +31,7 @@ describe("normaliseUrl", () => {
     } catch (error) {
       caught = error;
     }
-    expect(isDbError(caught, "VALIDATION")).toBe(true);
+    expect(isCoreError(caught, "VALIDATION")).toBe(true);
     expect((caught as Error).message).toContain(why);
     expect((caught as Error).message).not.toContain("secret");
   });

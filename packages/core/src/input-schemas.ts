@@ -1,21 +1,16 @@
 /**
- * Input schemas for every @kmcp/db call, exported so the CLI and the MCP server validate
- * with exactly the same rules. Enum values come from the Prisma schema (one source of truth).
- * Also published alone as `@kmcp/db/schemas`, which loads no Prisma runtime.
+ * Input schemas for every write and query, so the libraries, the CLI and the MCP server validate
+ * with exactly the same rules.
  */
 import { z } from "zod";
-import { AuthorityTier, RequestStatus, SourceStatus, SourceType } from "./generated/prisma/enums.js";
+import { AuthorityTierSchema, RequestStatusSchema, SourceStatusSchema, SourceTypeSchema } from "./domain.js";
 import { normaliseUrl } from "./url.js";
-
-export const SourceTypeSchema = z.enum(SourceType);
-export const SourceStatusSchema = z.enum(SourceStatus);
-export const AuthorityTierSchema = z.enum(AuthorityTier);
-export const RequestStatusSchema = z.enum(RequestStatus);
 
 export const MAX_PAGE_SIZE = 1000;
 export const MAX_TITLE_LENGTH = 500;
 export const MAX_DESCRIPTION_LENGTH = 5000;
 export const MAX_REASON_LENGTH = 2000;
+export const MAX_NAME_LENGTH = 200;
 
 // Control characters have no place in titles or names and are a common injection vector
 // into terminals and logs; descriptions may keep tabs and newlines.
@@ -82,17 +77,26 @@ export const SourceUpdateSchema = SourceCreateSchema.omit({ status: true })
   .partial()
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), "give at least one field to change");
 
+export const MAX_CURSOR_LENGTH = 1000;
+
 const PageSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  cursor: z.string().min(1).max(1000).optional(),
+  cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
 });
 
-export const SourceListQuerySchema = PageSchema.extend({
+/** The filters of a source list (and count): the same in PostgreSQL, the mirror and search. */
+export const SourceFiltersSchema = z.strictObject({
   sourceType: SourceTypeSchema.optional(),
   authorityTier: AuthorityTierSchema.optional(),
   status: SourceStatusSchema.optional(),
+});
+
+export const MAX_QUERY_TEXT_LENGTH = 200;
+
+export const SourceListQuerySchema = PageSchema.extend({
+  ...SourceFiltersSchema.shape,
   /** Case-insensitive text to find in the title or the url. */
-  query: text(200).optional(),
+  query: text(MAX_QUERY_TEXT_LENGTH).optional(),
 });
 
 export const RequestCreateSchema = z.strictObject({
@@ -101,7 +105,7 @@ export const RequestCreateSchema = z.strictObject({
   url: UrlSchema,
   reason: text(MAX_REASON_LENGTH, { multiline: true }),
   priority: z.coerce.number().int().min(1, "must be from 1 to 5").max(5, "must be from 1 to 5").default(3),
-  requestedBy: text(200).nullish(),
+  requestedBy: text(MAX_NAME_LENGTH).nullish(),
 });
 
 export const RequestListQuerySchema = PageSchema.extend({
@@ -135,4 +139,4 @@ export type RequestListQuery = z.input<typeof RequestListQuerySchema>;
 export type RequestTransitionInput = z.input<typeof RequestTransitionSchema>;
 export type ChangeFeedQuery = z.input<typeof ChangeFeedQuerySchema>;
 
-export { AuthorityTier, RequestStatus, SourceStatus, SourceType } from "./generated/prisma/enums.js";
+export type SourceFilters = z.output<typeof SourceFiltersSchema>;

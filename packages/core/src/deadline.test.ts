@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runWithDeadline } from "./run-with-deadline.js";
+import { runWithDeadline, withDeadline } from "./deadline.js";
 
 describe("runWithDeadline", () => {
   it("returns the value of work that finishes", async () => {
@@ -20,5 +20,13 @@ describe("runWithDeadline", () => {
     const outcome = await runWithDeadline(() => new Promise<never>(() => {}), 20);
     expect(outcome.settled).toBe("timeout");
     expect(outcome).not.toHaveProperty("value");
+  });
+});
+
+describe("withDeadline", () => {
+  it("resolves with the value, passes errors through, and rejects with the timeout error", async () => {
+    expect(await withDeadline(async () => 1, 1_000, () => new Error("late"))).toBe(1);
+    await expect(withDeadline(() => Promise.reject(new Error("boom")), 1_000, () => new Error("late"))).rejects.toThrow("boom");
+    await expect(withDeadline(() => new Promise<never>(() => {}), 20, () => new Error("late"))).rejects.toThrow("late");
   });
 });

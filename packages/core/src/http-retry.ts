@@ -1,25 +1,10 @@
 /**
- * Retry timing for HTTP clients. Pure functions (the clock and the dice are parameters) so the
- * rules are unit-tested without waiting.
- */
-
-/**
  * Whether an HTTP status is worth another attempt with the same request: timeouts (408), conflicts
  * and "too early" that servers use for transient states (409, 425), rate limits (429) and server
  * failures (5xx). Any other 4xx means the request itself is wrong and will fail again.
  */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 425 || status === 429 || (status >= 500 && status <= 599);
-}
-
-/**
- * Delay before retry number `retry` (0 for the first retry): exponential from `baseMs`, capped at
- * `maxMs`, with "equal jitter" (half fixed, half random) so that many clients rate-limited together
- * do not come back together, while no delay collapses to zero.
- */
-export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 /** Longest wait a server may ask for; a longer `Retry-After` is shortened to this rather than obeyed. */

@@ -26,3 +26,10 @@ export async function runWithDeadline<T>(work: () => Promise<T>, timeoutMs: numb
     clearTimeout(timer);
   }
 }
+
+/** `work`'s value, or a rejection with `onTimeout()` once `timeoutMs` has passed without one. */
+export async function withDeadline<T>(work: () => Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  const outcome = await runWithDeadline(work, timeoutMs);
+  if (outcome.settled === "value") return outcome.value;
+  throw outcome.settled === "error" ? outcome.error : onTimeout();
+}

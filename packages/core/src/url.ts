@@ -1,4 +1,4 @@
-import { DbError } from "./errors.js";
+import { CoreError } from "./errors.js";
 
 export const MAX_URL_LENGTH = 2048;
 
@@ -12,7 +12,7 @@ export const MAX_URL_LENGTH = 2048;
  *   any longer path loses one trailing slash (`https://a.dev/docs/` → `https://a.dev/docs`).
  *   A query string is kept as given.
  *
- * @throws DbError VALIDATION for anything that is not such a URL.
+ * @throws CoreError VALIDATION for anything that is not such a URL.
  */
 export function normaliseUrl(input: string, options: { allowFile?: boolean } = {}): string {
   const raw = input.trim();
@@ -45,7 +45,7 @@ function normaliseFileUrl(input: string, url: URL): string {
   return url.toString();
 }
 
-function invalid(input: string, why: string): DbError {
+function invalid(input: string, why: string): CoreError {
   const shown = input.length > 100 ? `${input.slice(0, 100)}…` : input;
-  return new DbError("VALIDATION", `Invalid URL ${JSON.stringify(shown)}: ${why}.`, { data: { field: "url" } });
+  return new CoreError("VALIDATION", `Invalid URL ${JSON.stringify(shown)}: ${why}.`, { data: { field: "url" } });
 }

@@ -1,4 +1,4 @@
-import { DbError } from "./errors.js";
+import { CoreError } from "./errors.js";
 
 /** Opaque page cursors: base64url JSON, so callers cannot depend on what is inside. */
 export function encodeCursor(value: readonly (string | number)[]): string {
@@ -15,8 +15,8 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   throw invalidCursor();
 }
 
-export function invalidCursor(): DbError {
-  return new DbError("VALIDATION", "Invalid cursor: pass the nextCursor returned with the previous page unchanged.", {
+export function invalidCursor(): CoreError {
+  return new CoreError("VALIDATION", "Invalid cursor: pass the nextCursor returned with the previous page unchanged.", {
     data: { field: "cursor" },
   });
 }

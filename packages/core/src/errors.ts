@@ -1,0 +1,34 @@
+import { redactSecrets } from "./redact.js";
+
+/**
+ * The one base of every error kmcp throws. Messages are redacted: a URL's credentials never reach one. Each package keeps its own subclass and its own
+ * union of codes (DbError, ChromaStoreError, ...), so callers branch on `code` and the apps map
+ * every known code exhaustively (exit codes, MCP failures).
+ */
+export abstract class KmcpError<C extends string = string> extends Error {
+  abstract override readonly name: string;
+  readonly code: C;
+  readonly data: Record<string, unknown> | undefined;
+
+  constructor(code: C, message: string, options: { cause?: unknown; data?: Record<string, unknown> } = {}) {
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.data = options.data;
+  }
+}
+
+/** True for any kmcp error, optionally with the given code. */
+export function isKmcpError(error: unknown, code?: string): error is KmcpError {
+  return error instanceof KmcpError && (code === undefined || error.code === code);
+}
+
+/** What @kmcp/core itself refuses: bad input to its parsers (URLs, cursors, schemas). */
+export type CoreErrorCode = "VALIDATION";
+
+export class CoreError extends KmcpError<CoreErrorCode> {
+  override readonly name = "CoreError";
+}
+
+export function isCoreError(error: unknown, code?: CoreErrorCode): error is CoreError {
+  return error instanceof CoreError && (code === undefined || error.code === code);
+}

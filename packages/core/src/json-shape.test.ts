@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { SourceSchema, SyncStateSchema } from "./domain.js";
+import { jsonShape } from "./json-shape.js";
+
+describe("jsonShape", () => {
+  it("turns every Date into an ISO string, nullables and nesting kept", () => {
+    const json = jsonShape(SourceSchema);
+    const source = { id: "1", url: "https://a.dev/", title: "A", sourceType: "blog", status: "active", authorityTier: "tier_2_trusted", description: null };
+    expect(json.safeParse({ ...source, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", lastCrawledAt: null }).success).toBe(true);
+    expect(json.safeParse({ ...source, createdAt: new Date(), updatedAt: "x", lastCrawledAt: null }).success).toBe(false);
+    expect(jsonShape(z.object({ at: z.array(z.object({ when: z.date().optional() })) })).safeParse({ at: [{ when: "t" }, {}] }).success).toBe(true);
+  });
+
+  it("keeps the other fields' rules", () => {
+    const state = jsonShape(SyncStateSchema);
+    expect(state.safeParse({ status: "nonsense" }).success).toBe(false);
+  });
+});
