@@ -20,6 +20,10 @@ export const SearchOutputShape = {
     .string()
     .nullable()
     .describe("source details come from the offline mirror: when it last matched PostgreSQL (ISO time; null = unknown)"),
+  emptyReason: z
+    .enum(["nothing_ingested", "filtered", "not_searchable"])
+    .nullable()
+    .describe("why there are no results: nothing ingested yet, no match with these filters, or no ingested source searchable yet (sync needed); null when there are results"),
 };
 
 /** The search index (chunks in Chroma), as knowledge_stats reports it. */

@@ -85,7 +85,7 @@ describe("the MCP server over stdio", () => {
     // Nothing ingested: an empty answer that says what to do, not an error.
     const search = await call(client, "knowledge_search", { query: "anything at all" });
     expect(search.isError).toBeFalsy();
-    expect(search.structuredContent).toEqual({ results: [], embedder: "local:hash-v1", mirrorAsOf: expect.any(String) });
+    expect(search.structuredContent).toEqual({ results: [], embedder: "local:hash-v1", mirrorAsOf: expect.any(String), emptyReason: "nothing_ingested" });
     expect(text(search)).toContain("Nothing has been ingested");
     expect(text(search)).toContain("kmcp ingest");
 

@@ -10,13 +10,14 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 describe("the published package", () => {
   it("installs from its tarball and migrates and queries a real database with no Prisma CLI", async () => {
-    const project = await installPackedPackages([packageDir]);
+    const project = await installPackedPackages([fileURLToPath(new URL("../../core", import.meta.url)), packageDir]);
     const installed = JSON.parse(await readFile(path.join(project, "node_modules/@kmcp/db/package.json"), "utf8"));
     expect(installed.dependencies).not.toHaveProperty("prisma");
     const output = await runInProject(
       project,
       `
-      import { createDb, SourceCreateSchema } from "@kmcp/db";
+      import { SourceCreateSchema } from "@kmcp/core";
+      import { createDb } from "@kmcp/db";
       const db = createDb({ url: process.env.DATABASE_URL });
       const migrated = await db.migrate();
       const source = await db.sources.create({ url: "https://Example.org/a/", title: "A", sourceType: "blog", authorityTier: "tier_3_community" });

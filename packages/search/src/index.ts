@@ -2,7 +2,7 @@ export { createIngester, INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSch
 export type { IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest.js";
 
 export { createSearch, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search.js";
-export type { Search, SearchDeps, SearchQuery, SearchResponse, SearchResult, SearchStats } from "./search.js";
+export type { EmptyReason, Search, SearchDeps, SearchQuery, SearchResponse, SearchResult, SearchStats } from "./search.js";
 export { DEFAULT_TIER_WEIGHTS, parseTierWeights, TierWeightsSchema } from "./tier-weights.js";
 export type { TierWeights } from "./tier-weights.js";
 

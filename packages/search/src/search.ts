@@ -56,7 +56,15 @@ export interface SearchResponse {
   embedder: string;
   /** Source metadata always comes from the mirror: when it last matched PostgreSQL (null: unknown). */
   mirrorAsOf: Date | null;
+  /**
+   * Why there are no results (null when there are some): `nothing_ingested` (the index is empty),
+   * `filtered` (no chunk of a source matching the filters), `not_searchable` (chunks exist, but
+   * none of a source that is in the mirror and not archived — e.g. no sync since the ingest).
+   */
+  emptyReason: EmptyReason | null;
 }
+
+export type EmptyReason = "nothing_ingested" | "filtered" | "not_searchable";
 
 export interface SearchStats {
   chunks: number;
@@ -105,7 +113,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
       const space = await store.chunks.space();
       if (space) assertSameSpace(space, embedder, store.chunks.collectionName);
       const [vector] = await embedder.embed([query.query]);
-      if (!space || !vector) return { results: [], embedder: embedder.id, mirrorAsOf: await asOf };
+      if (!space || !vector) return { results: [], embedder: embedder.id, mirrorAsOf: await asOf, emptyReason: "nothing_ingested" };
 
       const sources = new Map<string, MirrorRecord | null>();
       const eligible = (source: MirrorRecord | null | undefined): source is MirrorRecord =>
@@ -139,6 +147,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
       const texts = await store.chunks.texts(kept.map((candidate) => candidate.chunk.id));
       return {
         results: kept.map((candidate, i) => ({ rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" })),
+        emptyReason: kept.length > 0 ? null : await emptyReason(store, query),
         embedder: embedder.id,
         mirrorAsOf: await asOf,
       };
@@ -149,6 +158,13 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
       return { ...tally, embedder: space?.embedder ?? null, dimension: space?.dimension ?? null };
     },
   };
+}
+
+/** Why a search found nothing: every candidate was looked at, so it is the index or the filters. */
+async function emptyReason(store: SearchDeps["store"], query: z.output<typeof SearchQuerySchema>): Promise<EmptyReason> {
+  if ((await store.chunks.count()) === 0) return "nothing_ingested";
+  const filtered = query.sourceType !== undefined || query.authorityTier !== undefined || query.status !== undefined;
+  return filtered ? "filtered" : "not_searchable";
 }
 
 function relevanceOf(match: ChunkMatch | undefined): number {

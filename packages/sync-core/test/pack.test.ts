@@ -8,7 +8,7 @@ const dir = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta
 
 describe("the published packages together", () => {
   it("install from their tarballs and sync real PostgreSQL into real Chroma", async () => {
-    const project = await installPackedPackages([dir("db"), dir("chroma-store"), dir("sync-core")]);
+    const project = await installPackedPackages([dir("core"), dir("db"), dir("chroma-store"), dir("sync-core")]);
     const output = await runInProject(
       project,
       `

@@ -44,18 +44,14 @@ export function registerSearchCommand(program: Command): void {
           "search",
           FLAG_OF,
         );
-        const { search, sync, store } = await ctx.services();
+        const { search, sync } = await ctx.services();
         if (ctx.json) return ctx.out.json(await search.search(query));
         // Search never asks PostgreSQL; the probe only says whether to label the metadata as the mirror's.
         const [response, online] = await Promise.all([search.search(query), sync.connectivity.probe().catch(() => true)]);
-        if (response.results.length === 0) {
-          const empty = (await store.chunks.count()) === 0;
-          ctx.out.line(
-            empty
-              ? "Nothing has been ingested yet: add documents with `kmcp ingest <paths...>`."
-              : `No results for "${query.query}"${flags.type || flags.tier || flags.status ? " with these filters" : ""}. Try other words${flags.type || flags.tier || flags.status ? " or fewer filters" : ""}.`,
-          );
-        } else printResults(ctx, response);
+        if (response.emptyReason === "nothing_ingested") ctx.out.line("Nothing has been ingested yet: add documents with `kmcp ingest <paths...>`.");
+        else if (response.emptyReason === "filtered") ctx.out.line(`No results for "${query.query}" with these filters. Try other words or fewer filters.`);
+        else if (response.emptyReason) ctx.out.line(`No results for "${query.query}". Try other words.`);
+        else printResults(ctx, response);
         if (!online) noteMirror(ctx, response);
       }),
     );

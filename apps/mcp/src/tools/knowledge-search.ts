@@ -1,5 +1,5 @@
 import { isChromaStoreError } from "@kmcp/chroma-store";
-import { isSearchError, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, type SearchResponse, type SearchResult } from "@kmcp/search";
+import { isSearchError, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, type EmptyReason, type SearchResponse, type SearchResult } from "@kmcp/search";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -73,7 +73,7 @@ export function registerKnowledgeSearchTool(server: McpServer, deps: ServerDeps)
     },
     (input) =>
       safely(async () => {
-        const { search, store } = await deps.kmcp.ready();
+        const { search } = await deps.kmcp.ready();
         let response: SearchResponse;
         try {
           response = await search.search(input);
@@ -83,18 +83,15 @@ export function registerKnowledgeSearchTool(server: McpServer, deps: ServerDeps)
         if (response.results.length > 0) return ok(response, renderResults(response));
 
         // Nothing found: say why, so the assistant can tell the user what to do.
-        const chunks = await store.chunks.count().catch(() => null);
         const filters = (["sourceType", "authorityTier", "status"] as const).filter((k) => input[k] !== undefined).map((k) => `${k}=${input[k]}`);
-        let why = "";
-        if (chunks === 0) {
-          why =
-            " Nothing has been ingested into the knowledge base yet, so there is nothing to search. Documents (Markdown or text files, or folders of them) are added with `kmcp ingest <paths>`.";
-        } else if (chunks !== null && filters.length > 0) {
-          why = ` No ingested document matches the filters ${filters.join(", ")}; try again without them.`;
-        } else if (chunks !== null) {
-          why = " Documents are ingested, but none of their sources is searchable yet: a source must be in the offline mirror (run knowledge_sync with action=run after an ingest) and not archived.";
-        }
-        return ok(response, `No results for "${input.query}".${why}`);
+        const why: Record<EmptyReason, string> = {
+          nothing_ingested:
+            " Nothing has been ingested into the knowledge base yet, so there is nothing to search. Documents (Markdown or text files, or folders of them) are added with `kmcp ingest <paths>`.",
+          filtered: ` No ingested document matches the filters ${filters.join(", ")}; try again without them.`,
+          not_searchable:
+            " Documents are ingested, but none of their sources is searchable yet: a source must be in the offline mirror (run knowledge_sync with action=run after an ingest) and not archived.",
+        };
+        return ok(response, `No results for "${input.query}".${response.emptyReason ? why[response.emptyReason] : ""}`);
       }),
   );
 }
