@@ -19,7 +19,9 @@ const BY_CODE: Record<string, number> = {
   TIMEOUT: EXIT.unavailable,
   NO_MIRROR: EXIT.unavailable,
   UNAVAILABLE: EXIT.unavailable,
+  // @kmcp/local-servers (LocalServerError): a server would not start, KMCP_HOME stayed locked.
   START_FAILED: EXIT.unavailable,
+  LOCKED: EXIT.unavailable,
   // @kmcp/search (SearchError): VALIDATION is shared above.
   READ: EXIT.usage,
   EMBEDDER: EXIT.failure,

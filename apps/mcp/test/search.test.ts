@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LocalPostgres } from "@kmcp/db/local-postgres";
+import type { LocalPostgres } from "@kmcp/local-servers";
 import type { AuthorityTier, SourceType } from "@kmcp/db/schemas";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
 import type { SearchResult } from "@kmcp/search";
