@@ -26,11 +26,13 @@ const BY_CODE: Record<KmcpErrorCode, ExitCode> = {
   TIMEOUT: EXIT.unavailable,
   NO_MIRROR: EXIT.unavailable,
   UNAVAILABLE: EXIT.unavailable,
+  // @kmcp/local-servers (LocalServerError): a server would not start, KMCP_HOME stayed locked.
   START_FAILED: EXIT.unavailable,
   UNAUTHORIZED: EXIT.failure,
   MIGRATION: EXIT.failure,
   CORRUPT: EXIT.failure,
   CORRUPT_STATE: EXIT.failure,
+  LOCKED: EXIT.unavailable,
   EMBEDDER: EXIT.failure,
   UNKNOWN: EXIT.failure,
 };

@@ -1,8 +1,7 @@
 import { execFile, spawn } from "node:child_process";
-import { chmod, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeServerTempDir } from "@kmcp/local-servers";
 
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
@@ -31,9 +30,7 @@ export function json<T = Record<string, unknown>>(result: CliResult): T {
 
 /** A fresh KMCP_HOME the `postgres` user can reach when tests run as root. */
 export async function tempHome(): Promise<string> {
-  const base = await mkdtemp(path.join(tmpdir(), "kmcp-cli-"));
-  await chmod(base, 0o755);
-  return path.join(base, "home");
+  return path.join(await makeServerTempDir("kmcp-cli-"), "home");
 }
 
 /** Starts a long-running command; resolves the first stdout line matching `pattern`. */

@@ -1,9 +1,7 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalPostgres, type LocalPostgres } from "@kmcp/db/local-postgres";
+import { makeServerTempDir, startLocalPostgres, type LocalPostgres } from "@kmcp/local-servers";
 import { createKmcp, createLogger, parseKmcpEnv } from "@kmcp/runtime";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -160,10 +158,11 @@ describe("the database password never leaks", () => {
     `postgresql://postgres:${encodeURIComponent(password)}@${host}:${port}/kmcp`;
 
   beforeAll(async () => {
-    // A 0755 parent, so the `postgres` user PostgreSQL runs as under root can reach the data dir.
-    const base = await mkdtemp(path.join(tmpdir(), "kmcp-secrets-pg-"));
-    await chmod(base, 0o755);
-    [postgres, chroma] = await Promise.all([startLocalPostgres({ dataDir: path.join(base, "data"), password: PASSWORD }), startPrivateChroma()]);
+    const base = await makeServerTempDir("kmcp-secrets-pg-");
+    [postgres, chroma] = await Promise.all([
+      startLocalPostgres({ dataDir: path.join(base, "data"), password: PASSWORD, durability: "throwaway" }),
+      startPrivateChroma(),
+    ]);
     goodUrl = postgres.url;
     expect(goodUrl).toContain(encodeURIComponent(PASSWORD));
     home = await tempHome();

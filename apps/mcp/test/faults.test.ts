@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createDb, type Db } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/db/local-postgres";
+import type { LocalPostgres } from "@kmcp/local-servers";
 import { verifyMirror } from "@kmcp/sync-core";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";

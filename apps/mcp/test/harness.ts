@@ -1,9 +1,8 @@
-import { chmod, mkdtemp } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeServerTempDir } from "@kmcp/local-servers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -11,9 +10,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 export async function tempHome(): Promise<string> {
-  const base = await mkdtemp(path.join(tmpdir(), "kmcp-mcp-"));
-  await chmod(base, 0o755);
-  return path.join(base, "home");
+  return path.join(await makeServerTempDir("kmcp-mcp-"), "home");
 }
 
 /** The built server over stdio, driven by the SDK's own client. */

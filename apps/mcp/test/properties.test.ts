@@ -1,5 +1,5 @@
 import { createDb, type Db } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/db/local-postgres";
+import type { LocalPostgres } from "@kmcp/local-servers";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";

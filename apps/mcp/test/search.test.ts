@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LocalPostgres } from "@kmcp/db/local-postgres";
 import type { AuthorityTier, SourceType } from "@kmcp/core";
+import type { LocalPostgres } from "@kmcp/local-servers";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
 import type { SearchResult } from "@kmcp/search";
 import { startPrivateChroma } from "@kmcp/testing/chroma";

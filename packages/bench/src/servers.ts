@@ -1,8 +1,6 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
-import { startLocalChroma, type LocalChroma } from "@kmcp/chroma-store";
-import { startLocalPostgres, type LocalPostgres } from "@kmcp/db/local-postgres";
+import { makeServerTempDir, startLocalChroma, startLocalPostgres, type LocalChroma, type LocalPostgres } from "@kmcp/local-servers";
 import pg from "pg";
 
 export interface BenchServers {
@@ -14,10 +12,10 @@ export interface BenchServers {
 }
 
 export async function startServers(): Promise<BenchServers> {
-  const base = await mkdtemp(path.join(tmpdir(), "kmcp-bench-"));
-  await chmod(base, 0o755); // PostgreSQL runs as `postgres` under root
+  const base = await makeServerTempDir("kmcp-bench-");
   const [postgres, chroma] = await Promise.all([
-    startLocalPostgres({ dataDir: path.join(base, "pg"), password: "bench-pw" }),
+    // Throwaway like the test servers (fsync off), so figures stay comparable with earlier runs.
+    startLocalPostgres({ dataDir: path.join(base, "pg"), password: "bench-pw", durability: "throwaway" }),
     startLocalChroma({ dataDir: path.join(base, "chroma") }),
   ]);
   return {

@@ -10,7 +10,6 @@ import { KmcpError } from "@kmcp/core";
  * - `CONFLICT`: the resource already exists, or a collection of that name holds something else.
  * - `CORRUPT`: data read back from Chroma does not match what this package writes.
  * - `UNAUTHORIZED`: the server refused the credentials.
- * - `START_FAILED`: startLocalChroma() could not start a server.
  * - `UNKNOWN`: anything else; see `cause`.
  */
 export type ChromaStoreErrorCode =
@@ -21,7 +20,6 @@ export type ChromaStoreErrorCode =
   | "CONFLICT"
   | "CORRUPT"
   | "UNAUTHORIZED"
-  | "START_FAILED"
   | "UNKNOWN";
 
 /** The one error type @kmcp/chroma-store throws. Messages say what to do; `cause` keeps the original. */

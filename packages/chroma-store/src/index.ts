@@ -22,5 +22,3 @@ export type { SyncState, SyncStateInput } from "./sync-state.js";
 export { ChromaStoreError, isChromaStoreError } from "./errors.js";
 export type { ChromaStoreErrorCode } from "./errors.js";
 
-export { chromaAnswers, startLocalChroma } from "./local-chroma.js";
-export type { LocalChroma, LocalChromaOptions } from "./local-chroma.js";

@@ -62,7 +62,6 @@ export function translateChromaError(error: unknown, operation: string, displayU
     CONFLICT: `${where} already has that resource (${operation}): ${detailOf(error)}`,
     CORRUPT: `${where} returned data this package cannot read while ${operation}: ${detailOf(error)}`,
     UNAUTHORIZED: `${where} refused the request while ${operation}; check the credentials in the URL.`,
-    START_FAILED: `${where} could not be started (${operation}): ${detailOf(error)}`,
     UNKNOWN: `${where} failed while ${operation}: ${detailOf(error)}`,
   };
   return new ChromaStoreError(code, messages[code], { cause: error, data: { operation } });

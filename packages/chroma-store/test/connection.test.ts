@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { findFreePort } from "@kmcp/db/local-postgres";
+import { findFreePort } from "@kmcp/local-servers";
 import { sharedChromaUrl, startPrivateChroma } from "@kmcp/testing/chroma";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChromaStoreError, createChromaStore } from "../src/index.js";

@@ -1,7 +1,8 @@
+import type { LocalChroma } from "@kmcp/local-servers";
 import { sharedChromaUrl, startPrivateChroma, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
 import { ChromaClient } from "chromadb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChromaStoreError, createChromaStore, type LocalChroma } from "../src/index.js";
+import { ChromaStoreError, createChromaStore } from "../src/index.js";
 import { makeSources } from "./fixtures.js";
 
 const report = { mode: "incremental", upserted: 12, deleted: 3, durationMs: 41.5, errors: [], finishedAt: "2025-06-01T10:00:00.000Z" };

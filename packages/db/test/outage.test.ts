@@ -1,7 +1,7 @@
+import type { LocalPostgres } from "@kmcp/local-servers";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../src/index.js";
-import type { LocalPostgres } from "../src/local-postgres.js";
 import { caught, sourceInput } from "./helpers.js";
 
 describe("a database that goes away and comes back", () => {

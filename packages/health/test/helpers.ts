@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Db } from "@kmcp/db";
-import { isolatedStore as sharedIsolatedStore } from "@kmcp/testing/kmcp";
+import { isolatedStore as sharedIsolatedStore } from "@kmcp/testing-kmcp";
 import { afterAll } from "vitest";
 
-export { migratedDb } from "@kmcp/testing/kmcp";
+export { migratedDb } from "@kmcp/testing-kmcp";
 
 /** Chroma answers quickly or not at all in these tests: a short timeout keeps failures fast. */
 export const isolatedStore = (url?: string) => sharedIsolatedStore(url, { requestTimeoutMs: 2_000 });

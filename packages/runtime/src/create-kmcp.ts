@@ -20,7 +20,7 @@ import {
   type Search,
 } from "@kmcp/search";
 import type { KmcpConfig } from "./config.js";
-import { ensureEmbeddedServices } from "./embedded-services.js";
+import { ensureEmbeddedServices } from "@kmcp/local-servers";
 import { createIngestRun, createRemoveSource, type IngestRun, type IngestRunOptions } from "./knowledge-writes.js";
 
 /** The wired services, ready to use. */

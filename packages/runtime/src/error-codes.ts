@@ -2,6 +2,7 @@ import type { ChromaStoreErrorCode } from "@kmcp/chroma-store";
 import type { CoreErrorCode } from "@kmcp/core";
 import type { DbErrorCode } from "@kmcp/db";
 import type { HealthErrorCode } from "@kmcp/health";
+import type { LocalServerErrorCode } from "@kmcp/local-servers";
 import type { SearchErrorCode } from "@kmcp/search";
 import type { SyncErrorCode } from "@kmcp/sync-core";
 import type { ConfigErrorCode } from "./errors.js";
@@ -17,4 +18,5 @@ export type KmcpErrorCode =
   | SyncErrorCode
   | SearchErrorCode
   | HealthErrorCode
+  | LocalServerErrorCode
   | ConfigErrorCode;

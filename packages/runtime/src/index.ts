@@ -6,9 +6,6 @@ export { createLogger } from "./logger.js";
 export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
 export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes.js";
 
-export { embeddedServicesStatus, ensureEmbeddedServices, stopEmbeddedServices } from "./embedded-services.js";
-export type { EmbeddedServices, EmbeddedServiceStatus } from "./embedded-services.js";
-
 export { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
 export { importSources } from "./import-sources.js";
 export type { ImportReport } from "./import-sources.js";

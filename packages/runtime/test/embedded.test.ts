@@ -1,30 +1,20 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
+import { embeddedServicesStatus, makeServerTempDir, stopEmbeddedServices } from "@kmcp/local-servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKmcp, embeddedServicesStatus, ensureEmbeddedServices, parseKmcpEnv, stopEmbeddedServices } from "../src/index.js";
+import { createKmcp, parseKmcpEnv } from "../src/index.js";
+
+// Starting, reusing and stopping the servers themselves is tested in @kmcp/local-servers
+// (test/embedded-services.test.ts); this file tests createKmcp's use of them.
 
 describe("the embedded default", () => {
   let home: string;
   beforeAll(async () => {
-    const base = await mkdtemp(path.join(tmpdir(), "kmcp-home-"));
-    await chmod(base, 0o755);
-    home = path.join(base, "home");
+    home = path.join(await makeServerTempDir("kmcp-home-"), "home");
   });
   afterAll(async () => {
     await stopEmbeddedServices(home).catch(() => {});
     await rm(path.dirname(home), { recursive: true, force: true });
-  });
-
-  it("starts PostgreSQL and Chroma once, and every later call reuses them", async () => {
-    const first = await ensureEmbeddedServices(home);
-    expect(first.started.sort()).toEqual(["chroma", "postgres"]);
-    const [second, third] = await Promise.all([ensureEmbeddedServices(home), ensureEmbeddedServices(home)]);
-    expect(second.started).toEqual([]);
-    expect(third.started).toEqual([]);
-    expect(second.postgres.pid).toBe(first.postgres.pid);
-    expect(second.chroma.pid).toBe(first.chroma.pid);
-    expect(await embeddedServicesStatus(home)).toMatchObject({ postgres: { running: true }, chroma: { running: true } });
   });
 
   it("wires the services lazily and serves reads end to end", async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { isolatedStore, migratedDb } from "@kmcp/testing/kmcp";
+import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIngester, createLocalEmbedder, createSearch, LOCAL_EMBEDDER_DIMENSION, type Embedder, type Search, type SearchQuery } from "../src/index.js";

@@ -1,6 +1,6 @@
 import type { Db } from "@kmcp/db";
 
-export { isolatedStore, migratedDb } from "@kmcp/testing/kmcp";
+export { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 
 const TYPES = ["website", "documentation", "standards_body", "blog", "repository"] as const;
 const TIERS = ["tier_1_canonical", "tier_2_trusted", "tier_3_community"] as const;

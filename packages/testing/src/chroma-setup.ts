@@ -5,7 +5,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startLocalChroma } from "@kmcp/chroma-store";
+import { startLocalChroma } from "@kmcp/local-servers";
 import type { TestProject } from "vitest/node";
 // Brings in the `chromaUrl` entry of vitest's ProvidedContext.
 import type {} from "./chroma.js";

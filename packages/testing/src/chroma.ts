@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startLocalChroma, type LocalChroma } from "@kmcp/chroma-store";
+import { startLocalChroma, type LocalChroma } from "@kmcp/local-servers";
 import { inject } from "vitest";
 
 // Declared here, beside inject(), so any program that uses these helpers sees it.

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, chmod } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { startLocalPostgres, type LocalPostgres } from "@kmcp/db/local-postgres";
+import { makeServerTempDir, startLocalPostgres, type LocalPostgres } from "@kmcp/local-servers";
 import pg from "pg";
 import { inject } from "vitest";
 
@@ -31,7 +29,6 @@ export async function createTestDatabase(): Promise<string> {
 
 /** A PostgreSQL server of the test's own, for tests that stop, kill or restart it. */
 export async function startPrivatePostgres(): Promise<LocalPostgres> {
-  const base = await mkdtemp(path.join(tmpdir(), "kmcp-test-pg-"));
-  await chmod(base, 0o755);
-  return startLocalPostgres({ dataDir: path.join(base, "data"), password: `pw-${randomUUID()}` });
+  const base = await makeServerTempDir("kmcp-test-pg-");
+  return startLocalPostgres({ dataDir: path.join(base, "data"), password: `pw-${randomUUID()}`, durability: "throwaway" });
 }

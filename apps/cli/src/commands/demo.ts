@@ -1,9 +1,8 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
-import { createChromaStore, startLocalChroma } from "@kmcp/chroma-store";
+import { createChromaStore } from "@kmcp/chroma-store";
 import { createDb } from "@kmcp/db";
-import { startLocalPostgres } from "@kmcp/db/local-postgres";
+import { makeServerTempDir, startLocalChroma, startLocalPostgres } from "@kmcp/local-servers";
 import { createSourceCatalog, createSyncManager } from "@kmcp/sync-core";
 import type { Command } from "commander";
 import { createOutput, type Output } from "../output.js";
@@ -24,14 +23,13 @@ export function registerDemoCommand(program: Command): void {
 }
 
 async function runDemo(out: Output): Promise<void> {
-  const base = await mkdtemp(path.join(tmpdir(), "kmcp-demo-"));
-  // As root the server runs as `postgres`, which must be able to reach its data directory.
-  await chmod(base, 0o755);
+  const base = await makeServerTempDir("kmcp-demo-");
   const step = (text: string) => out.line(`\n${out.bold("▸")} ${out.bold(text)}`);
 
   step("Starting a local PostgreSQL and a local Chroma (from npm packages, nothing to install)");
   const [postgres, chroma] = await Promise.all([
-    startLocalPostgres({ dataDir: path.join(base, "pg") }),
+    // Throwaway: the demo's data is deleted at the end, so skip fsync.
+    startLocalPostgres({ dataDir: path.join(base, "pg"), durability: "throwaway" }),
     startLocalChroma({ dataDir: path.join(base, "chroma") }),
   ]);
   const db = createDb({ url: postgres.url, connectTimeoutMs: 1_000 });

@@ -1,4 +1,4 @@
-import { embeddedServicesStatus, stopEmbeddedServices } from "@kmcp/runtime";
+import { embeddedServicesStatus, stopEmbeddedServices } from "@kmcp/local-servers";
 import type { Command } from "commander";
 import { action } from "../context.js";
 

@@ -1,7 +1,7 @@
 import { createChromaStore } from "@kmcp/chroma-store";
 import type { SourceListQuery } from "@kmcp/core";
 import { createDb, DbError } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/db/local-postgres";
+import type { LocalPostgres } from "@kmcp/local-servers";
 import { createConnectivityMonitor, createSourceCatalog, createSyncManager, type SourceCatalog } from "@kmcp/sync-core";
 import type { Figure } from "../report.js";
 import { median, p95, round, timeRuns } from "../stats.js";

@@ -1,8 +1,12 @@
+/**
+ * kmcp-level test helpers, apart from @kmcp/testing so that @kmcp/db and @kmcp/chroma-store can
+ * use @kmcp/testing's server fixtures in their own tests without a dependency cycle.
+ */
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createDb, type Db } from "@kmcp/db";
 import { afterAll } from "vitest";
-import { sharedChromaUrl, uniqueCollectionPrefix } from "./chroma.js";
-import { createTestDatabase } from "./postgres.js";
+import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
+import { createTestDatabase } from "@kmcp/testing/postgres";
 
 /** A migrated database (a fresh one on the shared server unless `url` is given), closed after the file. */
 export async function migratedDb(url?: string): Promise<Db> {

@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { userInfo } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { chromaAnswers, startLocalChroma } from "@kmcp/chroma-store";
-import { canConnect, isPortFree, isProcessAlive, startLocalPostgres } from "@kmcp/db/local-postgres";
 import { z } from "zod";
+import { isPortFree } from "./free-port.js";
 import { withHomeLock } from "./home-lock.js";
+import { chromaAnswers, startLocalChroma } from "./local-chroma.js";
+import { startLocalPostgres } from "./local-postgres.js";
+import { canConnect } from "./postgres-client.js";
+import { isProcessAlive, stopProcess } from "./process.js";
+import { makeServerDir } from "./server-dir.js";
 
 const ServicesFileSchema = z.object({
   postgres: z.object({ pid: z.number().int(), port: z.number().int(), password: z.string() }).optional(),
@@ -71,15 +74,18 @@ export async function embeddedServicesStatus(home: string): Promise<EmbeddedServ
 /**
  * Makes sure the embedded PostgreSQL and/or Chroma run under `home`, reusing servers that already
  * run (started by any kmcp process) and starting the others detached, so they outlive this
- * process until `stopEmbeddedServices`. Data lives in `home/postgres` and `home/chroma`.
+ * process until `stopEmbeddedServices`. Data lives in `home/postgres` and `home/chroma`;
+ * PostgreSQL runs durable (fsync on): this is the user's data.
+ *
+ * @throws {LocalServerError} `LOCKED` when another kmcp process holds `home/.lock` too long;
+ *   `START_FAILED` when a server cannot start.
  */
 export async function ensureEmbeddedServices(
   home: string,
   which: { postgres: boolean; chroma: boolean } = { postgres: true, chroma: true },
 ): Promise<EmbeddedServices & { started: string[] }> {
   // As root, PostgreSQL runs as `postgres`, which must be able to enter `home`.
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  if (userInfo().uid === 0) await chmod(home, 0o755);
+  await makeServerDir(home);
   return withHomeLock(home, async () => {
     const services = await readServices(home);
     const current = await embeddedServicesStatus(home);
@@ -93,6 +99,7 @@ export async function ensureEmbeddedServices(
         password,
         database: "kmcp",
         detached: true,
+        durability: "durable",
       });
       services.postgres = { pid: server.pid!, port: server.port, password };
       started.push("postgres");
@@ -127,10 +134,7 @@ export async function stopEmbeddedServices(home: string): Promise<string[]> {
       ["chroma", services.chroma, "SIGTERM"],
     ] as const) {
       if (!isProcessAlive(entry?.pid)) continue;
-      process.kill(entry.pid, signal);
-      const deadline = Date.now() + 30_000;
-      while (isProcessAlive(entry.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (isProcessAlive(entry.pid)) process.kill(entry.pid, "SIGKILL");
+      await stopProcess(entry.pid, signal);
       stopped.push(name);
     }
     return stopped;

@@ -11,8 +11,10 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { findFreePort, isPortFree, type LocalServer } from "@kmcp/db/local-postgres";
-import { ChromaStoreError } from "./errors.js";
+import { LocalServerError } from "./errors.js";
+import { findFreePort, isPortFree } from "./free-port.js";
+import type { LocalServer } from "./local-server.js";
+import { sleep } from "./process.js";
 
 export interface LocalChromaOptions {
   /** Where Chroma keeps its data; created when missing. */
@@ -49,7 +51,7 @@ function resolveBinding(): string {
     const client = createRequire(import.meta.url).resolve("chromadb");
     return createRequire(client).resolve(name);
   } catch (error) {
-    throw new ChromaStoreError(
+    throw new LocalServerError(
       "START_FAILED",
       `The Chroma server binding ${name} is not installed; reinstall dependencies on this platform (it is an optional dependency of chromadb).`,
       { cause: error },
@@ -67,12 +69,10 @@ export async function chromaAnswers(url: string): Promise<boolean> {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Start a Chroma server on 127.0.0.1 and wait until it answers its heartbeat.
  *
- * @throws {ChromaStoreError} `START_FAILED` when the binding is missing, the port is taken,
+ * @throws {LocalServerError} `START_FAILED` when the binding is missing, the port is taken,
  *   or the server exits or stays silent while starting.
  * @example
  *   const chroma = await startLocalChroma({ dataDir: "/tmp/kmcp-chroma" });
@@ -96,7 +96,7 @@ export async function startLocalChroma(options: LocalChromaOptions): Promise<Loc
     await mkdir(dataDir, { recursive: true });
     // Another server on the port would answer our heartbeat and look like ours.
     if (!(await isPortFree(port))) {
-      throw new ChromaStoreError("START_FAILED", `Port ${port} on 127.0.0.1 is in use; stop whatever listens there or pick another port.`, {
+      throw new LocalServerError("START_FAILED", `Port ${port} on 127.0.0.1 is in use; stop whatever listens there or pick another port.`, {
         data: { port },
       });
     }
@@ -140,7 +140,7 @@ export async function startLocalChroma(options: LocalChromaOptions): Promise<Loc
     for (;;) {
       if (exitReason !== undefined) {
         const where = options.detached ? `; see ${logPath}` : `: ${recentOutput.trim().slice(-1000)}`;
-        throw new ChromaStoreError("START_FAILED", `The Chroma server ${exitReason} while starting on port ${port}${where}`, {
+        throw new LocalServerError("START_FAILED", `The Chroma server ${exitReason} while starting on port ${port}${where}`, {
           data: { port, dataDir },
         });
       }
@@ -148,7 +148,7 @@ export async function startLocalChroma(options: LocalChromaOptions): Promise<Loc
       if (Date.now() > deadline) {
         spawned.kill("SIGKILL");
         await exited;
-        throw new ChromaStoreError(
+        throw new LocalServerError(
           "START_FAILED",
           `The Chroma server did not answer on port ${port} within ${startTimeoutMs} ms; see its output${options.detached ? ` in ${logPath}` : ""}.`,
           { data: { port, dataDir } },

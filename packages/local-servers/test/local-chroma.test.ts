@@ -7,8 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { findFreePort } from "@kmcp/db/local-postgres";
-import { ChromaStoreError, startLocalChroma } from "../src/index.js";
+import { findFreePort, LocalServerError, startLocalChroma } from "../src/index.js";
 
 const run = promisify(execFile);
 const localChromaSource = fileURLToPath(new URL("../src/local-chroma.ts", import.meta.url));
@@ -83,9 +82,9 @@ describe("startLocalChroma", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(ChromaStoreError);
-    expect((error as ChromaStoreError).code).toBe("START_FAILED");
-    expect((error as ChromaStoreError).message).toContain(String(port));
+    expect(error).toBeInstanceOf(LocalServerError);
+    expect((error as LocalServerError).code).toBe("START_FAILED");
+    expect((error as LocalServerError).message).toContain(String(port));
   });
 
   it("keeps a detached server running after the process that started it exits, logging to dataDir", async () => {
