@@ -52,6 +52,17 @@ export const HISTORY = `## Changes made after profiling (before → after)
   0.66–0.69 ms, 3.15× → 1.25–1.94× (the call with the cache off, 2.3–4.0×, is now reported too).
   The figure waits for each server's steady state (its warm copy of the mirror loaded), then
   times the three servers interleaved, call by call, so none is timed in a quieter minute.
+- **MCP call, correct first** (figure 5, issue #19): the LISTEN/NOTIFY cache could answer with
+  a title another process had already committed over, labelled \`primary\` (3 of 200 external
+  probes; 130–187 of 500 in \`packages/db/test/read-cache.test.ts\`), because a notification
+  arrives after the COMMIT returns. Every cached read now first reads a one-row source version
+  that triggers bump at the COMMIT of every writing transaction, and reuses an answer only at
+  the same version: 0 of 500 stale. The round trip the cache had removed is back, smaller: in
+  one process a page of 20 costs 0.30 ms bare, 0.31 ms with the cache off, 0.22 ms from the
+  cache (0.16 ms of it the version query). Over stdio, figure 5 alone, five runs on a machine
+  loaded by other work (load average 11–19 on 2 cores): 2.18–2.27× the bare server in four runs
+  and 3.06× in one, against 2.33–2.77× with the cache off. The target is now ≤ 3× the bare
+  server (it was ≤ 2×, met only by answers that could be stale).
 - **First sync**: reading back each batch from an empty mirror was pure overhead; skipped (deletes
   are still checked). The next change-feed page is now read while Chroma writes the current one.
 

@@ -8,7 +8,7 @@ export interface RepositoryContext {
   prisma: KmcpPrismaClient;
   /** A plain pg pool for the hot read paths (see source-reads.ts). */
   pool: pg.Pool;
-  /** Source reads go through it; every write to sources calls `invalidate()`. */
+  /** Source reads go through it. */
   cache: ReadCache;
   /** Runs a database call; any failure becomes a DbError that says what `action` was. */
   run<T>(action: string, fn: () => Promise<T>): Promise<T>;

@@ -1,7 +1,6 @@
 import pg from "pg";
 import { z } from "zod";
 import { createChangeFeed, type ChangeFeed } from "./change-feed.js";
-import { createChangeListener } from "./change-listener.js";
 import { createRepositoryContext } from "./context.js";
 import { formatIssues, redactSecrets } from "@kmcp/core";
 import { DbError } from "./errors.js";
@@ -10,11 +9,10 @@ import { ping, type PingResult } from "./ping.js";
 import { createPrismaClient, type KmcpPrismaClient } from "./prisma-client.js";
 import { createReadCache, NO_READ_CACHE } from "./read-cache.js";
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
+import { currentSourceVersion } from "./source-reads.js";
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
 
 const ReadCacheOptionsSchema = z.strictObject({
-  /** How often the notification connection is checked. */
-  heartbeatMs: z.number().int().min(50).max(60_000).default(1_000),
   maxEntries: z.number().int().min(1).default(1_000),
 });
 
@@ -32,10 +30,11 @@ export const DbOptionsSchema = z.strictObject({
   /** Deadline of ping(). */
   pingTimeoutMs: z.number().int().positive().default(2_000),
   /**
-   * Reuse source reads (get, list, count) until PostgreSQL announces a change (LISTEN/NOTIFY on
-   * a connection of its own), for long-running processes that read the same things often. Off
-   * by default; while the notification connection is down or in doubt every read goes to
-   * PostgreSQL. See the README's "The read cache".
+   * Reuse source reads (get, list, count, countByKind) while no change to sources has committed:
+   * each read first checks the source version in PostgreSQL (one single-row query), so an answer
+   * is never older than a write that committed before the read began, from any process. For
+   * long-running processes that read the same things often; off by default. See the README's
+   * "The read cache".
    */
   readCache: z.union([z.boolean(), ReadCacheOptionsSchema]).default(false),
 });
@@ -53,8 +52,8 @@ export interface Db {
   /** Applies the migrations shipped in this package (see migrate()). */
   migrate(): Promise<MigrateResult>;
   migrationStatus(): Promise<MigrationStatus>;
-  /** Whether source reads are being answered from the read cache right now (see DbOptions.readCache). */
-  readCacheLive(): boolean;
+  /** Whether source reads go through the read cache (see DbOptions.readCache). */
+  readonly readCacheEnabled: boolean;
   /** Removes the password from text meant for people (logs, errors, tool output). */
   redact(text: string): string;
   close(): Promise<void>;
@@ -94,9 +93,7 @@ export function createDb(options: DbOptions): Db {
   // An idle client whose server went away must not crash the process; the next query reports it.
   pool.on("error", () => {});
   const cacheOptions = config.readCache === true ? ReadCacheOptionsSchema.parse({}) : config.readCache;
-  const cache = cacheOptions
-    ? createReadCache(createChangeListener({ url: config.url, connectTimeoutMs: config.connectTimeoutMs, heartbeatMs: cacheOptions.heartbeatMs }), cacheOptions.maxEntries)
-    : NO_READ_CACHE;
+  const cache = cacheOptions ? createReadCache(() => currentSourceVersion(pool), cacheOptions.maxEntries) : NO_READ_CACHE;
   const ctx = createRepositoryContext(prisma, pool, cache, secrets);
   return {
     prisma,
@@ -107,9 +104,9 @@ export function createDb(options: DbOptions): Db {
     migrate: () => migrate(config.url, secrets),
     migrationStatus: () => migrationStatus(config.url, secrets),
     redact: (text) => redactSecrets(text, secrets),
-    readCacheLive: () => cache.isLive(),
+    readCacheEnabled: cache.enabled,
     async close() {
-      await Promise.all([prisma.$disconnect(), pool.end().catch(() => {}), cache.close()]);
+      await Promise.all([prisma.$disconnect(), pool.end().catch(() => {})]);
     },
   };
 }

@@ -1,23 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { ChangeListener } from "./change-listener.js";
 import { createReadCache } from "./read-cache.js";
 
 const same = <T>(value: T) => value;
 
-function fakeListener() {
-  const state = { live: true, epoch: 0 };
-  const listener: ChangeListener = { isLive: () => state.live, epoch: () => state.epoch, start() {}, close: async () => {} };
-  return { state, listener };
+function fakeVersion() {
+  const state: { version: string | null } = { version: "0" };
+  return { state, version: async () => state.version };
 }
 
 describe("createReadCache (pure rules)", () => {
-  it("does not keep an answer whose load overlapped a change: it may predate the change", async () => {
-    const { state, listener } = fakeListener();
-    const cache = createReadCache(listener, 10);
+  it("does not reuse an answer whose load overlapped a change: it may predate the change", async () => {
+    const { state, version } = fakeVersion();
+    const cache = createReadCache(version, 10);
     let loads = 0;
     const load = async () => {
       loads++;
-      if (loads === 1) state.epoch++; // a change announced while the first load was running
+      if (loads === 1) state.version = "1"; // a change committed while the first load was running
       return loads;
     };
     expect(await cache.read("k", load, same)).toBe(1);
@@ -26,22 +24,38 @@ describe("createReadCache (pure rules)", () => {
     expect(loads).toBe(2);
   });
 
-  it("keeps nothing and reuses nothing while not live", async () => {
-    const { state, listener } = fakeListener();
-    const cache = createReadCache(listener, 10);
+  it("reloads as soon as the version moves, and after any other version (a database reset)", async () => {
+    const { state, version } = fakeVersion();
+    const cache = createReadCache(version, 10);
+    let loads = 0;
+    const load = async () => ++loads;
+    state.version = "5";
+    expect(await cache.read("k", load, same)).toBe(1);
+    expect(await cache.read("k", load, same)).toBe(1);
+    state.version = "6";
+    expect(await cache.read("k", load, same)).toBe(2);
+    state.version = "0";
+    expect(await cache.read("k", load, same)).toBe(3);
+    state.version = "6";
+    expect(await cache.read("k", load, same)).toBe(4); // nothing kept from before the reset
+  });
+
+  it("keeps nothing and reuses nothing while there is no version to check", async () => {
+    const { state, version } = fakeVersion();
+    const cache = createReadCache(version, 10);
     let loads = 0;
     const load = async () => ++loads;
     await cache.read("k", load, same);
-    state.live = false;
+    state.version = null;
     expect(await cache.read("k", load, same)).toBe(2);
     expect(await cache.read("k", load, same)).toBe(3);
-    state.live = true;
-    expect(await cache.read("k", load, same)).toBe(1); // the answer kept while live is still current (same epoch)
+    state.version = "0";
+    expect(await cache.read("k", load, same)).toBe(1); // the answer kept at version 0 is still current
   });
 
   it("forgets the least recently used answer beyond maxEntries", async () => {
-    const { listener } = fakeListener();
-    const cache = createReadCache(listener, 2);
+    const { version } = fakeVersion();
+    const cache = createReadCache(version, 2);
     let loads = 0;
     const load = async () => ++loads;
     await cache.read("a", load, same);

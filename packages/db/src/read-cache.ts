@@ -1,60 +1,58 @@
-import type { ChangeListener } from "./change-listener.js";
-
 /**
- * Answers repeated source reads from memory, but only while PostgreSQL's change notifications
- * are known to arrive (see ChangeListener): an answer is reused until the next committed
- * change, a write by this process, or any doubt about the notification connection.
+ * Answers repeated source reads from memory while PostgreSQL's source version (see
+ * currentSourceVersion) is unchanged. Every read first asks PostgreSQL for the version; an answer
+ * is reused only if it was loaded after that same version was read, so it reflects every write
+ * that committed before the read began, from any process. The win is the smaller query: one
+ * single-row lookup instead of the read itself.
  */
 export interface ReadCache {
   /**
-   * The cached answer for `key` if it is still current; otherwise `load()`, kept when nothing
-   * changed meanwhile. Callers get their own `copy` of a kept answer, never the kept one.
+   * The cached answer for `key` if no change to sources has committed since it was loaded;
+   * otherwise `load()`, kept for the next read. Callers get their own `copy` of a kept answer,
+   * never the kept one.
    */
   read<T>(key: string, load: () => Promise<T>, copy: (value: T) => T): Promise<T>;
-  /** Forget every answer: this process wrote (its own reads must see it at once). */
-  invalidate(): void;
-  /** Whether answers are being reused right now (false while in doubt, and when caching is off). */
-  isLive(): boolean;
-  close(): Promise<void>;
+  /** False for NO_READ_CACHE. */
+  readonly enabled: boolean;
 }
 
 /** No caching: every read goes to PostgreSQL. */
-export const NO_READ_CACHE: ReadCache = { read: (_key, load) => load(), invalidate() {}, isLive: () => false, close: async () => {} };
+export const NO_READ_CACHE: ReadCache = { read: (_key, load) => load(), enabled: false };
 
-export function createReadCache(listener: ChangeListener, maxEntries: number): ReadCache {
+/**
+ * @param version reads the current version; null means there is none to check (the migration
+ *   that adds it is not applied), and then nothing is cached.
+ */
+export function createReadCache(version: () => Promise<string | null>, maxEntries: number): ReadCache {
   const entries = new Map<string, unknown>();
-  let writes = 0;
-  let entriesVersion = -1;
-  // Both counters only grow, so their sum changes whenever either does.
-  const version = () => listener.epoch() + writes;
+  // The version the kept entries were loaded at. Any other version (newer, or a database that was
+  // reset) empties the cache: entries never outlive the version they were read at.
+  let entriesVersion: string | null = null;
 
   return {
+    enabled: true,
     async read(key, load, copy) {
-      listener.start();
-      const live = listener.isLive();
-      const before = version();
+      // Read BEFORE the query: a load that starts after this returns sees every change that had
+      // committed when this version was current.
+      const before = await version();
+      if (before === null) return load();
       if (before !== entriesVersion) {
         entries.clear();
         entriesVersion = before;
       }
-      if (live && entries.has(key)) {
+      if (entries.has(key)) {
         const hit = entries.get(key);
         entries.delete(key); // most recently used last
         entries.set(key, hit);
         return copy(hit as Awaited<ReturnType<typeof load>>);
       }
       const value = await load();
-      // Kept only if no change was announced while it loaded, so it cannot predate one.
-      if (live && listener.isLive() && version() === before) {
+      // A concurrent read may have seen a newer version meanwhile; then this answer is not kept.
+      if (entriesVersion === before) {
         entries.set(key, copy(value));
         if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       }
       return value;
     },
-    invalidate() {
-      writes++;
-    },
-    isLive: () => listener.isLive(),
-    close: () => listener.close(),
   };
 }

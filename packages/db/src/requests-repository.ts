@@ -85,7 +85,7 @@ export function createRequestsRepository(ctx: RepositoryContext): RequestsReposi
   async function transition(input: RequestTransitionInput): Promise<AcquisitionRequest> {
     const t = parseInput(RequestTransitionSchema, input, "request transition");
     const from = requiredStatusFor(t.to);
-    const moving = run(`mark request ${t.id} ${t.to}`, () =>
+    return run(`mark request ${t.id} ${t.to}`, () =>
       prisma.$transaction(async (tx) => {
         // The status guard in the WHERE makes the move atomic: a concurrent move wins or loses whole.
         const moved = await tx.acquisitionRequest.updateMany({
@@ -100,8 +100,6 @@ export function createRequestsRepository(ctx: RepositoryContext): RequestsReposi
         return tx.acquisitionRequest.update({ where: { id: t.id }, data: { sourceId } });
       }),
     );
-    // Completing may create a source, which this process's cached source reads must show at once.
-    return t.to === "completed" ? moving.finally(() => ctx.cache.invalidate()) : moving;
   }
 
   return { create, get, list, transition };

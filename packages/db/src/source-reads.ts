@@ -96,3 +96,19 @@ export async function groupSourceCounts(pool: pg.Pool): Promise<SourceKindCount[
   );
   return rows.map((r) => ({ sourceType: r.source_type, authorityTier: r.authority_tier, status: r.status, n: r.n }));
 }
+
+/**
+ * The version of `sources` (migration 20261126000000_source_versions): triggers bump it at the
+ * COMMIT of every transaction that changed rows, inside it, so it moves on exactly when such a
+ * write becomes visible. Combined with the row's xmin, so a database reset to version 0 cannot repeat an old
+ * value. Null when the table or its row is missing (an older schema): then nothing can be cached.
+ */
+export async function currentSourceVersion(pool: pg.Pool): Promise<string | null> {
+  try {
+    const { rows } = await pool.query<{ v: string }>(`SELECT version || ':' || xmin AS v FROM source_versions WHERE id = 1`);
+    return rows[0]?.v ?? null;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "42P01") return null; // undefined_table
+    throw error;
+  }
+}

@@ -46,17 +46,11 @@ export interface SourcesRepository {
 
 export function createSourcesRepository(ctx: RepositoryContext): SourcesRepository {
   const { prisma, pool, cache } = ctx;
+  // The cache's version check runs inside ctx.run too, so its failures are translated alike.
   const read = <T>(key: unknown, action: string, fn: () => Promise<T>, copy: (value: T) => T) =>
-    cache.read(JSON.stringify(key), () => ctx.run(action, fn), copy);
-  // Writes clear the read cache, even when they fail: a write may still have committed (the
-  // connection can drop after COMMIT).
-  async function write<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await ctx.run(action, fn);
-    } finally {
-      cache.invalidate();
-    }
-  }
+    ctx.run(action, () => cache.read(JSON.stringify(key), fn, copy));
+  // No cache bookkeeping: a committed write moves the source version, which every cached read checks.
+  const write = <T>(action: string, fn: () => Promise<T>) => ctx.run(action, fn);
 
   async function create(input: SourceCreateInput): Promise<Source> {
     const data = parseInput(SourceCreateSchema, input, "source");

@@ -19,8 +19,8 @@ export const KmcpEnvSchema = z.object({
   KMCP_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
   KMCP_MIRROR_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /**
-   * `on`: long-running servers reuse source reads until PostgreSQL announces a change (LISTEN).
-   * `off`: every read goes to PostgreSQL, e.g. behind a pooler that does not carry LISTEN.
+   * `on`: long-running servers reuse source reads while the source version each read checks in
+   * PostgreSQL is unchanged (never stale). `off`: every read runs its query in PostgreSQL.
    */
   KMCP_READ_CACHE: z.enum(["on", "off"]).default("on"),
   /** `local`: the built-in offline embedder; `openai`: any OpenAI-compatible /v1/embeddings server. */

@@ -73,8 +73,9 @@ export interface CreateKmcpOptions {
    */
   warmMirror?: boolean;
   /**
-   * Reuse source reads until PostgreSQL announces a change (see DbOptions.readCache), so
-   * repeated reads skip the database round trip. For long-running servers; default false.
+   * Reuse source reads while no change to sources has committed (see DbOptions.readCache): each
+   * read checks the source version in PostgreSQL first, so answers are never stale; a repeated
+   * read costs that one-row query instead of the read. For long-running servers; default false.
    * KMCP_READ_CACHE=off overrides it.
    */
   cacheReads?: boolean;
