@@ -9,7 +9,7 @@ export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes
 export { embeddedServicesStatus, ensureEmbeddedServices, stopEmbeddedServices } from "./embedded-services.js";
 export type { EmbeddedServices, EmbeddedServiceStatus } from "./embedded-services.js";
 
-export { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
-export { importSources } from "./import-sources.js";
-export type { ImportReport } from "./import-sources.js";
-export type { SourceFileFormat, SourceFileRow } from "./source-file.js";
+export { detectSourceFileFormat, detectSourceFileFormatOf, parseSourceFile, readSourceFile } from "./source-file.js";
+export { DEFAULT_IMPORT_BATCH_SIZE, importSourceFile, importSources } from "./import-sources.js";
+export type { ImportOptions, ImportProgress, ImportReport } from "./import-sources.js";
+export type { ParsedRow, SourceFileFormat, SourceFileRow } from "./source-file.js";
