@@ -33,6 +33,11 @@ export interface BulkCounts {
  *
  * Urls must be distinct within one call (ON CONFLICT cannot touch a row twice); see
  * splitDistinctUrls.
+ *
+ * Concurrency: the merge reads the stored row in the statement's snapshot. If another
+ * transaction changes a field this row does not give (say, status) between that read and this
+ * row's write, and this row changes some other field, the write puts back the value it read.
+ * Same window as `sources.upsert`'s read-then-write; an import re-run converges.
  */
 export const UPSERT_SOURCES_SQL = `
 WITH input AS (

@@ -21,8 +21,8 @@ afterAll(() => db.close());
 const source = (i: number, extra: Record<string, unknown> = {}) => ({
   url: `https://import-${i}.example.test/docs`,
   title: `Import ${i}`,
-  sourceType: "documentation",
-  authorityTier: "tier_2_trusted",
+  sourceType: "documentation" as const,
+  authorityTier: "tier_2_trusted" as const,
   ...extra,
 });
 
