@@ -93,7 +93,7 @@ export async function importSourceFile(
   options: ImportOptions & { format?: SourceFileFormat } = {},
 ): Promise<ImportReport> {
   const [format, { size }] = await Promise.all([options.format ?? detectSourceFileFormatOf(file), stat(file)]);
-  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const stream = createReadStream(file);
   return importSources(db, readSourceFile(stream, format), {
     ...options,
     onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, bytes: stream.bytesRead, totalBytes: size })),
