@@ -25,10 +25,12 @@ export function createOutput(options: { stdout?: NodeJS.WriteStream; stderr?: No
     progress(label: string) {
       const tty = Boolean(stderr.isTTY);
       return {
-        update(done: number, total?: number) {
+        /** `note` replaces the default `done/total` text after the bar (e.g. rows when done counts bytes). */
+        update(done: number, total?: number, note?: string) {
           if (!tty) return;
-          const bar = total ? `[${"#".repeat(Math.round((20 * done) / total)).padEnd(20, "-")}] ${done}/${total}` : `${done}`;
-          stderr.write(`\r${label} ${bar}`);
+          const text = note ?? (total ? `${done}/${total}` : `${done}`);
+          const bar = total ? `[${"#".repeat(Math.round((20 * Math.min(done, total)) / total)).padEnd(20, "-")}] ${text}` : text;
+          stderr.write(`\r${label} ${bar}\x1b[K`);
         },
         done() {
           if (tty) stderr.write("\n");

@@ -8,7 +8,7 @@ export { migrate, migrationStatus, planMigrations } from "./migrate.js";
 export type { Migration, MigrationStatus, MigrateResult } from "./migrate.js";
 export type { PingResult } from "./ping.js";
 export type { ChangeFeed, ChangePage, SourceChange } from "./change-feed.js";
-export type { SourcesRepository } from "./sources-repository.js";
+export type { SourcesRepository, UpsertManyResult } from "./sources-repository.js";
 export type { SourceKindCount } from "./source-reads.js";
 export type { RequestsRepository } from "./requests-repository.js";
 export { REQUEST_TRANSITIONS } from "./request-transitions.js";

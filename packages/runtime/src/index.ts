@@ -6,10 +6,10 @@ export { createLogger } from "./logger.js";
 export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
 export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes.js";
 
-export { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
-export { importSources } from "./import-sources.js";
-export type { ImportReport } from "./import-sources.js";
-export type { SourceFileFormat, SourceFileRow } from "./source-file.js";
+export { detectSourceFileFormat, detectSourceFileFormatOf, parseSourceFile, readSourceFile } from "./source-file.js";
+export { DEFAULT_IMPORT_BATCH_SIZE, importSourceFile, importSources } from "./import-sources.js";
+export type { ImportOptions, ImportProgress, ImportReport } from "./import-sources.js";
+export type { ParsedRow, SourceFileFormat, SourceFileRow } from "./source-file.js";
 
 export { ConfigError } from "./errors.js";
 export type { ConfigErrorCode } from "./errors.js";

@@ -1,5 +1,14 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { detectSourceFileFormat, parseSourceFile } from "./source-file.js";
+import { detectSourceFileFormat, parseSourceFile, readSourceFile, type ParsedRow } from "./source-file.js";
+
+async function streamed(text: string, format: "jsonl" | "csv"): Promise<ParsedRow[]> {
+  const rows: ParsedRow[] = [];
+  // Split mid-line and mid-field, as a file's chunks would be.
+  const chunks = text.match(/[^]{1,7}/g) ?? [];
+  for await (const row of readSourceFile(Readable.from(chunks.map((c) => Buffer.from(c))), format)) rows.push(row);
+  return rows;
+}
 
 describe("parseSourceFile", () => {
   it("reads JSON Lines, skipping blank lines and keeping line numbers", () => {
@@ -24,6 +33,15 @@ describe("parseSourceFile", () => {
   it("reports CSV it cannot parse with a line", () => {
     const [row] = parseSourceFile('url,title\nhttps://a.test,"unterminated\n', "csv");
     expect(row).toMatchObject({ error: expect.stringContaining("invalid CSV") });
+  });
+
+  it("streams the same rows as it parses whole files, in both formats", async () => {
+    const jsonl = '\uFEFF{"url":"https://a.test","title":"A"}\r\n\n{"url":"https://b.test"}\nnot json\n[1]';
+    expect(await streamed(jsonl, "jsonl")).toEqual(parseSourceFile(jsonl.slice(1), "jsonl"));
+    const csv = 'url,title,description\nhttps://a.test,"A, with comma",\nhttps://b.test,B,"two\nlines"\nhttps://c.test,C,plain\n';
+    expect(await streamed(csv, "csv")).toEqual(parseSourceFile(csv, "csv"));
+    const broken = 'url,title\nhttps://a.test,"unterminated\n';
+    expect(await streamed(broken, "csv")).toEqual([{ line: expect.any(Number), error: expect.stringContaining("invalid CSV") }]);
   });
 
   it("tells the format from the name, else from the content", () => {

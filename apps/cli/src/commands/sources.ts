@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { access } from "node:fs/promises";
 import { CoreError, IdSchema, parseInput, SourceCreateSchema, SourceListQuerySchema, SourceRefSchema, SourceUpdateSchema } from "@kmcp/core";
 import { DbError } from "@kmcp/db";
-import { detectSourceFileFormat, importSources, parseSourceFile } from "@kmcp/runtime";
+import { importSourceFile } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
 import { action } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";
@@ -146,13 +145,16 @@ export function registerSourcesCommand(program: Command): void {
     .addOption(new Option("--format <format>", "file format (default: from the file name)").choices(["jsonl", "csv"]))
     .action(
       action(async (ctx, file: string, flags: { format?: "jsonl" | "csv" }) => {
-        const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+        await access(file).catch((error: NodeJS.ErrnoException) => {
           throw new CoreError("VALIDATION", `Cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}.`);
         });
-        const rows = parseSourceFile(text, flags.format ?? detectSourceFileFormat(path.basename(file), text));
         const { db } = await ctx.services();
+        // Streamed: the bar follows bytes read against the file's size, labelled with rows done.
         const progress = ctx.out.progress("Importing");
-        const report = await importSources(db, rows, (done, total) => progress.update(done, total));
+        const report = await importSourceFile(db, file, {
+          ...(flags.format ? { format: flags.format } : {}),
+          onProgress: ({ rows, bytes, totalBytes }) => progress.update(bytes ?? rows, totalBytes, `${rows} rows`),
+        });
         progress.done();
         if (ctx.json) ctx.out.json(report);
         else {
