@@ -2,7 +2,6 @@
 // closing line, "N passed, M failed", that CI can read whatever the runner.
 import { readFileSync } from "node:fs";
 
-// eslint-disable-next-line no-control-regex
 const text = readFileSync(process.argv[2], "utf8").replace(/\u001b\[[0-9;]*m/g, "");
 let passed = 0;
 let failed = 0;

@@ -40,6 +40,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const expected = options.token ? digest(options.token) : undefined;
   let allowedOrigins: string[] = [];
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself
   const server = createHttpServer(async (req, res) => {
     try {
       if (options.extraRoutes && (await options.extraRoutes(req, res))) return;

@@ -20,6 +20,7 @@ export async function seedSources(db: Db, count: number): Promise<void> {
  * whether a request fell through. Closed after the file's tests.
  */
 export async function serve(handler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a throwing handler surfaces as vitest's unhandled error
   const server = createServer(async (req, res) => {
     if (await handler(req, res)) return;
     res.writeHead(404, { "content-type": "text/plain" }).end("not a health route");

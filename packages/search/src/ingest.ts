@@ -6,7 +6,7 @@ import type { ChromaStore, VectorSpace } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { AuthorityTierSchema, MAX_TITLE_LENGTH, SourceTypeSchema, SourceUrlSchema, type Source } from "@kmcp/core";
 import { z } from "zod";
-import { chunkDocument, ChunkOptionsSchema, type DocumentFormat } from "./chunk-document.js";
+import { chunkDocument, ChunkOptionsSchema } from "./chunk-document.js";
 import { documentTitle } from "./document-title.js";
 import type { Embedder } from "./embedder.js";
 import { SearchError } from "./errors.js";

@@ -182,6 +182,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     // Back off while syncs fail, spread ±jitter so many processes do not sync in lock-step.
     const delay = first ? 0 : backoffDelay({ attempt: failures, baseMs: intervalMs, maxMs: Math.max(intervalMs, 300_000), spread: [1 - jitter, 1 + jitter] });
     first = false;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the callback catches the sync's failure itself
     timer = setTimeout(async () => {
       try {
         await syncSources();
