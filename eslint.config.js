@@ -11,10 +11,6 @@ const prismaImports = {
   group: ["@prisma/*", "prisma", "prisma/*", "**/generated/prisma", "**/generated/prisma/**"],
   message: "Only packages/db may use Prisma; go through @kmcp/db's repositories instead.",
 };
-const localPostgresImport = {
-  name: "@kmcp/db/local-postgres",
-  message: "The local PostgreSQL server is not part of @kmcp/db's API for other packages.",
-};
 /** `process.env` read anywhere but an app's entry is banned: packages take options instead. */
 const processEnvProperty = {
   object: "process",
@@ -65,7 +61,7 @@ export default defineConfig(
           ignoreRestSiblings: true,
         },
       ],
-      "no-restricted-imports": ["error", { paths: [localPostgresImport], patterns: [prismaImports] }],
+      "no-restricted-imports": ["error", { patterns: [prismaImports] }],
     },
   },
 
@@ -91,47 +87,23 @@ export default defineConfig(
       "packages/bench/src/**",
       // A program, not library code: `pnpm db:migrate` reads DATABASE_URL like an app's entry.
       "packages/db/src/cli/**",
-      // Being moved to its own package in another branch; it passes the environment through
-      // to the servers it spawns, reading no setting from it.
-      "packages/db/src/local-postgres.ts",
+      // It passes the environment through to the server processes it spawns, reading no setting from it.
+      "packages/local-servers/src/local-postgres.ts",
+      "packages/local-servers/src/postgres-binaries.ts",
     ],
     rules: {
       "no-restricted-properties": ["error", processEnvProperty],
       "no-restricted-imports": [
         "error",
-        { paths: [localPostgresImport, ...processEnvImports], patterns: [prismaImports] },
+        { paths: processEnvImports, patterns: [prismaImports] },
       ],
     },
   },
 
   {
     name: "kmcp/db",
-    // packages/db owns Prisma and the local PostgreSQL server.
+    // packages/db owns Prisma.
     files: ["packages/db/**"],
     rules: { "no-restricted-imports": "off" },
-  },
-
-  {
-    name: "kmcp/local-postgres-importers",
-    // Until the local services move to their own package (another branch, which rewrites these
-    // imports), the files that start a local PostgreSQL today still import it from @kmcp/db.
-    files: [
-      "packages/runtime/src/embedded-services.ts",
-      "packages/runtime/src/home-lock.ts",
-      "packages/chroma-store/src/local-chroma.ts",
-      "packages/chroma-store/test/connection.test.ts",
-      "packages/chroma-store/test/local-chroma.test.ts",
-      "packages/testing/src/postgres.ts",
-      "packages/testing/src/postgres-setup.ts",
-      "packages/bench/src/figures/reads.ts",
-      "packages/bench/src/servers.ts",
-      "apps/cli/src/commands/demo.ts",
-      "apps/cli/test/secrets.test.ts",
-      "apps/mcp/test/faults.test.ts",
-      "apps/mcp/test/search.test.ts",
-      "apps/mcp/test/properties.test.ts",
-      "apps/mcp/test/stdio.test.ts",
-    ],
-    rules: { "no-restricted-imports": ["error", { patterns: [prismaImports] }] },
   },
 );
