@@ -1,9 +1,12 @@
+import { accessSync, constants, existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createChromaStore, startLocalChroma } from "@kmcp/chroma-store";
 import { createDb } from "@kmcp/db";
 import { startLocalPostgres } from "@kmcp/db/local-postgres";
+import { defaultHome } from "@kmcp/runtime";
 import { createSourceCatalog, createSyncManager } from "@kmcp/sync-core";
 import type { Command } from "commander";
 import { createOutput, type Output } from "../output.js";
@@ -80,7 +83,39 @@ async function runDemo(out: Output): Promise<void> {
     await Promise.all([postgres.destroy(), chroma.destroy()]);
     await rm(base, { recursive: true, force: true });
   }
-  out.line(`\n${out.green("Done.")} Run \`kmcp up\` to start your own, and \`kmcp --help\` for everything else.`);
+  out.line(`\n${out.green("Done.")} What next:`);
+  for (const line of nextSteps()) out.line(`  ${line}`);
+}
+
+/** What to run next, as lines that run as printed: `kmcp` if it is on PATH, else how to put it there. */
+export function nextSteps(env: NodeJS.ProcessEnv = process.env): string[] {
+  let kmcp = "kmcp";
+  const steps: [string, string][] = [];
+  if (!onPath("kmcp", env)) {
+    // From a clone, `npm run setup` puts it on PATH; otherwise this very binary works.
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    if (existsSync(path.join(root, "tooling", "path-setup.mjs"))) steps.push([`(cd ${root} && npm run setup)`, "put `kmcp` and `kmcp-mcp` on your PATH; then, in a new shell:"]);
+    else kmcp = `node ${fileURLToPath(new URL("main.js", import.meta.url))}`;
+  }
+  steps.push(
+    [`${kmcp} up`, `start your own knowledge base (embedded servers under ${env.KMCP_HOME ?? defaultHome()})`],
+    [`${kmcp} mcp-config`, "connect Claude Desktop, Claude Code or Cursor to it"],
+    [`${kmcp} --help`, "everything else"],
+  );
+  const width = Math.max(...steps.map(([c]) => c.length));
+  return steps.map(([command, what]) => `${command.padEnd(width)}  # ${what}`);
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? "").split(path.delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(path.join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function show(pagePromise: ReturnType<ReturnType<typeof createSourceCatalog>["list"]>, out: Output) {
