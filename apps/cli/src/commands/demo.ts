@@ -93,7 +93,7 @@ export function nextSteps(env: NodeJS.ProcessEnv = process.env): string[] {
   const steps: [string, string][] = [];
   if (!onPath("kmcp", env)) {
     // From a clone, `npm run setup` puts it on PATH; otherwise this very binary works.
-    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
     if (existsSync(path.join(root, "tooling", "path-setup.mjs"))) steps.push([`(cd ${root} && npm run setup)`, "put `kmcp` and `kmcp-mcp` on your PATH; then, in a new shell:"]);
     else kmcp = `node ${fileURLToPath(new URL("main.js", import.meta.url))}`;
   }
