@@ -8,6 +8,8 @@ export interface CliContext {
   out: Output;
   /** --json was given. */
   json: boolean;
+  /** The environment the command runs in (read here, once, like the rest of the configuration). */
+  env: NodeJS.ProcessEnv;
   services(): Promise<KmcpServices>;
   close(): Promise<void>;
 }
@@ -20,6 +22,7 @@ export function createContext(command: Command, env: NodeJS.ProcessEnv = process
     config,
     out: createOutput({ env }),
     json: Boolean(options.json),
+    env,
     services() {
       kmcp ??= createKmcp({ config, logger: createLogger(config) });
       return kmcp.ready();

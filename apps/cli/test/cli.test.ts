@@ -36,6 +36,7 @@ describe("kmcp --help", () => {
     [["sync", "verify"]],
     [["health"]],
     [["demo"]],
+    [["mcp-config"]],
   ])("kmcp %j --help explains itself and exits 0", async (args) => {
     const result = await kmcp([...args, "--help"], env);
     expect(result.code).toBe(0);

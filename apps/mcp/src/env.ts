@@ -20,19 +20,30 @@ const ServeSchema = z
 
 export type ServeOptions = z.output<typeof ServeSchema>;
 
-/** The server's whole configuration, from argv and the environment, validated once. */
-export function readEnv(argv: string[], env: NodeJS.ProcessEnv): { config: KmcpConfig; serve: ServeOptions } {
+/** `--help` or `--version` asked for information instead of a server. */
+export type InfoRequest = { info: "help" | "version" };
+
+/**
+ * The server's whole configuration, from argv and the environment, validated once; or, for
+ * `--help`/`--version`, which of them was asked for (the environment is then not read).
+ */
+export function readEnv(argv: string[], env: NodeJS.ProcessEnv): { config: KmcpConfig; serve: ServeOptions } | InfoRequest {
   const { values } = parseArgs({
     args: argv,
     options: {
       http: { type: "boolean", default: false },
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "3333" },
+      help: { type: "boolean", short: "h", default: false },
+      version: { type: "boolean", short: "V", default: false },
     },
     strict: true,
   });
+  const { help, version, ...flags } = values;
+  if (help) return { info: "help" };
+  if (version) return { info: "version" };
   const serve = ServeSchema.safeParse({
-    ...values,
+    ...flags,
     token: env.KMCP_MCP_TOKEN || undefined,
     allowedOrigins: env.KMCP_MCP_ALLOWED_ORIGINS ? env.KMCP_MCP_ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
   });

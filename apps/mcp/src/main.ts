@@ -1,16 +1,22 @@
 import { createHealthHandler } from "@kmcp/health";
 import { createKmcp, createLogger } from "@kmcp/runtime";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { readEnv } from "./env.js";
+import { readEnv, type InfoRequest } from "./env.js";
+import { helpText } from "./help.js";
 import { startHttpServer } from "./http.js";
-import { createServer } from "./server.js";
+import { createServer, SERVER_VERSION } from "./server.js";
 
 // stdout belongs to the protocol in stdio mode: everything else goes to stderr.
-let options: ReturnType<typeof readEnv>;
+let options: Exclude<ReturnType<typeof readEnv>, InfoRequest>;
 try {
-  options = readEnv(process.argv.slice(2), process.env);
+  const read = readEnv(process.argv.slice(2), process.env);
+  if ("info" in read) {
+    process.stdout.write(read.info === "help" ? helpText(SERVER_VERSION) : `${SERVER_VERSION}\n`);
+    process.exit(0);
+  }
+  options = read;
 } catch (error) {
-  process.stderr.write(`kmcp-mcp: ${(error as Error).message}\n`);
+  process.stderr.write(`kmcp-mcp: ${(error as Error).message}\nRun \`kmcp-mcp --help\` for usage.\n`);
   process.exit(2);
 }
 const { config, serve } = options;

@@ -47,6 +47,8 @@ export interface KmcpServices {
   health: HealthCheck;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
   embedded: { postgres: boolean; chroma: boolean };
+  /** The embedded servers this ready() started (`"postgres"`, `"chroma"`); the others were already running and reused. */
+  started: string[];
   /** Where each part lives, without credentials, for people to read. */
   describe(): { postgres: string; chroma: string };
 }
@@ -90,8 +92,10 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     const embedded = { postgres: !config.databaseUrl, chroma: !config.chromaUrl };
     let databaseUrl = config.databaseUrl;
     let chromaUrl = config.chromaUrl;
+    let started: string[] = [];
     if (embedded.postgres || embedded.chroma) {
       const local = await ensureEmbeddedServices(config.home, embedded);
+      started = local.started;
       if (local.started.length) logger.info("started embedded services", { started: local.started, home: config.home });
       databaseUrl ??= local.postgres.url ?? undefined;
       chromaUrl ??= local.chroma.url ?? undefined;
@@ -144,6 +148,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       removeSource: createRemoveSource({ db, store }),
       health,
       embedded,
+      started,
       describe: () => ({
         postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl!),
         chroma: embedded.chroma ? `embedded (${config.home}/chroma)` : store.url,

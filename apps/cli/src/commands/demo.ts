@@ -1,11 +1,13 @@
+import { accessSync, constants, existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { createChromaStore } from "@kmcp/chroma-store";
-import { createDb } from "@kmcp/db";
+import { fileURLToPath } from "node:url";
 import { makeServerTempDir, startLocalChroma, startLocalPostgres } from "@kmcp/local-servers";
-import { createSourceCatalog, createSyncManager } from "@kmcp/sync-core";
+import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
+import type { CatalogPage } from "@kmcp/sync-core";
 import type { Command } from "commander";
-import { createOutput, type Output } from "../output.js";
+import { action, type CliContext } from "../context.js";
+import type { Output } from "../output.js";
 
 const SEED = [
   { url: "https://www.rfc-editor.org/rfc/rfc9110", title: "RFC 9110: HTTP Semantics", sourceType: "standards_body", authorityTier: "tier_1_canonical" },
@@ -19,25 +21,23 @@ export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description("See kmcp keep answering through a database outage, on throwaway local servers (touches nothing of yours)")
-    .action(async () => runDemo(createOutput()));
+    .action(action(runDemo));
 }
 
-async function runDemo(out: Output): Promise<void> {
+async function runDemo(ctx: CliContext): Promise<void> {
+  const { out } = ctx;
   const base = await makeServerTempDir("kmcp-demo-");
   const step = (text: string) => out.line(`\n${out.bold("▸")} ${out.bold(text)}`);
 
   step("Starting a local PostgreSQL and a local Chroma (from npm packages, nothing to install)");
   const [postgres, chroma] = await Promise.all([
-    // Throwaway: the demo's data is deleted at the end, so skip fsync.
     startLocalPostgres({ dataDir: path.join(base, "pg"), durability: "throwaway" }),
     startLocalChroma({ dataDir: path.join(base, "chroma") }),
   ]);
-  const db = createDb({ url: postgres.url, connectTimeoutMs: 1_000 });
-  const store = createChromaStore({ url: chroma.url });
-  const sync = createSyncManager({ db, store });
-  const catalog = createSourceCatalog({ db, store, connectivity: sync.connectivity, mirrorAsOf: sync.mirrorAsOf });
+  // The same assembly as `kmcp up`, pointed at the throwaway servers.
+  const kmcp = createKmcp({ config: parseKmcpEnv({ DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: base, KMCP_LOG_LEVEL: "silent" }) });
   try {
-    await db.migrate();
+    const { db, sync, catalog } = await kmcp.ready();
     step("Adding knowledge sources to PostgreSQL, the system of record");
     for (const input of SEED) {
       const source = await db.sources.create({ ...input, status: "active" });
@@ -73,15 +73,46 @@ async function runDemo(out: Output): Promise<void> {
     }
     await show(Promise.resolve(page), out);
   } finally {
-    await db.close();
-    await store.close();
+    await kmcp.close();
     await Promise.all([postgres.destroy(), chroma.destroy()]);
     await rm(base, { recursive: true, force: true });
   }
-  out.line(`\n${out.green("Done.")} Run \`kmcp up\` to start your own, and \`kmcp --help\` for everything else.`);
+  out.line(`\n${out.green("Done.")} What next:`);
+  for (const line of nextSteps(ctx.env, ctx.config.home)) out.line(`  ${line}`);
 }
 
-async function show(pagePromise: ReturnType<ReturnType<typeof createSourceCatalog>["list"]>, out: Output) {
+/** What to run next, as lines that run as printed: `kmcp` if it is on PATH, else how to put it there. */
+export function nextSteps(env: NodeJS.ProcessEnv, home: string): string[] {
+  let kmcp = "kmcp";
+  const steps: [string, string][] = [];
+  if (!onPath("kmcp", env)) {
+    // From a clone, `npm run setup` puts it on PATH; otherwise this very binary works.
+    const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+    if (existsSync(path.join(root, "tooling", "path-setup.mjs"))) steps.push([`(cd ${root} && npm run setup)`, "put `kmcp` and `kmcp-mcp` on your PATH; then, in a new shell:"]);
+    else kmcp = `node ${fileURLToPath(new URL("main.js", import.meta.url))}`;
+  }
+  steps.push(
+    [`${kmcp} up`, `start your own knowledge base (embedded servers under ${home})`],
+    [`${kmcp} mcp-config`, "connect Claude Desktop, Claude Code or Cursor to it"],
+    [`${kmcp} --help`, "everything else"],
+  );
+  const width = Math.max(...steps.map(([c]) => c.length));
+  return steps.map(([command, what]) => `${command.padEnd(width)}  # ${what}`);
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? "").split(path.delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(path.join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function show(pagePromise: Promise<CatalogPage>, out: Output) {
   const page = await pagePromise;
   const label =
     page.origin === "primary" ? out.green("from PostgreSQL") : out.yellow(`from the mirror, as of ${page.asOf.toISOString()}`);

@@ -115,7 +115,7 @@ export function registerSourcesCommand(program: Command): void {
 
   sources
     .command("archive <id>")
-    .description("Mark a source archived (it stays, and stays searchable by status)")
+    .description("Mark a source archived: it is kept and still listed (`sources list --status archived`), but never searched")
     .action(
       action(async (ctx, id: string) => {
         parseInput(IdSchema, id, "source id");

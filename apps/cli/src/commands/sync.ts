@@ -20,8 +20,10 @@ export function registerSyncCommand(program: Command): void {
           onProgress: (c) => progress.update(c.upserted + c.deleted + c.unchanged),
         });
         progress.done();
-        if (ctx.json) return ctx.out.json(report);
-        ctx.out.line(`Synced (${report.mode}) in ${report.durationMs} ms: ${report.upserted} written, ${report.deleted} deleted, ${report.unchanged} unchanged.`);
+        const mirrorSize = await manager.getState().then((s) => s.mirrorSize, () => null);
+        if (ctx.json) return ctx.out.json({ ...report, mirrorSize });
+        const holds = mirrorSize === null ? "The mirror's size is unknown" : `The mirror holds ${mirrorSize} source${mirrorSize === 1 ? "" : "s"}`;
+        ctx.out.line(`${holds}; this ${report.mode} sync wrote ${report.upserted}, deleted ${report.deleted}, left ${report.unchanged} unchanged (${report.durationMs} ms).`);
       }),
     );
 

@@ -1,0 +1,32 @@
+/** `kmcp-mcp --help`: the flags and every environment variable the server reads. */
+export function helpText(version: string): string {
+  return `kmcp-mcp ${version}: kmcp's MCP server (a knowledge base for AI assistants that keeps answering when its database does not)
+
+Usage: kmcp-mcp [--http [--host <host>] [--port <port>]]
+
+With no flag it speaks MCP over stdio (stdout carries only the protocol; logs go to stderr).
+To configure a client, run \`kmcp mcp-config --client claude-desktop|claude-code|cursor|http\`.
+
+Options:
+  --http           serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio
+  --host <host>    address to bind with --http (default 127.0.0.1; any other needs KMCP_MCP_TOKEN)
+  --port <port>    port to listen on with --http (default 3333; 0 picks a free one)
+  -h, --help       print this help
+  -V, --version    print the version
+
+Environment:
+  DATABASE_URL               postgresql://user:password@host:port/db of your PostgreSQL (default: embedded, under KMCP_HOME)
+  CHROMA_URL                 http://host:port of your Chroma server (default: embedded, under KMCP_HOME)
+  KMCP_HOME                  where the embedded servers keep their data (default ~/.kmcp; /var/lib/kmcp for root)
+  KMCP_MCP_TOKEN             bearer token HTTP clients must send (16+ characters; required off loopback)
+  KMCP_MCP_ALLOWED_ORIGINS   comma-separated browser origins allowed besides loopback ones
+  KMCP_LOG_LEVEL             debug, info, warn (default), error, silent; JSON lines on stderr
+  KMCP_SYNC_INTERVAL_MS      background sync interval (default 30000)
+  KMCP_MIRROR_MAX_AGE_MS     mirror age after which health warns (default 3600000)
+  KMCP_READ_CACHE            on (default) or off: reuse source reads until PostgreSQL announces a change
+  KMCP_EMBEDDER              local (default: built in, offline, matches words) or openai (an OpenAI-compatible server)
+  KMCP_EMBEDDING_URL, KMCP_EMBEDDING_MODEL, KMCP_EMBEDDING_API_KEY, KMCP_EMBEDDING_DIMENSIONS, KMCP_EMBEDDING_BATCH_SIZE
+                             the embedding server's settings, with KMCP_EMBEDDER=openai
+  KMCP_SEARCH_TIER_WEIGHTS   search weight per authority tier, e.g. tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8
+`;
+}
