@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@kmcp/testing/postgres";
 import { installPackedPackages, runInProject } from "@kmcp/testing/pack";
 import { describe, expect, it } from "vitest";
-import { migrations as shipped } from "../src/generated/migrations.js";
+import { migrations as shipped } from "../../src/generated/migrations.js";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const packageDir = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("the published package", () => {
   it("installs from its tarball and migrates and queries a real database with no Prisma CLI", async () => {

@@ -4,7 +4,7 @@ import { installPackedPackages, runInProject } from "@kmcp/testing/pack";
 import { createTestDatabase } from "@kmcp/testing/postgres";
 import { describe, expect, it } from "vitest";
 
-const dir = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
+const dir = (name: string) => fileURLToPath(new URL(`../../../${name}`, import.meta.url));
 
 describe("the published packages together", () => {
   it("install from their tarballs and sync real PostgreSQL into real Chroma", async () => {
