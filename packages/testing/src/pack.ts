@@ -24,6 +24,11 @@ export async function installPackedPackages(packageDirs: string[]): Promise<stri
     cwd: project,
     timeout: 240_000,
   });
+  // A workspace package left out of the tarballs would be fetched from the registry (or fail
+  // there): whatever that holds under our name is not what is being tested.
+  const lock = JSON.parse(await readFile(path.join(project, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };
+  const fromRegistry = Object.entries(lock.packages).filter(([key, entry]) => key.includes("node_modules/@kmcp/") && !entry.resolved?.startsWith("file:"));
+  if (fromRegistry.length) throw new Error(`not installed from the packed tarballs: ${fromRegistry.map(([key]) => key).join(", ")}`);
   return project;
 }
 
