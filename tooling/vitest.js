@@ -2,18 +2,28 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Unit tests live beside the code (src/**\/*.test.ts) and need nothing running.
- * Integration tests live in test/ and get real servers from the package's globalSetup.
+ * Three vitest projects per package, selected with `--project`:
+ * - `unit`: src/**\/*.test.ts, beside the code; no globalSetup, so no server ever starts;
+ * - `integration`: test/**\/*.test.ts, against real servers from the package's globalSetup;
+ * - `pack`: test/pack/**\/*.test.ts, packs and installs the packages from the registry
+ *   (`pnpm test:pack`, never part of the everyday `pnpm test`).
+ * Each project `extends` this config (timeouts, pool, and a package's own `resolve.alias`
+ * merged over it); `globalSetup` is set on the server projects only, because vitest 4 runs the
+ * root config's globalSetup whichever projects are selected.
  * @param {{ globalSetup?: string[]; testTimeout?: number }} [options]
  */
 export function vitestConfig(options = {}) {
+  const globalSetup = options.globalSetup ?? [];
   return defineConfig({
     test: {
-      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      globalSetup: options.globalSetup ?? [],
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       pool: "forks",
+      projects: [
+        { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
+        { extends: true, test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["test/pack/**"], globalSetup } },
+        { extends: true, test: { name: "pack", include: ["test/pack/**/*.test.ts"], globalSetup } },
+      ],
     },
   });
 }

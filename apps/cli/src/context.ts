@@ -1,6 +1,26 @@
 import type { Command } from "commander";
 import { createKmcp, createLogger, parseKmcpEnv, type Kmcp, type KmcpConfig, type KmcpServices } from "@kmcp/runtime";
-import { createOutput, type Output } from "./output.js";
+import { createOutput, type Output, type OutputStream } from "./output.js";
+
+/** Where a run of `kmcp` writes and what environment it reads (see runCli). */
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+}
+
+const ioByProgram = new WeakMap<Command, CliIo>();
+
+/** Gives a program (and so every command under it) its streams and environment. */
+export function setCliIo(program: Command, io: CliIo): void {
+  ioByProgram.set(program, io);
+}
+
+function cliIoOf(command: Command): CliIo {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return ioByProgram.get(root) ?? { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
 
 /** What every command gets: configuration, output, and the services (started on first use). */
 export interface CliContext {
@@ -14,13 +34,14 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-export function createContext(command: Command, env: NodeJS.ProcessEnv = process.env): CliContext {
+export function createContext(command: Command, io: CliIo = cliIoOf(command)): CliContext {
   const options = command.optsWithGlobals<{ json?: boolean }>();
+  const { env } = io;
   const config = parseKmcpEnv(env);
   let kmcp: Kmcp | undefined;
   return {
     config,
-    out: createOutput({ env }),
+    out: createOutput({ stdout: io.stdout, stderr: io.stderr, env }),
     json: Boolean(options.json),
     env,
     services() {

@@ -1,5 +1,12 @@
+/** What output is written to: a process's stream, or anything that takes text (tests). */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 /** Human output to stdout, diagnostics to stderr; colour only on a TTY and never with NO_COLOR. */
-export function createOutput(options: { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream; env?: NodeJS.ProcessEnv } = {}) {
+export function createOutput(options: { stdout?: OutputStream; stderr?: OutputStream; env?: NodeJS.ProcessEnv } = {}) {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const env = options.env ?? process.env;

@@ -16,31 +16,19 @@ afterAll(async () => {
 const add = (url: string, extra: string[] = []) =>
   kmcp(["sources", "add", url, "--title", `Title of ${url}`, "--type", "documentation", "--tier", "tier_2_trusted", "--json", ...extra], env);
 
+// Help and usage errors are tested in-process (src/run-cli.test.ts); these few runs of the built
+// binary check that main.ts passes them through with the same output and exit codes.
 describe("kmcp --help", () => {
-  it.each([
-    [[]],
-    [["up"]],
-    [["down"]],
-    [["db"]],
-    [["db", "migrate"]],
-    [["sources"]],
-    [["sources", "add"]],
-    [["sources", "list"]],
-    [["sources", "import"]],
-    [["ingest"]],
-    [["search"]],
-    [["requests", "create"]],
-    [["requests", "complete"]],
-    [["sync"]],
-    [["sync", "run"]],
-    [["sync", "verify"]],
-    [["health"]],
-    [["demo"]],
-    [["mcp-config"]],
-  ])("kmcp %j --help explains itself and exits 0", async (args) => {
+  it.each([[[]], [["sources", "add"]]])("kmcp %j --help explains itself and exits 0", async (args) => {
     const result = await kmcp([...args, "--help"], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: kmcp${args.length ? ` ${args.join(" ")}` : ""}`);
+  });
+
+  it("refuses an unknown command even with --help, with exit 2", async () => {
+    const result = await kmcp(["nosuch", "--help"], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown command 'nosuch'");
   });
 });
 
@@ -94,15 +82,11 @@ describe("kmcp sources", () => {
   });
 
   it.each([
-    ["an invalid url", ["sources", "add", "not a url", "--title", "t", "--type", "blog", "--tier", "tier_2_trusted"], 2, "Invalid URL"],
-    ["an unknown type", ["sources", "add", "https://x.test", "--title", "t", "--type", "podcast", "--tier", "tier_2_trusted"], 2, "sourceType"],
+    // The other usage errors need no server and are tested in-process (src/run-cli.test.ts);
+    // these reach the services (the cursor is read by the catalog), plus one parsing error end to end.
     ["a missing flag", ["sources", "add", "https://x.test", "--type", "blog", "--tier", "tier_2_trusted"], 2, "--title"],
-    ["an unknown flag", ["sources", "list", "--colour", "red"], 2, "unknown option"],
-    ["an unknown command", ["sources", "explode"], 2, "unknown command"],
-    ["a limit over 1000", ["sources", "list", "--limit", "1001"], 2, "limit"],
     ["a bad cursor", ["sources", "list", "--cursor", "xyz"], 2, "cursor"],
     ["an unknown id", ["sources", "remove", "00000000-0000-4000-8000-000000000000"], 3, "No source with id"],
-    ["a malformed id", ["sources", "archive", "42"], 2, "UUID"],
   ])("refuses %s with one clear line and exit %i", async (_what, args, code, message) => {
     const result = await kmcp(args, env);
     expect(result.code).toBe(code);

@@ -1,14 +1,11 @@
-import { fileURLToPath } from "node:url";
 import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
-import { installPackedPackages, runInProject } from "@kmcp/testing/pack";
+import { installPackedPackages, runInProject, workspacePackageDirs } from "@kmcp/testing/pack";
 import { createTestDatabase } from "@kmcp/testing/postgres";
 import { describe, expect, it } from "vitest";
 
-const dir = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
-
 describe("the published packages together", () => {
   it("install from their tarballs and sync real PostgreSQL into real Chroma", async () => {
-    const project = await installPackedPackages([dir("core"), dir("db"), dir("chroma-store"), dir("sync-core")]);
+    const project = await installPackedPackages(await workspacePackageDirs(["@kmcp/sync-core"]));
     const output = await runInProject(
       project,
       `
