@@ -8,6 +8,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runCli(process.argv.slice(2));
+const code = await runCli(process.argv.slice(2), { env: process.env });
 // A failure exits at once; success lets the event loop drain (as a finished command leaves nothing running).
 if (code !== 0) process.exit(code);

@@ -7,11 +7,11 @@ import { createProgram } from "./program.js";
 /**
  * Runs `kmcp` with `argv` (the arguments after the program name) and returns its exit code.
  * The one place errors are caught: one clear line on stderr, a stack trace only with --verbose.
- * Output goes to `io` (default: this process's streams and environment), so tests can run the
- * command line in-process.
+ * Output goes to `io` (default: this process's streams), so tests can run the command line
+ * in-process; the environment is always given (main.ts passes its own).
  */
-export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-  const resolved: CliIo = { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, env: io.env ?? process.env };
+export async function runCli(argv: readonly string[], io: Partial<CliIo> & Pick<CliIo, "env">): Promise<number> {
+  const resolved: CliIo = { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, env: io.env };
   const program = createProgram(resolved);
   setCliIo(program, resolved);
   const printError = (line: string) => void resolved.stderr.write(`${line}\n`);

@@ -5,6 +5,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "./server.js";
+import { TOOL_NAMES } from "../test/tool-names.js";
 
 // Every tool in-process: the SDK's client against createServer(deps) over a linked in-memory
 // pair, with services made of plain fakes (only what each tool calls). The client validates each
@@ -111,16 +112,7 @@ describe("the MCP tools in-process", () => {
   it("lists the eight tools without touching the services", async () => {
     const client = await connect(fakeKmcp(() => Promise.reject(new Error("ready() must not be called to list tools"))));
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      "knowledge_request",
-      "knowledge_requests",
-      "knowledge_search",
-      "knowledge_source",
-      "knowledge_sources",
-      "knowledge_stats",
-      "knowledge_status",
-      "knowledge_sync",
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
     for (const tool of tools) expect(tool.outputSchema?.type).toBe("object");
   });
 

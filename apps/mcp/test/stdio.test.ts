@@ -5,9 +5,9 @@ import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, tempHome, text } from "./harness.js";
+import { TOOL_NAMES as TOOLS } from "./tool-names.js";
 
 const QUEUED_ID = "0b7c3a52-5d7e-4c1e-9a3f-2e8d6b4f1a90";
-const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_search", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
 
 describe("the MCP server over stdio", () => {
   let postgres: LocalPostgres;

@@ -1,7 +1,8 @@
-import { KmcpError } from "@kmcp/core";
+import { errorGuard, KmcpError } from "@kmcp/core";
 
 /**
- * What went wrong, for callers that branch on it:
+ * The one error type @kmcp/chroma-store throws. Messages say what to do; `cause` keeps the original.
+ * Its code, for callers that branch on it:
  * - `UNREACHABLE`: no Chroma server answered at the configured address.
  * - `TIMEOUT`: the server did not answer within `requestTimeoutMs`.
  * - `VALIDATION`: the caller passed options or records that fail the package's schemas,
@@ -12,22 +13,8 @@ import { KmcpError } from "@kmcp/core";
  * - `UNAUTHORIZED`: the server refused the credentials.
  * - `UNKNOWN`: anything else; see `cause`.
  */
-export type ChromaStoreErrorCode =
-  | "UNREACHABLE"
-  | "TIMEOUT"
-  | "VALIDATION"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "CORRUPT"
-  | "UNAUTHORIZED"
-  | "UNKNOWN";
-
-/** The one error type @kmcp/chroma-store throws. Messages say what to do; `cause` keeps the original. */
-export class ChromaStoreError extends KmcpError<ChromaStoreErrorCode> {
+export class ChromaStoreError extends KmcpError<"UNREACHABLE" | "TIMEOUT" | "VALIDATION" | "NOT_FOUND" | "CONFLICT" | "CORRUPT" | "UNAUTHORIZED" | "UNKNOWN"> {
   override readonly name = "ChromaStoreError";
 }
-
-/** True when `error` is a ChromaStoreError, optionally with the given code. */
-export function isChromaStoreError(error: unknown, code?: ChromaStoreErrorCode): error is ChromaStoreError {
-  return error instanceof ChromaStoreError && (code === undefined || error.code === code);
-}
+export type ChromaStoreErrorCode = ChromaStoreError["code"];
+export const isChromaStoreError = errorGuard(ChromaStoreError);

@@ -17,6 +17,16 @@ export abstract class KmcpError<C extends string = string> extends Error {
   }
 }
 
+/**
+ * The type guard of one error class, optionally narrowed to a code:
+ * `export const isDbError = errorGuard(DbError)` gives `isDbError(error, "NOT_FOUND")`.
+ */
+export function errorGuard<C extends string, E extends KmcpError<C>>(
+  type: abstract new (...args: never[]) => E,
+): (error: unknown, code?: C) => error is E {
+  return (error: unknown, code?: C): error is E => error instanceof type && (code === undefined || error.code === code);
+}
+
 /** True for any kmcp error, optionally with the given code. */
 export function isKmcpError(error: unknown, code?: string): error is KmcpError {
   return error instanceof KmcpError && (code === undefined || error.code === code);
@@ -29,6 +39,4 @@ export class CoreError extends KmcpError<CoreErrorCode> {
   override readonly name = "CoreError";
 }
 
-export function isCoreError(error: unknown, code?: CoreErrorCode): error is CoreError {
-  return error instanceof CoreError && (code === undefined || error.code === code);
-}
+export const isCoreError = errorGuard(CoreError);

@@ -65,7 +65,7 @@ export { MAX_URL_LENGTH, normaliseUrl } from "./url.js";
 export { decodeCursor, decodeSourceCursor, encodeCursor, encodeSourceCursor, invalidCursor } from "./cursor.js";
 export { jsonObjectShape, jsonShape } from "./json-shape.js";
 
-export { CoreError, isCoreError, isKmcpError, KmcpError } from "./errors.js";
+export { CoreError, errorGuard, isCoreError, isKmcpError, KmcpError } from "./errors.js";
 export type { CoreErrorCode } from "./errors.js";
 export { formatIssues, inputParser, parseInput } from "./parse-input.js";
 export type { InputParser } from "./parse-input.js";

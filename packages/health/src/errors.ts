@@ -1,15 +1,11 @@
-import { KmcpError } from "@kmcp/core";
+import { errorGuard, KmcpError } from "@kmcp/core";
 
-/** What went wrong, as a stable string a caller can branch on. */
-export type HealthErrorCode =
-  /** The options given to createHealthCheck() or createHealthHandler() are invalid. */
-  "VALIDATION";
-
-/** The error @kmcp/health throws; only for bad options. Checks never throw, they report. */
-export class HealthError extends KmcpError<HealthErrorCode> {
+/**
+ * The error @kmcp/health throws, only for bad options (`VALIDATION`: the options given to
+ * createHealthCheck() or createHealthHandler()). Checks never throw, they report.
+ */
+export class HealthError extends KmcpError<"VALIDATION"> {
   override readonly name = "HealthError";
 }
-
-export function isHealthError(error: unknown, code?: HealthErrorCode): error is HealthError {
-  return error instanceof HealthError && (code === undefined || error.code === code);
-}
+export type HealthErrorCode = HealthError["code"];
+export const isHealthError = errorGuard(HealthError);

@@ -1,8 +1,7 @@
 import { KmcpError } from "@kmcp/core";
 
 /** What @kmcp/runtime refuses itself: `VALIDATION`, a bad setting (the message names the variable, never its value). */
-export type ConfigErrorCode = "VALIDATION";
-
-export class ConfigError extends KmcpError<ConfigErrorCode> {
+export class ConfigError extends KmcpError<"VALIDATION"> {
   override readonly name = "ConfigError";
 }
+export type ConfigErrorCode = ConfigError["code"];

@@ -4,7 +4,7 @@ import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createConnectivityMonitor, createSourceCatalog, createSyncManager, type SourceCatalog } from "../src/index.js";
-import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+import { isolatedStore, migratedDb, seedSources, seededPrivateServer } from "./helpers.js";
 
 /** Every page of a list, following cursors. */
 async function listAll(catalog: SourceCatalog, query: SourceListQuery) {
@@ -38,11 +38,7 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
   const online = new Map<number, CatalogSource[]>();
 
   beforeAll(async () => {
-    server = await startPrivatePostgres();
-    db = await migratedDb(server.url);
-    store = isolatedStore();
-    await seedSources(db, 1_200);
-    manager = createSyncManager({ db, store });
+    ({ server, db, store, manager } = await seededPrivateServer(1_200));
     catalog = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
     await manager.syncSources();
   });
@@ -149,12 +145,8 @@ describe("SourceCatalog when PostgreSQL goes down and comes back", () => {
 
 describe("SourceCatalog with no mirror to fall back on", () => {
   it("says so plainly instead of answering from an empty or half-synced mirror", async () => {
-    const server = await startPrivatePostgres();
+    const { server, db, store, manager } = await seededPrivateServer(10);
     try {
-      const db = await migratedDb(server.url);
-      const store = isolatedStore();
-      await seedSources(db, 10);
-      const manager = createSyncManager({ db, store });
       const catalog = createSourceCatalog({ db, store, connectivity: manager.connectivity, mirrorAsOf: manager.mirrorAsOf });
       await server.kill();
       const error = await catalog.list().catch((e: Error & { code?: string }) => e);

@@ -20,7 +20,7 @@ import {
   verifyMirror,
   type CreateRequestResult,
 } from "../src/index.js";
-import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+import { isolatedStore, migratedDb, seedSources, seededPrivateServer } from "./helpers.js";
 
 /** Runs a sync that `kill` interrupts after `batch` batches; returns what the sync rejected with. */
 async function syncKilledAfter(manager: ReturnType<typeof createSyncManager>, batch: number, kill: () => Promise<void>): Promise<unknown> {
@@ -51,12 +51,8 @@ async function expectSourcesOnce(db: Db, store: ChromaStore, total: number) {
 
 describe("PostgreSQL SIGKILLed in the middle of a sync", () => {
   it("fails the sync as an outage, then the next sync after a restart completes it", async () => {
-    const server = await startPrivatePostgres();
+    const { server, db, store, manager } = await seededPrivateServer(3_000, { batchSize: 100 });
     try {
-      const db = await migratedDb(server.url);
-      const store = isolatedStore();
-      await seedSources(db, 3_000);
-      const manager = createSyncManager({ db, store, batchSize: 100 });
       const failed = await syncKilledAfter(manager, 4, () => server.kill());
       expect(failed).toMatchObject({ code: expect.stringMatching(/^(UNREACHABLE|TIMEOUT)$/) });
       const partial = await store.sources.count();

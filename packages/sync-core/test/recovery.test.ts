@@ -3,7 +3,7 @@ import { ChromaClient } from "chromadb";
 import { describe, expect, it } from "vitest";
 import { createChromaStore } from "@kmcp/chroma-store";
 import { createSyncManager, verifyMirror } from "../src/index.js";
-import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+import { migratedDb, seedSources, syncedSources } from "./helpers.js";
 
 function rawChroma() {
   const url = new URL(sharedChromaUrl());
@@ -12,11 +12,7 @@ function rawChroma() {
 
 describe("recovering from a damaged mirror", () => {
   it("stops on a corrupt checkpoint with a clear way out, and a full sync rebuilds it", async () => {
-    const db = await migratedDb();
-    const store = isolatedStore();
-    await seedSources(db, 120);
-    const manager = createSyncManager({ db, store });
-    await manager.syncSources();
+    const { db, store, manager } = await syncedSources(120);
     const state = await rawChroma().getCollection({ name: store.collections.syncState });
     await state.update({ ids: ["sources_metadata"], embeddings: [[0]], documents: ["{truncated"] });
 
@@ -32,11 +28,7 @@ describe("recovering from a damaged mirror", () => {
   });
 
   it("rebuilds a mirror emptied behind its back instead of trusting the checkpoint", async () => {
-    const db = await migratedDb();
-    const store = isolatedStore();
-    await seedSources(db, 150);
-    const manager = createSyncManager({ db, store });
-    await manager.syncSources();
+    const { db, store, manager } = await syncedSources(150);
     const ids: string[] = [];
     for await (const id of store.sources.iterateIds()) ids.push(id);
     await store.sources.delete(ids);
@@ -47,11 +39,7 @@ describe("recovering from a damaged mirror", () => {
   });
 
   it("starts from the beginning when the checkpoint is missing, writing nothing that is already right", async () => {
-    const db = await migratedDb();
-    const store = isolatedStore();
-    await seedSources(db, 80);
-    const manager = createSyncManager({ db, store });
-    await manager.syncSources();
+    const { db, store } = await syncedSources(80);
     await (await rawChroma().getCollection({ name: store.collections.syncState })).delete({ ids: ["sources_metadata"] });
 
     const fresh = createSyncManager({ db, store });

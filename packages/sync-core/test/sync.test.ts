@@ -1,7 +1,6 @@
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { describe, expect, it } from "vitest";
 import { createSyncManager, verifyMirror } from "../src/index.js";
-import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+import { isolatedStore, migratedDb, seedSources, syncedSources, seededPrivateServer } from "./helpers.js";
 
 describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
   it("mirrors a few thousand sources, then syncs only what changed", async () => {
@@ -56,11 +55,7 @@ describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
   });
 
   it("repairs a mirror edited behind its back with a full sync", async () => {
-    const db = await migratedDb();
-    const store = isolatedStore();
-    await seedSources(db, 300);
-    const manager = createSyncManager({ db, store });
-    await manager.syncSources();
+    const { db, store, manager } = await syncedSources(300);
     const [a, b] = (await db.sources.list({ limit: 2 })).items;
     const record = (await store.sources.get(a!.id))!;
     await store.sources.upsert([{ ...record, title: "tampered" }]);
@@ -79,12 +74,8 @@ describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
   });
 
   it("finishes on the next run a sync that died half-way", async () => {
-    const server = await startPrivatePostgres();
+    const { server, db, store, manager } = await seededPrivateServer(2_000, { batchSize: 250 });
     try {
-      const db = await migratedDb(server.url);
-      const store = isolatedStore();
-      await seedSources(db, 2_000);
-      const manager = createSyncManager({ db, store, batchSize: 250 });
       let batches = 0;
       const failed = await manager
         .syncSources({

@@ -1,24 +1,19 @@
 import type { Db } from "@kmcp/db";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSourceCatalog, createSyncManager, type OfflineSyncManager, type SourceCatalog } from "../src/index.js";
-import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
+import { isolatedStore, seededPrivateServer } from "./helpers.js";
 
 // A long-running process keeps its copy of the mirror warm, so the first reads of an outage
 // come from memory; a copy made stale by another process's sync must never be used.
 describe("SourceCatalog with keepWarm", () => {
-  let server: Awaited<ReturnType<typeof startPrivatePostgres>>;
+  let server: Awaited<ReturnType<typeof seededPrivateServer>>["server"];
   let db: Db;
   let store: ReturnType<typeof isolatedStore>;
   let manager: OfflineSyncManager;
   let catalog: SourceCatalog;
 
   beforeAll(async () => {
-    server = await startPrivatePostgres();
-    db = await migratedDb(server.url);
-    store = isolatedStore();
-    await seedSources(db, 600);
-    manager = createSyncManager({ db, store });
+    ({ server, db, store, manager } = await seededPrivateServer(600));
     await manager.syncSources();
   });
   afterAll(() => server.destroy());

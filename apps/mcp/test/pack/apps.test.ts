@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempHome } from "../harness.js";
+import { TOOL_NAMES } from "../tool-names.js";
 
 const exec = promisify(execFile);
 
@@ -53,16 +54,7 @@ describe("the published apps, installed alone", () => {
       client = new Client({ name: "kmcp-pack", version: "1.0.0" });
       await client.connect(transport);
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual([
-        "knowledge_request",
-        "knowledge_requests",
-        "knowledge_search",
-        "knowledge_source",
-        "knowledge_sources",
-        "knowledge_stats",
-        "knowledge_status",
-        "knowledge_sync",
-      ]);
+      expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
     });
   });
 });
