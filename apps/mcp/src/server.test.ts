@@ -118,16 +118,16 @@ describe("the MCP tools in-process", () => {
 
   describe("knowledge_search", () => {
     it("returns ranked results with citations", async () => {
-      const client = await connect(fakeKmcp({ search: { search: async () => ({ results: [searchResult], embedder: "local-hash-256", mirrorAsOf: NOW }) } }));
+      const client = await connect(fakeKmcp({ search: { search: async () => ({ results: [searchResult], embedder: "local-hash-256", mirrorAsOf: NOW, emptyReason: null }) } }));
       const result = await call(client, "knowledge_search", { query: "rotate certificates" });
       expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toEqual({ results: [searchResult], embedder: "local-hash-256", mirrorAsOf: NOW.toISOString() });
+      expect(result.structuredContent).toEqual({ results: [searchResult], embedder: "local-hash-256", mirrorAsOf: NOW.toISOString(), emptyReason: null });
       expect(text(result)).toContain(`[1] Example docs — https://docs.example.test/`);
     });
 
     it("says why nothing was found when nothing is ingested", async () => {
       const client = await connect(
-        fakeKmcp({ search: { search: async () => ({ results: [], embedder: "local-hash-256", mirrorAsOf: null }) }, store: { chunks: { count: async () => 0 } } }),
+        fakeKmcp({ search: { search: async () => ({ results: [], embedder: "local-hash-256", mirrorAsOf: null, emptyReason: "nothing_ingested" }) } }),
       );
       const result = await call(client, "knowledge_search", { query: "anything" });
       expect(result.isError).toBeFalsy();
