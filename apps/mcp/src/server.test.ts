@@ -217,7 +217,7 @@ describe("the MCP tools in-process", () => {
   describe("knowledge_requests", () => {
     it("lists stored and locally queued requests", async () => {
       const client = await connect(
-        fakeKmcp({ requests: { list: async () => ({ items: [request], nextCursor: null, pendingUpload: [{ ...request, id: SOURCE_ID, pendingUpload: true }], storedUnavailable: false }) } }),
+        fakeKmcp({ requests: { list: async () => ({ items: [request], nextCursor: null, pendingUpload: [{ ...request, id: SOURCE_ID, pendingUpload: true }], storedUnavailable: false, queuedUnavailable: false }) } }),
       );
       const result = await call(client, "knowledge_requests", { status: "pending" });
       expect(result.isError).toBeFalsy();

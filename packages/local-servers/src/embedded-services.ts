@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { isPortFree } from "./free-port.js";
@@ -126,6 +126,8 @@ export async function ensureEmbeddedServices(
 
 /** Stops the embedded servers (fast shutdown; data kept). Returns which ones were running. */
 export async function stopEmbeddedServices(home: string): Promise<string[]> {
+  // No home, nothing ever ran there (the lock could not even be taken: `kmcp down` failed with ENOENT).
+  if (!(await access(home).then(() => true, () => false))) return [];
   return withHomeLock(home, async () => {
     const services = await readServices(home);
     const stopped: string[] = [];

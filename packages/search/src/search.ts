@@ -109,11 +109,12 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
   return {
     async search(input) {
       const query = parseInput(SearchQuerySchema, input, "search");
-      const asOf = mirrorAsOf?.() ?? Promise.resolve(null);
-      const space = await store.chunks.space();
+      // Read together: when Chroma is down both fail, and Promise.all handles the rejection it does
+      // not return (a freshness read left pending and failing unobserved crashed the process).
+      const [space, mirrorTime] = await Promise.all([store.chunks.space(), mirrorAsOf?.() ?? null]);
       if (space) assertSameSpace(space, embedder, store.chunks.collectionName);
       const [vector] = await embedder.embed([query.query]);
-      if (!space || !vector) return { results: [], embedder: embedder.id, mirrorAsOf: await asOf, emptyReason: "nothing_ingested" };
+      if (!space || !vector) return { results: [], embedder: embedder.id, mirrorAsOf: mirrorTime, emptyReason: "nothing_ingested" };
 
       const sources = new Map<string, MirrorRecord | null>();
       const eligible = (source: MirrorRecord | null | undefined): source is MirrorRecord =>
@@ -149,7 +150,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
         results: kept.map((candidate, i) => ({ rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" })),
         emptyReason: kept.length > 0 ? null : await emptyReason(store, query),
         embedder: embedder.id,
-        mirrorAsOf: await asOf,
+        mirrorAsOf: mirrorTime,
       };
     },
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ChromaStore } from "@kmcp/chroma-store";
+import { isChromaStoreError, type ChromaStore } from "@kmcp/chroma-store";
 import {
   parseInput,
   RequestCreateSchema,
@@ -43,7 +43,8 @@ export interface RequestWriter {
   /**
    * A page of stored requests, plus — on the first page, when the status filter allows pending
    * ones — the requests still queued. While PostgreSQL is down only the queued ones can be
-   * listed, and `storedUnavailable` says so.
+   * listed, and `storedUnavailable` says so; while Chroma is down only the stored ones, and
+   * `queuedUnavailable` says so. With both down it throws Chroma's error.
    */
   list(query?: RequestListQuery): Promise<RequestListing>;
   /** Uploads queued requests in order; each exactly once, since replaying under the same id is idempotent. */
@@ -55,6 +56,8 @@ export interface RequestListing {
   nextCursor: string | null;
   pendingUpload: QueuedRequest[];
   storedUnavailable: boolean;
+  /** True when Chroma, which holds the queue, is unreachable: `pendingUpload` is empty for that reason. */
+  queuedUnavailable: boolean;
 }
 
 type ParsedRequest = ReturnType<typeof RequestCreateSchema.parse> & { id: string };
@@ -135,8 +138,15 @@ export function createRequestWriter(options: {
     return replaying;
   }
 
+  // Only when something is queued, as create() and start-up do: with Chroma down too the count
+  // fails and there is nothing to say (`kmcp search` warned about the queue it could not read).
   connectivity.on("change", (state) => {
-    if (state === "online") void replay().catch((error: Error) => logger.warn("could not replay queued requests", { error: error.message }));
+    if (state !== "online") return;
+    void store.pendingWrites
+      .count()
+      .catch(() => 0)
+      .then((queued) => (queued > 0 ? replay() : undefined))
+      .catch((error: Error) => logger.warn("could not replay queued requests", { error: error.message }));
   });
 
   return {
@@ -168,8 +178,18 @@ export function createRequestWriter(options: {
         if (!connectivity.reportFailure(error)) throw error;
         storedUnavailable = true;
       }
-      const pendingUpload = q.cursor || (q.status && q.status !== "pending") ? [] : await pending();
-      return { ...page, pendingUpload, storedUnavailable };
+      let pendingUpload: QueuedRequest[] = [];
+      let queuedUnavailable = false;
+      if (!q.cursor && (!q.status || q.status === "pending")) {
+        try {
+          pendingUpload = await pending();
+        } catch (error) {
+          // The stored page answers on its own; with PostgreSQL down too there is nothing to list.
+          if (storedUnavailable || !(isChromaStoreError(error, "UNREACHABLE") || isChromaStoreError(error, "TIMEOUT"))) throw error;
+          queuedUnavailable = true;
+        }
+      }
+      return { ...page, pendingUpload, storedUnavailable, queuedUnavailable };
     },
   };
 }

@@ -43,6 +43,7 @@ export function registerRequestsCommand(program: Command): void {
         const page = await writer.list(query);
         if (ctx.json) return ctx.out.json(page);
         if (page.storedUnavailable) ctx.out.warn("PostgreSQL is unreachable: only requests queued locally are shown.");
+        if (page.queuedUnavailable) ctx.out.warn("Chroma is unreachable: requests queued while PostgreSQL was down are not shown.");
         const queued = page.pendingUpload;
         printRequests(ctx, [...page.items, ...queued]);
         ctx.out.line(

@@ -22,18 +22,23 @@ export function registerKnowledgeRequestsTool(server: McpServer, deps: ServerDep
         items: z.array(RequestOutputSchema.extend({ pendingUpload: z.boolean().optional() })),
         nextCursor: z.string().nullable(),
         storedUnavailable: z.boolean().describe("true when the database is unreachable and only locally queued requests are listed"),
+        queuedUnavailable: z.boolean().describe("true when the local queue (in the search index) is unreachable, so queued requests are not listed"),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     (input) =>
       safely(async () => {
         const { requests } = await deps.kmcp.ready();
-        const { items: stored, nextCursor, pendingUpload, storedUnavailable } = await requests.list(input);
+        const { items: stored, nextCursor, pendingUpload, storedUnavailable, queuedUnavailable } = await requests.list(input);
         const items = [...stored, ...pendingUpload];
         const lines = items.map((r) => `- [${"pendingUpload" in r ? "pending upload" : r.status}] p${r.priority} ${r.url} — ${r.reason} (id ${r.id})`);
-        const note = storedUnavailable ? "\n\nNote: the database is unreachable, so only requests queued locally are listed." : "";
+        const note = storedUnavailable
+          ? "\n\nNote: the database is unreachable, so only requests queued locally are listed."
+          : queuedUnavailable
+            ? "\n\nNote: the search index is unreachable, so requests queued while the database was down are not listed."
+            : "";
         return ok(
-          { items, nextCursor, storedUnavailable },
+          { items, nextCursor, storedUnavailable, queuedUnavailable },
           `${items.length} request(s)${nextCursor ? `; more with cursor ${nextCursor}` : ""}.\n${lines.join("\n")}${note}`,
         );
       }),
