@@ -19,3 +19,9 @@ export { documentTitle } from "./document-title.js";
 
 export { isSearchError, SearchError } from "./errors.js";
 export type { SearchErrorCode } from "./errors.js";
+
+export { createLexicalIndex, DEFAULT_LEXICAL_OPTIONS } from "./lexical-index.js";
+export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, LexicalSearchOptions } from "./lexical-index.js";
+export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
+export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
+export { holdsPhrases, parseQuery } from "./parse-query.js";
