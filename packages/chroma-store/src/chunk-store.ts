@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Collection, Metadata, Where } from "chromadb";
 import { paginate, readAllPages } from "@kmcp/core";
 import { z } from "zod";
@@ -38,6 +39,12 @@ export interface StoredChunk {
   contentHash: string;
   index: number;
   count: number;
+}
+
+/** A stored chunk with its text and heading path. */
+export interface ChunkRecord extends StoredChunk {
+  text: string;
+  headingPath: string[];
 }
 
 /** A chunk found by a vector query. `distance` is the cosine distance: 0 same direction, 1 orthogonal, 2 opposite. */
@@ -83,11 +90,21 @@ export interface ChunkStore {
   clear(): Promise<void>;
   /** How many chunks and distinct sources the collection holds (reads every chunk's metadata, a page at a time). */
   tally(): Promise<{ chunks: number; sources: number }>;
+  /**
+   * A token that changes on every write (upsert, delete, deleteSources) by any process; with
+   * count(), a cheap signal that the chunks changed. Null before the first write.
+   */
+  version(): Promise<string | null>;
+  /** Every chunk id, a page at a time (no texts, metadata or vectors). */
+  ids(): Promise<string[]>;
+  /** These chunks' texts and heading paths by id; unknown ids are left out. */
+  records(ids: readonly string[]): Promise<ChunkRecord[]>;
 }
 
 // Collection metadata keys recording the vector space (see space()).
 const EMBEDDER_KEY = "kmcp_embedder";
 const DIMENSION_KEY = "kmcp_dimension";
+const VERSION_KEY = "kmcp_version";
 const PAGE_SIZE = 5_000;
 
 const StoredChunkMetadataSchema = z.object({
@@ -177,6 +194,13 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     }));
   }
 
+  /** Record that the chunks changed, after the change: a reader that saw the old token reads again. */
+  async function bumpVersion() {
+    // A fresh handle, so the recorded space (kept beside the token) is never written back stale.
+    connection.forget(name);
+    await use(`recording a change of ${name}`, (c) => c.modify({ metadata: { ...c.metadata, [VERSION_KEY]: `${Date.now()}-${randomUUID()}` } }));
+  }
+
   return {
     collectionName: name,
 
@@ -226,6 +250,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
           }),
         );
       }
+      await bumpVersion();
       return valid.length;
     },
 
@@ -248,6 +273,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         await use(`deleting ${batch.length} chunks from ${name}`, (c) => c.delete({ ids: batch }));
       }
+      if (unique.length > 0) await bumpVersion();
     },
 
     async deleteSources(sourceIds) {
@@ -257,6 +283,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
           c.delete({ where: { sourceId: { $in: batch } } as Where }),
         );
       }
+      if (unique.length > 0) await bumpVersion();
     },
 
     query,
@@ -291,6 +318,28 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         }
       }
       return { chunks, sources: sources.size };
+    },
+
+    async version() {
+      connection.forget(name);
+      return use(`reading the version of ${name}`, async (c) => {
+        const version = c.metadata?.[VERSION_KEY];
+        return typeof version === "string" ? version : null;
+      });
+    },
+
+    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, PAGE_SIZE),
+
+    async records(ids) {
+      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const records: ChunkRecord[] = [];
+      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
+        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => c.get({ ids: batch, include: ["documents", "metadatas"] }));
+        for (const [i, id] of page.ids.entries()) {
+          records.push({ ...decode(id, page.metadatas[i]), text: page.documents[i] ?? "" });
+        }
+      }
+      return records;
     },
   };
 }

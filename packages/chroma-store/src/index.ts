@@ -6,7 +6,7 @@ export type { ChromaStoreOptions } from "./options.js";
 
 export type { SourceMirror } from "./source-mirror.js";
 export { ChunkInputSchema, VectorSpaceSchema } from "./chunk-store.js";
-export type { ChunkInput, ChunkMatch, ChunkStore, StoredChunk, VectorSpace } from "./chunk-store.js";
+export type { ChunkInput, ChunkMatch, ChunkRecord, ChunkStore, StoredChunk, VectorSpace } from "./chunk-store.js";
 export { PendingWriteInputSchema } from "./pending-writes.js";
 export type { PendingWrite, PendingWrites } from "./pending-writes.js";
 

@@ -1,8 +1,11 @@
 export { createIngester, INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest.js";
 export type { IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest.js";
 
-export { createSearch, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search.js";
-export type { EmptyReason, Search, SearchDeps, SearchQuery, SearchResponse, SearchResult, SearchStats } from "./search.js";
+export { createSearch, ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search.js";
+export type { SearchMode } from "./hybrid-ranking.js";
+export { createLiveLexicalIndex } from "./live-lexical-index.js";
+export type { LiveLexicalIndex, LiveLexicalIndexDeps } from "./live-lexical-index.js";
+export type { EmptyReason, Explain, Search, SearchDeps, SearchQuery, SearchResponse, SearchResult, SearchStats } from "./search.js";
 export { DEFAULT_TIER_WEIGHTS, parseTierWeights, TierWeightsSchema } from "./tier-weights.js";
 export type { TierWeights } from "./tier-weights.js";
 

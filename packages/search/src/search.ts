@@ -1,8 +1,12 @@
-import type { ChromaStore, ChunkMatch, MirrorRecord } from "@kmcp/chroma-store";
+import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord } from "@kmcp/chroma-store";
 import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
 import { z } from "zod";
 import type { Embedder } from "./embedder.js";
+import { DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
+import { rankHybrid, type SearchMode } from "./hybrid-ranking.js";
+import { createLiveLexicalIndex } from "./live-lexical-index.js";
 import { parseInput } from "./parse-input.js";
+import { parseQuery } from "./parse-query.js";
 import { TierWeightsSchema, type TierWeights } from "./tier-weights.js";
 import { assertSameSpace } from "./vector-space.js";
 
@@ -22,8 +26,27 @@ export const SearchQuerySchema = z.strictObject({
   authorityTier: AuthorityTierSchema.optional(),
   /** Archived sources are never searched, so `archived` is not a status one can ask for. */
   status: SourceStatusSchema.exclude(["archived"], { error: "must be pending, active or failed (archived sources are never searched)" }).optional(),
+  /** hybrid: keyword (BM25) and vector rankings fused; lexical or vector: one of them alone. */
+  mode: z.enum(["hybrid", "lexical", "vector"], { error: "must be hybrid, lexical or vector" }).default("hybrid"),
+  /** At most this many passages of one source. */
+  perSource: z.coerce.number().int().min(1, `must be from 1 to ${MAX_SEARCH_RESULTS}`).max(MAX_SEARCH_RESULTS, `must be from 1 to ${MAX_SEARCH_RESULTS}`).default(DEFAULT_FUSION.perSource),
+  /** Leave out results scoring below this (scores are 0 to 1). */
+  minScore: z.coerce.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1").default(0),
+  /** Add each result's ranks in the lexical and vector lists and the weights that made its score. */
+  explain: z.boolean().default(false),
 });
 export type SearchQuery = z.input<typeof SearchQuerySchema>;
+
+/** Why a result ranks where it does. */
+export const ExplainSchema = z.object({
+  mode: z.enum(["hybrid", "lexical", "vector"]),
+  lexicalRank: z.number().int().nullable().describe("1-based rank among the keyword (BM25) candidates; null: not among them"),
+  vectorRank: z.number().int().nullable().describe("1-based rank among the vector candidates; null: not among them"),
+  tierWeight: z.number(),
+  k: z.number().describe("reciprocal rank fusion constant"),
+  weights: z.object({ lexical: z.number(), vector: z.number() }),
+});
+export type Explain = z.infer<typeof ExplainSchema>;
 
 /**
  * One search hit: the chunk's text and where it comes from (cite `source.title` and
@@ -32,7 +55,9 @@ export type SearchQuery = z.input<typeof SearchQuerySchema>;
 export const SearchResultSchema = z.object({
   rank: z.number().int().describe("1-based position"),
   score: z.number().describe("what results are ordered by: relevance × the source's authority tier weight"),
-  relevance: z.number().describe("how close the chunk is to the query (cosine similarity floored at 0), 0 to 1"),
+  relevance: z
+    .number()
+    .describe("how well the chunk matches the query, 0 to 1: the fused rank score in hybrid and lexical mode (1 = first in every list), cosine similarity floored at 0 in vector mode"),
   text: z.string().describe("the chunk's text"),
   headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
   chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
@@ -46,6 +71,7 @@ export const SearchResultSchema = z.object({
       status: SourceStatusSchema,
     })
     .describe("the citation (as the mirror knows the source): show the user the title and url of each result you use"),
+  explain: ExplainSchema.optional().describe("why the result ranks here (only when asked with explain)"),
 });
 
 export type SearchResult = z.infer<typeof SearchResultSchema>;
@@ -93,6 +119,10 @@ export interface SearchDeps {
   tierWeights?: TierWeights;
   /** When the mirror last matched PostgreSQL; usually OfflineSyncManager.mirrorAsOf. */
   mirrorAsOf?: () => Promise<Date | null>;
+  /** Reciprocal rank fusion constant and list weights (default DEFAULT_FUSION, chosen on the evaluation set). */
+  fusion?: { k?: number; weights?: { lexical?: number; vector?: number } };
+  /** How often the in-memory lexical index checks Chroma for chunks written by any process (default 1,000 ms). */
+  lexicalRefreshMs?: number;
 }
 
 // The first query asks for this many candidates per wanted result; later ones four times more.
@@ -102,9 +132,14 @@ const MAX_CANDIDATES = 100_000;
 
 type Candidate = Omit<SearchResult, "rank">;
 
-export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: SearchDeps): Search {
+export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs }: SearchDeps): Search {
   const weights = parseInput(TierWeightsSchema, tierWeights ?? {}, "tier weights");
   const maxWeight = Math.max(...Object.values(weights));
+  const fusionParams = {
+    k: fusion?.k ?? DEFAULT_FUSION.k,
+    weights: { lexical: fusion?.weights?.lexical ?? DEFAULT_FUSION.weights.lexical, vector: fusion?.weights?.vector ?? DEFAULT_FUSION.weights.vector },
+  };
+  const live = createLiveLexicalIndex({ chunks: store.chunks, ...(lexicalRefreshMs === undefined ? {} : { refreshMs: lexicalRefreshMs }) });
 
   return {
     async search(input) {
@@ -112,7 +147,8 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
       const asOf = mirrorAsOf?.() ?? Promise.resolve(null);
       const space = await store.chunks.space();
       if (space) assertSameSpace(space, embedder, store.chunks.collectionName);
-      const [vector] = await embedder.embed([query.query]);
+      const { text, phrases } = parseQuery(query.query);
+      const [vector] = await embedder.embed([query.mode === "vector" ? query.query : text]);
       if (!space || !vector) return { results: [], embedder: embedder.id, mirrorAsOf: await asOf, emptyReason: "nothing_ingested" };
 
       const sources = new Map<string, MirrorRecord | null>();
@@ -122,6 +158,41 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
         (query.sourceType === undefined || source.sourceType === query.sourceType) &&
         (query.authorityTier === undefined || source.authorityTier === query.authorityTier) &&
         (query.status === undefined || source.status === query.status);
+
+      if (query.mode !== "vector") {
+        await live.refresh();
+        const hybrid = await rankHybrid(store, live, {
+          mode: query.mode,
+          text,
+          phrases,
+          vector,
+          space,
+          limit: query.limit,
+          fusion: { ...fusionParams, perSource: query.perSource, minScore: query.minScore },
+          tierWeights: weights,
+          eligible,
+        });
+        const missing = hybrid.kept.map((c) => c.id).filter((id) => !hybrid.texts.has(id));
+        for (const [id, chunkText] of await store.chunks.texts(missing)) hybrid.texts.set(id, chunkText);
+        const records = await chunkRecords(store, hybrid.kept);
+        const results = hybrid.kept.flatMap((fused, i): SearchResult[] => {
+          const source = hybrid.sources.get(fused.sourceId);
+          const record = records.get(fused.id);
+          if (!source || !record) return [];
+          const result: SearchResult = {
+            rank: i + 1,
+            score: fused.score,
+            relevance: fused.relevance,
+            text: hybrid.texts.get(fused.id) ?? "",
+            headingPath: record.headingPath,
+            chunk: { id: fused.id, index: record.index, count: record.count },
+            source: citation(source),
+          };
+          if (query.explain) result.explain = explainFused(query.mode, fused, fusionParams, query.mode === "lexical");
+          return [result];
+        });
+        return { results, emptyReason: results.length > 0 ? null : await emptyReason(store, query), embedder: embedder.id, mirrorAsOf: await asOf };
+      }
 
       let ranked: Candidate[] = [];
       for (let wanted = Math.max(query.limit * OVERFETCH, MIN_CANDIDATES); ; wanted = Math.min(wanted * OVERFETCH, MAX_CANDIDATES)) {
@@ -140,13 +211,20 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
         // A chunk not fetched yet is no more relevant than the last one fetched, so it can score
         // at most that relevance × the highest weight: below that line, the order is final.
         const floor = relevanceOf(matches.at(-1)) * maxWeight;
-        const last = ranked[query.limit - 1];
+        const last = capPerSource(ranked, query.perSource, query.minScore)[query.limit - 1];
         if (exhausted || (last !== undefined && last.score >= floor)) break;
       }
-      const kept = ranked.slice(0, query.limit);
+      const kept = capPerSource(ranked, query.perSource, query.minScore).slice(0, query.limit);
       const texts = await store.chunks.texts(kept.map((candidate) => candidate.chunk.id));
       return {
-        results: kept.map((candidate, i) => ({ rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" })),
+        results: kept.map((candidate, i) => {
+          const result: SearchResult = { rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" };
+          if (query.explain) {
+            // Vector mode ranks by cosine × tier weight; there is no fusion (ranks are the result's own).
+            result.explain = { mode: "vector", lexicalRank: null, vectorRank: i + 1, tierWeight: weights[candidate.source.authorityTier], k: 0, weights: { lexical: 0, vector: 1 } };
+          }
+          return result;
+        }),
         emptyReason: kept.length > 0 ? null : await emptyReason(store, query),
         embedder: embedder.id,
         mirrorAsOf: await asOf,
@@ -170,6 +248,45 @@ async function emptyReason(store: SearchDeps["store"], query: z.output<typeof Se
 function relevanceOf(match: ChunkMatch | undefined): number {
   // Cosine distance is 1 − cosine similarity; negative similarity says "unrelated", not "opposite".
   return match ? Math.max(0, 1 - match.distance) : 0;
+}
+
+/** The candidates in order, at most `perSource` of one source, none below `minScore`. */
+function capPerSource(ranked: readonly Candidate[], perSource: number, minScore: number): Candidate[] {
+  const seen = new Map<string, number>();
+  return ranked.filter((candidate) => {
+    if (candidate.score < minScore) return false;
+    const count = seen.get(candidate.source.id) ?? 0;
+    seen.set(candidate.source.id, count + 1);
+    return count < perSource;
+  });
+}
+
+function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: number; weights: { lexical: number; vector: number } }, lexicalOnly: boolean): Explain {
+  return {
+    mode,
+    lexicalRank: fused.lexicalRank,
+    vectorRank: fused.vectorRank,
+    tierWeight: fused.tierWeight,
+    k: fusion.k,
+    weights: lexicalOnly ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights,
+  };
+}
+
+/** Heading path and position of the fused chunks kept (the lexical index keeps neither). */
+async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
+  if (kept.length === 0) return new Map();
+  return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
+}
+
+function citation(source: MirrorRecord): SearchResult["source"] {
+  return {
+    id: source.id,
+    title: source.title,
+    url: source.url,
+    sourceType: source.sourceType,
+    authorityTier: source.authorityTier,
+    status: source.status,
+  };
 }
 
 function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): Candidate {
