@@ -1,51 +1,25 @@
+import { randomUUID } from "node:crypto";
 import type { Collection, Metadata, Where } from "chromadb";
 import { paginate, readAllPages } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
+import {
+  ChunkInputSchema,
+  DIMENSION_KEY,
+  EMBEDDER_KEY,
+  IdSchema,
+  recordedSpace,
+  StoredChunkMetadataSchema,
+  VectorSpaceSchema,
+  type ChunkInput,
+  type ChunkMatch,
+  type ChunkRecord,
+  type StoredChunk,
+  type VectorSpace,
+} from "./chunk-shapes.js";
 import { splitIntoBatches } from "./split-into-batches.js";
-
-/** Which embedder made a collection's vectors, and their length. Vectors of two spaces are never compared. */
-export const VectorSpaceSchema = z.strictObject({
-  embedder: z.string().min(1).max(200),
-  dimension: z.number().int().min(1).max(65_536),
-});
-export type VectorSpace = z.infer<typeof VectorSpaceSchema>;
-
-const IdSchema = z.string().min(1).max(512);
-
-/** One chunk of a source's content, with its vector. */
-export const ChunkInputSchema = z.strictObject({
-  id: IdSchema,
-  sourceId: IdSchema,
-  /** Identifies the content version the chunk was cut from; a re-ingest compares it. */
-  contentHash: z.string().min(1).max(128),
-  /** Position in the document, 0-based, and how many chunks the document has. */
-  index: z.number().int().min(0),
-  count: z.number().int().min(1),
-  text: z.string().min(1),
-  /** Enclosing headings, outermost first. */
-  headingPath: z.array(z.string()).max(16),
-  embedding: z.array(z.number().refine(Number.isFinite, "must be a finite number")).min(1),
-});
-export type ChunkInput = z.input<typeof ChunkInputSchema>;
-
-/** What the collection keeps about a chunk besides its text and vector. */
-export interface StoredChunk {
-  id: string;
-  sourceId: string;
-  contentHash: string;
-  index: number;
-  count: number;
-}
-
-/** A chunk found by a vector query. `distance` is the cosine distance: 0 same direction, 1 orthogonal, 2 opposite. */
-export interface ChunkMatch extends StoredChunk {
-  text: string;
-  headingPath: string[];
-  distance: number;
-}
 
 /** The `source_chunks` collection: searchable chunks of source content, in one vector space. */
 export interface ChunkStore {
@@ -83,28 +57,20 @@ export interface ChunkStore {
   clear(): Promise<void>;
   /** How many chunks and distinct sources the collection holds (reads every chunk's metadata, a page at a time). */
   tally(): Promise<{ chunks: number; sources: number }>;
+  /**
+   * A token that changes on every write (upsert, delete, deleteSources) by any process; with
+   * count(), a cheap signal that the chunks changed. Null before the first write.
+   */
+  version(): Promise<string | null>;
+  /** Every chunk id, a page at a time (no texts, metadata or vectors). */
+  ids(): Promise<string[]>;
+  /** These chunks' texts and heading paths by id; unknown ids are left out. */
+  records(ids: readonly string[]): Promise<ChunkRecord[]>;
 }
 
 // Collection metadata keys recording the vector space (see space()).
-const EMBEDDER_KEY = "kmcp_embedder";
-const DIMENSION_KEY = "kmcp_dimension";
+const VERSION_KEY = "kmcp_version";
 const PAGE_SIZE = 5_000;
-
-const StoredChunkMetadataSchema = z.object({
-  sourceId: IdSchema,
-  contentHash: z.string(),
-  chunkIndex: z.number().int().min(0),
-  chunkCount: z.number().int().min(1),
-  headingPath: z.string(),
-});
-
-function recordedSpace(collection: Collection): VectorSpace | null {
-  const parsed = VectorSpaceSchema.safeParse({
-    embedder: collection.metadata?.[EMBEDDER_KEY],
-    dimension: collection.metadata?.[DIMENSION_KEY],
-  });
-  return parsed.success ? parsed.data : null;
-}
 
 const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder && a.dimension === b.dimension;
 
@@ -177,6 +143,13 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     }));
   }
 
+  /** Record that the chunks changed, after the change: a reader that saw the old token reads again. */
+  async function bumpVersion() {
+    // A fresh handle, so the recorded space (kept beside the token) is never written back stale.
+    connection.forget(name);
+    await use(`recording a change of ${name}`, (c) => c.modify({ metadata: { ...c.metadata, [VERSION_KEY]: `${Date.now()}-${randomUUID()}` } }));
+  }
+
   return {
     collectionName: name,
 
@@ -226,6 +199,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
           }),
         );
       }
+      await bumpVersion();
       return valid.length;
     },
 
@@ -248,6 +222,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         await use(`deleting ${batch.length} chunks from ${name}`, (c) => c.delete({ ids: batch }));
       }
+      if (unique.length > 0) await bumpVersion();
     },
 
     async deleteSources(sourceIds) {
@@ -257,6 +232,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
           c.delete({ where: { sourceId: { $in: batch } } as Where }),
         );
       }
+      if (unique.length > 0) await bumpVersion();
     },
 
     query,
@@ -291,6 +267,28 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         }
       }
       return { chunks, sources: sources.size };
+    },
+
+    async version() {
+      connection.forget(name);
+      return use(`reading the version of ${name}`, async (c) => {
+        const version = c.metadata?.[VERSION_KEY];
+        return typeof version === "string" ? version : null;
+      });
+    },
+
+    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, PAGE_SIZE),
+
+    async records(ids) {
+      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const records: ChunkRecord[] = [];
+      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
+        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => c.get({ ids: batch, include: ["documents", "metadatas"] }));
+        for (const [i, id] of page.ids.entries()) {
+          records.push({ ...decode(id, page.metadatas[i]), text: page.documents[i] ?? "" });
+        }
+      }
+      return records;
     },
   };
 }

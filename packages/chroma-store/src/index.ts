@@ -5,8 +5,9 @@ export { ChromaStoreOptionsSchema } from "./options.js";
 export type { ChromaStoreOptions } from "./options.js";
 
 export type { SourceMirror } from "./source-mirror.js";
-export { ChunkInputSchema, VectorSpaceSchema } from "./chunk-store.js";
-export type { ChunkInput, ChunkMatch, ChunkStore, StoredChunk, VectorSpace } from "./chunk-store.js";
+export { ChunkInputSchema, VectorSpaceSchema } from "./chunk-shapes.js";
+export type { ChunkStore } from "./chunk-store.js";
+export type { ChunkInput, ChunkMatch, ChunkRecord, StoredChunk, VectorSpace } from "./chunk-shapes.js";
 export { PendingWriteInputSchema } from "./pending-writes.js";
 export type { PendingWrite, PendingWrites } from "./pending-writes.js";
 

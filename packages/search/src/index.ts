@@ -1,8 +1,13 @@
 export { createIngester, INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest.js";
 export type { IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest.js";
 
-export { createSearch, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search.js";
-export type { EmptyReason, Search, SearchDeps, SearchQuery, SearchResponse, SearchResult, SearchStats } from "./search.js";
+export { createSearch } from "./search.js";
+export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search-schemas.js";
+export type { SearchMode } from "./hybrid-ranking.js";
+export { createLiveLexicalIndex } from "./live-lexical-index.js";
+export type { LiveLexicalIndex, LiveLexicalIndexDeps } from "./live-lexical-index.js";
+export type { Search, SearchDeps, SearchStats } from "./search.js";
+export type { EmptyReason, Explain, SearchQuery, SearchResponse, SearchResult } from "./search-schemas.js";
 export { DEFAULT_TIER_WEIGHTS, parseTierWeights, TierWeightsSchema } from "./tier-weights.js";
 export type { TierWeights } from "./tier-weights.js";
 
@@ -19,3 +24,9 @@ export { documentTitle } from "./document-title.js";
 
 export { isSearchError, SearchError } from "./errors.js";
 export type { SearchErrorCode } from "./errors.js";
+
+export { createLexicalIndex, DEFAULT_LEXICAL_OPTIONS } from "./lexical-index.js";
+export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, LexicalSearchOptions } from "./lexical-index.js";
+export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
+export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
+export { holdsPhrases, parseQuery } from "./parse-query.js";

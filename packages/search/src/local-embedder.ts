@@ -19,6 +19,9 @@ const STOPWORDS = new Set(
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/** @internal Whether a lower-cased word carries no topic (shared with the lexical index). */
+export const isStopword = (word: string): boolean => STOPWORDS.has(word);
+
 /**
  * A light suffix stripper, so "caches", "cached" and "caching" meet: good enough for retrieval
  * and stable forever (any change would need a new LOCAL_EMBEDDER_ID).

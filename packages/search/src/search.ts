@@ -1,70 +1,14 @@
-import type { ChromaStore, ChunkMatch, MirrorRecord } from "@kmcp/chroma-store";
-import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
-import { z } from "zod";
+import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord } from "@kmcp/chroma-store";
+import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
+import { DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
+import { rankHybrid, type SearchMode } from "./hybrid-ranking.js";
+import { createLiveLexicalIndex } from "./live-lexical-index.js";
 import { parseInput } from "./parse-input.js";
+import { parseQuery } from "./parse-query.js";
+import { SearchQuerySchema, type EmptyReason, type Explain, type SearchQuery, type SearchResponse, type SearchResult } from "./search-schemas.js";
 import { TierWeightsSchema, type TierWeights } from "./tier-weights.js";
 import { assertSameSpace } from "./vector-space.js";
-
-export const MAX_SEARCH_RESULTS = 50;
-export const MAX_QUERY_LENGTH = 1_000;
-
-/** A search: the text to look for, how many results, and filters on the chunks' sources. */
-export const SearchQuerySchema = z.strictObject({
-  query: z
-    .string({ error: "must be text" })
-    .trim()
-    .min(1, "must not be empty")
-    .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`)
-    .refine((q) => /[\p{L}\p{N}]/u.test(q), "must contain a word"),
-  limit: z.coerce.number().int().min(1, `must be from 1 to ${MAX_SEARCH_RESULTS}`).max(MAX_SEARCH_RESULTS, `must be from 1 to ${MAX_SEARCH_RESULTS}`).default(10),
-  sourceType: SourceTypeSchema.optional(),
-  authorityTier: AuthorityTierSchema.optional(),
-  /** Archived sources are never searched, so `archived` is not a status one can ask for. */
-  status: SourceStatusSchema.exclude(["archived"], { error: "must be pending, active or failed (archived sources are never searched)" }).optional(),
-});
-export type SearchQuery = z.input<typeof SearchQuerySchema>;
-
-/**
- * One search hit: the chunk's text and where it comes from (cite `source.title` and
- * `source.url`). The schema is the type's one source; the MCP server declares it as output.
- */
-export const SearchResultSchema = z.object({
-  rank: z.number().int().describe("1-based position"),
-  score: z.number().describe("what results are ordered by: relevance × the source's authority tier weight"),
-  relevance: z.number().describe("how close the chunk is to the query (cosine similarity floored at 0), 0 to 1"),
-  text: z.string().describe("the chunk's text"),
-  headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
-  chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
-  source: z
-    .object({
-      id: z.string(),
-      title: z.string(),
-      url: z.string(),
-      sourceType: SourceTypeSchema,
-      authorityTier: AuthorityTierSchema,
-      status: SourceStatusSchema,
-    })
-    .describe("the citation (as the mirror knows the source): show the user the title and url of each result you use"),
-});
-
-export type SearchResult = z.infer<typeof SearchResultSchema>;
-
-export interface SearchResponse {
-  results: SearchResult[];
-  /** The embedder the query was embedded with. */
-  embedder: string;
-  /** Source metadata always comes from the mirror: when it last matched PostgreSQL (null: unknown). */
-  mirrorAsOf: Date | null;
-  /**
-   * Why there are no results (null when there are some): `nothing_ingested` (the index is empty),
-   * `filtered` (no chunk of a source matching the filters), `not_searchable` (chunks exist, but
-   * none of a source that is in the mirror and not archived — e.g. no sync since the ingest).
-   */
-  emptyReason: EmptyReason | null;
-}
-
-export type EmptyReason = "nothing_ingested" | "filtered" | "not_searchable";
 
 export interface SearchStats {
   chunks: number;
@@ -93,6 +37,10 @@ export interface SearchDeps {
   tierWeights?: TierWeights;
   /** When the mirror last matched PostgreSQL; usually OfflineSyncManager.mirrorAsOf. */
   mirrorAsOf?: () => Promise<Date | null>;
+  /** Reciprocal rank fusion constant and list weights (default DEFAULT_FUSION, chosen on the evaluation set). */
+  fusion?: { k?: number; weights?: { lexical?: number; vector?: number } };
+  /** How often the in-memory lexical index checks Chroma for chunks written by any process (default 1,000 ms). */
+  lexicalRefreshMs?: number;
 }
 
 // The first query asks for this many candidates per wanted result; later ones four times more.
@@ -102,9 +50,14 @@ const MAX_CANDIDATES = 100_000;
 
 type Candidate = Omit<SearchResult, "rank">;
 
-export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: SearchDeps): Search {
+export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs }: SearchDeps): Search {
   const weights = parseInput(TierWeightsSchema, tierWeights ?? {}, "tier weights");
   const maxWeight = Math.max(...Object.values(weights));
+  const fusionParams = {
+    k: fusion?.k ?? DEFAULT_FUSION.k,
+    weights: { lexical: fusion?.weights?.lexical ?? DEFAULT_FUSION.weights.lexical, vector: fusion?.weights?.vector ?? DEFAULT_FUSION.weights.vector },
+  };
+  const live = createLiveLexicalIndex({ chunks: store.chunks, ...(lexicalRefreshMs === undefined ? {} : { refreshMs: lexicalRefreshMs }) });
 
   return {
     async search(input) {
@@ -113,7 +66,8 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
       // not return (a freshness read left pending and failing unobserved crashed the process).
       const [space, mirrorTime] = await Promise.all([store.chunks.space(), mirrorAsOf?.() ?? null]);
       if (space) assertSameSpace(space, embedder, store.chunks.collectionName);
-      const [vector] = await embedder.embed([query.query]);
+      const { text, phrases } = parseQuery(query.query);
+      const [vector] = await embedder.embed([query.mode === "vector" ? query.query : text]);
       if (!space || !vector) return { results: [], embedder: embedder.id, mirrorAsOf: mirrorTime, emptyReason: "nothing_ingested" };
 
       const sources = new Map<string, MirrorRecord | null>();
@@ -123,6 +77,41 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
         (query.sourceType === undefined || source.sourceType === query.sourceType) &&
         (query.authorityTier === undefined || source.authorityTier === query.authorityTier) &&
         (query.status === undefined || source.status === query.status);
+
+      if (query.mode !== "vector") {
+        await live.refresh();
+        const hybrid = await rankHybrid(store, live, {
+          mode: query.mode,
+          text,
+          phrases,
+          vector,
+          space,
+          limit: query.limit,
+          fusion: { ...fusionParams, perSource: query.perSource, minScore: query.minScore },
+          tierWeights: weights,
+          eligible,
+        });
+        const missing = hybrid.kept.map((c) => c.id).filter((id) => !hybrid.texts.has(id));
+        for (const [id, chunkText] of await store.chunks.texts(missing)) hybrid.texts.set(id, chunkText);
+        const records = await chunkRecords(store, hybrid.kept);
+        const results = hybrid.kept.flatMap((fused, i): SearchResult[] => {
+          const source = hybrid.sources.get(fused.sourceId);
+          const record = records.get(fused.id);
+          if (!source || !record) return [];
+          const result: SearchResult = {
+            rank: i + 1,
+            score: fused.score,
+            relevance: fused.relevance,
+            text: hybrid.texts.get(fused.id) ?? "",
+            headingPath: record.headingPath,
+            chunk: { id: fused.id, index: record.index, count: record.count },
+            source: citation(source),
+          };
+          if (query.explain) result.explain = explainFused(query.mode, fused, fusionParams, query.mode === "lexical");
+          return [result];
+        });
+        return { results, emptyReason: results.length > 0 ? null : await emptyReason(store, query), embedder: embedder.id, mirrorAsOf: mirrorTime };
+      }
 
       let ranked: Candidate[] = [];
       for (let wanted = Math.max(query.limit * OVERFETCH, MIN_CANDIDATES); ; wanted = Math.min(wanted * OVERFETCH, MAX_CANDIDATES)) {
@@ -141,13 +130,20 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf }: Searc
         // A chunk not fetched yet is no more relevant than the last one fetched, so it can score
         // at most that relevance × the highest weight: below that line, the order is final.
         const floor = relevanceOf(matches.at(-1)) * maxWeight;
-        const last = ranked[query.limit - 1];
+        const last = capPerSource(ranked, query.perSource, query.minScore)[query.limit - 1];
         if (exhausted || (last !== undefined && last.score >= floor)) break;
       }
-      const kept = ranked.slice(0, query.limit);
+      const kept = capPerSource(ranked, query.perSource, query.minScore).slice(0, query.limit);
       const texts = await store.chunks.texts(kept.map((candidate) => candidate.chunk.id));
       return {
-        results: kept.map((candidate, i) => ({ rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" })),
+        results: kept.map((candidate, i) => {
+          const result: SearchResult = { rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" };
+          if (query.explain) {
+            // Vector mode ranks by cosine × tier weight; there is no fusion (ranks are the result's own).
+            result.explain = { mode: "vector", lexicalRank: null, vectorRank: i + 1, tierWeight: weights[candidate.source.authorityTier], k: 0, weights: { lexical: 0, vector: 1 } };
+          }
+          return result;
+        }),
         emptyReason: kept.length > 0 ? null : await emptyReason(store, query),
         embedder: embedder.id,
         mirrorAsOf: mirrorTime,
@@ -171,6 +167,45 @@ async function emptyReason(store: SearchDeps["store"], query: z.output<typeof Se
 function relevanceOf(match: ChunkMatch | undefined): number {
   // Cosine distance is 1 − cosine similarity; negative similarity says "unrelated", not "opposite".
   return match ? Math.max(0, 1 - match.distance) : 0;
+}
+
+/** The candidates in order, at most `perSource` of one source, none below `minScore`. */
+function capPerSource(ranked: readonly Candidate[], perSource: number, minScore: number): Candidate[] {
+  const seen = new Map<string, number>();
+  return ranked.filter((candidate) => {
+    if (candidate.score < minScore) return false;
+    const count = seen.get(candidate.source.id) ?? 0;
+    seen.set(candidate.source.id, count + 1);
+    return count < perSource;
+  });
+}
+
+function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: number; weights: { lexical: number; vector: number } }, lexicalOnly: boolean): Explain {
+  return {
+    mode,
+    lexicalRank: fused.lexicalRank,
+    vectorRank: fused.vectorRank,
+    tierWeight: fused.tierWeight,
+    k: fusion.k,
+    weights: lexicalOnly ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights,
+  };
+}
+
+/** Heading path and position of the fused chunks kept (the lexical index keeps neither). */
+async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
+  if (kept.length === 0) return new Map();
+  return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
+}
+
+function citation(source: MirrorRecord): SearchResult["source"] {
+  return {
+    id: source.id,
+    title: source.title,
+    url: source.url,
+    sourceType: source.sourceType,
+    authorityTier: source.authorityTier,
+    status: source.status,
+  };
 }
 
 function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): Candidate {

@@ -153,6 +153,7 @@ describe("search over the shipped corpus", () => {
   it("gives identical results after PostgreSQL is stopped", async () => {
     const probe = queries.slice(0, 20).map(({ query }, i) => ({ query, limit: 5 + (i % 3) }));
     probe.push({ query: "security", limit: 10, sourceType: "documentation" } as never, { query: "performance", limit: 8, authorityTier: "tier_3_community" } as never);
+    probe.push(...queries.slice(0, 5).flatMap(({ query }) => [{ query, mode: "lexical" } as never, { query, mode: "vector" } as never, { query: `"${query.split(" ")[0]}"`, explain: true } as never]));
     const online = await Promise.all(probe.map((q) => search.search(q)));
     await postgres.stop();
     try {

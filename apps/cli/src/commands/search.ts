@@ -9,9 +9,13 @@ interface SearchFlags {
   type?: string;
   tier?: string;
   status?: string;
+  mode?: string;
+  minScore?: string;
+  perSource?: string;
+  explain?: boolean;
 }
 
-const FLAG_OF = { query: "query", limit: "--limit", sourceType: "--type", authorityTier: "--tier", status: "--status" };
+const FLAG_OF = { query: "query", limit: "--limit", sourceType: "--type", authorityTier: "--tier", status: "--status", mode: "--mode", minScore: "--min-score", perSource: "--per-source" };
 
 /** How much of a chunk's text is shown, and how wide its lines are. */
 const EXCERPT_CHARS = 300;
@@ -29,7 +33,11 @@ export function registerSearchCommand(program: Command): void {
     .addOption(new Option("--type <type>", "only sources of this type (website, documentation, standards_body, blog, repository)"))
     .addOption(new Option("--tier <tier>", "only sources of this authority tier (tier_1_canonical, tier_2_trusted, tier_3_community)"))
     .addOption(new Option("--status <status>", "only sources with this status (pending, active, failed; archived sources are never searched)"))
-    .addHelpText("after", '\nExamples:\n  kmcp search how do I rotate TLS certificates\n  kmcp search "token bucket" --limit 3 --tier tier_1_canonical --json')
+    .addOption(new Option("--mode <mode>", "hybrid (keywords + vectors, the default), lexical (keywords, BM25) or vector"))
+    .option("--min-score <x>", "leave out results scoring below x (0 to 1)")
+    .option("--per-source <n>", "at most n passages of one source (default 3)")
+    .option("--explain", "show each result's keyword and vector ranks and the weights behind its score")
+    .addHelpText("after", '\nExamples:\n  kmcp search how do I rotate TLS certificates\n  kmcp search "token bucket" --limit 3 --tier tier_1_canonical --json\n  kmcp search \'"ERR_REQUIRE_ESM"\' --mode lexical --explain')
     .action(
       action(async (ctx, words: string[], flags: SearchFlags) => {
         const query = parseFlags(
@@ -40,6 +48,10 @@ export function registerSearchCommand(program: Command): void {
             sourceType: flags.type,
             authorityTier: flags.tier,
             status: flags.status,
+            mode: flags.mode,
+            minScore: flags.minScore === undefined ? undefined : Number(flags.minScore),
+            perSource: wholeNumber("--per-source", flags.perSource),
+            explain: flags.explain,
           }),
           "search",
           FLAG_OF,
@@ -71,6 +83,7 @@ function printResult(ctx: CliContext, result: SearchResult) {
   ctx.out.line(`${result.rank}. ${result.score.toFixed(3)}  ${ctx.out.bold(result.source.title)}`);
   ctx.out.line(`${indent}${ctx.out.dim(result.source.url)}`);
   if (result.headingPath.length > 0) ctx.out.line(`${indent}${result.headingPath.join(" › ")}`);
+  if (result.explain) ctx.out.line(`${indent}${ctx.out.dim(explainLine(result.explain))}`);
   for (const line of wrap(excerpt(result.text, EXCERPT_CHARS), EXCERPT_WIDTH - indent.length)) ctx.out.line(`${indent}${line}`);
 }
 
@@ -78,6 +91,13 @@ function printResult(ctx: CliContext, result: SearchResult) {
 function noteMirror(ctx: CliContext, response: SearchResponse) {
   if (response.mirrorAsOf) noteOrigin(ctx, { origin: "mirror", asOf: response.mirrorAsOf });
   else ctx.out.warn("PostgreSQL is unreachable: source titles, urls and filters come from the mirror, which has never completed a sync.");
+}
+
+/** Why a result ranks where it does, on one line. */
+export function explainLine(e: NonNullable<SearchResult["explain"]>): string {
+  const rank = (r: number | null) => (r === null ? "–" : `#${r}`);
+  if (e.mode === "vector") return `vector mode: cosine × tier weight ${e.tierWeight}`;
+  return `${e.mode}: keyword rank ${rank(e.lexicalRank)}, vector rank ${rank(e.vectorRank)}, weights ${e.weights.lexical}/${e.weights.vector} (RRF k=${e.k}), tier weight ${e.tierWeight}`;
 }
 
 /** The text on one line, cut at a word boundary to about `max` characters. */

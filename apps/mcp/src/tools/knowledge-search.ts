@@ -14,11 +14,17 @@ const field = SearchQuerySchema.shape;
  * shared schema is: an unknown argument is refused rather than silently ignored.
  */
 export const KnowledgeSearchInput = z.strictObject({
-  query: field.query.describe(`what to look for, in plain words (a question or keywords; up to ${MAX_QUERY_LENGTH} characters)`),
+  query: field.query.describe(
+    `what to look for (up to ${MAX_QUERY_LENGTH} characters): keywords or a question; put exact identifiers, error codes, flags and phrases in double quotes ("ERR_REQUIRE_ESM", "--frozen-lockfile") to require them`,
+  ),
   limit: field.limit.describe(`how many results to return (1-${MAX_SEARCH_RESULTS}, default 10)`),
   sourceType: field.sourceType.describe("only results from sources of this type"),
   authorityTier: field.authorityTier.describe("only results from sources of this authority tier (tier_1_canonical is the most authoritative)"),
   status: field.status.describe("only results from sources in this status (archived sources are never searched)"),
+  mode: field.mode.describe("hybrid (default: keyword BM25 and vector rankings fused), lexical (keywords only) or vector (similarity only)"),
+  minScore: field.minScore.describe("leave out results scoring below this (0-1, default 0)"),
+  perSource: field.perSource.describe("at most this many passages from one source (default 3), so one long document does not fill the results"),
+  explain: field.explain.describe("add each result's keyword rank, vector rank and weights (for debugging a ranking)"),
 });
 
 /** Search failures as one clear isError sentence; anything unexpected goes to `safely`. */
@@ -42,9 +48,15 @@ function renderResult(r: SearchResult): string {
   const where = headings.length ? ` · section: ${headings.join(" › ")}` : "";
   return [
     `[${r.rank}] ${r.source.title} — ${r.source.url}`,
-    `${r.source.sourceType}, ${r.source.authorityTier} · score ${round(r.score)} (relevance ${round(r.relevance)})${where} · chunk ${r.chunk.index + 1}/${r.chunk.count}`,
+    `${r.source.sourceType}, ${r.source.authorityTier} · score ${round(r.score)} (relevance ${round(r.relevance)})${where} · chunk ${r.chunk.index + 1}/${r.chunk.count}${explained(r)}`,
     r.text.trim(),
   ].join("\n");
+}
+
+function explained(r: SearchResult): string {
+  if (!r.explain) return "";
+  const { mode, lexicalRank, vectorRank, weights, k, tierWeight } = r.explain;
+  return ` · ${mode}: keyword rank ${lexicalRank ?? "none"}, vector rank ${vectorRank ?? "none"}, weights ${weights.lexical}/${weights.vector}, k ${k}, tier weight ${tierWeight}`;
 }
 
 function renderResults(response: SearchResponse): string {
@@ -63,8 +75,9 @@ export function registerKnowledgeSearchTool(server: McpServer, deps: ServerDeps)
       title: "Search the knowledge base's documents",
       description:
         "Search the text of documents ingested into the knowledge base (documentation, standards, blogs, repositories) for passages about a question or topic. " +
-        "Matching is by similarity of wording (semantic with an embedding model, word-based with the built-in one), and results are ranked by relevance × the source's authority tier weight, " +
-        "so canonical sources win close calls. Each result has the passage's text, its section headings and a citation (source title and url): show the user the citation of every passage you use. " +
+        "By default it fuses a keyword (BM25) ranking with a vector ranking, then weighs by the source's authority tier, so canonical sources win close calls. " +
+        'Query with the distinctive words of the answer (keywords or a short question); put exact identifiers, error codes, flags or phrases in double quotes ("ERR_REQUIRE_ESM") to require them. ' +
+        "Each result has the passage's text, its section headings and a citation (source title and url): show the user the citation of every passage you use. " +
         "Filter by sourceType, authorityTier or status. Works while the database is down (source details come from the offline mirror; see mirrorAsOf); archived sources never appear. " +
         "No results with nothing ingested yet: documents are added with `kmcp ingest`.",
       inputSchema: KnowledgeSearchInput,

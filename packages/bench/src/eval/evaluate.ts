@@ -1,0 +1,151 @@
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import {
+  chunkDocument,
+  createLexicalIndex,
+  createLocalEmbedder,
+  LOCAL_EMBEDDER_DIMENSION,
+  DEFAULT_FUSION,
+  fuseRankings,
+  SEARCH_CANDIDATES,
+  type LexicalIndexOptions,
+  type RankedCandidate,
+} from "@kmcp/search";
+import type { EvalSet } from "./eval-set.js";
+
+/** Document-level retrieval quality: a document counts at the rank of its best chunk. */
+export interface Quality {
+  recall1: number;
+  recall5: number;
+  recall10: number;
+  mrr10: number;
+}
+
+/** The rank lists of every query, by method, for one evaluation set. */
+export interface EvalIndexes {
+  chunks: number;
+  lexical: (query: string) => RankedCandidate[];
+  vector: (query: string) => RankedCandidate[];
+  fts5: (query: string) => string[];
+  buildMs: { lexical: number; vector: number; fts5: number };
+}
+
+/** Build every engine over the same chunks (the real chunker; chunk id = document id + index). */
+export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOptions): Promise<EvalIndexes> {
+  const chunks = set.documents.flatMap((doc) =>
+    chunkDocument(doc.text, "markdown").map((chunk) => ({ id: `${doc.id}:${chunk.index}`, sourceId: doc.id, text: chunk.text, headingPath: chunk.headingPath })),
+  );
+  let started = performance.now();
+  const lexicalIndex = createLexicalIndex(lexicalOptions);
+  lexicalIndex.add(chunks);
+  const lexicalMs = performance.now() - started;
+
+  started = performance.now();
+  const embedder = createLocalEmbedder();
+  const dimension = LOCAL_EMBEDDER_DIMENSION;
+  const matrix = new Float32Array(chunks.length * dimension);
+  for (let i = 0; i < chunks.length; i += 500) {
+    const vectors = await embedder.embed(chunks.slice(i, i + 500).map((c) => c.text));
+    vectors.forEach((v, j) => matrix.set(v, (i + j) * dimension));
+  }
+  const vectorMs = performance.now() - started;
+
+  started = performance.now();
+  const sqlite = new Database(":memory:");
+  sqlite.exec("CREATE VIRTUAL TABLE chunks USING fts5(doc UNINDEXED, headings, text, tokenize = 'porter unicode61')");
+  const insert = sqlite.prepare("INSERT INTO chunks (doc, headings, text) VALUES (?, ?, ?)");
+  sqlite.transaction(() => {
+    for (const c of chunks) insert.run(c.sourceId, c.headingPath.join("\n"), c.text);
+  })();
+  const select = sqlite.prepare("SELECT doc FROM chunks WHERE chunks MATCH ? ORDER BY bm25(chunks) LIMIT ?");
+  const fts5Ms = performance.now() - started;
+
+  const embedQuery = async (q: string) => (await embedder.embed([q]))[0]!;
+  const queryVectors = new Map<string, number[]>();
+  for (const q of set.queries) queryVectors.set(q.query, await embedQuery(q.query));
+
+  return {
+    chunks: chunks.length,
+    lexical: (query) => lexicalIndex.search(query, { limit: SEARCH_CANDIDATES }),
+    vector(query) {
+      // Exact nearest chunks by cosine (unit vectors: the dot product), as Chroma's query returns them.
+      const q = queryVectors.get(query)!;
+      const scores = new Float32Array(chunks.length);
+      for (let i = 0; i < chunks.length; i++) {
+        let dot = 0;
+        const base = i * dimension;
+        for (let d = 0; d < dimension; d++) dot += matrix[base + d]! * q[d]!;
+        scores[i] = dot;
+      }
+      const order = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]! || (chunks[a]!.id < chunks[b]!.id ? -1 : 1));
+      return order.slice(0, SEARCH_CANDIDATES).map((i) => chunks[i]!);
+    },
+    fts5(query) {
+      // Every word as a quoted term, OR-ed: BM25 over any shared word, as a keyword engine is used.
+      const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
+      if (words.length === 0) return [];
+      const rows = select.all(words.map((w) => `"${w}"`).join(" OR "), SEARCH_CANDIDATES) as { doc: string }[];
+      return rows.map((r) => r.doc);
+    },
+    buildMs: { lexical: lexicalMs, vector: vectorMs, fts5: fts5Ms },
+  };
+}
+
+/** Quality of ranked document lists against the set's answers. */
+export function quality(set: EvalSet, rankedDocs: (query: string) => string[]): Quality {
+  let r1 = 0;
+  let r5 = 0;
+  let r10 = 0;
+  let mrr = 0;
+  for (const { query, answer } of set.queries) {
+    const docs = [...new Set(rankedDocs(query))];
+    const at = docs.indexOf(answer);
+    if (at === 0) r1++;
+    if (at >= 0 && at < 5) r5++;
+    if (at >= 0 && at < 10) {
+      r10++;
+      mrr += 1 / (at + 1);
+    }
+  }
+  const n = set.queries.length;
+  return { recall1: r1 / n, recall5: r5 / n, recall10: r10 / n, mrr10: mrr / n };
+}
+
+export interface HybridParams {
+  k: number;
+  lexicalWeight: number;
+  vectorWeight: number;
+}
+
+/** The documents of a fused ranking (the production fusion, with one tier weight for all). */
+export function fusedDocs(lexical: RankedCandidate[], vector: RankedCandidate[], params: HybridParams): string[] {
+  return fuseRankings(lexical, vector, {
+    k: params.k,
+    weights: { lexical: params.lexicalWeight, vector: params.vectorWeight },
+    perSource: DEFAULT_FUSION.perSource,
+    minScore: 0,
+    limit: SEARCH_CANDIDATES,
+    tierWeight: () => 1,
+  }).map((c) => c.sourceId);
+}
+
+/** Every method's quality on the set, and a sweep of the fusion parameters. */
+export async function evaluate(set: EvalSet, params: HybridParams, lexicalOptions?: LexicalIndexOptions) {
+  const indexes = await buildIndexes(set, lexicalOptions);
+  const lists = new Map(set.queries.map(({ query }) => [query, { lexical: indexes.lexical(query), vector: indexes.vector(query) }]));
+  const docsOf = (list: RankedCandidate[]) => list.map((c) => c.sourceId);
+  const results = {
+    lexical: quality(set, (q) => docsOf(lists.get(q)!.lexical)),
+    vector: quality(set, (q) => docsOf(lists.get(q)!.vector)),
+    hybrid: quality(set, (q) => fusedDocs(lists.get(q)!.lexical, lists.get(q)!.vector, params)),
+    fts5: quality(set, indexes.fts5),
+  };
+  const sweep: (HybridParams & Quality)[] = [];
+  for (const k of [5, 10, 30, 60]) {
+    for (const lexicalWeight of [1, 2, 3, 4]) {
+      const p = { k, lexicalWeight, vectorWeight: 1 };
+      sweep.push({ ...p, ...quality(set, (q) => fusedDocs(lists.get(q)!.lexical, lists.get(q)!.vector, p)) });
+    }
+  }
+  return { chunks: indexes.chunks, buildMs: indexes.buildMs, results, sweep };
+}

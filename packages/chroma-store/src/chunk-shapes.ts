@@ -1,0 +1,70 @@
+import type { Collection } from "chromadb";
+import { z } from "zod";
+
+/** Which embedder made a collection's vectors, and their length. Vectors of two spaces are never compared. */
+export const VectorSpaceSchema = z.strictObject({
+  embedder: z.string().min(1).max(200),
+  dimension: z.number().int().min(1).max(65_536),
+});
+export type VectorSpace = z.infer<typeof VectorSpaceSchema>;
+
+export const IdSchema = z.string().min(1).max(512);
+
+/** One chunk of a source's content, with its vector. */
+export const ChunkInputSchema = z.strictObject({
+  id: IdSchema,
+  sourceId: IdSchema,
+  /** Identifies the content version the chunk was cut from; a re-ingest compares it. */
+  contentHash: z.string().min(1).max(128),
+  /** Position in the document, 0-based, and how many chunks the document has. */
+  index: z.number().int().min(0),
+  count: z.number().int().min(1),
+  text: z.string().min(1),
+  /** Enclosing headings, outermost first. */
+  headingPath: z.array(z.string()).max(16),
+  embedding: z.array(z.number().refine(Number.isFinite, "must be a finite number")).min(1),
+});
+export type ChunkInput = z.input<typeof ChunkInputSchema>;
+
+/** What the collection keeps about a chunk besides its text and vector. */
+export interface StoredChunk {
+  id: string;
+  sourceId: string;
+  contentHash: string;
+  index: number;
+  count: number;
+}
+
+/** A stored chunk with its text and heading path. */
+export interface ChunkRecord extends StoredChunk {
+  text: string;
+  headingPath: string[];
+}
+
+/** A chunk found by a vector query. `distance` is the cosine distance: 0 same direction, 1 orthogonal, 2 opposite. */
+export interface ChunkMatch extends StoredChunk {
+  text: string;
+  headingPath: string[];
+  distance: number;
+}
+
+// Collection metadata keys recording the vector space (see recordedSpace).
+export const EMBEDDER_KEY = "kmcp_embedder";
+export const DIMENSION_KEY = "kmcp_dimension";
+
+export const StoredChunkMetadataSchema = z.object({
+  sourceId: IdSchema,
+  contentHash: z.string(),
+  chunkIndex: z.number().int().min(0),
+  chunkCount: z.number().int().min(1),
+  headingPath: z.string(),
+});
+
+export function recordedSpace(collection: Collection): VectorSpace | null {
+  const parsed = VectorSpaceSchema.safeParse({
+    embedder: collection.metadata?.[EMBEDDER_KEY],
+    dimension: collection.metadata?.[DIMENSION_KEY],
+  });
+  return parsed.success ? parsed.data : null;
+}
+

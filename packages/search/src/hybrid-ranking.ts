@@ -1,0 +1,76 @@
+import type { ChromaStore, MirrorRecord, VectorSpace } from "@kmcp/chroma-store";
+import { fuseRankings, SEARCH_CANDIDATES, type FusedCandidate, type FusionOptions, type RankedCandidate } from "./fuse.js";
+import type { LiveLexicalIndex } from "./live-lexical-index.js";
+import { holdsPhrases } from "./parse-query.js";
+
+export type SearchMode = "hybrid" | "lexical" | "vector";
+
+export interface HybridRankingInput {
+  mode: Exclude<SearchMode, "vector">;
+  /** The query without its quotes, and its quoted phrases (lower-cased). */
+  text: string;
+  phrases: string[];
+  /** The query's vector (hybrid mode only). */
+  vector: number[] | null;
+  space: VectorSpace;
+  limit: number;
+  fusion: Omit<FusionOptions, "limit" | "tierWeight">;
+  tierWeights: Record<MirrorRecord["authorityTier"], number>;
+  /** Whether a source may appear (known to the mirror, not archived, matching the filters). */
+  eligible: (source: MirrorRecord | null | undefined) => source is MirrorRecord;
+}
+
+export interface HybridRanking {
+  kept: FusedCandidate[];
+  sources: Map<string, MirrorRecord | null>;
+  /** Texts already read (for phrase checks), so they are not read twice. */
+  texts: Map<string, string>;
+}
+
+const MAX_DEPTH = 10_000;
+
+/**
+ * The lexical and (in hybrid mode) vector candidates, restricted to eligible sources and to
+ * chunks holding the quoted phrases, fused. Candidate lists grow until `limit` results survive
+ * the filters or no list has more to give.
+ */
+export async function rankHybrid(
+  store: Pick<ChromaStore, "chunks" | "sources">,
+  live: LiveLexicalIndex,
+  input: HybridRankingInput,
+): Promise<HybridRanking> {
+  const { mode, text, phrases, vector, space, limit, fusion, tierWeights, eligible } = input;
+  const sources = new Map<string, MirrorRecord | null>();
+  const texts = new Map<string, string>();
+  const weights = mode === "lexical" ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
+
+  for (let depth = Math.max(SEARCH_CANDIDATES, limit * fusion.perSource * 2); ; depth = Math.min(depth * 4, MAX_DEPTH)) {
+    const lexical = weights.lexical > 0 ? live.index.search(text, { limit: depth, phrases }) : [];
+    const nearest = weights.vector > 0 && vector ? await store.chunks.query(space, vector, { limit: depth, text: false }) : [];
+    const unknown = [...new Set([...lexical, ...nearest].map((c) => c.sourceId))].filter((id) => !sources.has(id));
+    const found = await store.sources.getMany(unknown);
+    for (const id of unknown) sources.set(id, found.find((record) => record.id === id) ?? null);
+
+    const keep = (list: readonly RankedCandidate[]) => list.filter((c) => eligible(sources.get(c.sourceId)));
+    let lexicalKept = keep(lexical);
+    let vectorKept = keep(nearest);
+    if (phrases.length > 0) {
+      const unread = [...new Set([...lexicalKept, ...vectorKept].map((c) => c.id))].filter((id) => !texts.has(id));
+      for (const [id, t] of await store.chunks.texts(unread)) texts.set(id, t);
+      const holds = (c: RankedCandidate) => holdsPhrases(texts.get(c.id) ?? "", phrases);
+      lexicalKept = lexicalKept.filter(holds);
+      vectorKept = vectorKept.filter(holds);
+    }
+    const kept = fuseRankings(lexicalKept, vectorKept, {
+      ...fusion,
+      weights,
+      limit,
+      tierWeight: (sourceId) => {
+        const source = sources.get(sourceId);
+        return source ? tierWeights[source.authorityTier] : 0;
+      },
+    });
+    const exhausted = lexical.length < depth && nearest.length < depth;
+    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources, texts };
+  }
+}
