@@ -19,7 +19,7 @@ import path from "node:path";
 import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { changed, mapBounded, snapshotChroma, snapshotPostgres, STACK_LINE, stderrLines } from "@kmcp/testing/snapshot";
+import { expectOutageWrites, mapBounded, snapshotStores, STACK_LINE, stderrLines } from "@kmcp/testing/snapshot";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProgram } from "../src/program.js";
@@ -73,34 +73,46 @@ const ARGS: Record<string, { args: () => string[]; stopAfterMs?: number }> = {
  * answer without the store that is down (reads from the mirror, writes to PostgreSQL that the next
  * sync mirrors, a request queued in Chroma); 5 when it cannot. `health` exits 1 for warn, 2 for fail.
  */
-const EXPECTED: Record<string, Record<Scenario, number>> = {
-  // With both URLs set, `up` starts nothing: it connects, and reports a failed sync without failing.
-  up: { "postgres down": 0, "chroma down": 0, "both down": 0 },
-  down: { "postgres down": 0, "chroma down": 0, "both down": 0 },
-  "db migrate": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "db status": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "sources add": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "sources list": { "postgres down": 0, "chroma down": 0, "both down": 5 },
-  "sources get": { "postgres down": 0, "chroma down": 0, "both down": 5 },
-  "sources update": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "sources archive": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  // With Chroma down the source is deleted, but its chunks cannot be: exit 5 says so.
-  "sources remove": { "postgres down": 5, "chroma down": 5, "both down": 5 },
-  "sources import": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  ingest: { "postgres down": 5, "chroma down": 5, "both down": 5 },
-  search: { "postgres down": 0, "chroma down": 5, "both down": 5 },
-  "requests create": { "postgres down": 0, "chroma down": 0, "both down": 5 },
-  "requests list": { "postgres down": 0, "chroma down": 0, "both down": 5 },
-  "requests approve": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "requests reject": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "requests complete": { "postgres down": 5, "chroma down": 0, "both down": 5 },
-  "sync run": { "postgres down": 5, "chroma down": 5, "both down": 5 },
-  "sync status": { "postgres down": 0, "chroma down": 0, "both down": 0 },
-  "sync watch": { "postgres down": 0, "chroma down": 0, "both down": 0 },
-  "sync verify": { "postgres down": 5, "chroma down": 5, "both down": 5 },
-  health: { "postgres down": 1, "chroma down": 1, "both down": 2 },
-  "mcp-config": { "postgres down": 0, "chroma down": 0, "both down": 0 },
-};
+// command             postgres down, chroma down, both down   (# comments say why)
+const EXPECTED = expectedCodes(`
+  # With both URLs set, "up" starts nothing: it connects, and reports a failed sync without failing.
+  up                 0 0 0
+  down               0 0 0
+  db migrate         5 0 5
+  db status          5 0 5
+  sources add        5 0 5
+  sources list       0 0 5
+  sources get        0 0 5
+  sources update     5 0 5
+  sources archive    5 0 5
+  # With Chroma down the source is deleted, but its chunks cannot be: exit 5 says so.
+  sources remove     5 5 5
+  sources import     5 0 5
+  ingest             5 5 5
+  search             0 5 5
+  requests create    0 0 5
+  requests list      0 0 5
+  requests approve   5 0 5
+  requests reject    5 0 5
+  requests complete  5 0 5
+  sync run           5 5 5
+  sync status        0 0 0
+  sync watch         0 0 0
+  sync verify        5 5 5
+  health             1 1 2
+  mcp-config         0 0 0
+`);
+
+function expectedCodes(table: string): Record<string, Record<Scenario, number>> {
+  const rows = table.split("\n").filter((line) => line.trim() && !line.trim().startsWith("#"));
+  return Object.fromEntries(
+    rows.map((line) => {
+      const words = line.trim().split(/\s+/);
+      const [postgres, chroma, both] = words.slice(-3).map(Number) as [number, number, number];
+      return [words.slice(0, -3).join(" "), { "postgres down": postgres, "chroma down": chroma, "both down": both }];
+    }),
+  );
+}
 
 function leafCommands(command: Command, prefix: string[] = []): string[] {
   return command.commands.flatMap((c) => {
@@ -199,7 +211,7 @@ describe("every kmcp command during an outage", () => {
 
   describe.each(SCENARIOS)("%s", (scenario) => {
     it("answers every command clearly, with the documented exit code, and writes only what it may", async () => {
-      const [pgBefore, chromaBefore] = await Promise.all([snapshotPostgres(postgres.url), snapshotChroma(chroma.url)]);
+      const before = await snapshotStores(postgres.url, chroma.url);
       const down = [...(scenario !== "chroma down" ? [postgres] : []), ...(scenario !== "postgres down" ? [chroma] : [])];
       await Promise.all(down.map((server) => server.stop()));
       const unhandled: unknown[] = [];
@@ -239,25 +251,14 @@ describe("every kmcp command during an outage", () => {
       expect(problems, problems.join("\n")).toEqual([]);
 
       // Nothing written, but what the scenario allows (checked with both servers back up).
-      const [pgAfter, chromaAfter] = await Promise.all([snapshotPostgres(postgres.url), snapshotChroma(chroma.url)]);
-      const chromaChanges = changed(chromaBefore, chromaAfter);
-      const pgChanges = changed(pgBefore, pgAfter);
-      if (scenario === "postgres down") {
-        // `requests create` queues its request in Chroma: the one write an outage of PostgreSQL allows.
-        expect(pgChanges).toEqual({});
-        const queue = Object.keys(chromaChanges);
-        expect(queue).toHaveLength(1);
-        expect(chromaChanges[queue[0]!]).toEqual({ before: chromaBefore[queue[0]!] ?? undefined, after: (chromaBefore[queue[0]!] ?? 0) + 1 });
-      } else if (scenario === "both down") {
-        expect(pgChanges).toEqual({});
-        expect(chromaChanges).toEqual({});
-      } else {
+      const after = await snapshotStores(postgres.url, chroma.url);
+      const { pg } = expectOutageWrites(scenario, before, after);
+      if (scenario === "chroma down") {
         // PostgreSQL, the system of record, takes writes; the next sync mirrors them. Chroma is untouched.
-        expect(chromaChanges).toEqual({});
-        expect(Object.keys(pgChanges).sort()).toEqual(["acquisition_requests", "source_tombstones", "source_versions", "sources"]);
+        expect(Object.keys(pg).sort()).toEqual(["acquisition_requests", "source_tombstones", "source_versions", "sources"]);
         // + add, + import, + the source `requests complete` creates, − remove (which then fails on the chunks: exit 5).
-        expect(pgAfter.sources!.rows - pgBefore.sources!.rows).toBe(2);
-        expect(pgAfter.acquisition_requests!.rows - pgBefore.acquisition_requests!.rows).toBe(1); // + create; approve, reject, complete update
+        expect(after.pg.sources!.rows - before.pg.sources!.rows).toBe(2);
+        expect(after.pg.acquisition_requests!.rows - before.pg.acquisition_requests!.rows).toBe(1); // + create; approve, reject, complete update
       }
     });
   });

@@ -17,7 +17,7 @@ import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { changed, snapshotChroma, snapshotPostgres, STACK_LINE } from "@kmcp/testing/snapshot";
+import { expectOutageWrites, snapshotStores, STACK_LINE } from "@kmcp/testing/snapshot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, connectStdio, tempHome, text } from "./harness.js";
 
@@ -81,7 +81,7 @@ describe("every MCP tool during an outage", () => {
 
   describe.each(SCENARIOS)("%s", (scenario) => {
     it("answers every tool clearly and writes only what it may", async () => {
-      const [pgBefore, chromaBefore] = await Promise.all([snapshotPostgres(postgres.url), snapshotChroma(chroma.url)]);
+      const before = await snapshotStores(postgres.url, chroma.url);
       const down = [...(scenario !== "chroma down" ? [postgres] : []), ...(scenario !== "postgres down" ? [chroma] : [])];
       await Promise.all(down.map((server) => server.stop()));
       const problems: string[] = [];
@@ -115,21 +115,12 @@ describe("every MCP tool during an outage", () => {
       }
       expect(problems, problems.join("\n")).toEqual([]);
 
-      const [pgAfter, chromaAfter] = await Promise.all([snapshotPostgres(postgres.url), snapshotChroma(chroma.url)]);
-      const pgChanges = changed(pgBefore, pgAfter);
-      const chromaChanges = changed(chromaBefore, chromaAfter);
-      if (scenario === "postgres down") {
-        // knowledge_request queues its request in Chroma: the one write an outage of PostgreSQL allows.
-        expect(pgChanges).toEqual({});
-        expect(chromaChanges).toEqual({ kmcp_pending_writes: { before: chromaBefore.kmcp_pending_writes, after: (chromaBefore.kmcp_pending_writes ?? 0) + 1 } });
-      } else if (scenario === "both down") {
-        expect(pgChanges).toEqual({});
-        expect(chromaChanges).toEqual({});
-      } else {
+      const after = await snapshotStores(postgres.url, chroma.url);
+      const { pg } = expectOutageWrites(scenario, before, after);
+      if (scenario === "chroma down") {
         // The request goes to PostgreSQL, the system of record; Chroma is untouched.
-        expect(chromaChanges).toEqual({});
-        expect(Object.keys(pgChanges)).toEqual(["acquisition_requests"]);
-        expect(pgAfter.acquisition_requests!.rows - pgBefore.acquisition_requests!.rows).toBe(1);
+        expect(Object.keys(pg)).toEqual(["acquisition_requests"]);
+        expect(after.pg.acquisition_requests!.rows - before.pg.acquisition_requests!.rows).toBe(1);
       }
     });
   });

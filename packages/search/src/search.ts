@@ -216,13 +216,6 @@ function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): C
     text: match.text,
     headingPath: match.headingPath,
     chunk: { id: match.id, index: match.index, count: match.count },
-    source: {
-      id: source.id,
-      title: source.title,
-      url: source.url,
-      sourceType: source.sourceType,
-      authorityTier: source.authorityTier,
-      status: source.status,
-    },
+    source: citation(source),
   };
 }

@@ -3,6 +3,7 @@
  * outage-matrix tests of the CLI and the MCP server), and small helpers for checking output.
  */
 import pg from "pg";
+import { expect } from "vitest";
 
 /** Row count and content hash of every table in the public schema. */
 export type PostgresSnapshot = Record<string, { rows: number; hash: string }>;
@@ -64,4 +65,35 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** PostgreSQL and Chroma snapshotted together (see snapshotPostgres, snapshotChroma). */
+export interface StoresSnapshot {
+  pg: PostgresSnapshot;
+  chroma: Record<string, number>;
+}
+
+export async function snapshotStores(postgresUrl: string, chromaUrl: string): Promise<StoresSnapshot> {
+  const [pg, chroma] = await Promise.all([snapshotPostgres(postgresUrl), snapshotChroma(chromaUrl)]);
+  return { pg, chroma };
+}
+
+/**
+ * Checks what an outage let through, from snapshots taken before and after (with both servers
+ * back): with PostgreSQL down only one queued write in Chroma's pending-writes collection, with
+ * both down nothing. Returns the changes, for the scenario where PostgreSQL took writes.
+ */
+export function expectOutageWrites(scenario: "postgres down" | "chroma down" | "both down", before: StoresSnapshot, after: StoresSnapshot) {
+  const pg = changed(before.pg, after.pg);
+  const chroma = changed(before.chroma, after.chroma);
+  if (scenario === "both down") expect({ pg, chroma }).toEqual({ pg: {}, chroma: {} });
+  if (scenario === "postgres down") {
+    expect(pg).toEqual({});
+    const queues = Object.keys(chroma);
+    expect(queues).toHaveLength(1);
+    expect(queues[0]).toMatch(/pending_writes$/);
+    expect(chroma[queues[0]!]).toEqual({ before: before.chroma[queues[0]!], after: (before.chroma[queues[0]!] ?? 0) + 1 });
+  }
+  if (scenario === "chroma down") expect(chroma).toEqual({});
+  return { pg, chroma };
 }
