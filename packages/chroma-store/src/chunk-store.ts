@@ -27,6 +27,11 @@ export const ChunkInputSchema = z.strictObject({
   text: z.string().min(1),
   /** Enclosing headings, outermost first. */
   headingPath: z.array(z.string()).max(16),
+  /** The pages of the original the chunk comes from (paged formats such as PDF): "3" or "3-4". */
+  pages: z
+    .string()
+    .regex(/^[1-9]\d*(-[1-9]\d*)?$/, 'must be a page ("3") or a range ("3-4")')
+    .optional(),
   embedding: z.array(z.number().refine(Number.isFinite, "must be a finite number")).min(1),
 });
 export type ChunkInput = z.input<typeof ChunkInputSchema>;
@@ -38,6 +43,8 @@ export interface StoredChunk {
   contentHash: string;
   index: number;
   count: number;
+  /** Pages of the original ("3", "3-4"), for chunks of paged documents; absent otherwise. */
+  pages?: string;
 }
 
 /** A chunk found by a vector query. `distance` is the cosine distance: 0 same direction, 1 orthogonal, 2 opposite. */
@@ -96,6 +103,7 @@ const StoredChunkMetadataSchema = z.object({
   chunkIndex: z.number().int().min(0),
   chunkCount: z.number().int().min(1),
   headingPath: z.string(),
+  pages: z.string().optional(),
 });
 
 function recordedSpace(collection: Collection): VectorSpace | null {
@@ -133,8 +141,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         data: { collection: name, id },
       });
     }
-    const { sourceId, contentHash, chunkIndex, chunkCount } = parsed.data;
-    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath };
+    const { sourceId, contentHash, chunkIndex, chunkCount, pages } = parsed.data;
+    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}) };
   }
 
   /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
@@ -222,6 +230,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
               chunkIndex: chunk.index,
               chunkCount: chunk.count,
               headingPath: JSON.stringify(chunk.headingPath),
+              // Chroma 1.0 metadata holds no null: a chunk without pages has no key.
+              ...(chunk.pages ? { pages: chunk.pages } : {}),
             })),
           }),
         );

@@ -33,3 +33,11 @@ describe("page helpers", () => {
     ]);
   });
 });
+
+describe("locateChunks with repeated text", () => {
+  it("places a chunk whose first line repeats on every page next to its last line", () => {
+    const text = ["p1 intro. read on.", "p2 body. read on.", "p3 quokka. read on."].join("\n\n");
+    const [, , third] = locateChunks(text, ["p1 intro. read on.", "read on.\n\np2 body. read on.", "read on.\n\np3 quokka. read on."]);
+    expect(text.slice(third!.start, third!.end)).toBe("read on.\n\np3 quokka. read on.");
+  });
+});

@@ -14,23 +14,26 @@ export function pageLabel(pages: readonly number[]): string | null {
 }
 
 /**
- * Where each chunk sits in `text`, for chunks cut from it in order (they may overlap): each chunk's
- * first and last lines are searched for from the previous chunk's start. A chunk that cannot be
- * found (its text was rewritten by the chunker) gets null.
+ * Where each chunk sits in `text`, for chunks cut from it in order (they may overlap). A chunk's
+ * last line is searched for from the previous chunk's start, then its first line backwards from
+ * there — so text repeated across pages (a running footer, a chunk's overlap) is placed next to
+ * the rest of its chunk. A chunk that cannot be found (the chunker rewrote it) gets null.
  */
 export function locateChunks(text: string, chunks: readonly string[]): ({ start: number; end: number } | null)[] {
   let cursor = 0;
   return chunks.map((chunk) => {
-    const lines = chunk.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+    const lines = chunk
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
     const head = (lines[0] ?? "").slice(0, 80);
-    const tailLine = lines.at(-1) ?? "";
-    const tail = tailLine.slice(-80);
+    const tail = (lines.at(-1) ?? "").slice(-80);
     if (head === "") return null;
-    const start = text.indexOf(head, cursor);
+    const tailAt = text.indexOf(tail, cursor);
+    if (tailAt < 0) return null;
+    const start = text.lastIndexOf(head, tailAt);
     if (start < 0) return null;
-    const tailAt = text.indexOf(tail, start);
-    const end = tailAt < 0 ? start + head.length : tailAt + tail.length;
     cursor = start + 1;
-    return { start, end };
+    return { start, end: tailAt + tail.length };
   });
 }

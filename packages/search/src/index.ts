@@ -1,5 +1,5 @@
 export { createIngester, INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest.js";
-export type { IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest.js";
+export type { FailedDocument, IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest.js";
 
 export { createSearch, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search.js";
 export type { EmptyReason, Search, SearchDeps, SearchQuery, SearchResponse, SearchResult, SearchStats } from "./search.js";

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ChromaStore, VectorSpace } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
+import { detectDocumentKind, type DocumentKind, ExtractError, extractDocument, locateChunks, pageLabel, pagesOfRange } from "@kmcp/extract";
 import { AuthorityTierSchema, MAX_TITLE_LENGTH, SourceTypeSchema, SourceUrlSchema, type Source } from "@kmcp/core";
 import { z } from "zod";
 import { chunkDocument, ChunkOptionsSchema } from "./chunk-document.js";
@@ -40,6 +41,15 @@ export const IngestDocumentSchema = z.strictObject({
   format: z.enum(["markdown", "text"]),
   /** Title of a source created for it; default: the document's own title, else its file name. */
   title: z.string().min(1).max(MAX_TITLE_LENGTH).optional(),
+  /**
+   * For a paged original (a PDF extracted by @kmcp/extract): the character range of `content`
+   * each page fills. Each chunk then records its page(s), and search results cite them.
+   */
+  pages: z
+    .array(z.strictObject({ page: z.number().int().min(1), start: z.number().int().min(0), end: z.number().int().min(0) }))
+    .max(100_000)
+    .nullable()
+    .optional(),
 });
 export type IngestDocument = z.input<typeof IngestDocumentSchema>;
 
@@ -62,8 +72,21 @@ export interface IngestedDocument {
   path?: string;
 }
 
+/** A file that could not be read or extracted: nothing was written for it. `error` is one line saying why. */
+export interface FailedDocument {
+  path: string;
+  /** "<path>: <reason>". */
+  error: string;
+  /** Why, without the path. */
+  reason: string;
+  /** The ExtractError or SearchError code, e.g. "UNREADABLE", "MISMATCH", "EMPTY", "READ". */
+  code: string;
+}
+
 export interface IngestReport {
   documents: IngestedDocument[];
+  /** Files skipped because they could not be read (damaged, encrypted, mislabelled, no text); the others were ingested. */
+  failed: FailedDocument[];
   totals: Record<IngestedDocument["outcome"], number> & { chunksWritten: number; chunksRemoved: number; sourcesCreated: number };
 }
 
@@ -75,11 +98,13 @@ export interface IngestProgress {
 
 export interface Ingester {
   /**
-   * Ingest Markdown and text files: `inputs` are files, folders (searched recursively) or glob
-   * patterns. Every input is checked before anything is written. Re-running it on unchanged
+   * Ingest Markdown, text, HTML, PDF and Word (.docx) files: `inputs` are files, folders (searched
+   * recursively) or glob patterns. Every input is checked before anything is written. HTML, PDF
+   * and DOCX go through @kmcp/extract (a PDF's chunks record their pages); a file that cannot be
+   * read is reported in `failed` with the reason, nothing is written for it, and the others go on. Re-running it on unchanged
    * files writes nothing. Documents are written one at a time; a crash leaves each either
    * complete, or with extra chunks that the next run of the same ingest removes.
-   * @throws {SearchError} `VALIDATION` (bad options or paths), `READ`, `EMBEDDER`, `EMBEDDER_MISMATCH`;
+   * @throws {SearchError} `VALIDATION` (bad options or paths), `EMBEDDER`, `EMBEDDER_MISMATCH`;
    *   DbError and ChromaStoreError pass through.
    */
   ingestFiles(inputs: readonly string[], options?: IngestOptions & { onProgress?: (progress: IngestProgress) => void | Promise<void> }): Promise<IngestReport>;
@@ -128,11 +153,10 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
     const title = sourceTitle(document.title ?? documentTitle(document.content, document.format)) ?? sourceTitle(fallbackTitle) ?? "Untitled";
     // The hash covers everything the chunks depend on, so a new embedder or chunk size re-ingests.
-    const contentHash = createHash("sha256")
-      .update(JSON.stringify([embedder.id, chunking, document.format, title]))
-      .update(document.content)
-      .digest("hex")
-      .slice(0, 32);
+    const hash = createHash("sha256").update(JSON.stringify([embedder.id, chunking, document.format, title]));
+    // Page ranges change the chunks' metadata; documents without them hash as they always did.
+    if (document.pages) hash.update(JSON.stringify(document.pages));
+    const contentHash = hash.update(document.content).digest("hex").slice(0, 32);
     const existing = await db.sources.get(document.url);
     const stored = existing ? await store.chunks.ofSource(existing.id) : [];
     if (existing && isComplete(stored, contentHash)) {
@@ -146,6 +170,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     const source = await upsertSource(existing, document.url, title, options);
     const chunkId = (index: number) => `${source.id}:${contentHash.slice(0, 12)}:${index}`;
     const pieces = chunkDocument(document.content, document.format, chunking);
+    const pages = document.pages ? chunkPages(document.content, document.pages, pieces) : null;
     if (pieces.length > 0) {
       // The title and headings are embedded with each chunk: they say what the chunk is about.
       const vectors = await embedder.embed(pieces.map((piece) => `${[title, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
@@ -160,6 +185,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
           count: pieces.length,
           text: piece.text,
           headingPath: piece.headingPath,
+          ...(pages?.[i] ? { pages: pages[i] } : {}),
           embedding: vectors[i] as number[],
         })),
       );
@@ -189,16 +215,22 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       await checkSpace();
 
       const documents: IngestedDocument[] = [];
+      const failed: FailedDocument[] = [];
       for (const [i, file] of files.entries()) {
-        const content = await readFile(file.path, "utf8").catch((error: Error) => {
-          throw new SearchError("READ", `Could not read ${file.path}: ${error.message}`, { cause: error, data: { path: file.path } });
-        });
-        const document = await ingestOne({ url: urls[i] as string, content, format: file.format }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
+        let read: Awaited<ReturnType<typeof readDocument>>;
+        try {
+          read = await readDocument(file.path, file.format);
+        } catch (error) {
+          if (!(error instanceof ExtractError || error instanceof SearchError)) throw error;
+          failed.push({ path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code });
+          continue;
+        }
+        const document = await ingestOne({ url: urls[i] as string, ...read }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
         const withPath = { ...document, path: file.path };
         documents.push(withPath);
         await onProgress?.({ done: i + 1, total: files.length, document: withPath });
       }
-      return { documents, totals: totalsOf(documents) };
+      return { documents, failed, totals: totalsOf(documents) };
     },
 
     async ingestDocument(document, options = {}) {
@@ -208,6 +240,37 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       return ingestOne(parsedDocument, parsed, parsedDocument.url);
     },
   };
+}
+
+/**
+ * A file's content, ready to chunk: Markdown and text as they are (UTF-8); HTML, PDF and DOCX
+ * detected (the name checked against the bytes) and extracted to Markdown (a PDF's text as plain
+ * text, with its page ranges).
+ * @throws {SearchError} `READ`; {ExtractError} when the file is damaged, mislabelled or has no text.
+ */
+async function readDocument(
+  file: string,
+  kind: DocumentKind,
+): Promise<Pick<z.output<typeof IngestDocumentSchema>, "content" | "format" | "title" | "pages">> {
+  const bytes = await readFile(file).catch((error: Error) => {
+    throw new SearchError("READ", `Could not read the file: ${error.message}`, { cause: error, data: { path: file } });
+  });
+  if (kind === "markdown" || kind === "text") return { content: bytes.toString("utf8"), format: kind };
+  const detected = detectDocumentKind({ bytes, fileName: file });
+  if (detected === null) throw new ExtractError("UNSUPPORTED", `kmcp does not read this kind of file.`);
+  const extracted = await extractDocument({ bytes, kind: detected });
+  return {
+    content: extracted.markdown,
+    // A PDF's text has no Markdown structure: a line starting with "#" is not a heading there.
+    format: extracted.kind === "pdf" || extracted.kind === "text" ? "text" : "markdown",
+    ...(extracted.title ? { title: extracted.title.slice(0, MAX_TITLE_LENGTH) } : {}),
+    pages: extracted.pages,
+  };
+}
+
+/** Each chunk's page label ("3", "3-4"), found by locating the chunk in the text; null where it cannot be placed. */
+function chunkPages(content: string, pages: readonly { page: number; start: number; end: number }[], pieces: readonly { text: string }[]): (string | null)[] {
+  return locateChunks(content, pieces.map((piece) => piece.text)).map((at) => (at ? pageLabel(pagesOfRange(pages, at.start, at.end)) : null));
 }
 
 /** True when the stored chunks are exactly one complete cut of this content version. */

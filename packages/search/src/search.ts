@@ -35,6 +35,7 @@ export const SearchResultSchema = z.object({
   relevance: z.number().describe("how close the chunk is to the query (cosine similarity floored at 0), 0 to 1"),
   text: z.string().describe("the chunk's text"),
   headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
+  pages: z.string().nullable().optional().describe('pages of the original the chunk is on ("3" or "3-4"), for PDFs; cite them with the source'),
   chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
   source: z
     .object({
@@ -179,6 +180,7 @@ function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): C
     relevance,
     text: match.text,
     headingPath: match.headingPath,
+    pages: match.pages ?? null,
     chunk: { id: match.id, index: match.index, count: match.count },
     source: {
       id: source.id,
