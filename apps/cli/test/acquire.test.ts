@@ -14,6 +14,8 @@ let server: Server;
 let base: string;
 let env: Record<string, string>;
 const seen: string[] = [];
+/** Extra pages served as HTML, by path. */
+const routes = new Map<string, string>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -22,6 +24,8 @@ beforeAll(async () => {
       if (req.headers["if-none-match"] === '"k1"') return res.writeHead(304).end();
       return res.writeHead(200, { "content-type": "text/html", etag: '"k1"' }).end(PAGE);
     }
+    const extra = routes.get(req.url ?? "");
+    if (extra) return res.writeHead(200, { "content-type": "text/html" }).end(extra);
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -69,6 +73,19 @@ describe("kmcp acquire", () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toContain("Nothing was fetched or written: PostgreSQL is unreachable");
     expect(seen.length).toBe(before);
+  });
+});
+
+describe("kmcp requests approve --acquire", () => {
+  it("approves the request, acquires its url and completes the request with that source", async () => {
+    const allow = { ...env, KMCP_ACQUIRE_ALLOW_PRIVATE: "1" };
+    routes.set("/asked", PAGE.replace("Lighthouse keeping", "Tide tables"));
+    const { request } = json<{ request: { id: string } }>(await kmcp(["requests", "create", `${base}/asked`, "--reason", "Sailors ask about tides", "--json"], env));
+    const result = json<{ request: { status: string; sourceId: string }; acquired: { sourceId: string; title: string; outcome: string } }>(
+      await kmcp(["requests", "approve", request.id, "--acquire", "--json"], allow),
+    );
+    expect(result.acquired).toMatchObject({ title: "Tide tables", outcome: "added" });
+    expect(result.request).toMatchObject({ status: "completed", sourceId: result.acquired.sourceId });
   });
 });
 
