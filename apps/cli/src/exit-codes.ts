@@ -35,6 +35,18 @@ const BY_CODE: Record<KmcpErrorCode, ExitCode> = {
   LOCKED: EXIT.unavailable,
   EMBEDDER: EXIT.failure,
   UNKNOWN: EXIT.failure,
+  // @kmcp/extract (ExtractError): the document cannot be read.
+  UNSUPPORTED: EXIT.failure,
+  MISMATCH: EXIT.failure,
+  UNREADABLE: EXIT.failure,
+  EMPTY: EXIT.failure,
+  TOO_LARGE: EXIT.failure,
+  // @kmcp/acquire (AcquireError): the url cannot be fetched.
+  FORBIDDEN_ADDRESS: EXIT.usage,
+  ROBOTS: EXIT.failure,
+  HTTP: EXIT.failure,
+  REDIRECTS: EXIT.failure,
+  UNSUPPORTED_TYPE: EXIT.failure,
 };
 
 /** Pure: the exit code for an error that reached the top. */

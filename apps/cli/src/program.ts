@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAcquireCommand } from "./commands/acquire.js";
 import { registerDbCommand } from "./commands/db.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerHealthCommand } from "./commands/health.js";
@@ -39,6 +40,7 @@ export function createProgram(io: { stdout: OutputStream; stderr: OutputStream }
   registerDbCommand(program);
   registerSourcesCommand(program);
   registerIngestCommand(program);
+  registerAcquireCommand(program);
   registerSearchCommand(program);
   registerRequestsCommand(program);
   registerSyncCommand(program);

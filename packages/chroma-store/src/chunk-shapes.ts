@@ -22,6 +22,11 @@ export const ChunkInputSchema = z.strictObject({
   text: z.string().min(1),
   /** Enclosing headings, outermost first. */
   headingPath: z.array(z.string()).max(16),
+  /** The pages of the original the chunk comes from (paged formats such as PDF): "3" or "3-4". */
+  pages: z
+    .string()
+    .regex(/^[1-9]\d*(-[1-9]\d*)?$/, 'must be a page ("3") or a range ("3-4")')
+    .optional(),
   embedding: z.array(z.number().refine(Number.isFinite, "must be a finite number")).min(1),
 });
 export type ChunkInput = z.input<typeof ChunkInputSchema>;
@@ -33,6 +38,8 @@ export interface StoredChunk {
   contentHash: string;
   index: number;
   count: number;
+  /** Pages of the original ("3", "3-4"), for chunks of paged documents; absent otherwise. */
+  pages?: string;
 }
 
 /** A stored chunk with its text and heading path. */
@@ -58,6 +65,7 @@ export const StoredChunkMetadataSchema = z.object({
   chunkIndex: z.number().int().min(0),
   chunkCount: z.number().int().min(1),
   headingPath: z.string(),
+  pages: z.string().optional(),
 });
 
 export function recordedSpace(collection: Collection): VectorSpace | null {

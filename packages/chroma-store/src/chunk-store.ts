@@ -99,8 +99,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         data: { collection: name, id },
       });
     }
-    const { sourceId, contentHash, chunkIndex, chunkCount } = parsed.data;
-    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath };
+    const { sourceId, contentHash, chunkIndex, chunkCount, pages } = parsed.data;
+    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}) };
   }
 
   /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
@@ -195,6 +195,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
               chunkIndex: chunk.index,
               chunkCount: chunk.count,
               headingPath: JSON.stringify(chunk.headingPath),
+              // Chroma 1.0 metadata holds no null: a chunk without pages has no key.
+              ...(chunk.pages ? { pages: chunk.pages } : {}),
             })),
           }),
         );

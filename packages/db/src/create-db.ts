@@ -8,6 +8,7 @@ import { migrate, migrationStatus, type MigrateResult, type MigrationStatus } fr
 import { ping, type PingResult } from "./ping.js";
 import { createPrismaClient, type KmcpPrismaClient } from "./prisma-client.js";
 import { createReadCache, NO_READ_CACHE } from "./read-cache.js";
+import { createFetchStatesRepository, type FetchStatesRepository } from "./fetch-states-repository.js";
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
 import { currentSourceVersion } from "./source-reads.js";
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
@@ -46,6 +47,8 @@ export interface Db {
   readonly prisma: KmcpPrismaClient;
   readonly sources: SourcesRepository;
   readonly requests: RequestsRepository;
+  /** What the last fetch of each acquired source's url found (validators, failure reason). */
+  readonly fetchStates: FetchStatesRepository;
   readonly changes: ChangeFeed;
   /** `SELECT 1` within `pingTimeoutMs`; tells an outage (`unreachable`/`timeout`) from other errors. Never throws. */
   ping(options?: { timeoutMs?: number }): Promise<PingResult>;
@@ -99,6 +102,7 @@ export function createDb(options: DbOptions): Db {
     prisma,
     sources: createSourcesRepository(ctx),
     requests: createRequestsRepository(ctx),
+    fetchStates: createFetchStatesRepository(ctx),
     changes: createChangeFeed(ctx),
     ping: (o) => ping(prisma, o?.timeoutMs ?? config.pingTimeoutMs, secrets),
     migrate: () => migrate(config.url, secrets),

@@ -11,4 +11,5 @@ export type { ChangeFeed, ChangePage, SourceChange } from "./change-feed.js";
 export type { SourcesRepository, UpsertManyResult } from "./sources-repository.js";
 export type { SourceKindCount } from "./source-reads.js";
 export type { RequestsRepository } from "./requests-repository.js";
+export type { FetchStatesRepository, SourceFetchState, SourceFetchStateInput } from "./fetch-states-repository.js";
 export { REQUEST_TRANSITIONS } from "./request-transitions.js";

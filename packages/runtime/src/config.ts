@@ -32,6 +32,8 @@ export const KmcpEnvSchema = z.object({
   KMCP_EMBEDDING_BATCH_SIZE: z.coerce.number().int().positive().optional(),
   /** e.g. `tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8` (see @kmcp/search). */
   KMCP_SEARCH_TIER_WEIGHTS: z.string().optional(),
+  /** "1": `kmcp acquire` may fetch from loopback, private and link-local addresses (a local docs server). */
+  KMCP_ACQUIRE_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0"),
 });
 
 /** Which embedder search and ingestion use. */
@@ -51,6 +53,8 @@ export interface KmcpConfig {
   embedder: EmbedderConfig;
   /** Search weight per authority tier. */
   tierWeights: TierWeights;
+  /** KMCP_ACQUIRE_ALLOW_PRIVATE=1: acquisition may fetch from non-public addresses. */
+  acquireAllowPrivate: boolean;
 }
 
 /**
@@ -79,6 +83,7 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     syncIntervalMs: e.KMCP_SYNC_INTERVAL_MS,
     mirrorMaxAgeMs: e.KMCP_MIRROR_MAX_AGE_MS,
     readCache: e.KMCP_READ_CACHE === "on",
+    acquireAllowPrivate: e.KMCP_ACQUIRE_ALLOW_PRIVATE === "1",
     embedder: embedder!,
     tierWeights: weights?.ok ? weights.weights : {},
   };

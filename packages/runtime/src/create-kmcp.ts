@@ -1,4 +1,5 @@
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
+import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
 import { redactSecrets, silentLogger, type Logger, type Source } from "@kmcp/core";
 import { createDb, type Db } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
@@ -41,6 +42,11 @@ export interface KmcpServices {
    * at once; with `reset`, chunks of another embedder are cleared first instead of refused.
    */
   ingest(inputs: readonly string[], options?: IngestRunOptions): Promise<IngestRun>;
+  /**
+   * Fetch a url safely, extract it (HTML, PDF, DOCX, Markdown, text) and ingest it as a source;
+   * conditional on the last fetch's ETag/Last-Modified (304: nothing written). Needs PostgreSQL.
+   */
+  acquire(url: string, options?: AcquireOptions): Promise<AcquireResult>;
   /** Delete a source for good, with its ingested chunks (use it rather than db.sources.delete). */
   removeSource(id: string): Promise<Source>;
   /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
@@ -145,6 +151,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       search,
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
+      acquire: createAcquire({ db, ingester, sync, logger, allowPrivate: config.acquireAllowPrivate }),
       removeSource: createRemoveSource({ db, store }),
       health,
       embedded,

@@ -1,3 +1,5 @@
+import type { AcquireErrorCode } from "@kmcp/acquire";
+import type { ExtractErrorCode } from "@kmcp/extract";
 import type { ChromaStoreErrorCode } from "@kmcp/chroma-store";
 import type { CoreErrorCode } from "@kmcp/core";
 import type { DbErrorCode } from "@kmcp/db";
@@ -19,4 +21,6 @@ export type KmcpErrorCode =
   | SearchErrorCode
   | HealthErrorCode
   | LocalServerErrorCode
-  | ConfigErrorCode;
+  | ConfigErrorCode
+  | ExtractErrorCode
+  | AcquireErrorCode;

@@ -30,7 +30,7 @@ describe("findDocuments", () => {
   it("names every bad input at once", async () => {
     await expect(findDocuments(["missing.md", "c.json", "nothing/*.md", "a.md"], root)).rejects.toMatchObject({
       code: "VALIDATION",
-      message: expect.stringMatching(/missing\.md: no such file or folder; c\.json: not a Markdown.*; nothing\/\*\.md: matches no Markdown or text file/),
+      message: expect.stringMatching(/missing\.md: no such file or folder; c\.json: not a Markdown.*; nothing\/\*\.md: matches no Markdown, text, HTML, PDF or Word file/),
     });
     await expect(findDocuments([], root)).rejects.toMatchObject({ code: "VALIDATION" });
   });

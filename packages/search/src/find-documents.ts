@@ -1,23 +1,34 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import type { DocumentFormat } from "./chunk-document.js";
+import type { DocumentKind } from "@kmcp/extract";
 import { SearchError } from "./errors.js";
 
 /** File extensions ingestion reads, and how. */
-const FORMATS: Record<string, DocumentFormat> = { ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".txt": "text" };
-const FOLDER_PATTERN = "**/*.{md,markdown,mdx,txt}";
+const FORMATS: Record<string, DocumentKind> = {
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".mdx": "markdown",
+  ".txt": "text",
+  ".html": "html",
+  ".htm": "html",
+  ".pdf": "pdf",
+  ".docx": "docx",
+};
+const FOLDER_PATTERN = "**/*.{md,markdown,mdx,txt,html,htm,pdf,docx}";
+/** What the error messages call the files ingestion reads. */
+const READABLE = "Markdown (.md, .markdown, .mdx), text (.txt), HTML (.html, .htm), PDF (.pdf) or Word (.docx) file";
 // Never descended into from a folder or glob: dependencies, VCS data, hidden folders.
 const IGNORE = ["**/node_modules/**", "**/.*/**"];
 
 export interface FoundDocument {
   /** Absolute path. */
   path: string;
-  format: DocumentFormat;
+  format: DocumentKind;
 }
 
 /** The document format a file name implies, or null when ingestion does not read it. */
-export function formatOf(file: string): DocumentFormat | null {
+export function formatOf(file: string): DocumentKind | null {
   return FORMATS[path.extname(file).toLowerCase()] ?? null;
 }
 
@@ -33,7 +44,7 @@ export async function findDocuments(inputs: readonly string[], cwd = process.cwd
   for (const input of inputs) {
     try {
       const matches = await expand(input, cwd);
-      if (matches.length === 0) problems.push(`${input}: matches no Markdown or text file`);
+      if (matches.length === 0) problems.push(`${input}: matches no Markdown, text, HTML, PDF or Word file`);
       for (const match of matches) found.add(match);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -43,7 +54,7 @@ export async function findDocuments(inputs: readonly string[], cwd = process.cwd
   if (problems.length > 0) {
     throw new SearchError("VALIDATION", `Nothing was ingested; fix these paths: ${problems.join("; ")}.`, { data: { problems } });
   }
-  return [...found].sort().map((file) => ({ path: file, format: formatOf(file) as DocumentFormat }));
+  return [...found].sort().map((file) => ({ path: file, format: formatOf(file) as DocumentKind }));
 }
 
 /** Absolute paths for one input. */
@@ -58,6 +69,6 @@ async function expand(input: string, cwd: string): Promise<string[]> {
     const files = await glob(FOLDER_PATTERN, { cwd: absolute, absolute: true, ignore: IGNORE, onlyFiles: true, caseSensitiveMatch: false });
     return files.map((file) => path.resolve(file));
   }
-  if (!formatOf(absolute)) throw new Error("not a Markdown (.md, .markdown, .mdx) or text (.txt) file");
+  if (!formatOf(absolute)) throw new Error(`not a ${READABLE}`);
   return [absolute];
 }

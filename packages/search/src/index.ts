@@ -1,5 +1,6 @@
-export { createIngester, INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest.js";
-export type { IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest.js";
+export { createIngester } from "./ingest.js";
+export { INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest-schemas.js";
+export type { FailedDocument, IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest-schemas.js";
 
 export { createSearch } from "./search.js";
 export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search-schemas.js";

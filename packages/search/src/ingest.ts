@@ -2,96 +2,27 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ChromaStore, VectorSpace } from "@kmcp/chroma-store";
-import type { Db } from "@kmcp/db";
-import { AuthorityTierSchema, MAX_TITLE_LENGTH, SourceTypeSchema, SourceUrlSchema, type Source } from "@kmcp/core";
+import type { VectorSpace } from "@kmcp/chroma-store";
+import { detectDocumentKind, type DocumentKind, ExtractError, extractDocument, locateChunks, pageLabel, pagesOfRange } from "@kmcp/extract";
+import { MAX_TITLE_LENGTH, SourceUrlSchema, type Source } from "@kmcp/core";
 import { z } from "zod";
 import { chunkDocument, ChunkOptionsSchema } from "./chunk-document.js";
 import { documentTitle } from "./document-title.js";
-import type { Embedder } from "./embedder.js";
 import { SearchError } from "./errors.js";
 import { findDocuments } from "./find-documents.js";
 import { parseInput } from "./parse-input.js";
+import {
+  INGEST_DEFAULTS,
+  IngestDocumentSchema,
+  IngestOptionsSchema,
+  type FailedDocument,
+  type IngestedDocument,
+  type Ingester,
+  type IngesterDeps,
+  type IngestOptions,
+  type IngestReport,
+} from "./ingest-schemas.js";
 import { assertSameSpace } from "./vector-space.js";
-
-/** What an ingest does to sources it creates, and how it cuts and names documents. */
-export const IngestOptionsSchema = z.strictObject({
-  /** Type and tier of sources this ingest creates; given for an existing source, they replace its own. */
-  sourceType: SourceTypeSchema.optional(),
-  authorityTier: AuthorityTierSchema.optional(),
-  /**
-   * Where the files are published: a file's URL becomes baseUrl + its path relative to `root`
-   * (e.g. https://docs.example.com/guide/ + install.md). Without it, sources get file:// URLs.
-   */
-  baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  /** The folder paths are relative to, for globs and baseUrl (default: the working directory). */
-  root: z.string().min(1).optional(),
-  chunking: ChunkOptionsSchema.optional(),
-});
-export type IngestOptions = z.input<typeof IngestOptionsSchema>;
-
-/** Defaults for sources an ingest creates, when no flag says otherwise. */
-export const INGEST_DEFAULTS = { sourceType: "documentation", authorityTier: "tier_2_trusted" } as const;
-
-/** One document to ingest, already read. */
-export const IngestDocumentSchema = z.strictObject({
-  url: SourceUrlSchema,
-  content: z.string().max(20_000_000, "must be at most 20 MB"),
-  format: z.enum(["markdown", "text"]),
-  /** Title of a source created for it; default: the document's own title, else its file name. */
-  title: z.string().min(1).max(MAX_TITLE_LENGTH).optional(),
-});
-export type IngestDocument = z.input<typeof IngestDocumentSchema>;
-
-/**
- * What happened to one document: `unchanged` (chunks kept, nothing written unless a type or
- * tier option differs from the source's), `added` (first chunks),
- * `replaced` (content changed: new chunks written, then the old ones removed), `empty` (no text).
- */
-export interface IngestedDocument {
-  url: string;
-  sourceId: string;
-  /** The source's title; `sourceCreated` when this ingest made the source. */
-  title: string;
-  sourceCreated: boolean;
-  outcome: "unchanged" | "added" | "replaced" | "empty";
-  /** Chunks the document has now, and chunks of an older version removed. */
-  chunks: number;
-  removed: number;
-  /** Absolute path, for documents read from files. */
-  path?: string;
-}
-
-export interface IngestReport {
-  documents: IngestedDocument[];
-  totals: Record<IngestedDocument["outcome"], number> & { chunksWritten: number; chunksRemoved: number; sourcesCreated: number };
-}
-
-export interface IngestProgress {
-  done: number;
-  total: number;
-  document: IngestedDocument;
-}
-
-export interface Ingester {
-  /**
-   * Ingest Markdown and text files: `inputs` are files, folders (searched recursively) or glob
-   * patterns. Every input is checked before anything is written. Re-running it on unchanged
-   * files writes nothing. Documents are written one at a time; a crash leaves each either
-   * complete, or with extra chunks that the next run of the same ingest removes.
-   * @throws {SearchError} `VALIDATION` (bad options or paths), `READ`, `EMBEDDER`, `EMBEDDER_MISMATCH`;
-   *   DbError and ChromaStoreError pass through.
-   */
-  ingestFiles(inputs: readonly string[], options?: IngestOptions & { onProgress?: (progress: IngestProgress) => void | Promise<void> }): Promise<IngestReport>;
-  /** Ingest one document given as text (same rules as ingestFiles). */
-  ingestDocument(document: IngestDocument, options?: Omit<IngestOptions, "baseUrl" | "root">): Promise<IngestedDocument>;
-}
-
-export interface IngesterDeps {
-  db: Pick<Db, "sources">;
-  store: Pick<ChromaStore, "chunks">;
-  embedder: Embedder;
-}
 
 /** Ingestion into `store.chunks`, creating sources in `db`. Run a sync afterwards so search sees new sources. */
 export function createIngester({ db, store, embedder }: IngesterDeps): Ingester {
@@ -128,11 +59,10 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
     const title = sourceTitle(document.title ?? documentTitle(document.content, document.format)) ?? sourceTitle(fallbackTitle) ?? "Untitled";
     // The hash covers everything the chunks depend on, so a new embedder or chunk size re-ingests.
-    const contentHash = createHash("sha256")
-      .update(JSON.stringify([embedder.id, chunking, document.format, title]))
-      .update(document.content)
-      .digest("hex")
-      .slice(0, 32);
+    const hash = createHash("sha256").update(JSON.stringify([embedder.id, chunking, document.format, title]));
+    // Page ranges change the chunks' metadata; documents without them hash as they always did.
+    if (document.pages) hash.update(JSON.stringify(document.pages));
+    const contentHash = hash.update(document.content).digest("hex").slice(0, 32);
     const existing = await db.sources.get(document.url);
     const stored = existing ? await store.chunks.ofSource(existing.id) : [];
     if (existing && isComplete(stored, contentHash)) {
@@ -146,6 +76,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     const source = await upsertSource(existing, document.url, title, options);
     const chunkId = (index: number) => `${source.id}:${contentHash.slice(0, 12)}:${index}`;
     const pieces = chunkDocument(document.content, document.format, chunking);
+    const pages = document.pages ? chunkPages(document.content, document.pages, pieces) : null;
     if (pieces.length > 0) {
       // The title and headings are embedded with each chunk: they say what the chunk is about.
       const vectors = await embedder.embed(pieces.map((piece) => `${[title, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
@@ -160,6 +91,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
           count: pieces.length,
           text: piece.text,
           headingPath: piece.headingPath,
+          ...(pages?.[i] ? { pages: pages[i] } : {}),
           embedding: vectors[i] as number[],
         })),
       );
@@ -189,16 +121,22 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       await checkSpace();
 
       const documents: IngestedDocument[] = [];
+      const failed: FailedDocument[] = [];
       for (const [i, file] of files.entries()) {
-        const content = await readFile(file.path, "utf8").catch((error: Error) => {
-          throw new SearchError("READ", `Could not read ${file.path}: ${error.message}`, { cause: error, data: { path: file.path } });
-        });
-        const document = await ingestOne({ url: urls[i] as string, content, format: file.format }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
+        let read: Awaited<ReturnType<typeof readDocument>>;
+        try {
+          read = await readDocument(file.path, file.format);
+        } catch (error) {
+          if (!(error instanceof ExtractError || error instanceof SearchError)) throw error;
+          failed.push({ path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code });
+          continue;
+        }
+        const document = await ingestOne({ url: urls[i] as string, ...read }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
         const withPath = { ...document, path: file.path };
         documents.push(withPath);
         await onProgress?.({ done: i + 1, total: files.length, document: withPath });
       }
-      return { documents, totals: totalsOf(documents) };
+      return { documents, failed, totals: totalsOf(documents) };
     },
 
     async ingestDocument(document, options = {}) {
@@ -208,6 +146,37 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       return ingestOne(parsedDocument, parsed, parsedDocument.url);
     },
   };
+}
+
+/**
+ * A file's content, ready to chunk: Markdown and text as they are (UTF-8); HTML, PDF and DOCX
+ * detected (the name checked against the bytes) and extracted to Markdown (a PDF's text as plain
+ * text, with its page ranges).
+ * @throws {SearchError} `READ`; {ExtractError} when the file is damaged, mislabelled or has no text.
+ */
+async function readDocument(
+  file: string,
+  kind: DocumentKind,
+): Promise<Pick<z.output<typeof IngestDocumentSchema>, "content" | "format" | "title" | "pages">> {
+  const bytes = await readFile(file).catch((error: Error) => {
+    throw new SearchError("READ", `Could not read the file: ${error.message}`, { cause: error, data: { path: file } });
+  });
+  if (kind === "markdown" || kind === "text") return { content: bytes.toString("utf8"), format: kind };
+  const detected = detectDocumentKind({ bytes, fileName: file });
+  if (detected === null) throw new ExtractError("UNSUPPORTED", `kmcp does not read this kind of file.`);
+  const extracted = await extractDocument({ bytes, kind: detected });
+  return {
+    content: extracted.markdown,
+    // A PDF's text has no Markdown structure: a line starting with "#" is not a heading there.
+    format: extracted.kind === "pdf" || extracted.kind === "text" ? "text" : "markdown",
+    ...(extracted.title ? { title: extracted.title.slice(0, MAX_TITLE_LENGTH) } : {}),
+    pages: extracted.pages,
+  };
+}
+
+/** Each chunk's page label ("3", "3-4"), found by locating the chunk in the text; null where it cannot be placed. */
+function chunkPages(content: string, pages: readonly { page: number; start: number; end: number }[], pieces: readonly { text: string }[]): (string | null)[] {
+  return locateChunks(content, pieces.map((piece) => piece.text)).map((at) => (at ? pageLabel(pagesOfRange(pages, at.start, at.end)) : null));
 }
 
 /** True when the stored chunks are exactly one complete cut of this content version. */

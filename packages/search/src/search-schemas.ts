@@ -52,6 +52,7 @@ export const SearchResultSchema = z.object({
     .describe("how well the chunk matches the query, 0 to 1: the fused rank score in hybrid and lexical mode (1 = first in every list), cosine similarity floored at 0 in vector mode"),
   text: z.string().describe("the chunk's text"),
   headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
+  pages: z.string().nullable().optional().describe('pages of the original the chunk is on ("3" or "3-4"), for PDFs; cite them with the source'),
   chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
   source: z
     .object({

@@ -104,6 +104,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
             relevance: fused.relevance,
             text: hybrid.texts.get(fused.id) ?? "",
             headingPath: record.headingPath,
+            pages: record.pages ?? null,
             chunk: { id: fused.id, index: record.index, count: record.count },
             source: citation(source),
           };
@@ -215,6 +216,7 @@ function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): C
     relevance,
     text: match.text,
     headingPath: match.headingPath,
+    pages: match.pages ?? null,
     chunk: { id: match.id, index: match.index, count: match.count },
     source: citation(source),
   };

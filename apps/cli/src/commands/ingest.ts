@@ -4,6 +4,7 @@ import type { IngestRun } from "@kmcp/runtime";
 import { INGEST_DEFAULTS, IngestOptionsSchema, type IngestReport } from "@kmcp/search";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
+import { EXIT, ExitError } from "../exit-codes.js";
 import { parseFlags, wholeNumber, withoutUndefined } from "./flags.js";
 import { plural } from "./format.js";
 
@@ -31,10 +32,11 @@ const FLAG_OF = {
 export function registerIngestCommand(program: Command): void {
   program
     .command("ingest <paths...>")
-    .summary("Ingest Markdown and text files (files, folders or globs) so search finds them")
+    .summary("Ingest Markdown, text, HTML, PDF and Word files (files, folders or globs) so search finds them")
     .description(
-      "Ingest Markdown (.md, .markdown, .mdx) and text (.txt) files into search: files, folders (searched recursively) or glob patterns (quote them). " +
-        "Each file becomes a source (created, or updated by url) and its chunks; re-running on unchanged files writes nothing. Needs PostgreSQL.",
+      "Ingest Markdown (.md, .markdown, .mdx), text (.txt), HTML (.html, .htm), PDF (.pdf) and Word (.docx) files into search: files, folders (searched recursively) or glob patterns (quote them). " +
+        "Each file becomes a source (created, or updated by url) and its chunks; a PDF's chunks record their pages. Re-running on unchanged files writes nothing. " +
+        "A file that cannot be read (damaged, encrypted, no text, a name that lies about its content) is reported and skipped, and the others are ingested (exit 1). Needs PostgreSQL.",
     )
     .addOption(new Option("--type <type>", `type of the sources it creates, or sets on existing ones (default for new: ${INGEST_DEFAULTS.sourceType})`))
     .addOption(new Option("--tier <tier>", `authority tier of the sources it creates, or sets on existing ones (default for new: ${INGEST_DEFAULTS.authorityTier})`))
@@ -85,8 +87,13 @@ export function registerIngestCommand(program: Command): void {
         const { report, sync, reset } = result;
         if (reset && !ctx.json) ctx.out.warn(`--reset: removed all ${reset.chunksRemoved} chunks embedded by ${reset.previousEmbedder ?? "another embedder"}; ingest your other documents again too.`);
         if (!sync) ctx.out.warn("Ingested, but the sync that makes new and changed sources searchable failed; run `kmcp sync run` (until then search leaves them out).");
-        if (ctx.json) return ctx.out.json({ documents: report.documents, totals: report.totals, sync, ...(reset ? { reset } : {}) });
-        printReport(ctx, report);
+        if (ctx.json) {
+          ctx.out.json({ documents: report.documents, failed: report.failed, totals: report.totals, sync, ...(reset ? { reset } : {}) });
+        } else {
+          printReport(ctx, report);
+          for (const failure of report.failed) ctx.out.warn(`skipped ${path.relative(process.cwd(), failure.path) || failure.path}: ${failure.reason}`);
+        }
+        if (report.failed.length > 0) throw new ExitError(EXIT.failure);
       }),
     );
 }
@@ -117,6 +124,7 @@ function printReport(ctx: CliContext, report: IngestReport) {
   const t = report.totals;
   ctx.out.line(
     `${plural(report.documents.length, "document")}: ${t.added} added, ${t.replaced} replaced, ${t.unchanged} unchanged${t.empty ? `, ${t.empty} empty` : ""}; ` +
-      `${plural(t.chunksWritten, "chunk")} written, ${t.chunksRemoved} removed; ${plural(t.sourcesCreated, "source")} created.`,
+      `${plural(t.chunksWritten, "chunk")} written, ${t.chunksRemoved} removed; ${plural(t.sourcesCreated, "source")} created` +
+      `${report.failed.length ? `; ${plural(report.failed.length, "file")} could not be read` : ""}.`,
   );
 }

@@ -1,4 +1,5 @@
 import { CoreError, parseInput, RequestCreateSchema, RequestListQuerySchema, RequestTransitionSchema, type RequestTransitionInput } from "@kmcp/core";
+import { DbError } from "@kmcp/db";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { printRequests } from "./format.js";
@@ -52,15 +53,20 @@ export function registerRequestsCommand(program: Command): void {
       }),
     );
 
-  for (const [verb, to] of [
-    ["approve", "approved"],
-    ["reject", "rejected"],
-  ] as const) {
-    requests
-      .command(`${verb} <id>`)
-      .description(`Mark a pending request ${to}`)
-      .action(action(async (ctx, id: string) => transition(ctx, { id, to })));
-  }
+  requests
+    .command("approve <id>")
+    .description("Mark a pending request approved; with --acquire, also fetch its url (as `kmcp acquire` does) and complete it with that source")
+    .option("--acquire", "fetch, extract and ingest the request's url, then mark the request completed, linked to the source")
+    .action(
+      action(async (ctx, id: string, flags: { acquire?: boolean }) => {
+        if (!flags.acquire) return transition(ctx, { id, to: "approved" });
+        await approveAndAcquire(ctx, id);
+      }),
+    );
+  requests
+    .command("reject <id>")
+    .description("Mark a pending request rejected")
+    .action(action(async (ctx, id: string) => transition(ctx, { id, to: "rejected" })));
 
   requests
     .command("complete <id>")
@@ -77,6 +83,23 @@ export function registerRequestsCommand(program: Command): void {
         await transition(ctx, { id, to: "completed", ...(source ? { source } : {}) } as RequestTransitionInput);
       }),
     );
+}
+
+/**
+ * Approve (unless already approved), acquire the url, complete the request linked to the source.
+ * If the acquisition fails the request stays approved and the source `failed` (with the reason),
+ * so running it again retries.
+ */
+async function approveAndAcquire(ctx: CliContext, id: string) {
+  const services = await ctx.services();
+  const found = await services.db.requests.get(id);
+  if (!found) throw new DbError("NOT_FOUND", `No request ${id}; list them with \`kmcp requests list\`.`);
+  const approved = found.status === "approved" ? found : await services.db.requests.transition({ id, to: "approved" });
+  const acquired = await services.acquire(approved.url);
+  const completed = await services.db.requests.transition({ id, to: "completed" } as RequestTransitionInput);
+  if (ctx.json) return ctx.out.json({ request: completed, acquired });
+  ctx.out.line(`Acquired ${acquired.finalUrl}: ${acquired.kind ?? "document"} "${acquired.title}", ${acquired.outcome}, ${acquired.chunks} chunk(s)`);
+  ctx.out.line(`Request ${completed.id} is ${completed.status}; source ${completed.sourceId ?? acquired.sourceId}`);
 }
 
 async function transition(ctx: CliContext, input: RequestTransitionInput) {

@@ -81,7 +81,7 @@ function printResults(ctx: CliContext, response: SearchResponse) {
 function printResult(ctx: CliContext, result: SearchResult) {
   const indent = " ".repeat(String(result.rank).length + 2);
   ctx.out.line(`${result.rank}. ${result.score.toFixed(3)}  ${ctx.out.bold(result.source.title)}`);
-  ctx.out.line(`${indent}${ctx.out.dim(result.source.url)}`);
+  ctx.out.line(`${indent}${ctx.out.dim(result.source.url)}${result.pages ? ` ${ctx.out.dim(`(${result.pages.includes("-") ? "pages" : "page"} ${result.pages})`)}` : ""}`);
   if (result.headingPath.length > 0) ctx.out.line(`${indent}${result.headingPath.join(" › ")}`);
   if (result.explain) ctx.out.line(`${indent}${ctx.out.dim(explainLine(result.explain))}`);
   for (const line of wrap(excerpt(result.text, EXCERPT_CHARS), EXCERPT_WIDTH - indent.length)) ctx.out.line(`${indent}${line}`);

@@ -45,7 +45,8 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 function renderResult(r: SearchResult): string {
   // The outermost heading is usually the document's title, already in the citation.
   const headings = r.headingPath[0] === r.source.title ? r.headingPath.slice(1) : r.headingPath;
-  const where = headings.length ? ` · section: ${headings.join(" › ")}` : "";
+  const section = headings.length ? ` · section: ${headings.join(" › ")}` : "";
+  const where = r.pages ? `${section} · ${r.pages.includes("-") ? "pages" : "page"} ${r.pages}` : section;
   return [
     `[${r.rank}] ${r.source.title} — ${r.source.url}`,
     `${r.source.sourceType}, ${r.source.authorityTier} · score ${round(r.score)} (relevance ${round(r.relevance)})${where} · chunk ${r.chunk.index + 1}/${r.chunk.count}${explained(r)}`,

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { makeDocx, makeImageOnlyPdf, makePdf } from "@kmcp/testing/documents";
+import { isExtractError, type ExtractErrorCode } from "./errors.js";
+import { extractDocument } from "./extract.js";
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const latin1 = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
+
+async function failure(run: () => Promise<unknown>): Promise<{ code: ExtractErrorCode; message: string }> {
+  try {
+    await run();
+  } catch (error) {
+    if (isExtractError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("expected an ExtractError");
+}
+
+const ARTICLE = `<!DOCTYPE html><html><head><title>Tuning the cache | Example Docs</title>
+<script>window.tracking = "should never appear";</script><style>body { color: red }</style></head>
+<body>
+<nav><a href="/">Home</a> <a href="/docs">Docs navigation link</a></nav>
+<div id="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<main><article>
+<h1>Tuning the cache</h1>
+<p>The read cache keeps recently used sources in memory so repeated lookups avoid the database entirely.
+It is sized in entries, not bytes, and evicts the least recently used source first when it is full.</p>
+<h2>Choosing a size</h2>
+<p>Start with a thousand entries and watch the hit rate reported by the health endpoint over a working day.
+Raise the size while the hit rate keeps improving; stop when it no longer changes in a meaningful way.</p>
+<ul><li>Small deployments: 500 entries</li><li>Large deployments: 5000 entries</li></ul>
+</article></main>
+<footer>Copyright Example Corp. Footer text that is not content.</footer>
+</body></html>`;
+
+describe("extractDocument: HTML", () => {
+  it("keeps the main content as Markdown with ATX headings, dropping nav, footer, scripts and the cookie banner", async () => {
+    const result = await extractDocument({ bytes: utf8(ARTICLE), kind: "html" });
+    expect(result.kind).toBe("html");
+    expect(result.pages).toBeNull();
+    expect(result.title).toMatch(/Tuning the cache/);
+    expect(result.markdown).toMatch(/^#{1,3} Choosing a size$/m);
+    expect(result.markdown).toContain("least recently used source first");
+    expect(result.markdown).toMatch(/^- +Small deployments: 500 entries$/m);
+    for (const dropped of ["should never appear", "color: red", "navigation link", "We use cookies", "Footer text"]) {
+      expect(result.markdown).not.toContain(dropped);
+    }
+  });
+
+  it("decodes Latin-1 from the header charset and from a meta tag, and UTF-8 by default", async () => {
+    const page = (meta: string) => `<html><head>${meta}<title>Caf\u00e9</title></head><body><p>Cr\u00e8me br\u00fbl\u00e9e na\u00efve fa\u00e7ade \u00fcber.</p></body></html>`;
+    const byHeader = await extractDocument({ bytes: latin1(page("")), kind: "html", charset: "iso-8859-1" });
+    const byMeta = await extractDocument({ bytes: latin1(page('<meta charset="iso-8859-1">')), kind: "html" });
+    const byHttpEquiv = await extractDocument({ bytes: latin1(page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">')), kind: "html" });
+    const utf = await extractDocument({ bytes: utf8(page("")), kind: "html" });
+    for (const result of [byHeader, byMeta, byHttpEquiv, utf]) {
+      expect(result.markdown).toContain("Cr\u00e8me br\u00fbl\u00e9e na\u00efve fa\u00e7ade \u00fcber.");
+      expect(result.title).toBe("Caf\u00e9");
+    }
+  });
+
+  it("refuses a page with no text", async () => {
+    expect(await failure(() => extractDocument({ bytes: utf8("<html><body><nav>Menu</nav><script>x()</script></body></html>"), kind: "html" }))).toMatchObject({ code: "EMPTY" });
+  });
+});
+
+describe("extractDocument: PDF", () => {
+  it("reads each page and records its character range; the title comes from the metadata", async () => {
+    const bytes = await makePdf(
+      [["Page one talks about installation."], ["Page two is about configuration."], ["Page three explains the zebra migration path.", "Second line on page three."]],
+      { title: "Operations Guide" },
+    );
+    const result = await extractDocument({ bytes, kind: "pdf" });
+    expect(result.title).toBe("Operations Guide");
+    expect(result.pages).toHaveLength(3);
+    for (const [i, phrase] of ["installation", "configuration", "zebra migration"].entries()) {
+      const range = result.pages?.[i];
+      expect(range?.page).toBe(i + 1);
+      expect(result.markdown.slice(range?.start, range?.end)).toContain(phrase);
+    }
+  });
+
+  it("falls back to the first line for the title", async () => {
+    const result = await extractDocument({ bytes: await makePdf([["Release notes 2.0", "Body"]]), kind: "pdf" });
+    expect(result.title).toBe("Release notes 2.0");
+  });
+
+  it("says why it cannot read a damaged PDF, a text file named .pdf, or a scan with no text layer", async () => {
+    const good = await makePdf([["Some text"]]);
+    const damaged = good.slice(0, 400);
+    expect(await failure(() => extractDocument({ bytes: damaged, kind: "pdf" }))).toMatchObject({ code: "UNREADABLE", message: expect.stringMatching(/damaged|could not be read/) });
+    expect(await failure(() => extractDocument({ bytes: utf8("hello, I am text"), kind: "pdf" }))).toMatchObject({ code: "UNREADABLE" });
+    expect(await failure(async () => extractDocument({ bytes: await makeImageOnlyPdf(2), kind: "pdf" }))).toMatchObject({
+      code: "EMPTY",
+      message: expect.stringContaining("no text layer"),
+    });
+  });
+});
+
+describe("extractDocument: DOCX", () => {
+  it("keeps Heading 1 paragraphs as headings", async () => {
+    const bytes = await makeDocx([
+      { heading: "Backup policy", paragraphs: ["Backups run nightly at two in the morning."] },
+      { heading: "Restore drill", paragraphs: ["Restore a backup once a quarter."] },
+    ]);
+    const result = await extractDocument({ bytes, kind: "docx" });
+    expect(result.markdown).toMatch(/^# Backup policy$/m);
+    expect(result.markdown).toMatch(/^# Restore drill$/m);
+    expect(result.markdown).toContain("Restore a backup once a quarter.");
+    expect(result.title).toBe("Backup policy");
+  });
+
+  it("refuses a ZIP that is not a Word document and a damaged one", async () => {
+    const notZip = await failure(() => extractDocument({ bytes: utf8("PK\u0003\u0004 nothing"), kind: "docx" }));
+    expect(notZip.code).toBe("UNREADABLE");
+    expect(notZip.message).toMatch(/^Could not read the Word document: /);
+    expect(notZip.message).not.toContain("\n");
+  });
+});
+
+describe("extractDocument: Markdown, text, limits", () => {
+  it("passes Markdown and text through", async () => {
+    expect(await extractDocument({ bytes: utf8("# Title\n\nBody\n"), kind: "markdown" })).toEqual({ kind: "markdown", title: "Title", markdown: "# Title\n\nBody", pages: null });
+    expect(await extractDocument({ bytes: utf8("plain"), kind: "text" })).toEqual({ kind: "text", title: null, markdown: "plain", pages: null });
+  });
+
+  it("refuses an empty file and one over the size limit", async () => {
+    expect(await failure(() => extractDocument({ bytes: utf8("  \n"), kind: "text" }))).toMatchObject({ code: "EMPTY" });
+    expect(await failure(() => extractDocument({ bytes: utf8("x".repeat(2048)), kind: "text", maxBytes: 1024 }))).toMatchObject({ code: "TOO_LARGE" });
+  });
+});

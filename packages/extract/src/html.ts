@@ -1,0 +1,61 @@
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+import { decodeText } from "./decode.js";
+import { ExtractError } from "./errors.js";
+import type { Extracted } from "./kinds.js";
+import { htmlToMarkdown, tidy } from "./markdown.js";
+
+/** Elements that are never content: page chrome, scripts, forms. */
+const CHROME = "script, style, noscript, template, iframe, nav, header, footer, aside, form, dialog, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]";
+/** Dropped before anything else looks at the page (a page `header` may hold the article's title, so it stays until the fallback). */
+const ALWAYS_DROPPED = "script, style, noscript, template, iframe, nav, footer, aside, form, dialog, [role=navigation], [role=contentinfo]";
+/** Cookie and consent banners, by their usual ids and classes. */
+const BANNERS = /(^|[\s_-])(cookie|cookies|consent|gdpr|cc-banner|onetrust)([\s_-]|$)/i;
+
+/**
+ * The main content of an HTML page as Markdown: Readability picks the article (navigation,
+ * footers, scripts and cookie banners are dropped); a page Readability finds no article in keeps
+ * its body without the page chrome.
+ */
+export function extractHtml(bytes: Uint8Array, charset?: string | null): Extracted {
+  const source = decodeText(bytes, charset, true);
+  return extractHtmlString(source);
+}
+
+/** @internal Also the second half of the DOCX path. */
+export function extractHtmlString(source: string, options: { readability?: boolean } = {}): Extracted {
+  const { document } = parseHTML(source.includes("<html") ? source : `<!doctype html><html><head></head><body>${source}</body></html>`);
+  const pageTitle = clean(document.querySelector("title")?.textContent);
+  for (const element of [...document.querySelectorAll("*")]) {
+    const marker = `${element.getAttribute("id") ?? ""} ${element.getAttribute("class") ?? ""}`;
+    if (BANNERS.test(marker)) element.remove();
+  }
+  for (const element of [...document.querySelectorAll(ALWAYS_DROPPED)]) element.remove();
+  const firstH1 = clean(document.querySelector("h1")?.textContent);
+
+  let html: string | null = null;
+  let articleTitle: string | null = null;
+  if (options.readability !== false) {
+    // Readability changes the document it reads: give it a copy.
+    const copy = parseHTML(document.toString()).document;
+    const article = new Readability(copy as never, { charThreshold: 100 }).parse();
+    if (article?.content && clean(article.textContent)) {
+      html = article.content;
+      articleTitle = clean(article.title);
+    }
+  }
+  if (html === null) {
+    for (const element of [...document.querySelectorAll(CHROME)]) element.remove();
+    html = document.body?.innerHTML ?? document.toString();
+  }
+  const markdown = tidy(htmlToMarkdown(html ?? ""));
+  if (markdown === "") {
+    throw new ExtractError("EMPTY", "The page has no text content (nothing left once navigation, scripts and banners are removed).");
+  }
+  return { kind: "html", title: articleTitle ?? pageTitle ?? firstH1, markdown, pages: null };
+}
+
+function clean(text: string | null | undefined): string | null {
+  const trimmed = (text ?? "").replace(/\s+/g, " ").trim();
+  return trimmed === "" ? null : trimmed;
+}

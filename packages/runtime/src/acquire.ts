@@ -1,0 +1,156 @@
+import { AcquireError, fetchDocument, RobotsCache, type FetchOptions } from "@kmcp/acquire";
+import { SourceUrlSchema, type AuthorityTier, type Logger, type Source, type SourceType, type SyncReport } from "@kmcp/core";
+import type { Db } from "@kmcp/db";
+import { detectDocumentKind, type DocumentKind, ExtractError, extractDocument, charsetOf } from "@kmcp/extract";
+import { INGEST_DEFAULTS, type IngestedDocument, type Ingester } from "@kmcp/search";
+import type { OfflineSyncManager } from "@kmcp/sync-core";
+
+export interface AcquireOptions {
+  /** Title of the source; default: the document's own title, else the url. */
+  title?: string;
+  sourceType?: SourceType;
+  authorityTier?: AuthorityTier;
+}
+
+export interface AcquireResult {
+  /** The source's url (the one asked for, normalised). */
+  url: string;
+  /** The url after redirects. */
+  finalUrl: string;
+  redirects: string[];
+  sourceId: string;
+  sourceCreated: boolean;
+  title: string;
+  /** `not_modified`: the server answered 304 to the conditional request, and nothing was written. */
+  outcome: "not_modified" | IngestedDocument["outcome"];
+  kind: DocumentKind | null;
+  chunks: number;
+  /** The sync that makes the source searchable; null when it failed or nothing changed. */
+  sync: SyncReport | null;
+}
+
+export interface AcquireDeps {
+  db: Pick<Db, "sources" | "fetchStates">;
+  ingester: Ingester;
+  sync: Pick<OfflineSyncManager, "syncSources">;
+  logger: Logger;
+  /** KMCP_ACQUIRE_ALLOW_PRIVATE: allow loopback and private addresses. */
+  allowPrivate: boolean;
+  /** Test seams and limits passed to fetchDocument. */
+  fetchOptions?: Omit<FetchOptions, "etag" | "lastModified" | "robots" | "allowPrivate">;
+}
+
+/**
+ * Acquire a url: fetch it safely (conditionally, when an earlier fetch left an ETag or
+ * Last-Modified), detect and extract it, ingest it (new chunks written before old ones are
+ * removed), and keep the source up to date: `active` with `lastCrawledAt` on success, `failed`
+ * with the reason (in its fetch state) when the url cannot be fetched or read. A 304 writes nothing.
+ * PostgreSQL is read first: when it is down, nothing is fetched and nothing written.
+ * @throws {AcquireError} {ExtractError} for the url (after marking its source failed); DbError,
+ *   ChromaStoreError, SearchError pass through.
+ */
+export function createAcquire(deps: AcquireDeps) {
+  const { db, ingester, sync, logger } = deps;
+  const robots = new RobotsCache();
+
+  return async (rawUrl: string, options: AcquireOptions = {}): Promise<AcquireResult> => {
+    const parsed = SourceUrlSchema.safeParse(rawUrl);
+    if (!parsed.success) throw new AcquireError("VALIDATION", `${JSON.stringify(rawUrl)} is not an http(s) URL kmcp can store.`);
+    const url = parsed.data;
+    if (!/^https?:/i.test(url)) throw new AcquireError("VALIDATION", `${url} is not an http(s) URL; use \`kmcp ingest\` for files.`);
+    // Read first: with PostgreSQL down this fails at once, before any fetch.
+    const existing = await db.sources.get(url);
+    const state = existing ? await db.fetchStates.get(existing.id) : null;
+
+    let fetched: Awaited<ReturnType<typeof fetchDocument>>;
+    let kind: DocumentKind | null = null;
+    let extracted: Awaited<ReturnType<typeof extractDocument>>;
+    try {
+      fetched = await fetchDocument(url, {
+        ...deps.fetchOptions,
+        allowPrivate: deps.allowPrivate,
+        robots,
+        etag: existing ? state?.etag : null,
+        lastModified: existing ? state?.lastModified : null,
+      });
+      if (fetched.notModified) {
+        if (!existing) throw new AcquireError("HTTP", `${url} answered 304 Not Modified to a request that was not conditional.`);
+        return {
+          url,
+          finalUrl: fetched.finalUrl,
+          redirects: fetched.redirects,
+          sourceId: existing.id,
+          sourceCreated: false,
+          title: existing.title,
+          outcome: "not_modified",
+          kind: null,
+          chunks: 0,
+          sync: null,
+        };
+      }
+      kind = detectDocumentKind({ bytes: fetched.bytes, contentType: fetched.contentType, fileName: new URL(fetched.finalUrl).pathname });
+      if (kind === null) throw new ExtractError("UNSUPPORTED", `${fetched.finalUrl} is not a document kmcp reads (${fetched.contentType ?? "no content type"}).`);
+      extracted = await extractDocument({ bytes: fetched.bytes, kind, charset: charsetOf(fetched.contentType), url: fetched.finalUrl });
+    } catch (error) {
+      if (error instanceof AcquireError || error instanceof ExtractError) {
+        if (error.code !== "VALIDATION") await markFailed(existing, url, options, error.message);
+      }
+      throw error;
+    }
+
+    const document = await ingester.ingestDocument(
+      {
+        url,
+        content: extracted.markdown,
+        format: extracted.kind === "pdf" || extracted.kind === "text" ? "text" : "markdown",
+        ...(options.title ? { title: options.title } : extracted.title ? { title: extracted.title.slice(0, 300) } : {}),
+        pages: extracted.pages,
+      },
+      { ...(options.sourceType ? { sourceType: options.sourceType } : {}), ...(options.authorityTier ? { authorityTier: options.authorityTier } : {}) },
+    );
+    await db.sources.update(document.sourceId, { status: "active", lastCrawledAt: new Date() });
+    await db.fetchStates.record({
+      sourceId: document.sourceId,
+      finalUrl: fetched.finalUrl,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      contentType: fetched.contentType,
+    });
+    const synced = await sync.syncSources().catch((error: Error) => {
+      logger.warn("acquired, but the sync that makes the source searchable failed; the next sync will", { error: error.message });
+      return null;
+    });
+    return {
+      url,
+      finalUrl: fetched.finalUrl,
+      redirects: fetched.redirects,
+      sourceId: document.sourceId,
+      sourceCreated: document.sourceCreated,
+      title: document.title,
+      outcome: document.outcome,
+      kind,
+      chunks: document.chunks,
+      sync: synced,
+    };
+  };
+
+  /** The source for `url` marked failed with `reason` (created as failed when there is none). */
+  async function markFailed(existing: Source | null, url: string, options: AcquireOptions, reason: string): Promise<void> {
+    try {
+      const source =
+        existing && existing.status !== "failed"
+          ? await db.sources.update(existing.id, { status: "failed" })
+          : (existing ??
+            (await db.sources.create({
+              url,
+              title: options.title ?? url.slice(0, 300),
+              sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
+              authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
+              status: "failed",
+            })));
+      await db.fetchStates.record({ sourceId: source.id, failureReason: reason });
+    } catch (error) {
+      logger.warn("could not record the failed acquisition", { url, error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ChromaStore } from "@kmcp/chroma-store";
+import type { Db } from "@kmcp/db";
+import { createIngester, createLocalEmbedder, createSearch } from "@kmcp/search";
+import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
+import { makePdf } from "@kmcp/testing/documents";
+import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "@kmcp/core";
+import { createAcquire } from "../src/index.js";
+
+const embedder = createLocalEmbedder();
+const requests: { url: string; ifNoneMatch: string | undefined }[] = [];
+let server: Server;
+let base: string;
+let pdf: Uint8Array;
+
+const ARTICLE = `<!doctype html><html><head><title>Vacuum guide</title></head><body>
+<nav>Home | Docs | Blog</nav>
+<article><h1>Vacuum guide</h1>
+<p>Autovacuum removes dead tuples left behind by updates and deletes, so tables do not bloat over time.
+It runs in the background and is tuned with a handful of settings that most databases never need to change.</p>
+<h2>Freezing</h2>
+<p>Freezing marks old rows as visible to every transaction, which protects the database against transaction id wraparound.
+An aggressive vacuum freezes every page of a table, and it runs automatically when a table gets too old.</p>
+</article><footer>Footer</footer></body></html>`;
+
+beforeAll(async () => {
+  pdf = await makePdf([["Runbook page one about setup."], ["Runbook page two: the ocelot restore drill."]], { title: "Runbook" });
+  server = createServer((req: IncomingMessage, res) => {
+    requests.push({ url: req.url ?? "", ifNoneMatch: req.headers["if-none-match"] });
+    if (req.url === "/guide") {
+      if (req.headers["if-none-match"] === '"g1"') return res.writeHead(304).end();
+      return res.writeHead(200, { "content-type": "text/html; charset=utf-8", etag: '"g1"' }).end(ARTICLE);
+    }
+    if (req.url === "/old") return res.writeHead(301, { location: "/runbook.pdf" }).end();
+    if (req.url === "/runbook.pdf") return res.writeHead(200, { "content-type": "application/pdf", "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT" }).end(pdf);
+    if (req.url === "/fake.pdf") return res.writeHead(200, { "content-type": "application/pdf" }).end("just text");
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  requests.length = 0;
+});
+
+describe("acquire", () => {
+  let postgres: Awaited<ReturnType<typeof startPrivatePostgres>>;
+  let db: Db;
+  let store: ChromaStore;
+  let sync: OfflineSyncManager;
+  let acquire: ReturnType<typeof createAcquire>;
+
+  beforeAll(async () => {
+    postgres = await startPrivatePostgres();
+    db = await migratedDb(postgres.url);
+    store = isolatedStore();
+    sync = createSyncManager({ db, store });
+    acquire = createAcquire({ db, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: true });
+  });
+  afterAll(async () => {
+    await sync?.stop();
+    await postgres?.destroy();
+  });
+
+  it("fetches an HTML page, keeps its main content, and makes the source active and searchable", async () => {
+    const result = await acquire(`${base}/guide`);
+    expect(result).toMatchObject({ outcome: "added", kind: "html", sourceCreated: true, finalUrl: `${base}/guide` });
+    expect(result.chunks).toBeGreaterThan(0);
+    const source = await db.sources.get(`${base}/guide`);
+    expect(source).toMatchObject({ status: "active", title: "Vacuum guide" });
+    expect(source?.lastCrawledAt).toBeInstanceOf(Date);
+    expect(await db.fetchStates.get(source!.id)).toMatchObject({ etag: '"g1"', failureReason: null, finalUrl: `${base}/guide` });
+    const { results } = await createSearch({ store, embedder, mirrorAsOf: sync.mirrorAsOf }).search({ query: "transaction id wraparound freezing", limit: 1 });
+    expect(results[0]?.source.url).toBe(`${base}/guide`);
+    expect(results[0]?.headingPath.join(" > ")).toContain("Freezing");
+    expect(results[0]?.text).not.toContain("Footer");
+  });
+
+  it("re-acquires an unchanged page with a conditional request: 304, nothing written", async () => {
+    const before = await db.sources.get(`${base}/guide`);
+    const chunksBefore = await store.chunks.ofSource(before!.id);
+    const result = await acquire(`${base}/guide`);
+    expect(result.outcome).toBe("not_modified");
+    expect(requests.filter((r) => r.url === "/guide")).toEqual([{ url: "/guide", ifNoneMatch: '"g1"' }]);
+    expect(await db.sources.get(`${base}/guide`)).toEqual(before);
+    expect(await store.chunks.ofSource(before!.id)).toEqual(chunksBefore);
+  });
+
+  it("follows a redirect to a PDF and records pages on its chunks", async () => {
+    const result = await acquire(`${base}/old`, { sourceType: "documentation", authorityTier: "tier_1_canonical" });
+    expect(result).toMatchObject({ kind: "pdf", finalUrl: `${base}/runbook.pdf`, redirects: [`${base}/old`], title: "Runbook" });
+    const { results } = await createSearch({ store, embedder, mirrorAsOf: sync.mirrorAsOf }).search({ query: "ocelot restore drill", limit: 1 });
+    expect(results[0]).toMatchObject({ source: { url: `${base}/old` }, pages: expect.stringMatching(/2/) });
+  });
+
+  it("marks the source failed with the reason when the url cannot be fetched or read", async () => {
+    await expect(acquire(`${base}/missing`)).rejects.toMatchObject({ code: "HTTP" });
+    const missing = await db.sources.get(`${base}/missing`);
+    expect(missing?.status).toBe("failed");
+    expect((await db.fetchStates.get(missing!.id))?.failureReason).toContain("HTTP 404");
+
+    await expect(acquire(`${base}/fake.pdf`)).rejects.toMatchObject({ code: "MISMATCH" });
+    const fake = await db.sources.get(`${base}/fake.pdf`);
+    expect(fake?.status).toBe("failed");
+    expect((await db.fetchStates.get(fake!.id))?.failureReason).toContain("says a PDF, but the content is plain text");
+    expect(await store.chunks.ofSource(fake!.id)).toEqual([]);
+  });
+
+  it("refuses a private address unless allowed, and fetches nothing", async () => {
+    const strict = createAcquire({ db, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: false });
+    await expect(strict(`${base}/guide?strict`)).rejects.toMatchObject({ code: "FORBIDDEN_ADDRESS" });
+    expect(requests).toEqual([]);
+  });
+
+  it("refuses at once when PostgreSQL is down, fetching and writing nothing", async () => {
+    await postgres.stop();
+    const started = performance.now();
+    await expect(acquire(`${base}/guide?down`)).rejects.toMatchObject({ name: "DbError", code: expect.stringMatching(/UNREACHABLE|TIMEOUT/) });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(requests).toEqual([]);
+  });
+});
