@@ -65,3 +65,9 @@ export function action<A extends unknown[]>(fn: (ctx: CliContext, ...args: A) =>
     }
   };
 }
+
+/** Prints `value` as JSON with --json, else in its human form: the one place that chooses. */
+export function respond<T>(ctx: CliContext, value: T, human: (value: T) => void): void {
+  if (ctx.json) ctx.out.json(value);
+  else human(value);
+}

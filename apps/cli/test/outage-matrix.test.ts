@@ -19,7 +19,7 @@ import path from "node:path";
 import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { expectOutageWrites, mapBounded, snapshotStores, STACK_LINE, stderrLines } from "@kmcp/testing/snapshot";
+import { expectOutageWrites, mapBounded, snapshotStores, STACK_LINE, stderrLines, takeDown } from "@kmcp/testing/snapshot";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProgram } from "../src/program.js";
@@ -212,8 +212,7 @@ describe("every kmcp command during an outage", () => {
   describe.each(SCENARIOS)("%s", (scenario) => {
     it("answers every command clearly, with the documented exit code, and writes only what it may", async () => {
       const before = await snapshotStores(postgres.url, chroma.url);
-      const down = [...(scenario !== "chroma down" ? [postgres] : []), ...(scenario !== "postgres down" ? [chroma] : [])];
-      await Promise.all(down.map((server) => server.stop()));
+      const down = await takeDown(scenario, { postgres, chroma });
       const unhandled: unknown[] = [];
       const onUnhandled = (reason: unknown) => void unhandled.push(reason);
       process.on("unhandledRejection", onUnhandled);

@@ -17,7 +17,7 @@ import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { expectOutageWrites, snapshotStores, STACK_LINE } from "@kmcp/testing/snapshot";
+import { expectOutageWrites, snapshotStores, STACK_LINE, takeDown } from "@kmcp/testing/snapshot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, connectStdio, tempHome, text } from "./harness.js";
 
@@ -82,8 +82,7 @@ describe("every MCP tool during an outage", () => {
   describe.each(SCENARIOS)("%s", (scenario) => {
     it("answers every tool clearly and writes only what it may", async () => {
       const before = await snapshotStores(postgres.url, chroma.url);
-      const down = [...(scenario !== "chroma down" ? [postgres] : []), ...(scenario !== "postgres down" ? [chroma] : [])];
-      await Promise.all(down.map((server) => server.stop()));
+      const down = await takeDown(scenario, { postgres, chroma });
       const problems: string[] = [];
       try {
         const session = await connectStdio(env);

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type AcquireErrorCode, fetchDocument, type FetchOptions, isAcquireError } from "../src/index.js";
+import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -61,13 +61,9 @@ beforeAll(async () => {
     if (handler) handler(req, res);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOnLoopback(server);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => closeServer(server));
 beforeEach(() => {
   hits.length = 0;
 });

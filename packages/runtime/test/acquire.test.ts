@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { createIngester, createLocalEmbedder, createSearch } from "@kmcp/search";
@@ -10,6 +9,7 @@ import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "@kmcp/core";
 import { createAcquire } from "../src/index.js";
+import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
 
 const embedder = createLocalEmbedder();
 const requests: { url: string; ifNoneMatch: string | undefined }[] = [];
@@ -40,13 +40,9 @@ beforeAll(async () => {
     if (req.url === "/fake.pdf") return res.writeHead(200, { "content-type": "application/pdf" }).end("just text");
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOnLoopback(server);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => closeServer(server));
 beforeEach(() => {
   requests.length = 0;
 });

@@ -97,3 +97,10 @@ export function expectOutageWrites(scenario: "postgres down" | "chroma down" | "
   if (scenario === "chroma down") expect(chroma).toEqual({});
   return { pg, chroma };
 }
+
+/** Stops the servers a scenario takes down; returns them, to start again once the scenario is checked. */
+export async function takeDown<S extends { stop(): Promise<void> }>(scenario: "postgres down" | "chroma down" | "both down", servers: { postgres: S; chroma: S }): Promise<S[]> {
+  const down = [...(scenario !== "chroma down" ? [servers.postgres] : []), ...(scenario !== "postgres down" ? [servers.chroma] : [])];
+  await Promise.all(down.map((server) => server.stop()));
+  return down;
+}

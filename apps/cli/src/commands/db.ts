@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { action } from "../context.js";
+import { action, respond } from "../context.js";
 
 export function registerDbCommand(program: Command): void {
   const db = program.command("db").description("The PostgreSQL schema");
@@ -9,9 +9,9 @@ export function registerDbCommand(program: Command): void {
     .action(
       action(async (ctx) => {
         const { db: database } = await ctx.services();
-        const result = await database.migrate();
-        if (ctx.json) return ctx.out.json(result);
-        ctx.out.line(result.appliedNow.length ? `Applied ${result.appliedNow.join(", ")}.` : `Up to date (${result.applied.length} migration(s) applied).`);
+        respond(ctx, await database.migrate(), (result) =>
+          ctx.out.line(result.appliedNow.length ? `Applied ${result.appliedNow.join(", ")}.` : `Up to date (${result.applied.length} migration(s) applied).`),
+        );
       }),
     );
 
@@ -20,12 +20,12 @@ export function registerDbCommand(program: Command): void {
     .action(
       action(async (ctx) => {
         const { db: database } = await ctx.services();
-        const status = await database.migrationStatus();
-        if (ctx.json) return ctx.out.json(status);
-        for (const name of status.applied) ctx.out.line(`${ctx.out.green("applied")}  ${name}`);
-        for (const name of status.pending) ctx.out.line(`${ctx.out.yellow("pending")}  ${name}`);
-        for (const name of status.failed) ctx.out.line(`${ctx.out.red("failed")}   ${name}`);
-        for (const name of status.unknown) ctx.out.line(`${ctx.out.red("unknown")}  ${name} (from a newer kmcp)`);
+        respond(ctx, await database.migrationStatus(), (status) => {
+          for (const name of status.applied) ctx.out.line(`${ctx.out.green("applied")}  ${name}`);
+          for (const name of status.pending) ctx.out.line(`${ctx.out.yellow("pending")}  ${name}`);
+          for (const name of status.failed) ctx.out.line(`${ctx.out.red("failed")}   ${name}`);
+          for (const name of status.unknown) ctx.out.line(`${ctx.out.red("unknown")}  ${name} (from a newer kmcp)`);
+        });
       }),
     );
 }

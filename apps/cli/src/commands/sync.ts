@@ -1,7 +1,7 @@
 import type { SyncState } from "@kmcp/core";
 import { verifyMirror } from "@kmcp/sync-core";
 import type { Command } from "commander";
-import { action, type CliContext } from "../context.js";
+import { action, respond, type CliContext } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";
 
 export function registerSyncCommand(program: Command): void {
@@ -33,9 +33,7 @@ export function registerSyncCommand(program: Command): void {
     .action(
       action(async (ctx) => {
         const { sync: manager } = await ctx.services();
-        const state = await manager.getState();
-        if (ctx.json) return ctx.out.json(state);
-        printState(ctx, state);
+        respond(ctx, await manager.getState(), (state) => printState(ctx, state));
       }),
     );
 
