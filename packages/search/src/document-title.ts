@@ -1,4 +1,5 @@
-import { assertFormat, type DocumentFormat, markdownSections, normaliseNewlines, splitFrontMatter } from "./chunk-document.js";
+import { assertFormat, type DocumentFormat } from "./chunk-document.js";
+import { markdownSections, normaliseNewlines, splitFrontMatter } from "./markdown-sections.js";
 
 /** A first line longer than this is prose, not a title. */
 const MAX_TEXT_TITLE_CHARS = 120;
