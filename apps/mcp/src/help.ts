@@ -23,10 +23,11 @@ Environment:
   KMCP_LOG_LEVEL             debug, info, warn (default), error, silent; JSON lines on stderr
   KMCP_SYNC_INTERVAL_MS      background sync interval (default 30000)
   KMCP_MIRROR_MAX_AGE_MS     mirror age after which health warns (default 3600000)
-  KMCP_READ_CACHE            on (default) or off: reuse source reads until PostgreSQL announces a change
+  KMCP_READ_CACHE            on (default) or off: reuse source reads while a per-read version check shows nothing changed
   KMCP_EMBEDDER              local (default: built in, offline, matches words) or openai (an OpenAI-compatible server)
   KMCP_EMBEDDING_URL, KMCP_EMBEDDING_MODEL, KMCP_EMBEDDING_API_KEY, KMCP_EMBEDDING_DIMENSIONS, KMCP_EMBEDDING_BATCH_SIZE
                              the embedding server's settings, with KMCP_EMBEDDER=openai
   KMCP_SEARCH_TIER_WEIGHTS   search weight per authority tier, e.g. tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8
+  KMCP_ACQUIRE_ALLOW_PRIVATE 1 lets acquisition fetch from loopback, private and link-local addresses (default 0: refused)
 `;
 }

@@ -22,7 +22,7 @@ try {
 const { config, serve } = options;
 const logger = createLogger(config);
 // A server lives long, so it keeps its copy of the mirror warm (an outage starts in memory) and
-// reuses source reads until PostgreSQL announces a change.
+// reuses source reads while a per-read version check shows nothing changed (never stale).
 const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true });
 const deps = { kmcp };
 

@@ -125,7 +125,8 @@ describe("knowledge_search over stdio", () => {
     const canonical = resultsOf(await call(client, "knowledge_search", { query: tlsQuery, authorityTier: "tier_1_canonical", limit: 50 }));
     expect(new Set(canonical.map((r) => fileOf(r.source.url)))).toEqual(new Set(["tls-rotation-official.md", "kubernetes-pod-autoscaling.md"]));
 
-    const active = resultsOf(await call(client, "knowledge_search", { query: tlsQuery, status: "active", limit: 50 }));
+    // perSource 50: this checks the filters, not the cap of passages per source (3 by default).
+    const active = resultsOf(await call(client, "knowledge_search", { query: tlsQuery, status: "active", limit: 50, perSource: 50 }));
     expect(active.length).toBe(50);
     const failed = await call(client, "knowledge_search", { query: tlsQuery, status: "failed" });
     expect(failed.isError).toBeFalsy();
@@ -133,7 +134,7 @@ describe("knowledge_search over stdio", () => {
     expect(text(failed)).toContain("No ingested document matches the filters status=failed");
 
     // The archived document is the best match for its own query, yet it never appears.
-    const archived = resultsOf(await call(client, "knowledge_search", { query: queryFor(ARCHIVED), limit: 50 }));
+    const archived = resultsOf(await call(client, "knowledge_search", { query: queryFor(ARCHIVED), limit: 50, perSource: 50 }));
     expect(archived.length).toBe(50);
     expect(archived.map((r) => fileOf(r.source.url))).not.toContain(ARCHIVED);
   });
