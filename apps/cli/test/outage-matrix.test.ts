@@ -66,6 +66,8 @@ const ARGS: Record<string, { args: () => string[]; stopAfterMs?: number }> = {
   "sync verify": { args: () => [] },
   health: { args: () => [] },
   "mcp-config": { args: () => ["--client", "claude-code"] },
+  // Never fetched: PostgreSQL and Chroma are asked first, so an outage of either refuses it at once.
+  acquire: { args: () => ["https://outage-acquire.example.test/page"] },
 };
 
 /**
@@ -101,6 +103,8 @@ const EXPECTED = expectedCodes(`
   sync verify        5 5 5
   health             1 1 2
   mcp-config         0 0 0
+  # Acquisition needs both stores (sources in PostgreSQL, chunks in Chroma): refused before any fetch.
+  acquire            5 5 5
 `);
 
 function expectedCodes(table: string): Record<string, Record<Scenario, number>> {

@@ -80,7 +80,7 @@ describe.concurrent("kmcp ingest / search: refusals", () => {
     ["a base url that is not http(s)", ["ingest", "docs", "--base-url", "ftp://x.test/"], "--base-url"],
     ["no paths", ["ingest"], "missing required argument"],
     ["a missing path", ["ingest", "/nonexistent/kmcp-docs"], "no such file or folder"],
-    ["a glob matching nothing", ["ingest", "*.nothing-here"], "matches no Markdown or text file"],
+    ["a glob matching nothing", ["ingest", "*.nothing-here"], "matches no Markdown, text, HTML, PDF or Word file"],
     ["a limit of 0", ["search", "tls", "--limit", "0"], "--limit: must be from 1 to 50"],
     ["a limit over 50", ["search", "tls", "--limit", "51"], "--limit"],
     ["an empty query", ["search", ""], "query: must not be empty"],

@@ -1,5 +1,6 @@
 import { AcquireError, fetchDocument, RobotsCache, type FetchOptions } from "@kmcp/acquire";
 import { SourceUrlSchema, type AuthorityTier, type Logger, type Source, type SourceType, type SyncReport } from "@kmcp/core";
+import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { detectDocumentKind, type DocumentKind, ExtractError, extractDocument, charsetOf } from "@kmcp/extract";
 import { INGEST_DEFAULTS, type IngestedDocument, type Ingester } from "@kmcp/search";
@@ -31,6 +32,8 @@ export interface AcquireResult {
 
 export interface AcquireDeps {
   db: Pick<Db, "sources" | "fetchStates">;
+  /** Where the chunks go: asked before fetching, so an acquisition with Chroma down writes nothing. */
+  store: Pick<ChromaStore, "chunks">;
   ingester: Ingester;
   sync: Pick<OfflineSyncManager, "syncSources">;
   logger: Logger;
@@ -45,7 +48,7 @@ export interface AcquireDeps {
  * Last-Modified), detect and extract it, ingest it (new chunks written before old ones are
  * removed), and keep the source up to date: `active` with `lastCrawledAt` on success, `failed`
  * with the reason (in its fetch state) when the url cannot be fetched or read. A 304 writes nothing.
- * PostgreSQL is read first: when it is down, nothing is fetched and nothing written.
+ * PostgreSQL and Chroma are read first: when either is down, nothing is fetched and nothing written.
  * @throws {AcquireError} {ExtractError} for the url (after marking its source failed); DbError,
  *   ChromaStoreError, SearchError pass through.
  */
@@ -58,9 +61,10 @@ export function createAcquire(deps: AcquireDeps) {
     if (!parsed.success) throw new AcquireError("VALIDATION", `${JSON.stringify(rawUrl)} is not an http(s) URL kmcp can store.`);
     const url = parsed.data;
     if (!/^https?:/i.test(url)) throw new AcquireError("VALIDATION", `${url} is not an http(s) URL; use \`kmcp ingest\` for files.`);
-    // Read first: with PostgreSQL down this fails at once, before any fetch.
+    // Read first: with PostgreSQL or Chroma down this fails at once, before any fetch or write.
     const existing = await db.sources.get(url);
     const state = existing ? await db.fetchStates.get(existing.id) : null;
+    await deps.store.chunks.space();
 
     let fetched: Awaited<ReturnType<typeof fetchDocument>>;
     let kind: DocumentKind | null = null;

@@ -151,7 +151,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       search,
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
-      acquire: createAcquire({ db, ingester, sync, logger, allowPrivate: config.acquireAllowPrivate }),
+      acquire: createAcquire({ db, store, ingester, sync, logger, allowPrivate: config.acquireAllowPrivate }),
       removeSource: createRemoveSource({ db, store }),
       health,
       embedded,

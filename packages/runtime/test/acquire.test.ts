@@ -59,7 +59,7 @@ describe("acquire", () => {
     db = await migratedDb(postgres.url);
     store = isolatedStore();
     sync = createSyncManager({ db, store });
-    acquire = createAcquire({ db, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: true });
+    acquire = createAcquire({ db, store, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: true });
   });
   afterAll(async () => {
     await sync?.stop();
@@ -111,7 +111,7 @@ describe("acquire", () => {
   });
 
   it("refuses a private address unless allowed, and fetches nothing", async () => {
-    const strict = createAcquire({ db, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: false });
+    const strict = createAcquire({ db, store, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: false });
     await expect(strict(`${base}/guide?strict`)).rejects.toMatchObject({ code: "FORBIDDEN_ADDRESS" });
     expect(requests).toEqual([]);
   });
