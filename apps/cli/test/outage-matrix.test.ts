@@ -54,11 +54,13 @@ const ARGS: Record<string, { args: () => string[]; stopAfterMs?: number }> = {
   "sources remove": { args: () => [seed.removeId] },
   "sources import": { args: () => [path.join(seed.dir, "import.jsonl")] },
   ingest: { args: () => [path.join(seed.dir, "new.md")] },
+  acquire: { args: () => ["https://outage-acquire.example.test/"] },
   search: { args: () => ["rotate", "certificates"] },
   "requests create": { args: () => ["https://outage-wanted.example.test/", "--reason", "asked during the outage", "--id", randomUUID()] },
   "requests list": { args: () => [] },
   "requests approve": { args: () => [seed.approveId] },
   "requests reject": { args: () => [seed.rejectId] },
+  "requests acquire": { args: () => ["--all"] },
   "requests complete": { args: () => [seed.completeId, "--title", "Completed during the outage", "--type", "blog", "--tier", "tier_3_community"] },
   "sync run": { args: () => [] },
   "sync status": { args: () => [] },
@@ -89,11 +91,14 @@ const EXPECTED = expectedCodes(`
   sources remove     5 5 5
   sources import     5 0 5
   ingest             5 5 5
+  acquire            5 5 5
   search             0 5 5
   requests create    0 0 5
   requests list      0 0 5
   requests approve   5 0 5
   requests reject    5 0 5
+  # Acquiring writes chunks: Chroma and PostgreSQL are checked before anything is fetched.
+  requests acquire   5 5 5
   requests complete  5 0 5
   sync run           5 5 5
   sync status        0 0 0
