@@ -89,6 +89,34 @@ describe("kmcp requests approve --acquire", () => {
   });
 });
 
+describe("kmcp requests acquire", () => {
+  it("completes the reachable request, leaves the 404 approved with a failed source, and retries it on the next run", async () => {
+    const allow = { ...env, KMCP_ACQUIRE_ALLOW_PRIVATE: "1" };
+    routes.set("/charts", PAGE.replace("Lighthouse keeping", "Nautical charts"));
+    const ask = async (path: string) => {
+      const { request } = json<{ request: { id: string } }>(await kmcp(["requests", "create", `${base}${path}`, "--reason", "asked", "--json"], env));
+      expect((await kmcp(["requests", "approve", request.id], env)).code).toBe(0);
+      return request.id;
+    };
+    const [good, missing] = [await ask("/charts"), await ask("/later")];
+    type Run = { results: { outcome: string; request: { id: string; status: string; sourceId: string | null }; reason?: string }[]; failed: number };
+    const first = await kmcp(["requests", "acquire", "--all", "--json"], allow);
+    expect(first.code, first.stderr).toBe(1);
+    const byId = (run: Run) => Object.fromEntries(run.results.map((r) => [r.request.id, r]));
+    const firstRun = byId(json<Run>({ ...first, code: 0 }));
+    expect(firstRun[good]).toMatchObject({ outcome: "completed", request: { status: "completed", sourceId: expect.any(String) } });
+    expect(firstRun[missing]).toMatchObject({ outcome: "failed", request: { status: "approved" }, reason: `${base}/later answered HTTP 404.` });
+    const sources = json<{ items: { url: string; status: string }[] }>(await kmcp(["sources", "list", "--json"], env)).items;
+    expect(sources.find((s) => s.url === `${base}/later`)?.status).toBe("failed");
+
+    routes.set("/later", PAGE.replace("Lighthouse keeping", "Harbour pilots"));
+    const second = await kmcp(["requests", "acquire", "--all"], allow);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`Request ${missing} is completed`);
+    expect(second.stdout).not.toContain(good);
+  });
+});
+
 describe("kmcp ingest with PDF files", () => {
   it("ingests a good PDF, names the broken one and exits 1", async () => {
     const dir = path.join(path.dirname(env.KMCP_HOME!), "pdfs");

@@ -54,11 +54,13 @@ const ARGS: Record<string, { args: () => string[]; stopAfterMs?: number }> = {
   "sources remove": { args: () => [seed.removeId] },
   "sources import": { args: () => [path.join(seed.dir, "import.jsonl")] },
   ingest: { args: () => [path.join(seed.dir, "new.md")] },
+  acquire: { args: () => ["https://outage-acquire.example.test/"] },
   search: { args: () => ["rotate", "certificates"] },
   "requests create": { args: () => ["https://outage-wanted.example.test/", "--reason", "asked during the outage", "--id", randomUUID()] },
   "requests list": { args: () => [] },
   "requests approve": { args: () => [seed.approveId] },
   "requests reject": { args: () => [seed.rejectId] },
+  "requests acquire": { args: () => ["--all"] },
   "requests complete": { args: () => [seed.completeId, "--title", "Completed during the outage", "--type", "blog", "--tier", "tier_3_community"] },
   "sync run": { args: () => [] },
   "sync status": { args: () => [] },
@@ -66,8 +68,6 @@ const ARGS: Record<string, { args: () => string[]; stopAfterMs?: number }> = {
   "sync verify": { args: () => [] },
   health: { args: () => [] },
   "mcp-config": { args: () => ["--client", "claude-code"] },
-  // Never fetched: PostgreSQL and Chroma are asked first, so an outage of either refuses it at once.
-  acquire: { args: () => ["https://outage-acquire.example.test/page"] },
 };
 
 /**
@@ -91,11 +91,14 @@ const EXPECTED = expectedCodes(`
   sources remove     5 5 5
   sources import     5 0 5
   ingest             5 5 5
+  acquire            5 5 5
   search             0 5 5
   requests create    0 0 5
   requests list      0 0 5
   requests approve   5 0 5
   requests reject    5 0 5
+  # Acquiring writes chunks: Chroma and PostgreSQL are checked before anything is fetched.
+  requests acquire   5 5 5
   requests complete  5 0 5
   sync run           5 5 5
   sync status        0 0 0
@@ -103,8 +106,6 @@ const EXPECTED = expectedCodes(`
   sync verify        5 5 5
   health             1 1 2
   mcp-config         0 0 0
-  # Acquisition needs both stores (sources in PostgreSQL, chunks in Chroma): refused before any fetch.
-  acquire            5 5 5
 `);
 
 function expectedCodes(table: string): Record<string, Record<Scenario, number>> {

@@ -12,6 +12,7 @@ const ServeSchema = z
     port: z.coerce.number().int().min(0).max(65_535),
     token: z.string().min(16, "must be at least 16 characters").optional(),
     allowedOrigins: z.array(z.url()).default([]),
+    allowAcquire: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
   })
   .refine((o) => !o.http || LOOPBACK.has(o.host) || o.token !== undefined, {
     message: "binding to a non-loopback host needs KMCP_MCP_TOKEN (clients then send Authorization: Bearer <token>)",
@@ -46,6 +47,7 @@ export function readEnv(argv: string[], env: NodeJS.ProcessEnv): { config: KmcpC
     ...flags,
     token: env.KMCP_MCP_TOKEN || undefined,
     allowedOrigins: env.KMCP_MCP_ALLOWED_ORIGINS ? env.KMCP_MCP_ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
+    allowAcquire: env.KMCP_MCP_ALLOW_ACQUIRE || undefined,
   });
   if (!serve.success) throw new ConfigError("VALIDATION", `Invalid server options: ${formatIssues(serve.error)}`);
   return { config: parseKmcpEnv(env), serve: serve.data };

@@ -20,6 +20,8 @@ Environment:
   KMCP_HOME                  where the embedded servers keep their data (default ~/.kmcp; /var/lib/kmcp for root)
   KMCP_MCP_TOKEN             bearer token HTTP clients must send (16+ characters; required off loopback)
   KMCP_MCP_ALLOWED_ORIGINS   comma-separated browser origins allowed besides loopback ones
+  KMCP_MCP_ALLOW_ACQUIRE     1: list knowledge_acquire, so assistants may fetch and ingest urls themselves (default 0: they ask with knowledge_request)
+  KMCP_ACQUIRE_ALLOW_PRIVATE 1: preflight and acquisition may fetch from loopback, private and link-local addresses (default 0)
   KMCP_LOG_LEVEL             debug, info, warn (default), error, silent; JSON lines on stderr
   KMCP_SYNC_INTERVAL_MS      background sync interval (default 30000)
   KMCP_MIRROR_MAX_AGE_MS     mirror age after which health warns (default 3600000)

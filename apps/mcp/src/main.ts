@@ -24,7 +24,7 @@ const logger = createLogger(config);
 // A server lives long, so it keeps its copy of the mirror warm (an outage starts in memory) and
 // reuses source reads while a per-read version check shows nothing changed (never stale).
 const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true });
-const deps = { kmcp };
+const deps = { kmcp, allowAcquire: serve.allowAcquire };
 
 // Connect in the background: `initialize` and `tools/list` must not wait for the databases.
 void kmcp

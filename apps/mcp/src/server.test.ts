@@ -1,10 +1,6 @@
 import { SearchError } from "@kmcp/search";
-import type { Kmcp, KmcpServices } from "@kmcp/runtime";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer } from "./server.js";
+import { call, closeClients, connect, fakeKmcp, text } from "../test/in-process.js";
 import { TOOL_NAMES } from "../test/tool-names.js";
 
 // Every tool in-process: the SDK's client against createServer(deps) over a linked in-memory
@@ -74,42 +70,14 @@ const healthReport = {
   checks: { "postgres:responseTime": [{ status: "pass" }], "chroma:responseTime": [{ status: "pass" }], "mirror:freshness": [{ status: "pass" }] },
 };
 
-type Fakes = { [K in keyof KmcpServices]?: Partial<Record<string, unknown>> };
-
-/** A Kmcp whose ready() resolves the given fakes; a service a tool does not call is left out. */
-function fakeKmcp(services: Fakes | (() => Promise<never>)): Kmcp {
-  return {
-    ready: typeof services === "function" ? services : async () => services as unknown as KmcpServices,
-    close: async () => {},
-  };
-}
-
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-async function connect(kmcp: Kmcp): Promise<Client> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const server = createServer({ kmcp });
-  const client = new Client({ name: "kmcp-unit", version: "1.0.0" });
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  clients.push(client);
-  await client.listTools();
-  return client;
-}
-
-async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
-  return (await client.callTool({ name, arguments: args })) as CallToolResult & { structuredContent?: Record<string, unknown> };
-}
-
-const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 const failing = (message = `could not connect to ${SECRET_URL}`) => async () => {
   throw new Error(message);
 };
 
+afterEach(closeClients);
+
 describe("the MCP tools in-process", () => {
-  it("lists the eight tools without touching the services", async () => {
+  it("lists the nine tools without touching the services", async () => {
     const client = await connect(fakeKmcp(() => Promise.reject(new Error("ready() must not be called to list tools"))));
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);

@@ -1,6 +1,8 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerDeps } from "./deps.js";
 import { registerResources } from "./resources.js";
+import { registerKnowledgeAcquireTool } from "./tools/knowledge-acquire.js";
+import { registerKnowledgePreflightTool } from "./tools/knowledge-preflight.js";
 import { registerKnowledgeRequestTool } from "./tools/knowledge-request.js";
 import { registerKnowledgeRequestsTool } from "./tools/knowledge-requests.js";
 import { registerKnowledgeSearchTool } from "./tools/knowledge-search.js";
@@ -34,6 +36,9 @@ export function createServer(deps: ServerDeps): McpServer {
   registerKnowledgeSyncTool(server, deps);
   registerKnowledgeStatusTool(server, deps);
   registerKnowledgeStatsTool(server, deps);
+  registerKnowledgePreflightTool(server, deps);
+  // Off unless the operator allows it: assistants then ask through knowledge_request instead.
+  if (deps.allowAcquire) registerKnowledgeAcquireTool(server, deps);
   registerResources(server, deps);
   return server;
 }

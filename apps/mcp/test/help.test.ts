@@ -18,7 +18,7 @@ describe("kmcp-mcp --help / --version", () => {
     const result = await server([flag]);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     for (const flagName of ["--http", "--host", "--port", "--version"]) expect(result.stdout).toContain(flagName);
-    const variables = ["DATABASE_URL", "CHROMA_URL", "KMCP_HOME", "KMCP_MCP_TOKEN", "KMCP_MCP_ALLOWED_ORIGINS", "KMCP_LOG_LEVEL", "KMCP_SYNC_INTERVAL_MS", "KMCP_MIRROR_MAX_AGE_MS", "KMCP_READ_CACHE", "KMCP_EMBEDDER", "KMCP_EMBEDDING_URL", "KMCP_EMBEDDING_MODEL", "KMCP_EMBEDDING_API_KEY", "KMCP_EMBEDDING_DIMENSIONS", "KMCP_EMBEDDING_BATCH_SIZE", "KMCP_SEARCH_TIER_WEIGHTS"];
+    const variables = ["DATABASE_URL", "CHROMA_URL", "KMCP_HOME", "KMCP_MCP_TOKEN", "KMCP_MCP_ALLOWED_ORIGINS", "KMCP_MCP_ALLOW_ACQUIRE", "KMCP_ACQUIRE_ALLOW_PRIVATE", "KMCP_LOG_LEVEL", "KMCP_SYNC_INTERVAL_MS", "KMCP_MIRROR_MAX_AGE_MS", "KMCP_READ_CACHE", "KMCP_EMBEDDER", "KMCP_EMBEDDING_URL", "KMCP_EMBEDDING_MODEL", "KMCP_EMBEDDING_API_KEY", "KMCP_EMBEDDING_DIMENSIONS", "KMCP_EMBEDDING_BATCH_SIZE", "KMCP_SEARCH_TIER_WEIGHTS"];
     for (const name of variables) expect(result.stdout).toContain(name);
   });
 

@@ -42,6 +42,8 @@ const TOOLS: Record<string, { args: () => Record<string, unknown>; expected: Rec
   // Counts from the mirror with PostgreSQL down; with Chroma down the counts, and "Search index: unavailable".
   knowledge_stats: { args: () => ({}), expected: { "postgres down": "mirror", "chroma down": "ok", "both down": "error" } },
   // The health report answers whatever is down: that is its job.
+  // The stored source from the mirror with PostgreSQL down; a loopback url is refused by the address rule, without a fetch.
+  knowledge_preflight: { args: () => ({ url: "http://127.0.0.1:9/outage-preflight" }), expected: { "postgres down": "mirror", "chroma down": "ok", "both down": "error" } },
   knowledge_status: { args: () => ({}), expected: { "postgres down": "ok", "chroma down": "ok", "both down": "ok" } },
   knowledge_sync: { args: () => ({ action: "run" }), expected: { "postgres down": "error", "chroma down": "error", "both down": "error" } },
 };

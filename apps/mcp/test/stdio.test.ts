@@ -44,7 +44,7 @@ describe("the MCP server over stdio", () => {
       expect(tool.annotations).toBeDefined();
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    for (const read of ["knowledge_search", "knowledge_sources", "knowledge_source", "knowledge_requests", "knowledge_status", "knowledge_stats"]) {
+    for (const read of ["knowledge_search", "knowledge_sources", "knowledge_source", "knowledge_requests", "knowledge_status", "knowledge_stats", "knowledge_preflight"]) {
       expect(byName[read]?.annotations?.readOnlyHint).toBe(true);
     }
     expect(byName.knowledge_sync?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true, destructiveHint: false });

@@ -1,5 +1,6 @@
 /** The tools kmcp-mcp lists, sorted: what every transport's tools/list must answer. */
 export const TOOL_NAMES = [
+  "knowledge_preflight",
   "knowledge_request",
   "knowledge_requests",
   "knowledge_search",

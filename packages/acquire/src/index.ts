@@ -1,5 +1,9 @@
-export { ACCEPTED_CONTENT_TYPES, DEFAULT_MAX_BYTES, DEFAULT_USER_AGENT, fetchDocument, ROBOTS_AGENT } from "./fetch-document.js";
-export type { FetchOptions, FetchResult, HostLookup } from "./fetch-document.js";
+export { ACCEPTED_CONTENT_TYPES, fetchDocument } from "./fetch-document.js";
+export type { FetchResult } from "./fetch-document.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_USER_AGENT, ROBOTS_AGENT } from "./hops.js";
+export type { FetchOptions, HostLookup } from "./hops.js";
+export { documentLength, probeDocument } from "./probe.js";
+export type { ProbeResult } from "./probe.js";
 export { forbiddenAddressReason, ipLiteral } from "./address.js";
 export { nextHop } from "./redirects.js";
 export type { RedirectDecision } from "./redirects.js";

@@ -11,7 +11,13 @@ export interface AcquireOptions {
   title?: string;
   sourceType?: SourceType;
   authorityTier?: AuthorityTier;
+  /** Called after each step of the pipeline (for progress reports); awaited. */
+  onStep?: (step: AcquireStep) => void | Promise<void>;
 }
+
+/** The pipeline's steps, in order. */
+export const ACQUIRE_STEPS = ["fetched", "extracted", "ingested", "synced"] as const;
+export type AcquireStep = (typeof ACQUIRE_STEPS)[number];
 
 export interface AcquireResult {
   /** The source's url (the one asked for, normalised). */
@@ -32,10 +38,10 @@ export interface AcquireResult {
 
 export interface AcquireDeps {
   db: Pick<Db, "sources" | "fetchStates">;
-  /** Where the chunks go: asked before fetching, so an acquisition with Chroma down writes nothing. */
-  store: Pick<ChromaStore, "chunks">;
   ingester: Ingester;
   sync: Pick<OfflineSyncManager, "syncSources">;
+  /** Checked before anything is fetched: acquiring writes chunks, so with Chroma down nothing is fetched or written. */
+  store: Pick<ChromaStore, "heartbeat">;
   logger: Logger;
   /** KMCP_ACQUIRE_ALLOW_PRIVATE: allow loopback and private addresses. */
   allowPrivate: boolean;
@@ -48,7 +54,7 @@ export interface AcquireDeps {
  * Last-Modified), detect and extract it, ingest it (new chunks written before old ones are
  * removed), and keep the source up to date: `active` with `lastCrawledAt` on success, `failed`
  * with the reason (in its fetch state) when the url cannot be fetched or read. A 304 writes nothing.
- * PostgreSQL and Chroma are read first: when either is down, nothing is fetched and nothing written.
+ * PostgreSQL is read first and Chroma checked: when either is down, nothing is fetched and nothing written.
  * @throws {AcquireError} {ExtractError} for the url (after marking its source failed); DbError,
  *   ChromaStoreError, SearchError pass through.
  */
@@ -64,7 +70,8 @@ export function createAcquire(deps: AcquireDeps) {
     // Read first: with PostgreSQL or Chroma down this fails at once, before any fetch or write.
     const existing = await db.sources.get(url);
     const state = existing ? await db.fetchStates.get(existing.id) : null;
-    await deps.store.chunks.space();
+    await deps.store.heartbeat();
+    const step = async (name: AcquireStep) => options.onStep?.(name);
 
     let fetched: Awaited<ReturnType<typeof fetchDocument>>;
     let kind: DocumentKind | null = null;
@@ -92,6 +99,7 @@ export function createAcquire(deps: AcquireDeps) {
           sync: null,
         };
       }
+      await step("fetched");
       kind = detectDocumentKind({ bytes: fetched.bytes, contentType: fetched.contentType, fileName: new URL(fetched.finalUrl).pathname });
       if (kind === null) throw new ExtractError("UNSUPPORTED", `${fetched.finalUrl} is not a document kmcp reads (${fetched.contentType ?? "no content type"}).`);
       extracted = await extractDocument({ bytes: fetched.bytes, kind, charset: charsetOf(fetched.contentType), url: fetched.finalUrl });
@@ -102,6 +110,7 @@ export function createAcquire(deps: AcquireDeps) {
       throw error;
     }
 
+    await step("extracted");
     const document = await ingester.ingestDocument(
       {
         url,
@@ -120,10 +129,12 @@ export function createAcquire(deps: AcquireDeps) {
       lastModified: fetched.lastModified,
       contentType: fetched.contentType,
     });
+    await step("ingested");
     const synced = await sync.syncSources().catch((error: Error) => {
       logger.warn("acquired, but the sync that makes the source searchable failed; the next sync will", { error: error.message });
       return null;
     });
+    await step("synced");
     return {
       url,
       finalUrl: fetched.finalUrl,

@@ -1,6 +1,8 @@
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
-import { redactSecrets, silentLogger, type Logger, type Source } from "@kmcp/core";
+import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
+import { createPreflight, type PreflightResult } from "./preflight.js";
+import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
 import { createDb, type Db } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
 import {
@@ -47,6 +49,12 @@ export interface KmcpServices {
    * conditional on the last fetch's ETag/Last-Modified (304: nothing written). Needs PostgreSQL.
    */
   acquire(url: string, options?: AcquireOptions): Promise<AcquireResult>;
+  /** What acquiring a url would do, without storing anything: allowed, reachable, type and size, its source. */
+  preflight(url: string): Promise<PreflightResult>;
+  /** Acquire one request's url and complete the request (with `approve`, a pending one is approved first). */
+  acquireRequest(id: string, options?: { approve?: boolean }): Promise<{ request: AcquisitionRequest; acquired: AcquireResult }>;
+  /** Acquire approved requests (these, or all): each completed, or left approved with its source failed and the reason. */
+  acquireRequests(which: { ids: readonly string[] } | { all: true }): Promise<RequestAcquisition[]>;
   /** Delete a source for good, with its ingested chunks (use it rather than db.sources.delete). */
   removeSource(id: string): Promise<Source>;
   /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
@@ -141,6 +149,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       // Requests queued by any process while PostgreSQL was down go up as soon as it is back.
       if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
+    const acquire = createAcquire({ db, ingester, sync, store, logger, allowPrivate: config.acquireAllowPrivate });
     return {
       db,
       store,
@@ -151,7 +160,9 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       search,
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
-      acquire: createAcquire({ db, store, ingester, sync, logger, allowPrivate: config.acquireAllowPrivate }),
+      acquire,
+      preflight: createPreflight({ catalog, allowPrivate: config.acquireAllowPrivate }),
+      ...createRequestAcquirer({ db, store, acquire }),
       removeSource: createRemoveSource({ db, store }),
       health,
       embedded,

@@ -5,8 +5,12 @@ export { createKmcp } from "./create-kmcp.js";
 export { createLogger } from "./logger.js";
 export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
 export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes.js";
-export { createAcquire } from "./acquire.js";
-export type { AcquireDeps, AcquireOptions, AcquireResult } from "./acquire.js";
+export { ACQUIRE_STEPS, createAcquire } from "./acquire.js";
+export type { AcquireDeps, AcquireOptions, AcquireResult, AcquireStep } from "./acquire.js";
+export { createRequestAcquirer } from "./acquire-requests.js";
+export type { RequestAcquirerDeps, RequestAcquisition } from "./acquire-requests.js";
+export { createPreflight, decideAcquisition } from "./preflight.js";
+export type { PreflightAction, PreflightDeps, PreflightResult } from "./preflight.js";
 
 export { detectSourceFileFormat, detectSourceFileFormatOf, parseSourceFile, readSourceFile } from "./source-file.js";
 export { DEFAULT_IMPORT_BATCH_SIZE, importSourceFile, importSources } from "./import-sources.js";

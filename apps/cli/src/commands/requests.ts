@@ -1,5 +1,6 @@
 import { CoreError, parseInput, RequestCreateSchema, RequestListQuerySchema, RequestTransitionSchema, type RequestTransitionInput } from "@kmcp/core";
-import { DbError } from "@kmcp/db";
+import type { RequestAcquisition } from "@kmcp/runtime";
+import { EXIT, ExitError } from "../exit-codes.js";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { printRequests } from "./format.js";
@@ -64,6 +65,11 @@ export function registerRequestsCommand(program: Command): void {
       }),
     );
   requests
+    .command("acquire [id]")
+    .description("Acquire approved requests (one by id, or --all): each fetched as `kmcp acquire` does and completed with its source; one that fails stays approved, its source failed with the reason")
+    .option("--all", "every approved request")
+    .action(action(async (ctx, id: string | undefined, flags: { all?: boolean }) => acquireApproved(ctx, id, flags.all === true)));
+  requests
     .command("reject <id>")
     .description("Mark a pending request rejected")
     .action(action(async (ctx, id: string) => transition(ctx, { id, to: "rejected" })));
@@ -91,15 +97,32 @@ export function registerRequestsCommand(program: Command): void {
  * so running it again retries.
  */
 async function approveAndAcquire(ctx: CliContext, id: string) {
-  const services = await ctx.services();
-  const found = await services.db.requests.get(id);
-  if (!found) throw new DbError("NOT_FOUND", `No request ${id}; list them with \`kmcp requests list\`.`);
-  const approved = found.status === "approved" ? found : await services.db.requests.transition({ id, to: "approved" });
-  const acquired = await services.acquire(approved.url);
-  const completed = await services.db.requests.transition({ id, to: "completed" } as RequestTransitionInput);
-  if (ctx.json) return ctx.out.json({ request: completed, acquired });
+  const { request, acquired } = await (await ctx.services()).acquireRequest(id, { approve: true });
+  if (ctx.json) return ctx.out.json({ request, acquired });
+  printAcquisition(ctx, { outcome: "completed", request, acquired });
+}
+
+/** `requests acquire`: each request completed, or left approved with the reason; exit 1 when any failed. */
+async function acquireApproved(ctx: CliContext, id: string | undefined, all: boolean) {
+  if (Boolean(id) === all) throw new CoreError("VALIDATION", "Give a request id or --all (not both).");
+  const results = await (await ctx.services()).acquireRequests(id ? { ids: [id] } : { all: true });
+  const failed = results.filter((r) => r.outcome === "failed").length;
+  if (ctx.json) ctx.out.json({ results, completed: results.length - failed, failed });
+  else {
+    for (const result of results) printAcquisition(ctx, result);
+    ctx.out.line(ctx.out.dim(`${results.length - failed} completed, ${failed} failed${results.length ? "" : " (no approved requests)"}`));
+  }
+  if (failed > 0) throw new ExitError(EXIT.failure, `${failed} request(s) could not be acquired; they stay approved: run \`kmcp requests acquire\` again to retry.`);
+}
+
+function printAcquisition(ctx: CliContext, result: RequestAcquisition) {
+  if (result.outcome === "failed") {
+    ctx.out.warn(`Request ${result.request.id} (${result.request.url}) stays approved: ${result.reason}`);
+    return;
+  }
+  const { acquired, request } = result;
   ctx.out.line(`Acquired ${acquired.finalUrl}: ${acquired.kind ?? "document"} "${acquired.title}", ${acquired.outcome}, ${acquired.chunks} chunk(s)`);
-  ctx.out.line(`Request ${completed.id} is ${completed.status}; source ${completed.sourceId ?? acquired.sourceId}`);
+  ctx.out.line(`Request ${request.id} is ${request.status}; source ${request.sourceId ?? acquired.sourceId}`);
 }
 
 async function transition(ctx: CliContext, input: RequestTransitionInput) {

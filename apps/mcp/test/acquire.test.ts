@@ -1,0 +1,82 @@
+/**
+ * knowledge_preflight and knowledge_acquire over stdio: the built server, real PostgreSQL and
+ * Chroma, and a document server on loopback (hence KMCP_ACQUIRE_ALLOW_PRIVATE=1).
+ */
+import { createServer, type Server } from "node:http";
+import type { LocalPostgres } from "@kmcp/local-servers";
+import { startPrivateChroma } from "@kmcp/testing/chroma";
+import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
+import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { ProgressNotification } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, connectStdio, tempHome, text } from "./harness.js";
+
+const PAGE = `<!doctype html><html><head><title>Beekeeping</title></head><body><nav>Menu</nav>
+<article><h1>Beekeeping</h1><p>The beekeeper smokes the hive gently before lifting the frames, and checks the brood for the queen's eggs.
+Swarming season starts when the colony outgrows its boxes in late spring.</p></article></body></html>`;
+
+describe("knowledge_preflight and knowledge_acquire over stdio", () => {
+  let postgres: LocalPostgres;
+  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let web: Server;
+  let base: string;
+  let session: Awaited<ReturnType<typeof connectStdio>>;
+
+  beforeAll(async () => {
+    web = createServer((req, res) => {
+      if (req.url === "/bees") return res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": String(Buffer.byteLength(PAGE)) }).end(req.method === "HEAD" ? undefined : PAGE);
+      res.writeHead(404).end();
+    });
+    base = await listenOnLoopback(web);
+    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    session = await connectStdio({
+      DATABASE_URL: postgres.url,
+      CHROMA_URL: chroma.url,
+      KMCP_HOME: await tempHome(),
+      KMCP_SYNC_INTERVAL_MS: "600000",
+      KMCP_ACQUIRE_ALLOW_PRIVATE: "1",
+      KMCP_MCP_ALLOW_ACQUIRE: "1",
+    });
+  });
+  afterAll(async () => {
+    await session?.close();
+    await Promise.all([postgres?.destroy(), chroma?.destroy(), web && closeServer(web)]);
+  });
+
+  it("lists knowledge_acquire when the operator allows it", async () => {
+    const names = (await session.client.listTools()).tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(["knowledge_preflight", "knowledge_acquire"]));
+  });
+
+  it("preflights a page without storing anything: allowed, reachable, its type and size, would create a source", async () => {
+    const result = await call(session.client, "knowledge_preflight", { url: `${base}/bees` });
+    expect(result.isError, text(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      allowed: true,
+      reachable: true,
+      action: "create",
+      source: null,
+      probe: { status: 200, method: "HEAD", contentType: "text/html; charset=utf-8", contentLength: Buffer.byteLength(PAGE), supported: true },
+    });
+    const missing = await call(session.client, "knowledge_preflight", { url: `${base}/gone` });
+    expect(missing.structuredContent).toMatchObject({ allowed: true, reachable: false, action: "refuse", reason: `${base}/gone answered HTTP 404.` });
+    expect((await call(session.client, "knowledge_sources")).structuredContent).toMatchObject({ items: [] });
+  });
+
+  it("acquires with progress notifications, and the page becomes searchable; preflight then says it would update it", async () => {
+    const progress: ProgressNotification["params"][] = [];
+    const result = await session.client.callTool({ name: "knowledge_acquire", arguments: { url: `${base}/bees`, authorityTier: "tier_1_canonical" } }, undefined, {
+      timeout: 30_000,
+      onprogress: (p) => void progress.push(p as ProgressNotification["params"]),
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ outcome: "added", kind: "html", title: "Beekeeping", sourceCreated: true, synced: true });
+    expect(progress.map((p) => p.message)).toEqual(["fetched the document", "extracted its text", "stored its chunks", "made it searchable"]);
+    expect(progress.at(-1)).toMatchObject({ progress: 4, total: 4 });
+
+    const found = await call(session.client, "knowledge_search", { query: "beekeeper smokes the hive" });
+    expect((found.structuredContent!.results as { source: { url: string } }[])[0]?.source.url).toBe(`${base}/bees`);
+    const again = await call(session.client, "knowledge_preflight", { url: `${base}/bees` });
+    expect(again.structuredContent).toMatchObject({ action: "update", source: { id: (result.structuredContent as { sourceId: string }).sourceId, status: "active" } });
+  });
+});

@@ -1,0 +1,245 @@
+import { lookup as dnsLookup } from "node:dns/promises";
+import type { LookupAddress } from "node:dns";
+import { Agent, errors as undiciErrors, request } from "undici";
+import { forbiddenAddressReason, ipLiteral } from "./address.js";
+import { AcquireError } from "./errors.js";
+import { nextHop } from "./redirects.js";
+import { readBody } from "./read-body.js";
+import { RobotsCache, robotsAllow } from "./robots.js";
+
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_USER_AGENT = "kmcp/0.1.0 (+https://github.com/kmcp/kmcp)";
+/** The robots.txt token kmcp obeys (rules for `kmcp` or `*`). */
+export const ROBOTS_AGENT = "kmcp";
+
+/** Resolves a host name to all its addresses (default: dns.lookup with `all: true`). */
+export type HostLookup = (hostname: string) => Promise<LookupAddress[]>;
+
+export interface FetchOptions {
+  /** Allow loopback, private and link-local addresses (a local test server, an intranet). Default false. */
+  allowPrivate?: boolean;
+  /** Host names that may resolve to private addresses even when allowPrivate is off (an intranet docs host). */
+  allowHosts?: readonly string[];
+  /** Largest body, counted after decompression (default 20 MB); refused while streaming. */
+  maxBytes?: number;
+  /** Whole fetch, redirects and body included (default 30 s). */
+  timeoutMs?: number;
+  /** Each TCP/TLS connect (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Redirects followed (default 5). */
+  maxRedirects?: number;
+  userAgent?: string;
+  /** Conditional request: the ETag and Last-Modified of the copy the caller has; 304 → notModified. */
+  etag?: string | null;
+  lastModified?: string | null;
+  /** Obey robots.txt (default true). Pass a RobotsCache to share rules across fetches. */
+  robots?: boolean | RobotsCache;
+  /** Inject DNS (tests, custom resolvers); every address it returns is checked. */
+  lookup?: HostLookup;
+}
+
+const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaType(contentType: string | null): string | null {
+  return contentType ? (contentType.split(";")[0] ?? "").trim().toLowerCase() : null;
+}
+
+/** Throws HTTP for any status outside 2xx (the body is discarded). */
+export function refuseErrorStatus(response: Response, current: URL): void {
+  if (response.statusCode >= 200 && response.statusCode < 300) return;
+  response.body.resume();
+  throw new AcquireError("HTTP", `${current.href} answered HTTP ${response.statusCode}.`, { data: { url: current.href, status: response.statusCode } });
+}
+
+/** The final (non-redirect) response of a hop chain, with where it came from. */
+export interface FinalHop {
+  response: Response;
+  start: URL;
+  current: URL;
+  /** Every URL before current, in order. */
+  redirects: string[];
+  settings: Hop["settings"];
+}
+
+/** How each hop is requested. */
+export interface HopRequest {
+  method: "GET" | "HEAD";
+  /** Send the caller's ETag/Last-Modified. */
+  conditional: boolean;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The safe hop runner every request of this package goes through: each hop's host vetted and
+ * pinned, robots.txt checked, redirects followed by hand; `onFinal` reads the final response
+ * while the connection is still open.
+ */
+export async function followHops<T>(url: string, options: FetchOptions, how: HopRequest, onFinal: (final: FinalHop) => Promise<T>): Promise<T> {
+  const settings = {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    maxRedirects: options.maxRedirects ?? 5,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+  };
+  const start = parseUrl(url);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+  // Each vetted host name → the address it was vetted at; the agent connects there and nowhere else.
+  const pinned = new Map<string, LookupAddress>();
+  const agent = new Agent({
+    connect: {
+      timeout: settings.connectTimeoutMs,
+      lookup: (hostname, lookupOptions, callback) => {
+        const address = pinned.get(hostname.toLowerCase());
+        const cb = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+        if (!address) return cb(new AcquireError("FORBIDDEN_ADDRESS", `${hostname} was not checked before connecting`), "");
+        if ((lookupOptions as { all?: boolean }).all) return cb(null, [address]);
+        return cb(null, address.address, address.family);
+      },
+    },
+  });
+  const robots = options.robots === false ? null : options.robots instanceof RobotsCache ? options.robots : new RobotsCache();
+  const hop = { pinned, agent, signal: controller.signal, settings, options };
+  try {
+    const visited: string[] = [];
+    let current = start;
+    for (;;) {
+      visited.push(current.href);
+      await vetHost(current, hop);
+      if (robots) await checkRobots(current, robots, hop);
+      const response = await send(current, hop, how);
+      if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304) {
+        response.body.resume();
+        const decision = nextHop(current, header(response.headers, "location") ?? undefined, visited, settings.maxRedirects);
+        if (!decision.follow) throw new AcquireError("REDIRECTS", `Refused ${start.href}: ${decision.reason}.`, { data: { url: start.href, redirects: visited } });
+        current = decision.url;
+        continue;
+      }
+      return await onFinal({ response, start, current, redirects: visited.slice(0, -1), settings });
+    }
+  } catch (error) {
+    throw translate(error, start, controller.signal.aborted, settings);
+  } finally {
+    clearTimeout(timer);
+    await agent.close().catch(() => undefined);
+  }
+}
+
+interface Hop {
+  pinned: Map<string, LookupAddress>;
+  agent: Agent;
+  signal: AbortSignal;
+  settings: { maxBytes: number; timeoutMs: number; connectTimeoutMs: number; maxRedirects: number; userAgent: string };
+  options: FetchOptions;
+}
+
+function parseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AcquireError("VALIDATION", `${JSON.stringify(url)} is not a URL; give an http(s) URL.`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new AcquireError("VALIDATION", `${parsed.protocol} URLs are not fetched; give an http(s) URL.`);
+  }
+  if (parsed.username || parsed.password) throw new AcquireError("VALIDATION", "URLs with credentials are not fetched; remove the user:password@ part.");
+  parsed.hash = "";
+  return parsed;
+}
+
+/** Resolve the hop's host, refuse it if any address is not public (unless allowed), and pin the first. */
+async function vetHost(url: URL, { pinned, options }: Hop): Promise<void> {
+  const host = url.hostname.toLowerCase();
+  const literal = ipLiteral(host);
+  let addresses: LookupAddress[];
+  if (literal) {
+    addresses = [{ address: literal, family: literal.includes(":") ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await (options.lookup ?? defaultLookup)(host);
+    } catch (error) {
+      throw new AcquireError("UNREACHABLE", `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
+    }
+    if (addresses.length === 0) throw new AcquireError("UNREACHABLE", `${host} does not resolve.`);
+  }
+  const allowed = options.allowPrivate === true || (options.allowHosts ?? []).some((h) => h.toLowerCase() === host);
+  if (!allowed) {
+    for (const { address } of addresses) {
+      const reason = forbiddenAddressReason(address);
+      if (reason) {
+        throw new AcquireError("FORBIDDEN_ADDRESS", `Refused ${url.href}: ${host}${literal ? "" : ` resolves to ${address}, which`} is ${reason}.`, {
+          data: { url: url.href, host, address, reason },
+        });
+      }
+    }
+  }
+  pinned.set(literal && literal.includes(":") ? `[${literal}]` : host, addresses[0] as LookupAddress);
+  if (literal) pinned.set(literal, addresses[0] as LookupAddress);
+}
+
+async function send(url: URL, hop: Hop, how: HopRequest) {
+  const { options, settings } = hop;
+  const headers: Record<string, string> = {
+    "user-agent": settings.userAgent,
+    accept: "text/html, application/xhtml+xml, application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/markdown, text/plain;q=0.9, */*;q=0.1",
+    "accept-encoding": "gzip, deflate, br",
+  };
+  if (how.conditional && options.etag) headers["if-none-match"] = options.etag;
+  if (how.conditional && options.lastModified) headers["if-modified-since"] = options.lastModified;
+  Object.assign(headers, how.headers);
+  return request(url, {
+    method: how.method,
+    dispatcher: hop.agent,
+    headers,
+    signal: hop.signal,
+    headersTimeout: settings.timeoutMs,
+    bodyTimeout: settings.timeoutMs,
+  });
+}
+
+type Response = Awaited<ReturnType<typeof request>>;
+
+export function header(headers: Response["headers"], name: string): string | null {
+  const value = headers[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+/** robots.txt of the hop's origin (fetched with the same rules, cached), and the verdict on this URL. */
+async function checkRobots(url: URL, cache: RobotsCache, hop: Hop): Promise<void> {
+  const rules = await cache.get(url.origin, async () => {
+    try {
+      const options = { ...hop.options, robots: false, maxBytes: 512 * 1024, timeoutMs: Math.min(hop.settings.timeoutMs, 10_000) };
+      return await followHops(`${url.origin}/robots.txt`, options, { method: "GET", conditional: false }, async ({ response, current, settings }) => {
+        refuseErrorStatus(response, current);
+        return Buffer.from(await readBody(response, current, settings.maxBytes)).toString("utf8");
+      });
+    } catch (error) {
+      // No robots.txt (404 ...) or an unreadable one: no rules. A forbidden address stays forbidden.
+      if (error instanceof AcquireError && error.code === "FORBIDDEN_ADDRESS") throw error;
+      return null;
+    }
+  });
+  if (!robotsAllow(rules, url.href, ROBOTS_AGENT)) {
+    throw new AcquireError("ROBOTS", `Refused ${url.href}: the site's robots.txt disallows it for ${ROBOTS_AGENT}.`, { data: { url: url.href } });
+  }
+}
+
+function translate(error: unknown, start: URL, aborted: boolean, settings: Hop["settings"]): unknown {
+  if (error instanceof AcquireError) return error;
+  if (aborted) {
+    return new AcquireError("TIMEOUT", `${start.href} took longer than ${settings.timeoutMs} ms; gave up.`, { cause: error, data: { url: start.href } });
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new AcquireError("TIMEOUT", `Connecting to ${start.host} took longer than ${settings.connectTimeoutMs} ms.`, { cause: error, data: { url: start.href } });
+  }
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return new AcquireError("TIMEOUT", `${start.href} took longer than ${settings.timeoutMs} ms; gave up.`, { cause: error, data: { url: start.href } });
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof AcquireError) return cause;
+  const code = (error as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
+  return new AcquireError("UNREACHABLE", `Could not fetch ${start.href}: ${code ?? (error as Error).message}.`, { cause: error, data: { url: start.href } });
+}
