@@ -11,7 +11,7 @@ import { kmcp } from "./run-cli.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const mcpMain = path.join(root, "apps/mcp/dist/main.js");
-const TOOLS = ["knowledge_request", "knowledge_requests", "knowledge_search", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
+const TOOLS = ["knowledge_preflight", "knowledge_request", "knowledge_requests", "knowledge_search", "knowledge_source", "knowledge_sources", "knowledge_stats", "knowledge_status", "knowledge_sync"];
 
 function run(command: string, args: string[], options: { env: Record<string, string>; cwd?: string }) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, call, tempHome } from "./harness.js";
+import { TOOL_NAMES } from "./tool-names.js";
 
 const TOKEN = "test-token-0123456789abcdef";
 
@@ -57,7 +58,7 @@ describe("the MCP server over Streamable HTTP", () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       const client = await connect(server.url);
-      expect((await client.listTools()).tools).toHaveLength(8);
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
       const list = await call(client, "knowledge_sources");
       expect(list.structuredContent).toMatchObject({ origin: "primary", items: [{ title: "Over HTTP" }] });
       await client.close();
