@@ -30,6 +30,7 @@ Environment:
   KMCP_EMBEDDING_URL, KMCP_EMBEDDING_MODEL, KMCP_EMBEDDING_API_KEY, KMCP_EMBEDDING_DIMENSIONS, KMCP_EMBEDDING_BATCH_SIZE
                              the embedding server's settings, with KMCP_EMBEDDER=openai
   KMCP_SEARCH_TIER_WEIGHTS   search weight per authority tier, e.g. tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8
-  KMCP_ACQUIRE_ALLOW_PRIVATE 1 lets acquisition fetch from loopback, private and link-local addresses (default 0: refused)
+  KMCP_SEARCH_FUSION_K, KMCP_SEARCH_LEXICAL_WEIGHT, KMCP_SEARCH_VECTOR_WEIGHT
+                             hybrid search's rank fusion: constant k (default 5) and list weights (default 1.5 and 1)
 `;
 }

@@ -84,6 +84,18 @@ describe("parseKmcpEnv: embedder and search settings", () => {
     }
   });
 
+  it("parses the hybrid search fusion settings and refuses bad ones by name", () => {
+    expect(parseKmcpEnv({}).fusion).toEqual({}); // none given: @kmcp/search's DEFAULT_FUSION applies
+    expect(parseKmcpEnv({ KMCP_SEARCH_FUSION_K: "60", KMCP_SEARCH_LEXICAL_WEIGHT: "1", KMCP_SEARCH_VECTOR_WEIGHT: "1.5" }).fusion).toEqual({
+      k: 60,
+      weights: { lexical: 1, vector: 1.5 },
+    });
+    expect(parseKmcpEnv({ KMCP_SEARCH_VECTOR_WEIGHT: "0" }).fusion).toEqual({ weights: { vector: 0 } });
+    const bad: [string, string][] = [["KMCP_SEARCH_FUSION_K", "-1"], ["KMCP_SEARCH_FUSION_K", "abc"], ["KMCP_SEARCH_LEXICAL_WEIGHT", "-0.5"], ["KMCP_SEARCH_VECTOR_WEIGHT", "1e9"]];
+    for (const [name, value] of bad) expect(() => parseKmcpEnv({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(name));
+    expect(() => parseKmcpEnv({ KMCP_SEARCH_LEXICAL_WEIGHT: "0", KMCP_SEARCH_VECTOR_WEIGHT: "0" })).toThrow(/may not both be 0/);
+  });
+
   it("keeps the embedding API key out of log lines", async () => {
     const { createLogger } = await import("./logger.js");
     const lines: string[] = [];

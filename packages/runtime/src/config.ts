@@ -1,7 +1,7 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
 import { formatIssues, redactSecrets } from "@kmcp/core";
-import { OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search";
+import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type SearchDeps, type TierWeights } from "@kmcp/search";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 
@@ -32,9 +32,17 @@ export const KmcpEnvSchema = z.object({
   KMCP_EMBEDDING_BATCH_SIZE: z.coerce.number().int().positive().optional(),
   /** e.g. `tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8` (see @kmcp/search). */
   KMCP_SEARCH_TIER_WEIGHTS: z.string().optional(),
+  /** Hybrid search's reciprocal rank fusion constant k (default DEFAULT_FUSION.k of @kmcp/search). */
+  KMCP_SEARCH_FUSION_K: z.coerce.number().min(0, "must be 0 or more").max(1_000, "must be at most 1000").optional(),
+  /** Weights of the keyword (BM25) and vector lists in hybrid search; 0 leaves a list out (not both). */
+  KMCP_SEARCH_LEXICAL_WEIGHT: z.coerce.number().min(0, "must be 0 or more").max(100, "must be at most 100").optional(),
+  KMCP_SEARCH_VECTOR_WEIGHT: z.coerce.number().min(0, "must be 0 or more").max(100, "must be at most 100").optional(),
   /** "1": `kmcp acquire` may fetch from loopback, private and link-local addresses (a local docs server). */
   KMCP_ACQUIRE_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0"),
 });
+
+/** The fusion settings createSearch takes. */
+export type SearchFusion = NonNullable<SearchDeps["fusion"]>;
 
 /** Which embedder search and ingestion use. */
 export type EmbedderConfig = { kind: "local" } | { kind: "openai"; options: z.output<typeof OpenAiEmbedderOptionsSchema> };
@@ -53,6 +61,8 @@ export interface KmcpConfig {
   embedder: EmbedderConfig;
   /** Search weight per authority tier. */
   tierWeights: TierWeights;
+  /** Hybrid search's fusion settings given in the environment (the rest keep @kmcp/search's defaults). */
+  fusion: SearchFusion;
   /** KMCP_ACQUIRE_ALLOW_PRIVATE=1: acquisition may fetch from non-public addresses. */
   acquireAllowPrivate: boolean;
 }
@@ -74,6 +84,7 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
   const embedder = embedderConfig(e, problems);
   const weights = e.KMCP_SEARCH_TIER_WEIGHTS === undefined ? undefined : parseTierWeights(e.KMCP_SEARCH_TIER_WEIGHTS);
   if (weights && !weights.ok) problems.push(`KMCP_SEARCH_TIER_WEIGHTS: ${weights.message}`);
+  const fusion = fusionConfig(e, problems);
   if (problems.length > 0) throw new ConfigError("VALIDATION", redactSecrets(`Invalid environment: ${problems.join("; ")}`));
   return {
     databaseUrl: e.DATABASE_URL,
@@ -86,7 +97,18 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     acquireAllowPrivate: e.KMCP_ACQUIRE_ALLOW_PRIVATE === "1",
     embedder: embedder!,
     tierWeights: weights?.ok ? weights.weights : {},
+    fusion,
   };
+}
+
+function fusionConfig(e: z.output<typeof KmcpEnvSchema>, problems: string[]): SearchFusion {
+  const lexical = e.KMCP_SEARCH_LEXICAL_WEIGHT;
+  const vector = e.KMCP_SEARCH_VECTOR_WEIGHT;
+  if ((lexical ?? DEFAULT_FUSION.weights.lexical) === 0 && (vector ?? DEFAULT_FUSION.weights.vector) === 0) {
+    problems.push("KMCP_SEARCH_LEXICAL_WEIGHT and KMCP_SEARCH_VECTOR_WEIGHT: may not both be 0");
+  }
+  const weights = { ...(lexical === undefined ? {} : { lexical }), ...(vector === undefined ? {} : { vector }) };
+  return { ...(e.KMCP_SEARCH_FUSION_K === undefined ? {} : { k: e.KMCP_SEARCH_FUSION_K }), ...(Object.keys(weights).length > 0 ? { weights } : {}) };
 }
 
 function embedderConfig(e: z.output<typeof KmcpEnvSchema>, problems: string[]): EmbedderConfig | undefined {

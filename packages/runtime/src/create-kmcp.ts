@@ -126,7 +126,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     });
     const requests = createRequestWriter({ db, store, connectivity: sync.connectivity, logger });
     const embedder = config.embedder.kind === "openai" ? createOpenAiEmbedder(config.embedder.options) : createLocalEmbedder();
-    const search = createSearch({ store, embedder, tierWeights: config.tierWeights, mirrorAsOf: sync.mirrorAsOf });
+    const search = createSearch({ store, embedder, tierWeights: config.tierWeights, fusion: config.fusion, mirrorAsOf: sync.mirrorAsOf });
     const ingester = createIngester({ db, store, embedder });
     const health = createHealthCheck({
       postgres: db,

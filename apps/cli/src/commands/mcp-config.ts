@@ -19,7 +19,18 @@ export interface ServerLaunch {
 }
 
 /** Settings worth passing on to the server (a client does not start it from your shell). */
-const PASSED_ON = ["KMCP_HOME", "CHROMA_URL", "KMCP_EMBEDDER", "KMCP_EMBEDDING_URL", "KMCP_EMBEDDING_MODEL", "KMCP_EMBEDDING_DIMENSIONS", "KMCP_SEARCH_TIER_WEIGHTS"];
+const PASSED_ON = [
+  "KMCP_HOME",
+  "CHROMA_URL",
+  "KMCP_EMBEDDER",
+  "KMCP_EMBEDDING_URL",
+  "KMCP_EMBEDDING_MODEL",
+  "KMCP_EMBEDDING_DIMENSIONS",
+  "KMCP_SEARCH_TIER_WEIGHTS",
+  "KMCP_SEARCH_FUSION_K",
+  "KMCP_SEARCH_LEXICAL_WEIGHT",
+  "KMCP_SEARCH_VECTOR_WEIGHT",
+];
 /** Settings that hold secrets: never printed, the user adds them. */
 const SECRET = ["DATABASE_URL", "KMCP_EMBEDDING_API_KEY"];
 

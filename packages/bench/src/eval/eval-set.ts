@@ -110,3 +110,11 @@ export function buildEvalSet(options: EvalSetOptions): EvalSet {
   for (const d of selected) digest.update(`${d.id}\0${d.description}\0${d.text}\0`);
   return { documents: selected.map(({ id, text }) => ({ id, text })), queries, digest: digest.digest("hex").slice(0, 12) };
 }
+
+/** The two halves of the queries: fusion settings are chosen on `tune` and checked on `held-out`. */
+export type EvalHalf = "tune" | "held-out";
+
+/** A query's half, fixed by a hash of its package's name (independent of the sampling order). */
+export function queryHalf(query: EvalQuery): EvalHalf {
+  return createHash("sha256").update(`split:${query.answer}`).digest()[0]! & 1 ? "held-out" : "tune";
+}

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import {
   chunkDocument,
   createLexicalIndex,
+  documentTitle,
   createLocalEmbedder,
   LOCAL_EMBEDDER_DIMENSION,
   DEFAULT_FUSION,
@@ -11,7 +12,7 @@ import {
   type LexicalIndexOptions,
   type RankedCandidate,
 } from "@kmcp/search";
-import type { EvalSet } from "./eval-set.js";
+import { queryHalf, type EvalHalf, type EvalSet } from "./eval-set.js";
 
 /** Document-level retrieval quality: a document counts at the rank of its best chunk. */
 export interface Quality {
@@ -32,9 +33,10 @@ export interface EvalIndexes {
 
 /** Build every engine over the same chunks (the real chunker; chunk id = document id + index). */
 export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOptions): Promise<EvalIndexes> {
-  const chunks = set.documents.flatMap((doc) =>
-    chunkDocument(doc.text, "markdown").map((chunk) => ({ id: `${doc.id}:${chunk.index}`, sourceId: doc.id, text: chunk.text, headingPath: chunk.headingPath })),
-  );
+  const chunks = set.documents.flatMap((doc) => {
+    const title = documentTitle(doc.text, "markdown") ?? doc.id;
+    return chunkDocument(doc.text, "markdown").map((chunk) => ({ id: `${doc.id}:${chunk.index}`, sourceId: doc.id, text: chunk.text, headingPath: chunk.headingPath, title }));
+  });
   let started = performance.now();
   const lexicalIndex = createLexicalIndex(lexicalOptions);
   lexicalIndex.add(chunks);
@@ -45,7 +47,8 @@ export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOp
   const dimension = LOCAL_EMBEDDER_DIMENSION;
   const matrix = new Float32Array(chunks.length * dimension);
   for (let i = 0; i < chunks.length; i += 500) {
-    const vectors = await embedder.embed(chunks.slice(i, i + 500).map((c) => c.text));
+    // As ingestion embeds them: title and heading path, then the text.
+    const vectors = await embedder.embed(chunks.slice(i, i + 500).map((c) => `${[c.title, ...c.headingPath].join(" > ")}\n\n${c.text}`));
     vectors.forEach((v, j) => matrix.set(v, (i + j) * dimension));
   }
   const vectorMs = performance.now() - started;
@@ -92,12 +95,13 @@ export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOp
 }
 
 /** Quality of ranked document lists against the set's answers. */
-export function quality(set: EvalSet, rankedDocs: (query: string) => string[]): Quality {
+export function quality(set: EvalSet, rankedDocs: (query: string) => string[], half?: EvalHalf): Quality {
+  const queries = half ? set.queries.filter((q) => queryHalf(q) === half) : set.queries;
   let r1 = 0;
   let r5 = 0;
   let r10 = 0;
   let mrr = 0;
-  for (const { query, answer } of set.queries) {
+  for (const { query, answer } of queries) {
     const docs = [...new Set(rankedDocs(query))];
     const at = docs.indexOf(answer);
     if (at === 0) r1++;
@@ -107,7 +111,7 @@ export function quality(set: EvalSet, rankedDocs: (query: string) => string[]): 
       mrr += 1 / (at + 1);
     }
   }
-  const n = set.queries.length;
+  const n = queries.length;
   return { recall1: r1 / n, recall5: r5 / n, recall10: r10 / n, mrr10: mrr / n };
 }
 
@@ -129,23 +133,44 @@ export function fusedDocs(lexical: RankedCandidate[], vector: RankedCandidate[],
   }).map((c) => c.sourceId);
 }
 
-/** Every method's quality on the set, and a sweep of the fusion parameters. */
+/** Quality on the tuning half, the held-out half and the whole set. */
+export interface Split {
+  tune: Quality;
+  heldOut: Quality;
+  all: Quality;
+}
+
+const split = (set: EvalSet, rankedDocs: (query: string) => string[]): Split => ({
+  tune: quality(set, rankedDocs, "tune"),
+  heldOut: quality(set, rankedDocs, "held-out"),
+  all: quality(set, rankedDocs),
+});
+
+/** The fusion settings swept (vector weight 1); the defaults are chosen on the tuning half only. */
+const SWEEP_K = [2, 5, 10, 20, 60];
+const SWEEP_LEXICAL_WEIGHT = [1, 1.5, 2, 3, 4];
+
+/** Every method's quality on the set (both halves and all), and a sweep of the fusion parameters. */
 export async function evaluate(set: EvalSet, params: HybridParams, lexicalOptions?: LexicalIndexOptions) {
   const indexes = await buildIndexes(set, lexicalOptions);
   const lists = new Map(set.queries.map(({ query }) => [query, { lexical: indexes.lexical(query), vector: indexes.vector(query) }]));
   const docsOf = (list: RankedCandidate[]) => list.map((c) => c.sourceId);
+  const hybrid = (p: HybridParams) => (q: string) => fusedDocs(lists.get(q)!.lexical, lists.get(q)!.vector, p);
   const results = {
-    lexical: quality(set, (q) => docsOf(lists.get(q)!.lexical)),
-    vector: quality(set, (q) => docsOf(lists.get(q)!.vector)),
-    hybrid: quality(set, (q) => fusedDocs(lists.get(q)!.lexical, lists.get(q)!.vector, params)),
-    fts5: quality(set, indexes.fts5),
+    lexical: split(set, (q) => docsOf(lists.get(q)!.lexical)),
+    vector: split(set, (q) => docsOf(lists.get(q)!.vector)),
+    hybrid: split(set, hybrid(params)),
+    fts5: split(set, indexes.fts5),
   };
-  const sweep: (HybridParams & Quality)[] = [];
-  for (const k of [5, 10, 30, 60]) {
-    for (const lexicalWeight of [1, 2, 3, 4]) {
+  const sweep: (HybridParams & Split)[] = [];
+  for (const k of SWEEP_K) {
+    for (const lexicalWeight of SWEEP_LEXICAL_WEIGHT) {
       const p = { k, lexicalWeight, vectorWeight: 1 };
-      sweep.push({ ...p, ...quality(set, (q) => fusedDocs(lists.get(q)!.lexical, lists.get(q)!.vector, p)) });
+      sweep.push({ ...p, ...split(set, hybrid(p)) });
     }
   }
-  return { chunks: indexes.chunks, buildMs: indexes.buildMs, results, sweep };
+  const halves = { tune: set.queries.filter((q) => queryHalf(q) === "tune").length, heldOut: set.queries.filter((q) => queryHalf(q) === "held-out").length };
+  return { chunks: indexes.chunks, buildMs: indexes.buildMs, results, sweep, halves };
 }
+
+export type { EvalHalf };
