@@ -23,7 +23,7 @@ interface Labelled {
 }
 
 /** A deterministic PRNG (mulberry32), so every run searches the same collection. */
-function random(seed: number) {
+export function random(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
