@@ -76,3 +76,16 @@ export function recordedSpace(collection: Collection): VectorSpace | null {
   return parsed.success ? parsed.data : null;
 }
 
+
+/** A chunk's metadata as the collection stores it (the one mapping; StoredChunkMetadataSchema reads it back). */
+export function chunkMetadata(chunk: Pick<ChunkInput, "sourceId" | "contentHash" | "index" | "count" | "headingPath" | "pages">) {
+  return {
+    sourceId: chunk.sourceId,
+    contentHash: chunk.contentHash,
+    chunkIndex: chunk.index,
+    chunkCount: chunk.count,
+    headingPath: JSON.stringify(chunk.headingPath),
+    // Chroma 1.0 metadata holds no null: a chunk without pages has no key.
+    ...(chunk.pages ? { pages: chunk.pages } : {}),
+  };
+}

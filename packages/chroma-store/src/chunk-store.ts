@@ -6,6 +6,7 @@ import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
 import {
+  chunkMetadata,
   ChunkInputSchema,
   DIMENSION_KEY,
   EMBEDDER_KEY,
@@ -189,15 +190,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
             ids: batch.map((chunk) => chunk.id),
             embeddings: batch.map((chunk) => chunk.embedding),
             documents: batch.map((chunk) => chunk.text),
-            metadatas: batch.map((chunk) => ({
-              sourceId: chunk.sourceId,
-              contentHash: chunk.contentHash,
-              chunkIndex: chunk.index,
-              chunkCount: chunk.count,
-              headingPath: JSON.stringify(chunk.headingPath),
-              // Chroma 1.0 metadata holds no null: a chunk without pages has no key.
-              ...(chunk.pages ? { pages: chunk.pages } : {}),
-            })),
+            metadatas: batch.map(chunkMetadata),
           }),
         );
       }

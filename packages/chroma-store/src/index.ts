@@ -5,7 +5,7 @@ export { ChromaStoreOptionsSchema } from "./options.js";
 export type { ChromaStoreOptions } from "./options.js";
 
 export type { SourceMirror } from "./source-mirror.js";
-export { ChunkInputSchema, VectorSpaceSchema } from "./chunk-shapes.js";
+export { chunkMetadata, ChunkInputSchema, VectorSpaceSchema } from "./chunk-shapes.js";
 export type { ChunkStore } from "./chunk-store.js";
 export type { ChunkInput, ChunkMatch, ChunkRecord, StoredChunk, VectorSpace } from "./chunk-shapes.js";
 export { PendingWriteInputSchema } from "./pending-writes.js";

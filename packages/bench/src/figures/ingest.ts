@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createChromaStore, type ChromaStore, type ChunkInput } from "@kmcp/chroma-store";
+import { chunkMetadata, createChromaStore, type ChromaStore, type ChunkInput } from "@kmcp/chroma-store";
 import { createDb } from "@kmcp/db";
 import { detectDocumentKind, extractDocument } from "@kmcp/extract";
 import { createIngester, createLocalEmbedder, type Embedder } from "@kmcp/search";
@@ -56,14 +56,7 @@ async function rawAddRate(chromaUrl: string, name: string, groups: readonly Chun
       ids: group.map((c) => c.id),
       embeddings: group.map((c) => c.embedding),
       documents: group.map((c) => c.text),
-      metadatas: group.map((c) => ({
-        sourceId: c.sourceId,
-        contentHash: c.contentHash,
-        chunkIndex: c.index,
-        chunkCount: c.count,
-        headingPath: JSON.stringify(c.headingPath),
-        ...(c.pages ? { pages: c.pages } : {}),
-      })),
+      metadatas: group.map(chunkMetadata),
     });
     count += group.length;
   }
