@@ -34,7 +34,7 @@ describe("knowledge_preflight", () => {
     expect(text(result)).toContain(`would update source ${SOURCE_ID}`);
   });
 
-  it("answers from the mirror with PostgreSQL down, and gives the refusal's reason", async () => {
+  it("renders a mirror answer with its note, and gives the refusal's reason", async () => {
     const refused = preflightResult({ allowed: false, reachable: null, reason: "Refused: a loopback address.", probe: null, source: null, action: "refuse", origin: "mirror", asOf: NOW });
     const client = await connect(fakeKmcp({ preflight: async () => refused }));
     const result = await call(client, "knowledge_preflight", { url: URL_ });

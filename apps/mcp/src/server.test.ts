@@ -124,7 +124,7 @@ describe("the MCP tools in-process", () => {
   });
 
   describe("knowledge_sources", () => {
-    it("lists a page, from the mirror when PostgreSQL is down, and says so", async () => {
+    it("renders a page the catalog answered from the mirror, and says so", async () => {
       const client = await connect(fakeKmcp({ catalog: { list: async () => ({ items: [source], nextCursor: null, ...mirror }) } }));
       const result = await call(client, "knowledge_sources", { sourceType: "documentation" });
       expect(result.isError).toBeFalsy();

@@ -14,6 +14,19 @@ describe("jsonShape", () => {
 
   it("keeps the other fields' rules", () => {
     const state = jsonShape(SyncStateSchema);
-    expect(state.safeParse({ status: "nonsense" }).success).toBe(false);
+    const synced = {
+      status: "synced",
+      isOnline: true,
+      lastSyncAt: "2026-01-01T00:00:00.000Z",
+      lastSuccessAt: null,
+      lastMode: "full",
+      counts: { upserted: 1, deleted: 0, unchanged: 0 },
+      durationMs: 5,
+      mirrorSize: 1,
+      error: null,
+    };
+    expect(state.safeParse(synced).success).toBe(true);
+    expect(state.safeParse({ ...synced, status: "nonsense" }).success).toBe(false);
+    expect(state.safeParse({ ...synced, lastMode: "sideways" }).success).toBe(false);
   });
 });

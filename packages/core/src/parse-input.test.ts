@@ -30,12 +30,14 @@ describe("parseInput", () => {
 
   it("throws the package's own error when bound with inputParser", () => {
     const parse = inputParser((message, data) => new OwnError("VALIDATION", message, { data }));
-    expect(() => parse(schema, {}, "thing")).toThrow(OwnError);
+    let caught: unknown;
     try {
       parse(schema, {}, "thing");
     } catch (error) {
-      expect(isKmcpError(error, "VALIDATION")).toBe(true);
+      caught = error;
     }
+    expect(caught).toBeInstanceOf(OwnError);
+    expect(isKmcpError(caught, "VALIDATION")).toBe(true);
   });
 
   it("shows at most ten issues and counts the rest", () => {
