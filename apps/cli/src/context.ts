@@ -34,7 +34,8 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-export function createContext(command: Command, io: CliIo = cliIoOf(command)): CliContext {
+export function createContext(command: Command): CliContext {
+  const io = cliIoOf(command);
   const options = command.optsWithGlobals<{ json?: boolean }>();
   const { env } = io;
   const config = parseKmcpEnv(env);

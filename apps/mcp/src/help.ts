@@ -1,3 +1,5 @@
+import { DEFAULT_FUSION } from "@kmcp/search";
+
 /** `kmcp-mcp --help`: the flags and every environment variable the server reads. */
 export function helpText(version: string): string {
   return `kmcp-mcp ${version}: kmcp's MCP server (a knowledge base for AI assistants that keeps answering when its database does not)
@@ -31,6 +33,6 @@ Environment:
                              the embedding server's settings, with KMCP_EMBEDDER=openai
   KMCP_SEARCH_TIER_WEIGHTS   search weight per authority tier, e.g. tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8
   KMCP_SEARCH_FUSION_K, KMCP_SEARCH_LEXICAL_WEIGHT, KMCP_SEARCH_VECTOR_WEIGHT
-                             hybrid search's rank fusion: constant k (default 5) and list weights (default 1.5 and 1)
+                             hybrid search's rank fusion: constant k (default ${DEFAULT_FUSION.k}) and list weights (default ${DEFAULT_FUSION.weights.lexical} and ${DEFAULT_FUSION.weights.vector})
 `;
 }

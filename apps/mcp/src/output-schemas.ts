@@ -1,4 +1,4 @@
-import { AcquisitionRequestSchema, CatalogSourceSchema, jsonShape, SyncStateSchema } from "@kmcp/core";
+import { AcquisitionRequestSchema, CatalogSourceSchema, jsonObjectShape, jsonShape, SyncStateSchema } from "@kmcp/core";
 import { SearchResultSchema } from "@kmcp/search";
 import { z } from "zod";
 
@@ -10,7 +10,7 @@ export const OriginShape = {
 
 // The domain's schemas as they travel in JSON (dates as ISO strings): one definition each, in @kmcp/core.
 export const SourceOutputSchema = jsonShape(CatalogSourceSchema);
-export const RequestOutputSchema = jsonShape(AcquisitionRequestSchema) as z.ZodObject;
+export const RequestOutputSchema = z.object(jsonObjectShape(AcquisitionRequestSchema));
 export const SyncStateOutputSchema = jsonShape(SyncStateSchema);
 
 export const SearchOutputShape = {

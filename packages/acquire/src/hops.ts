@@ -4,8 +4,10 @@ import { Agent, errors as undiciErrors, request } from "undici";
 import { forbiddenAddressReason, ipLiteral } from "./address.js";
 import { AcquireError } from "./errors.js";
 import { nextHop } from "./redirects.js";
-import { readBody } from "./read-body.js";
+import { header, readBody } from "./read-body.js";
 import { RobotsCache, robotsAllow } from "./robots.js";
+
+export { header } from "./read-body.js";
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_USER_AGENT = "kmcp/0.1.0 (+https://github.com/kmcp/kmcp)";
@@ -201,11 +203,6 @@ async function send(url: URL, hop: Hop, how: HopRequest) {
 }
 
 type Response = Awaited<ReturnType<typeof request>>;
-
-export function header(headers: Response["headers"], name: string): string | null {
-  const value = headers[name];
-  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
-}
 
 /** robots.txt of the hop's origin (fetched with the same rules, cached), and the verdict on this URL. */
 async function checkRobots(url: URL, cache: RobotsCache, hop: Hop): Promise<void> {

@@ -8,7 +8,8 @@ export interface BodyResponse {
   body: Readable;
 }
 
-function header(headers: BodyResponse["headers"], name: string): string | null {
+/** A response header's (first) value, or null. */
+export function header(headers: BodyResponse["headers"], name: string): string | null {
   const value = headers[name];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }

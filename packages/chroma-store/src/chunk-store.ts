@@ -69,7 +69,7 @@ export interface ChunkStore {
   records(ids: readonly string[]): Promise<ChunkRecord[]>;
 }
 
-// Collection metadata keys recording the vector space (see space()).
+// Collection metadata key of the write token (see version()).
 const VERSION_KEY = "kmcp_version";
 const PAGE_SIZE = 5_000;
 

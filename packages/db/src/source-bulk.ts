@@ -27,7 +27,8 @@ export interface BulkCounts {
  *   row lock, no trigger, and the change feed sees nothing new.
  * - Changed rows go through INSERT … ON CONFLICT (url) DO UPDATE, so a row created concurrently
  *   between the read and the write is updated, not an error; the row triggers stamp
- *   `change_txid` and the statement trigger notifies, as for any write.
+ *   `change_txid` and the statement triggers move the source version (which the read cache
+ *   checks) and notify, as for any write.
  * - `id` and `updated_at` have no database default (Prisma sets them client-side): ids come from
  *   randomUUID(), `updated_at` is now() on insert and on an actual update.
  *

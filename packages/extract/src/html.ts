@@ -3,7 +3,7 @@ import { parseHTML } from "linkedom";
 import { decodeText } from "./decode.js";
 import { ExtractError } from "./errors.js";
 import type { Extracted } from "./kinds.js";
-import { htmlToMarkdown, tidy } from "./markdown.js";
+import { htmlToMarkdown } from "./markdown.js";
 
 /** Elements that are never content: page chrome, scripts, forms. */
 const CHROME = "script, style, noscript, template, iframe, nav, header, footer, aside, form, dialog, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]";
@@ -48,7 +48,7 @@ export function extractHtmlString(source: string, options: { readability?: boole
     for (const element of [...document.querySelectorAll(CHROME)]) element.remove();
     html = document.body?.innerHTML ?? document.toString();
   }
-  const markdown = tidy(htmlToMarkdown(html ?? ""));
+  const markdown = htmlToMarkdown(html ?? "");
   if (markdown === "") {
     throw new ExtractError("EMPTY", "The page has no text content (nothing left once navigation, scripts and banners are removed).");
   }

@@ -1,6 +1,7 @@
 import { extractText, getDocumentProxy, getMeta } from "unpdf";
 import { ExtractError } from "./errors.js";
 import type { Extracted, PageRange } from "./kinds.js";
+import { tidy } from "./markdown.js";
 
 const PAGE_SEPARATOR = "\n\n";
 
@@ -25,7 +26,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
   const pages: PageRange[] = [];
   let markdown = "";
   for (const [i, raw] of texts.entries()) {
-    const text = normalisePage(raw);
+    const text = tidy(raw);
     if (text === "") continue;
     if (markdown !== "") markdown += PAGE_SEPARATOR;
     pages.push({ page: i + 1, start: markdown.length, end: markdown.length + text.length });
@@ -36,14 +37,6 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
   }
   const firstLine = markdown.split("\n").find((line) => line.trim() !== "")?.trim() ?? null;
   return { kind: "pdf", title: metaTitle ?? (firstLine && firstLine.length <= 120 ? firstLine : null), markdown, pages };
-}
-
-function normalisePage(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(/[ \t]+$/gm, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
 }
 
 function pdfError(error: unknown): ExtractError {

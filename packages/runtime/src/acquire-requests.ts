@@ -1,6 +1,6 @@
 import { isAcquireError } from "@kmcp/acquire";
 import type { ChromaStore } from "@kmcp/chroma-store";
-import type { AcquisitionRequest, RequestTransitionInput } from "@kmcp/core";
+import { MAX_PAGE_SIZE, type AcquisitionRequest, type RequestTransitionInput } from "@kmcp/core";
 import { DbError, type Db } from "@kmcp/db";
 import { isExtractError } from "@kmcp/extract";
 import type { AcquireResult, createAcquire } from "./acquire.js";
@@ -72,7 +72,7 @@ export function createRequestAcquirer(deps: RequestAcquirerDeps) {
     const all: AcquisitionRequest[] = [];
     let cursor: string | undefined;
     do {
-      const page = await db.requests.list({ status: "approved", limit: 1000, ...(cursor ? { cursor } : {}) });
+      const page = await db.requests.list({ status: "approved", limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
       all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -151,7 +151,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
         },
         async (asOf) => {
           const page = await mirrorPage(q, asOf);
-          return { items: page.items.map(fromMirror), nextCursor: page.nextCursor };
+          return { items: page.items.map(fromMirrorRecord), nextCursor: page.nextCursor };
         },
       );
       return { ...value, ...origin };
@@ -171,7 +171,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
             : "id" in ref
               ? await store.sources.get(ref.id)
               : await store.sources.getByUrl(ref.url);
-          return record ? fromMirror(record) : null;
+          return record ? fromMirrorRecord(record) : null;
         },
       );
       return { source: value, ...origin };
@@ -215,7 +215,6 @@ function fromSource({ createdAt: _createdAt, ...source }: Source): CatalogSource
   return source;
 }
 
-const fromMirror = (record: MirrorRecord): CatalogSource => fromMirrorRecord(record);
 
 function unavailable(error: unknown): SyncError {
   return new SyncError("UNAVAILABLE", `PostgreSQL is unreachable and the mirror could not answer either: ${describeFailure(error)}`, { cause: error });

@@ -3,7 +3,7 @@ import type { RequestAcquisition } from "@kmcp/runtime";
 import { EXIT, ExitError } from "../exit-codes.js";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
-import { printRequests } from "./format.js";
+import { plural, printRequests } from "./format.js";
 
 export function registerRequestsCommand(program: Command): void {
   const requests = program.command("requests").description("Ask for sources to be added, and approve or reject the asks");
@@ -121,7 +121,7 @@ function printAcquisition(ctx: CliContext, result: RequestAcquisition) {
     return;
   }
   const { acquired, request } = result;
-  ctx.out.line(`Acquired ${acquired.finalUrl}: ${acquired.kind ?? "document"} "${acquired.title}", ${acquired.outcome}, ${acquired.chunks} chunk(s)`);
+  ctx.out.line(`Acquired ${acquired.finalUrl}: ${acquired.kind ?? "document"} "${acquired.title}", ${acquired.outcome}, ${plural(acquired.chunks, "chunk")}`);
   ctx.out.line(`Request ${request.id} is ${request.status}; source ${request.sourceId ?? acquired.sourceId}`);
 }
 

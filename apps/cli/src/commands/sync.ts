@@ -3,6 +3,7 @@ import { verifyMirror } from "@kmcp/sync-core";
 import type { Command } from "commander";
 import { action, respond, type CliContext } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";
+import { plural } from "./format.js";
 
 export function registerSyncCommand(program: Command): void {
   const sync = program.command("sync").description("Keep the Chroma mirror in step with PostgreSQL");
@@ -22,7 +23,7 @@ export function registerSyncCommand(program: Command): void {
         progress.done();
         const mirrorSize = await manager.getState().then((s) => s.mirrorSize, () => null);
         if (ctx.json) return ctx.out.json({ ...report, mirrorSize });
-        const holds = mirrorSize === null ? "The mirror's size is unknown" : `The mirror holds ${mirrorSize} source${mirrorSize === 1 ? "" : "s"}`;
+        const holds = mirrorSize === null ? "The mirror's size is unknown" : `The mirror holds ${plural(mirrorSize, "source")}`;
         ctx.out.line(`${holds}; this ${report.mode} sync wrote ${report.upserted}, deleted ${report.deleted}, left ${report.unchanged} unchanged (${report.durationMs} ms).`);
       }),
     );
