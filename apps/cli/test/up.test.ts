@@ -1,5 +1,14 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { createDb } from "@kmcp/db";
 import { describe, expect, it } from "vitest";
 import { json, kmcp, tempHome } from "./run-cli.js";
+
+/** The embedded PostgreSQL's URL, as packages/local-servers/src/embedded-services.ts builds it from services.json. */
+async function postgresUrl(home: string): Promise<string> {
+  const services = JSON.parse(await readFile(path.join(home, "services.json"), "utf8")) as { postgres: { port: number; password: string } };
+  return `postgresql://kmcp:${encodeURIComponent(services.postgres.password)}@127.0.0.1:${services.postgres.port}/kmcp`;
+}
 
 describe("kmcp up on a fresh home", () => {
   it("leaves a system that reports health pass, says when it reuses the servers, and comes down", async () => {
@@ -10,6 +19,14 @@ describe("kmcp up on a fresh home", () => {
       expect(first.stdout).toMatch(/^PostgreSQL: started, running on 127\.0\.0\.1:\d+ /m);
       expect(first.stdout).toMatch(/^Chroma: {5}started, running on 127\.0\.0\.1:\d+ /m);
       expect(first.stdout).toContain("Mirror:     synced, holds 0 sources");
+
+      // Issue #18: the server `kmcp up` starts keeps fsync on.
+      const db = createDb({ url: await postgresUrl(env.KMCP_HOME) });
+      try {
+        expect(await db.prisma.$queryRaw`SHOW fsync`).toEqual([{ fsync: "on" }]);
+      } finally {
+        await db.close();
+      }
 
       const health = await kmcp(["health"], env);
       expect(health.stdout).toMatch(/^health {2}pass/);
