@@ -94,12 +94,12 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
         const missing = hybrid.kept.map((c) => c.id).filter((id) => !hybrid.texts.has(id));
         for (const [id, chunkText] of await store.chunks.texts(missing)) hybrid.texts.set(id, chunkText);
         const records = await chunkRecords(store, hybrid.kept);
-        const results = hybrid.kept.flatMap((fused, i): SearchResult[] => {
+        const results = hybrid.kept.flatMap((fused): SearchResult[] => {
           const source = hybrid.sources.get(fused.sourceId);
           const record = records.get(fused.id);
           if (!source || !record) return [];
           const result: SearchResult = {
-            rank: i + 1,
+            rank: 0, // numbered below, once chunks removed meanwhile are left out
             score: fused.score,
             relevance: fused.relevance,
             text: hybrid.texts.get(fused.id) ?? "",
@@ -111,6 +111,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
           if (query.explain) result.explain = explainFused(query.mode, fused, fusionParams, query.mode === "lexical");
           return [result];
         });
+        results.forEach((result, i) => (result.rank = i + 1));
         return { results, emptyReason: results.length > 0 ? null : await emptyReason(store, query), embedder: embedder.id, mirrorAsOf: mirrorTime };
       }
 
