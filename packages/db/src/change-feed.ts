@@ -90,6 +90,21 @@ export function createChangeFeed(ctx: RepositoryContext): ChangeFeed {
   };
 }
 
+/**
+ * Orders two checkpoints of the feed: negative when `a` comes before `b`, 0 when equal, positive
+ * after. `null` (the start) comes first.
+ * @throws CoreError VALIDATION when either is not a checkpoint of this feed.
+ */
+export function compareCheckpoints(a: string | null, b: string | null): number {
+  const [aTxid, aId] = a === null ? START : decodeCheckpoint(a);
+  const [bTxid, bId] = b === null ? START : decodeCheckpoint(b);
+  const byTxid = BigInt(aTxid) - BigInt(bTxid);
+  if (byTxid !== 0n) return byTxid < 0n ? -1 : 1;
+  // Ids compare as PostgreSQL compares uuids: by their bytes, which for the lower-case hex text is the text order.
+  const [x, y] = [aId.toLowerCase(), bId.toLowerCase()];
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
 function decodeCheckpoint(checkpoint: string): readonly [string, string] {
   const [txid, id] = decodeCursor(checkpoint, 2) as [string, string];
   if (!/^\d{1,19}$/.test(txid) || !IdSchema.safeParse(id).success) throw invalidCursor();

@@ -12,6 +12,8 @@ import { createFetchStatesRepository, type FetchStatesRepository } from "./fetch
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
 import { currentSourceVersion } from "./source-reads.js";
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
+import { createNotificationListener, type NotificationListener, type NotificationListenerOptions } from "./notification-listener.js";
+import { createSyncLeases, type SyncLeases } from "./sync-lease.js";
 
 const ReadCacheOptionsSchema = z.strictObject({
   maxEntries: z.number().int().min(1).default(1_000),
@@ -50,6 +52,13 @@ export interface Db {
   /** What the last fetch of each acquired source's url found (validators, failure reason). */
   readonly fetchStates: FetchStatesRepository;
   readonly changes: ChangeFeed;
+  /** One sync of a mirror at a time across processes (`sync_leases`). */
+  readonly leases: SyncLeases;
+  /**
+   * LISTENs for notifications on a dedicated connection of its own, reconnecting when it is lost
+   * (see NotificationListener); close it before close().
+   */
+  listen(options: NotificationListenerOptions): NotificationListener;
   /** `SELECT 1` within `pingTimeoutMs`; tells an outage (`unreachable`/`timeout`) from other errors. Never throws. */
   ping(options?: { timeoutMs?: number }): Promise<PingResult>;
   /** Applies the migrations shipped in this package (see migrate()). */
@@ -104,6 +113,8 @@ export function createDb(options: DbOptions): Db {
     requests: createRequestsRepository(ctx),
     fetchStates: createFetchStatesRepository(ctx),
     changes: createChangeFeed(ctx),
+    leases: createSyncLeases(ctx),
+    listen: (listenOptions) => createNotificationListener({ url: config.url, connectTimeoutMs: config.connectTimeoutMs, pool, secrets }, listenOptions),
     ping: (o) => ping(prisma, o?.timeoutMs ?? config.pingTimeoutMs, secrets),
     migrate: () => migrate(config.url, secrets),
     migrationStatus: () => migrationStatus(config.url, secrets),
