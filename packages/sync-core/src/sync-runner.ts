@@ -1,7 +1,9 @@
 import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
+import { storeCheckpoint } from "./checkpoint-guard.js";
 import { changedIds, planBatch } from "./plan-batch.js";
 import { SyncError } from "./errors.js";
+import type { HeldLease } from "./sync-lease.js";
 import type { SyncMode } from "@kmcp/core";
 
 export interface SyncRunCounts {
@@ -16,6 +18,10 @@ export interface SyncRunResult {
   checkpoint: string | null;
   /** The mode that ran: an incremental request runs in full when the mirror has to be rebuilt. */
   mode: SyncMode;
+  /** True when the mirror was empty at the start: the stored checkpoint did not describe it, so it could move back. */
+  rebuilt: boolean;
+  /** The report stored when the run started (any process's). */
+  storedReport: unknown;
 }
 
 export interface SyncRunOptions {
@@ -24,6 +30,8 @@ export interface SyncRunOptions {
   mode: SyncMode;
   batchSize: number;
   now: () => number;
+  /** The sync lease, checked before every write so a holder that lost it stops writing. */
+  lease?: HeldLease | undefined;
   /** Called after every batch with the running totals (for progress bars); awaited if it returns a promise. */
   onProgress?: (counts: SyncRunCounts) => void | Promise<void>;
 }
@@ -36,7 +44,7 @@ export interface SyncRunOptions {
  * records whose source no longer exists.
  */
 export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
-  const { db, store, batchSize, now } = options;
+  const { db, store, batchSize, now, lease } = options;
   const startedAt = now();
   const counts: SyncRunCounts = { upserted: 0, deleted: 0, unchanged: 0 };
   const stored = await readStoredState(store, options.mode);
@@ -45,6 +53,9 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   // checkpoint would leave it empty for good, so rebuild it.
   const mode = options.mode === "incremental" && stored.checkpoint !== null && mirrorWasEmpty ? "full" : options.mode;
   let checkpoint = mode === "full" ? null : stored.checkpoint;
+  // Over an empty mirror the stored checkpoint describes nothing it holds, so this run may store
+  // earlier ones; otherwise a checkpoint never moves backwards (see storeCheckpoint).
+  const mayRewind = mirrorWasEmpty;
   // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
   const live = mode === "full" ? new Set<string>() : undefined;
 
@@ -65,7 +76,9 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
       const held = await store.sources.getMany(changedIds(page.changes, { deletesOnly: mirrorWasEmpty }));
       const mirrored = new Map(held.map((r) => [r.id, r]));
       const plan = planBatch(page.changes, mirrored);
+      lease?.assertHeld();
       await store.sources.upsert(plan.upserts);
+      lease?.assertHeld();
       await store.sources.delete(plan.deletes);
       counts.upserted += plan.upserts.length;
       counts.deleted += plan.deletes.length;
@@ -76,9 +89,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
       }
       checkpoint = page.checkpoint;
       // Stored while the next batch is written: this batch's writes have succeeded, and the
-      // previous checkpoint write is awaited first, so checkpoints are stored in order.
+      // previous checkpoint write is awaited first, so checkpoints are stored in order. The last
+      // page's is stored with the report, right after.
       await checkpointWrite;
-      checkpointWrite = store.writeSyncState({ checkpoint, lastReport: stored.lastReport });
+      if (page.hasMore) checkpointWrite = storeCheckpoint(store, { checkpoint, lastReport: stored.lastReport }, { mayRewind, lease });
       checkpointWrite.catch(() => {}); // awaited before the next one and at the end
       await options.onProgress?.({ ...counts });
     }
@@ -88,8 +102,8 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
 
   // Over a mirror that was empty when this run started, every record was written after it
   // started, so none can be an orphan: skip reading every id back.
-  if (live && !mirrorWasEmpty) counts.deleted += await removeOrphans(store, live, startedAt);
-  return { counts, checkpoint, mode };
+  if (live && !mirrorWasEmpty) counts.deleted += await removeOrphans(store, live, startedAt, lease);
+  return { counts, checkpoint, mode, rebuilt: mayRewind, storedReport: stored.lastReport };
 }
 
 /** The stored checkpoint; an unreadable one stops an incremental sync and is rebuilt by a full one. */
@@ -109,13 +123,14 @@ async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<Stor
  * Deletes mirror records whose source is gone. A record written after this run started came
  * from a concurrent sync that saw a newer source than we did, so it is left alone.
  */
-async function removeOrphans(store: ChromaStore, live: ReadonlySet<string>, startedAt: number): Promise<number> {
+async function removeOrphans(store: ChromaStore, live: ReadonlySet<string>, startedAt: number, lease: HeldLease | undefined): Promise<number> {
   const candidates: string[] = [];
   for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) {
     if (!live.has(id)) candidates.push(id);
   }
   if (candidates.length === 0) return 0;
   const stale = (await store.sources.getMany(candidates)).filter((r: MirrorRecord) => r.syncedAt < startedAt).map((r) => r.id);
+  lease?.assertHeld();
   await store.sources.delete(stale);
   return stale.length;
 }

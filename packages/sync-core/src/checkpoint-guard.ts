@@ -1,0 +1,34 @@
+import { isChromaStoreError, type ChromaStore } from "@kmcp/chroma-store";
+import { compareCheckpoints } from "@kmcp/db";
+import type { HeldLease } from "./sync-lease.js";
+
+/** Pure: the later of two checkpoints of the change feed (null is the start). */
+export function laterCheckpoint(a: string | null, b: string | null): string | null {
+  return compareCheckpoints(a, b) >= 0 ? a : b;
+}
+
+/**
+ * Stores the checkpoint with a report, never moving it backwards: the one stored now is read first
+ * and kept if it is further on (written by a run this one overlapped). Only a run rebuilding an
+ * emptied mirror (`mayRewind`) stores an earlier one, since the stored one no longer describes the
+ * mirror. Checks the lease first. Returns the checkpoint stored.
+ */
+export async function storeCheckpoint(
+  store: ChromaStore,
+  state: { checkpoint: string | null; lastReport: unknown },
+  options: { mayRewind: boolean; lease?: HeldLease | undefined },
+): Promise<string | null> {
+  options.lease?.assertHeld();
+  let { checkpoint } = state;
+  if (!options.mayRewind) {
+    const stored = await store.readSyncState().catch((error: unknown) => {
+      // An unreadable state is what a full sync replaces; anything else stops the write.
+      if (isChromaStoreError(error, "CORRUPT")) return null;
+      throw error;
+    });
+    if (stored) checkpoint = laterCheckpoint(checkpoint, stored.checkpoint);
+  }
+  options.lease?.assertHeld();
+  await store.writeSyncState({ checkpoint, lastReport: state.lastReport });
+  return checkpoint;
+}
