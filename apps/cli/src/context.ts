@@ -46,13 +46,20 @@ export function createContext(command: Command): CliContext {
     json: Boolean(options.json),
     env,
     services() {
-      kmcp ??= createKmcp({ config, logger: createLogger(config) });
+      kmcp ??= createKmcp({ config, logger: createLogger(config), processName: commandPath(command) });
       return kmcp.ready();
     },
     async close() {
       await kmcp?.close();
     },
   };
+}
+
+/** e.g. "kmcp sync run". */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }
 
 /** Wraps a command action: builds the context, runs, and always closes connections. */

@@ -23,13 +23,13 @@ const { config, serve } = options;
 const logger = createLogger(config);
 // A server lives long, so it keeps its copy of the mirror warm (an outage starts in memory) and
 // reuses source reads while a per-read version check shows nothing changed (never stale).
-const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true });
+const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true, processName: "kmcp-mcp" });
 const deps = { kmcp, allowAcquire: serve.allowAcquire };
 
 // Connect in the background: `initialize` and `tools/list` must not wait for the databases.
 void kmcp
   .ready()
-  .then(({ sync }) => sync.start({ intervalMs: config.syncIntervalMs }))
+  .then((services) => services.startSync())
   .catch((error: Error) => logger.warn("services are not ready yet; tools will retry", { error: error.message }));
 
 let shuttingDown = false;

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
@@ -57,6 +58,12 @@ export interface KmcpServices {
   acquireRequests(which: { ids: readonly string[] } | { all: true }): Promise<RequestAcquisition[]>;
   /** Delete a source for good, with its ingested chunks (use it rather than db.sources.delete). */
   removeSource(id: string): Promise<Source>;
+  /**
+   * Starts background syncs as configured: on PostgreSQL's change notifications (KMCP_SYNC_NOTIFY,
+   * KMCP_SYNC_DEBOUNCE_MS) and every KMCP_SYNC_INTERVAL_MS (or `intervalMs`) as a safety net.
+   * For long-running processes; close() stops them.
+   */
+  startSync(options?: { intervalMs?: number }): void;
   /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
   health: HealthCheck;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
@@ -95,6 +102,8 @@ export interface CreateKmcpOptions {
    * KMCP_READ_CACHE=off overrides it.
    */
   cacheReads?: boolean;
+  /** What this process is, e.g. "kmcp-mcp": shown (with its pid and host) as the holder of the sync lease while it syncs. */
+  processName?: string;
 }
 
 export function createKmcp(options: CreateKmcpOptions): Kmcp {
@@ -116,7 +125,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     }
     const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000, readCache: (options.cacheReads ?? false) && config.readCache });
     const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
-    const sync = createSyncManager({ db, store, logger });
+    const sync = createSyncManager({ db, store, logger, processName: `${options.processName ?? "kmcp"} pid ${process.pid} on ${hostname()}` });
     const catalog = createSourceCatalog({
       db,
       store,
@@ -160,6 +169,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       search,
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
+      startSync: (o = {}) => sync.start({ intervalMs: o.intervalMs ?? config.syncIntervalMs, push: config.syncNotify, debounceMs: config.syncDebounceMs }),
       acquire,
       preflight: createPreflight({ catalog, allowPrivate: config.acquireAllowPrivate }),
       ...createRequestAcquirer({ db, store, acquire }),

@@ -62,7 +62,8 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
 
   function setTrigger(patch: Partial<SyncTrigger>): void {
     const next = { ...trigger, ...patch };
-    if (next.mode !== trigger.mode || next.reason !== trigger.reason) logger.info("sync trigger", { mode: next.mode, reason: next.reason });
+    if (next.mode === trigger.mode && next.reason === trigger.reason && next.waitingFor === trigger.waitingFor) return;
+    logger.info("sync trigger", { mode: next.mode, reason: next.reason, waitingFor: next.waitingFor });
     trigger = next;
     deps.onTrigger({ ...trigger });
   }

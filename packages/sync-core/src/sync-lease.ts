@@ -105,7 +105,8 @@ export function describeHolding(holding: LeaseHolding): string {
 
 function busyError(holding: LeaseHolding | null, waitMs: number): SyncError {
   const who = holding ? describeHolding(holding) : "another process";
-  return new SyncError("BUSY", `Another sync is running: ${who} held the sync lease for the ${Math.round(waitMs / 1000)} s this call would wait. Try again later, or wait longer.`, {
+  const waited = waitMs < 1_000 ? `${waitMs} ms` : `${Number((waitMs / 1_000).toFixed(1))} s`;
+  return new SyncError("BUSY", `Another sync is running: ${who} held the sync lease for the ${waited} this call would wait. Try again later, or wait longer.`, {
     data: { holder: holding?.holder ?? null, since: holding?.acquiredAt.toISOString() ?? null },
   });
 }

@@ -179,8 +179,9 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
         lastChangedAt: counts.upserted + counts.deleted > 0 ? finishedAt : (previous?.lastChangedAt ?? finishedAt),
       };
       await storeCheckpoint(store, { checkpoint, lastReport: report }, { mayRewind: rebuilt, lease });
-      await lease.release(true);
+      // Announced before the lease is released, so no other process's sync starts before it.
       events.emit("sync:finished", report);
+      await lease.release(true);
       if (ran !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
       logger.info("sync finished", { mode: ran, ...counts, durationMs: report.durationMs });
       return report;
@@ -212,8 +213,8 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
           .then(({ checkpoint }) => storeCheckpoint(store, { checkpoint, lastReport: failed }, { mayRewind: false, lease }))
           .catch(() => {});
       }
-      await lease?.release(false);
       events.emit("sync:failed", report, error);
+      await lease?.release(false);
       logger.warn("sync failed", { mode, side, error: report.error?.message });
       throw error;
     }
