@@ -1,6 +1,6 @@
 // `pnpm bench [--quick] [--only <figure,...>]`: runs every figure on real servers and writes
-// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest) it runs just those figures and
-// prints their report without writing the file (paste the section in by hand).
+// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, lag, leader, syncrun) it runs
+// just those figures and prints their report without writing the file (paste the section in by hand).
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
@@ -9,20 +9,24 @@ import { createDb } from "@kmcp/db";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
+import { measureLag } from "./figures/lag.js";
+import { measureLeader } from "./figures/leader.js";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
 import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
+import { measureSyncRun } from "./figures/sync-run.js";
 import { HISTORY } from "./history.js";
 import { renderReport, type Figure } from "./report.js";
 import { seedSources, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
-  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3 }
-  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5 };
+  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, lagSeconds: 15, failovers: 3, syncRuns: 10 }
+  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, lagSeconds: 60, failovers: 5, syncRuns: 20 };
+const LAG_RATE = 50; // source writes a second, sustained
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest"] as const;
+const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "lag", "leader", "syncrun"] as const;
 const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
 const onlyArg = onlyAt < 0 ? undefined : process.argv[onlyAt]!.includes("=") ? process.argv[onlyAt]!.split("=")[1] : process.argv[onlyAt + 1];
 const only = onlyArg?.split(",").map((f) => f.trim());
@@ -73,6 +77,29 @@ try {
     const dir = path.join(servers.postgres.dataDir, "..", "ingest-corpus");
     figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
     log("ingest figure done");
+  }
+  if (runs("lag") || runs("leader") || runs("syncrun")) {
+    // One database for the three: each figure writes to different sources (lag: its own share of
+    // them, leader: titles it appends to) and mirrors into collections of its own.
+    const url = await servers.database("push");
+    const db = createDb({ url });
+    await db.migrate();
+    await db.close();
+    const sources = Math.max(sizes.small, LAG_RATE * sizes.lagSeconds * 3);
+    await seedSources(url, sources);
+    log(`seeded ${sources} sources for the push figures`);
+    if (runs("lag")) {
+      figures.push(await measureLag({ url, chromaUrl: servers.chroma.url, seconds: sizes.lagSeconds, rate: LAG_RATE }));
+      log("lag figure done");
+    }
+    if (runs("leader")) {
+      figures.push(await measureLeader({ url, chromaUrl: servers.chroma.url, reps: sizes.failovers, changes: 2_000 }));
+      log("leader figure done");
+    }
+    if (runs("syncrun")) {
+      figures.push(await measureSyncRun({ url, reps: sizes.syncRuns }));
+      log("sync run figure done");
+    }
   }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {

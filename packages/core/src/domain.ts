@@ -112,6 +112,8 @@ export const SyncTriggerSchema = z.object({
    * (the timer only as a safety net); `polling`: it syncs on the timer only.
    */
   mode: z.enum(["push", "polling"]),
+  /** What the configuration asks for (KMCP_SYNC_NOTIFY): polling when asked for push is a fallback. */
+  configured: z.enum(["push", "polling"]),
   /** Why it polls (notifications switched off, LISTEN failed, a test notification never arrived...); null when pushed. */
   reason: z.string().nullable(),
   /** The timer's interval in ms. */

@@ -1,7 +1,7 @@
 import { formatIssues, redactSecrets } from "@kmcp/core";
 import { assessHealth } from "./assess-health.js";
 import { HealthError } from "./errors.js";
-import { readBacklog, readChroma, readMirror, readPostgres, type ObserveContext } from "./observe.js";
+import { readBacklog, readChroma, readMirror, readPostgres, readTrigger, type ObserveContext } from "./observe.js";
 import { HealthCheckOptionsSchema, type HealthCheckOptions } from "./options.js";
 import type { HealthReport } from "./report.js";
 
@@ -55,8 +55,9 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
         readMirror(config.mirror, timeout("mirror"), ctx),
         config.backlog ? readBacklog(config.backlog, timeout("backlog"), ctx) : undefined,
       ]);
+      const trigger = readTrigger(config.trigger, ctx);
       const assessed = assessHealth(
-        { postgres, chroma, mirror, ...(backlog && { backlog }) },
+        { postgres, chroma, mirror, ...(backlog && { backlog }), ...(trigger && { trigger }) },
         { mirrorMaxAgeMs: config.mirrorMaxAgeMs, backlogWarnAbove: config.backlogWarnAbove, responseTimeWarnMs: config.responseTimeWarnMs },
       );
       return {

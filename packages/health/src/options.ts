@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BacklogProbe, ChromaProbe, MirrorProbe, PostgresProbe } from "./probes.js";
+import type { BacklogProbe, ChromaProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 
 const withMethod = <T>(method: string) =>
   z.custom<T>(
@@ -19,6 +19,8 @@ export const HealthCheckOptionsSchema = z.strictObject({
   mirror: withMethod<MirrorProbe>("mirrorAsOf"),
   /** Adds the `writes:backlog` check when given. */
   backlog: withMethod<BacklogProbe>("pendingWrites").optional(),
+  /** Adds the `sync:trigger` check (push or polling, and why) when given and background syncs run. */
+  trigger: withMethod<TriggerProbe>("trigger").optional(),
   /** How long each check may take; a check still running then is reported as timed out. */
   timeoutMs: TimeoutMsSchema.default(2_000),
   /** Per-check overrides of `timeoutMs`. */

@@ -7,12 +7,13 @@ export const CHECK_KEYS = {
   chroma: "chroma:responseTime",
   mirror: "mirror:freshness",
   backlog: "writes:backlog",
+  trigger: "sync:trigger",
 } as const;
 
 /** One reading of one check (draft-inadarei-api-health-check, "checks" object). */
 export interface CheckResult {
   componentType: "datastore" | "component";
-  /** `ms` for response times, `s` (age) for freshness, `writes` for the backlog; null when nothing could be measured. */
+  /** `ms` for response times and the sync timer's interval, `s` (age) for freshness, `writes` for the backlog; null when nothing could be measured. */
   observedValue: number | null;
   observedUnit: "ms" | "s" | "writes";
   status: HealthStatus;
@@ -36,5 +37,7 @@ export interface HealthReport {
     "mirror:freshness": CheckResult[];
     /** Only when a backlog source was given. */
     "writes:backlog"?: CheckResult[];
+    /** Only in a process that runs background syncs. */
+    "sync:trigger"?: CheckResult[];
   };
 }

@@ -1,7 +1,9 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
 import { formatIssues, redactSecrets } from "@kmcp/core";
-import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type SearchDeps, type TierWeights } from "@kmcp/search";
+import type { SearchDeps } from "@kmcp/search";
+// The light entry point: parsing the configuration must not load search and ingestion.
+import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 

@@ -1,15 +1,13 @@
-import { hostname } from "node:os";
-import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
+import type { ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
 import { createPreflight, type PreflightResult } from "./preflight.js";
 import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
-import { createDb, type Db } from "@kmcp/db";
+import type { Db } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
 import {
   createRequestWriter,
   createSourceCatalog,
-  createSyncManager,
   type OfflineSyncManager,
   type RequestWriter,
   type SourceCatalog,
@@ -24,7 +22,7 @@ import {
   type Search,
 } from "@kmcp/search";
 import type { KmcpConfig } from "./config.js";
-import { ensureEmbeddedServices } from "@kmcp/local-servers";
+import { migrateIfReachable, openStores, startConfiguredSync } from "./open-stores.js";
 import { createIngestRun, createRemoveSource, type IngestRun, type IngestRunOptions } from "./knowledge-writes.js";
 
 /** The wired services, ready to use. */
@@ -112,20 +110,10 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
   let services: Promise<KmcpServices> | undefined;
 
   async function assemble(): Promise<KmcpServices> {
-    const embedded = { postgres: !config.databaseUrl, chroma: !config.chromaUrl };
-    let databaseUrl = config.databaseUrl;
-    let chromaUrl = config.chromaUrl;
-    let started: string[] = [];
-    if (embedded.postgres || embedded.chroma) {
-      const local = await ensureEmbeddedServices(config.home, embedded);
-      started = local.started;
-      if (local.started.length) logger.info("started embedded services", { started: local.started, home: config.home });
-      databaseUrl ??= local.postgres.url ?? undefined;
-      chromaUrl ??= local.chroma.url ?? undefined;
-    }
-    const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000, readCache: (options.cacheReads ?? false) && config.readCache });
-    const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
-    const sync = createSyncManager({ db, store, logger, processName: `${options.processName ?? "kmcp"} pid ${process.pid} on ${hostname()}` });
+    const { db, store, sync, embedded, started, databaseUrl } = await openStores(config, logger, {
+      cacheReads: options.cacheReads ?? false,
+      ...(options.processName ? { processName: options.processName } : {}),
+    });
     const catalog = createSourceCatalog({
       db,
       store,
@@ -142,19 +130,13 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       chroma: store,
       mirror: sync,
       backlog: { pendingWrites: () => store.pendingWrites.count() },
+      trigger: sync,
       mirrorMaxAgeMs: config.mirrorMaxAgeMs,
       serviceId: "kmcp",
       redact: db.redact,
     });
     if (options.migrate ?? true) {
-      const migrated = await db.migrate().then(
-        () => true,
-        (error: Error) => {
-          if (!sync.connectivity.reportFailure(error)) throw error;
-          logger.warn("could not migrate: PostgreSQL is unreachable; reads will use the mirror", { error: error.message });
-          return false;
-        },
-      );
+      const migrated = await migrateIfReachable({ db, sync }, logger);
       // Requests queued by any process while PostgreSQL was down go up as soon as it is back.
       if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
@@ -169,7 +151,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       search,
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
-      startSync: (o = {}) => sync.start({ intervalMs: o.intervalMs ?? config.syncIntervalMs, push: config.syncNotify, debounceMs: config.syncDebounceMs }),
+      startSync: (o) => startConfiguredSync(sync, config, o),
       acquire,
       preflight: createPreflight({ catalog, allowPrivate: config.acquireAllowPrivate }),
       ...createRequestAcquirer({ db, store, acquire }),
@@ -178,7 +160,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       embedded,
       started,
       describe: () => ({
-        postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl!),
+        postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl),
         chroma: embedded.chroma ? `embedded (${config.home}/chroma)` : store.url,
       }),
     };

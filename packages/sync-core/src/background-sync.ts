@@ -20,8 +20,11 @@ export interface BackgroundSyncDeps {
   lease: { name: string; holderId: string };
   /** Shown in pg_stat_activity for the notification connection. */
   applicationName: string;
-  /** Tries one incremental sync now, without waiting for the lease. */
-  attempt(): Promise<AttemptOutcome>;
+  /**
+   * Tries one incremental sync now, without waiting for the lease. It asks `more()` whenever it
+   * has read the feed to its end: true to read on in the same run.
+   */
+  attempt(more: () => boolean): Promise<AttemptOutcome>;
   onTrigger(trigger: SyncTrigger): void;
   logger: Logger;
 }
@@ -31,14 +34,17 @@ export interface BackgroundSync {
   stop(): Promise<void>;
 }
 
+/** How long one background run keeps reading changes notified while it runs (see attempt()). */
+const MAX_RUN_MS = 5_000;
+
 const NO_PROBE_REASON = (ms: number) =>
   `a test notification sent through another connection did not arrive within ${ms} ms: something between kmcp and PostgreSQL ` +
   "(a transaction-mode pooler such as PgBouncer) does not deliver notifications; set KMCP_SYNC_NOTIFY=off to stop trying";
 
 /**
  * Background syncs for a long-running process: on every notified change (debounced: the first
- * notification opens a window of `debounceMs`, and everything notified in it, or during the sync
- * that follows, is one more batch), on the timer as a safety net, and after the notification
+ * notification opens a window of `debounceMs`, and everything notified in it is one batch; what
+ * is notified during a sync is one more batch right after it), on the timer as a safety net, and after the notification
  * connection comes back (notifications may have been missed). When another process holds the
  * lease, it waits for that process's sync: covered if that sync started after the change was
  * heard (see SyncDemand), tried again when the lease is released or would lapse (a dead holder).
@@ -48,6 +54,7 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
   const demand = createSyncDemand();
   let trigger: SyncTrigger = {
     mode: "polling",
+    configured: options.push ? "push" : "polling",
     reason: options.push ? "connecting to PostgreSQL to listen for changes" : "change notifications are switched off (KMCP_SYNC_NOTIFY=off)",
     intervalMs: options.intervalMs,
     waitingFor: null,
@@ -88,9 +95,23 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
     if (stopped || running || !demand.owed) return;
     running = true;
     const token = demand.begin();
-    const result = await deps.attempt().catch((): AttemptOutcome => ({ outcome: "failed" }));
+    // Changes notified while it runs are read in the same run, for up to MAX_RUN_MS (then the
+    // run ends, storing its report, and another starts): no lease, state read and report write
+    // between batches of a steady stream of writes.
+    const until = performance.now() + MAX_RUN_MS;
+    let continued = false;
+    const more = () => {
+      if (!options.push || !demand.owed || performance.now() > until) return false;
+      demand.begin();
+      continued = true;
+      return true;
+    };
+    const result = await deps.attempt(more).catch((): AttemptOutcome => ({ outcome: "failed" }));
     running = false;
-    if (result.outcome !== "synced") demand.restore(token);
+    if (result.outcome !== "synced") {
+      demand.restore(token);
+      if (continued) demand.note(); // what the run took on is owed again
+    }
     if (result.outcome === "busy") {
       setTrigger({ waitingFor: result.holding?.holder ?? "another process" });
       // Released: its notification brings the next attempt sooner. A dead holder's lease lapses then.
@@ -103,7 +124,8 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
       return; // the timer retries, backing off
     }
     failures = 0;
-    if (demand.owed && options.push) soon(options.push.debounceMs);
+    // What was notified during the sync is already a batch: no window to wait for.
+    if (demand.owed && options.push) soon(0);
   }
 
   function scheduleTick(first: boolean): void {

@@ -1,4 +1,4 @@
-import { isChromaStoreError, type ChromaStore } from "@kmcp/chroma-store";
+import { isChromaStoreError, type ChromaStore, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
 import { compareCheckpoints } from "@kmcp/db";
 import type { HeldLease } from "./sync-lease.js";
 
@@ -8,20 +8,21 @@ export function laterCheckpoint(a: string | null, b: string | null): string | nu
 }
 
 /**
- * Stores the checkpoint with a report, never moving it backwards: the one stored now is read first
- * and kept if it is further on (written by a run this one overlapped). Only a run rebuilding an
- * emptied mirror (`mayRewind`) stores an earlier one, since the stored one no longer describes the
- * mirror. Checks the lease first. Returns the checkpoint stored.
+ * Stores the checkpoint with a report, never moving it backwards: the stored one is read and kept
+ * if it is further on (written by a run this one overlapped). `stored` is that read when the caller
+ * started it already (alongside the batch's writes, to save a round trip); otherwise it is read
+ * now. Only a run rebuilding an emptied mirror (`mayRewind`) stores an earlier one, since the
+ * stored one no longer describes the mirror. Checks the lease first. Returns the checkpoint stored.
  */
 export async function storeCheckpoint(
   store: ChromaStore,
   state: { checkpoint: string | null; lastReport: unknown },
-  options: { mayRewind: boolean; lease?: HeldLease | undefined },
+  options: { mayRewind: boolean; lease?: HeldLease | undefined; stored?: Promise<StoredSyncState> | undefined },
 ): Promise<string | null> {
   options.lease?.assertHeld();
   let { checkpoint } = state;
   if (!options.mayRewind) {
-    const stored = await store.readSyncState().catch((error: unknown) => {
+    const stored = await (options.stored ?? store.readSyncState()).catch((error: unknown) => {
       // An unreadable state is what a full sync replaces; anything else stops the write.
       if (isChromaStoreError(error, "CORRUPT")) return null;
       throw error;

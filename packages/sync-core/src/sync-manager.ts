@@ -63,6 +63,8 @@ export interface OfflineSyncManager {
    */
   syncSources(options?: SyncSourcesOptions): Promise<SyncReport>;
   getState(): Promise<SyncState>;
+  /** How this process's background syncs are triggered now (push or polling, and why); null when start() was not called. */
+  trigger(): SyncTrigger | null;
   /** When the mirror last matched PostgreSQL (the last successful sync), as stored in Chroma. */
   mirrorAsOf(): Promise<Date | null>;
   /**
@@ -144,7 +146,12 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     return stored && stored.finishedAt > report.finishedAt ? stored : report;
   }
 
-  async function execute(mode: SyncMode, obtainLease: () => Promise<HeldLease>, onProgress?: (counts: SyncRunCounts) => void | Promise<void>): Promise<SyncReport> {
+  async function execute(
+    mode: SyncMode,
+    obtainLease: () => Promise<HeldLease>,
+    options: { onProgress?: ((counts: SyncRunCounts) => void | Promise<void>) | undefined; more?: () => boolean } = {},
+  ): Promise<SyncReport> {
+    const { onProgress } = options;
     const startedAt = now();
     let lease: HeldLease | undefined;
     let previous: SyncReport | null = report;
@@ -152,7 +159,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       lease = await obtainLease();
       events.emit("sync:started", { mode });
       logger.info("sync started", { mode });
-      const { counts, checkpoint, mode: ran, rebuilt, storedReport: stored } = await runSync({
+      const { counts, checkpoint, mode: ran, rebuilt, storedReport: stored, storedNow } = await runSync({
         db,
         store,
         mode,
@@ -163,6 +170,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
           events.emit("sync:progress", c);
           await onProgress?.(c);
         },
+        ...(options.more ? { more: options.more } : {}),
       });
       previous = SyncReportSchema.safeParse(stored).data ?? previous;
       connectivity.reportSuccess();
@@ -178,7 +186,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
         lastSuccessAt: finishedAt,
         lastChangedAt: counts.upserted + counts.deleted > 0 ? finishedAt : (previous?.lastChangedAt ?? finishedAt),
       };
-      await storeCheckpoint(store, { checkpoint, lastReport: report }, { mayRewind: rebuilt, lease });
+      await storeCheckpoint(store, { checkpoint, lastReport: report }, { mayRewind: rebuilt, lease, stored: storedNow });
       // Announced before the lease is released, so no other process's sync starts before it.
       events.emit("sync:finished", report);
       await lease.release(true);
@@ -244,11 +252,11 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
           opts.onWait?.(who);
         },
       });
-    return exclusive(mode, () => execute(mode, obtain, opts.onProgress));
+    return exclusive(mode, () => execute(mode, obtain, { onProgress: opts.onProgress }));
   }
 
-  /** One background attempt: the lease if it is free, else who holds it. */
-  async function attemptInBackground(): Promise<AttemptOutcome> {
+  /** One background attempt: the lease if it is free, else who holds it; `more` keeps the run reading (see runSync). */
+  async function attemptInBackground(more: () => boolean): Promise<AttemptOutcome> {
     while (running) await running.promise.catch(() => {});
     const obtain = async () => {
       const result = await tryLease(db, identity);
@@ -256,7 +264,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       throw new SyncError("BUSY", "Another process is syncing.", { data: { holding: result.busy } });
     };
     try {
-      await exclusive("incremental", () => execute("incremental", obtain));
+      await exclusive("incremental", () => execute("incremental", obtain, { more }));
       return { outcome: "synced" };
     } catch (error) {
       if (isSyncError(error, "BUSY")) return { outcome: "busy", holding: (error.data?.holding as LeaseHolding | null) ?? null };
@@ -283,6 +291,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
         trigger: background?.trigger ?? null,
       });
     },
+    trigger: () => background?.trigger ?? null,
     mirrorVersion: () => storedReport().then((r) => r?.lastChangedAt ?? null),
     async mirrorAsOf() {
       const last = await lastReport({ fresh: false });

@@ -17,7 +17,7 @@ export function registerSyncCommand(program: Command): void {
       action(async (ctx, flags: { full?: boolean; wait?: string }) => {
         const waitS = flags.wait === undefined ? 60 : Number(flags.wait);
         if (!Number.isFinite(waitS) || waitS < 0 || waitS > 86_400) throw new ExitError(EXIT.usage, "--wait must be a number of seconds from 0 to 86400.");
-        const { sync: manager } = await ctx.services();
+        const { sync: manager, store } = await ctx.syncServices();
         const progress = ctx.out.progress(flags.full ? "Full sync" : "Sync");
         const report = await manager.syncSources({
           mode: flags.full ? "full" : "incremental",
@@ -26,7 +26,7 @@ export function registerSyncCommand(program: Command): void {
           onProgress: (c) => progress.update(c.upserted + c.deleted + c.unchanged),
         });
         progress.done();
-        const mirrorSize = await manager.getState().then((s) => s.mirrorSize, () => null);
+        const mirrorSize = await store.sources.count().catch(() => null);
         if (ctx.json) return ctx.out.json({ ...report, mirrorSize });
         const holds = mirrorSize === null ? "The mirror's size is unknown" : `The mirror holds ${plural(mirrorSize, "source")}`;
         ctx.out.line(`${holds}; this ${report.mode} sync wrote ${report.upserted}, deleted ${report.deleted}, left ${report.unchanged} unchanged (${report.durationMs} ms).`);
@@ -38,7 +38,7 @@ export function registerSyncCommand(program: Command): void {
     .description("How fresh the mirror is and how the last sync went")
     .action(
       action(async (ctx) => {
-        const { sync: manager } = await ctx.services();
+        const { sync: manager } = await ctx.syncServices();
         respond(ctx, await manager.getState(), (state) => printState(ctx, state));
       }),
     );
@@ -51,7 +51,7 @@ export function registerSyncCommand(program: Command): void {
       action(async (ctx, flags: { interval?: string }) => {
         const intervalMs = flags.interval === undefined ? ctx.config.syncIntervalMs : Number(flags.interval);
         if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new ExitError(EXIT.usage, "--interval must be a whole number of milliseconds, at least 100.");
-        const services = await ctx.services();
+        const services = await ctx.syncServices();
         const manager = services.sync;
         const emit = (event: string, data: object) =>
           ctx.json ? ctx.out.line(JSON.stringify({ time: new Date().toISOString(), event, ...data })) : ctx.out.line(`${new Date().toISOString()}  ${event}  ${describeData(data)}`);
@@ -77,7 +77,7 @@ export function registerSyncCommand(program: Command): void {
     .description("Compare PostgreSQL with the mirror; exits 1 and lists what differs when they disagree")
     .action(
       action(async (ctx) => {
-        const { db, store } = await ctx.services();
+        const { db, store } = await ctx.syncServices();
         const result = await verifyMirror({ db, store });
         if (ctx.json) ctx.out.json(result);
         else if (result.inSync) ctx.out.line("The mirror matches PostgreSQL.");
