@@ -1,7 +1,7 @@
 import { startNotificationDroppingProxy } from "@kmcp/testing/pg-proxy";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, SOURCES_CHANGED_CHANNEL, type Db, type ListenerState, type NotificationListener } from "../src/index.js";
+import { createDb, SOURCES_CHANGED_CHANNEL, type Db, type ListenerState } from "../src/index.js";
 import { migratedDatabase, sourceInput } from "./helpers.js";
 
 describe("db.listen(): notifications on a dedicated connection", () => {

@@ -8,9 +8,9 @@ import { startBackgroundSync, type AttemptOutcome, type BackgroundSync, type Bac
 import { storeCheckpoint } from "./checkpoint-guard.js";
 import { createConnectivityMonitor, type Connectivity, type ConnectivityMonitor } from "./connectivity.js";
 import { isSyncError, SyncError } from "./errors.js";
-import { describeFailure, failureSide } from "./failure.js";
 import { describeHolding, tryLease, waitForLease, type HeldLease, type LeaseIdentity } from "./sync-lease.js";
 import { runSync, type SyncRunCounts } from "./sync-runner.js";
+import { createStoredReports, failedReport, successReport } from "./sync-report.js";
 import { describeState } from "./sync-state.js";
 
 export interface SyncManagerOptions {
@@ -120,30 +120,12 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     logger.info("postgres connectivity changed", { state });
   });
 
-  /** The report stored in Chroma by whichever process synced last. */
-  async function storedReport(): Promise<SyncReport | null> {
-    const parsed = SyncReportSchema.safeParse((await store.readSyncState()).lastReport);
-    return parsed.success ? parsed.data : null;
-  }
-
-  // Read at most once a second for mirrorAsOf(), which every mirror answer and search asks; and
-  // afresh when PostgreSQL goes down (no process can sync then, so it holds for the outage).
-  let cachedStored: { at: number; report: Promise<SyncReport | null> } | undefined;
-  connectivity.on("change", () => (cachedStored = undefined));
-  function recentStoredReport(): Promise<SyncReport | null> {
-    if (!cachedStored || performance.now() - cachedStored.at > 1_000) {
-      const pending = storedReport();
-      cachedStored = { at: performance.now(), report: pending };
-      pending.catch(() => (cachedStored = undefined));
-    }
-    return cachedStored.report;
-  }
-
+  const stored = createStoredReports(store, connectivity);
   /** The later of this process's report and the stored one (this process's when Chroma cannot be read). */
   async function lastReport(options: { fresh: boolean } = { fresh: true }): Promise<SyncReport | null> {
-    const stored = await (options.fresh ? storedReport() : recentStoredReport()).catch(() => null);
-    if (!report) return stored;
-    return stored && stored.finishedAt > report.finishedAt ? stored : report;
+    const latest = await (options.fresh ? stored.read() : stored.recent()).catch(() => null);
+    if (!report) return latest;
+    return latest && latest.finishedAt > report.finishedAt ? latest : report;
   }
 
   async function execute(
@@ -159,7 +141,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       lease = await obtainLease();
       events.emit("sync:started", { mode });
       logger.info("sync started", { mode });
-      const { counts, checkpoint, mode: ran, rebuilt, storedReport: stored, storedNow } = await runSync({
+      const run = await runSync({
         db,
         store,
         mode,
@@ -172,46 +154,20 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
         },
         ...(options.more ? { more: options.more } : {}),
       });
-      previous = SyncReportSchema.safeParse(stored).data ?? previous;
+      previous = SyncReportSchema.safeParse(run.storedReport).data ?? previous;
       connectivity.reportSuccess();
-      const finishedAt = now();
-      report = {
-        mode: ran,
-        outcome: "success",
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt - startedAt,
-        ...counts,
-        error: null,
-        lastSuccessAt: finishedAt,
-        lastChangedAt: counts.upserted + counts.deleted > 0 ? finishedAt : (previous?.lastChangedAt ?? finishedAt),
-      };
-      await storeCheckpoint(store, { checkpoint, lastReport: report }, { mayRewind: rebuilt, lease, stored: storedNow });
+      report = successReport({ mode: run.mode, startedAt, finishedAt: now(), counts: run.counts, previous });
+      await storeCheckpoint(store, { checkpoint: run.checkpoint, lastReport: report }, { mayRewind: run.rebuilt, lease, stored: run.storedNow });
       // Announced before the lease is released, so no other process's sync starts before it.
       events.emit("sync:finished", report);
       await lease.release(true);
-      if (ran !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
-      logger.info("sync finished", { mode: ran, ...counts, durationMs: report.durationMs });
+      if (run.mode !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
+      logger.info("sync finished", { mode: run.mode, ...run.counts, durationMs: report.durationMs });
       return report;
     } catch (error) {
       if (isSyncError(error, "BUSY")) throw error; // another process syncs: nothing failed here
       connectivity.reportFailure(error);
-      const finishedAt = now();
-      const side = failureSide(error);
-      report = {
-        mode,
-        outcome: "failed",
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt - startedAt,
-        upserted: 0,
-        deleted: 0,
-        unchanged: 0,
-        error: { side, message: describeFailure(error) },
-        lastSuccessAt: previous?.lastSuccessAt ?? null,
-        // It may have written some batches before it failed.
-        lastChangedAt: finishedAt,
-      };
+      report = failedReport({ mode, startedAt, finishedAt: now(), error, previous });
       // Stored only while this process holds the lease (otherwise the state is another
       // process's to write), and best effort: when Chroma is the side that failed, this fails too.
       if (lease && !isSyncError(error, "LEASE_LOST")) {
@@ -223,7 +179,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       }
       events.emit("sync:failed", report, error);
       await lease?.release(false);
-      logger.warn("sync failed", { mode, side, error: report.error?.message });
+      logger.warn("sync failed", { mode, side: report.error?.side, error: report.error?.message });
       throw error;
     }
   }
@@ -292,7 +248,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       });
     },
     trigger: () => background?.trigger ?? null,
-    mirrorVersion: () => storedReport().then((r) => r?.lastChangedAt ?? null),
+    mirrorVersion: () => stored.read().then((r) => r?.lastChangedAt ?? null),
     async mirrorAsOf() {
       const last = await lastReport({ fresh: false });
       return last?.lastSuccessAt ? new Date(last.lastSuccessAt) : null;
