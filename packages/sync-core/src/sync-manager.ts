@@ -121,9 +121,15 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
   });
 
   const stored = createStoredReports(store, connectivity);
-  /** The later of this process's report and the stored one (this process's when Chroma cannot be read). */
+  /**
+   * The later of this process's report and the stored one; this process's when Chroma cannot be
+   * read (and Chroma's error when this process has none: unknown is not "never synced").
+   */
   async function lastReport(options: { fresh: boolean } = { fresh: true }): Promise<SyncReport | null> {
-    const latest = await (options.fresh ? stored.read() : stored.recent()).catch(() => null);
+    const latest = await (options.fresh ? stored.read() : stored.recent()).catch((error: unknown) => {
+      if (!report) throw error;
+      return null;
+    });
     if (!report) return latest;
     return latest && latest.finishedAt > report.finishedAt ? latest : report;
   }
@@ -234,7 +240,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     async getState() {
       if (connectivity.state === "unknown") await connectivity.probe();
       const [last, mirrorSize, holding] = await Promise.all([
-        lastReport(),
+        lastReport().catch(() => report),
         store.sources.count().catch(() => null),
         connectivity.isOnline ? db.leases.current(identity.name).catch(() => null) : null,
       ]);
