@@ -46,6 +46,8 @@ const syncState = {
   durationMs: 12,
   mirrorSize: 1,
   error: null,
+  lease: null,
+  trigger: { mode: "push" as const, configured: "push" as const, reason: null, intervalMs: 30_000, waitingFor: null },
 };
 const primary = { origin: "primary" as const, asOf: null };
 const mirror = { origin: "mirror" as const, asOf: NOW };
@@ -205,6 +207,10 @@ describe("the MCP tools in-process", () => {
       const client = await connect(fakeKmcp({ sync: { getState: async () => syncState, syncSources: async () => report } }));
       const status = await call(client, "knowledge_sync");
       expect(status.structuredContent).toEqual({ state: { ...syncState, lastSyncAt: NOW.toISOString(), lastSuccessAt: NOW.toISOString() }, report: null });
+      expect(text(status)).toContain("Background syncs: on every change PostgreSQL notifies.");
+      const held = { ...syncState, status: "syncing" as const, lease: { holder: "kmcp-mcp pid 7 on web-2", since: NOW, expiresAt: NOW, self: false } };
+      const other = await connect(fakeKmcp({ sync: { getState: async () => held, syncSources: async () => report } }));
+      expect(text(await call(other, "knowledge_sync"))).toContain("Syncing now: kmcp-mcp pid 7 on web-2.");
       const run = await call(client, "knowledge_sync", { action: "run", mode: "full" });
       expect(run.isError).toBeFalsy();
       expect(run.structuredContent).toMatchObject({ report });

@@ -25,6 +25,8 @@ export interface BackgroundSyncDeps {
    * has read the feed to its end: true to read on in the same run.
    */
   attempt(more: () => boolean): Promise<AttemptOutcome>;
+  /** Resolves once no sync runs in this process. */
+  idle(): Promise<void>;
   onTrigger(trigger: SyncTrigger): void;
   logger: Logger;
 }
@@ -94,6 +96,12 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
   async function attempt(): Promise<void> {
     if (stopped || running || !demand.owed) return;
     running = true;
+    // A sync this process runs already (one a caller asked for) may cover what is owed.
+    await deps.idle();
+    if (!demand.owed || stopped) {
+      running = false;
+      return;
+    }
     const token = demand.begin();
     // Changes notified while it runs are read in the same run, for up to MAX_RUN_MS (then the
     // run ends, storing its report, and another starts): no lease, state read and report write
@@ -168,10 +176,13 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
       return;
     }
     const parsed = LeaseEventSchema.safeParse(safeJson(payload));
-    if (!parsed.success || parsed.data.name !== deps.lease.name || parsed.data.holderId === deps.lease.holderId) return;
-    if (parsed.data.event === "acquired") demand.otherStarted();
-    else if (demand.otherFinished(parsed.data.ok ?? false)) soon(0);
-    else if (trigger.waitingFor !== null) setTrigger({ waitingFor: null });
+    if (!parsed.success || parsed.data.name !== deps.lease.name) return;
+    // This process's own syncs count too (one a tool asked for covers a change heard before it).
+    const own = parsed.data.holderId === deps.lease.holderId;
+    if (parsed.data.event === "acquired") demand.syncStarted();
+    else if (demand.syncFinished(parsed.data.ok ?? false)) {
+      if (!own) soon(0);
+    } else if (!own && trigger.waitingFor !== null) setTrigger({ waitingFor: null });
   }
 
   function onListenerState(state: ListenerState): void {

@@ -1,10 +1,10 @@
 /**
  * Pure: whether this process owes a sync, from what it has heard, in the order it heard it.
  *
- * Notifications reach a listener in the order their transactions committed. So when another
- * process announces that it took the sync lease *after* this process heard of a change, that
- * sync reads the change feed after the change committed and covers it: once it finishes well,
- * this process owes nothing. (A sync that starts while an older transaction is still open may
+ * Notifications reach a listener in the order their transactions committed. So when a process
+ * (another one, or this one through another path such as `kmcp sync run` in-process calls)
+ * announces that it took the sync lease *after* this process heard of a change, that sync reads
+ * the change feed after the change committed and covers it: once it finishes well, nothing is owed. (A sync that starts while an older transaction is still open may
  * not see a later commit yet; that older transaction's own commit notifies again, and the timer
  * is the net under everything.)
  */
@@ -12,10 +12,10 @@ export interface SyncDemand {
   readonly owed: boolean;
   /** Something may need syncing: a change was notified, the timer ticked, notifications may have been missed. */
   note(): void;
-  /** Another process took the lease. */
-  otherStarted(): void;
-  /** Another process's sync ended; returns whether a sync is still owed. */
-  otherFinished(ok: boolean): boolean;
+  /** A sync took the lease. */
+  syncStarted(): void;
+  /** A sync ended; returns whether a sync is still owed. */
+  syncFinished(ok: boolean): boolean;
   /** This process starts a sync: it covers everything noted so far. Returns a token for restore(). */
   begin(): number | null;
   /** That sync did not happen or failed: owe again what was owed before it. */
@@ -26,7 +26,7 @@ export function createSyncDemand(): SyncDemand {
   let seq = 0;
   // The position of the latest demand not yet covered; null when nothing is owed. Owed at start.
   let owedAt: number | null = 0;
-  let otherStartedAt = -1;
+  let startedAt = -1;
   return {
     get owed() {
       return owedAt !== null;
@@ -34,11 +34,11 @@ export function createSyncDemand(): SyncDemand {
     note() {
       owedAt = ++seq;
     },
-    otherStarted() {
-      otherStartedAt = ++seq;
+    syncStarted() {
+      startedAt = ++seq;
     },
-    otherFinished(ok) {
-      if (ok && owedAt !== null && otherStartedAt > owedAt) owedAt = null;
+    syncFinished(ok) {
+      if (ok && owedAt !== null && startedAt > owedAt) owedAt = null;
       return owedAt !== null;
     },
     begin() {

@@ -10,7 +10,7 @@ import { createConnectivityMonitor, type Connectivity, type ConnectivityMonitor 
 import { isSyncError, SyncError } from "./errors.js";
 import { describeHolding, tryLease, waitForLease, type HeldLease, type LeaseIdentity } from "./sync-lease.js";
 import { runSync, type SyncRunCounts } from "./sync-runner.js";
-import { createStoredReports, failedReport, successReport } from "./sync-report.js";
+import { createStoredReports, failedReport, latestOf, successReport } from "./sync-report.js";
 import { describeState } from "./sync-state.js";
 
 export interface SyncManagerOptions {
@@ -122,16 +122,16 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
 
   const stored = createStoredReports(store, connectivity);
   /**
-   * The later of this process's report and the stored one; this process's when Chroma cannot be
-   * read (and Chroma's error when this process has none: unknown is not "never synced").
+   * The later of this process's report and the stored one, with the later last success of the
+   * two (a failure here does not hide another process's success); this process's when Chroma
+   * cannot be read (and Chroma's error when this process has none: unknown is not "never synced").
    */
   async function lastReport(options: { fresh: boolean } = { fresh: true }): Promise<SyncReport | null> {
     const latest = await (options.fresh ? stored.read() : stored.recent()).catch((error: unknown) => {
       if (!report) throw error;
       return null;
     });
-    if (!report) return latest;
-    return latest && latest.finishedAt > report.finishedAt ? latest : report;
+    return latestOf(report, latest);
   }
 
   async function execute(
@@ -268,6 +268,9 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
           lease: identity,
           applicationName: `kmcp listen: ${identity.holder}`,
           attempt: attemptInBackground,
+          idle: async () => {
+            while (running) await running.promise.catch(() => {});
+          },
           onTrigger: (trigger) => events.emit("trigger", trigger),
           logger,
         },

@@ -1,6 +1,6 @@
 import { DbError } from "@kmcp/db";
 import { describe, expect, it } from "vitest";
-import { failedReport, successReport } from "./sync-report.js";
+import { failedReport, latestOf, successReport } from "./sync-report.js";
 
 const previous = successReport({ mode: "full", startedAt: 0, finishedAt: 100, counts: { upserted: 5, deleted: 0, unchanged: 0 }, previous: null });
 
@@ -11,6 +11,14 @@ describe("sync reports", () => {
     expect(idle).toMatchObject({ lastSuccessAt: 230, lastChangedAt: 100, unchanged: 3 });
     const deleting = successReport({ mode: "incremental", startedAt: 300, finishedAt: 310, counts: { upserted: 0, deleted: 1, unchanged: 0 }, previous });
     expect(deleting.lastChangedAt).toBe(310);
+  });
+
+  it("takes the later report, with the later last success of the two (another process's success is not hidden by a failure here)", () => {
+    const failedHere = failedReport({ mode: "incremental", startedAt: 500, finishedAt: 510, error: new Error("down"), previous: null });
+    expect(latestOf(failedHere, previous)).toMatchObject({ outcome: "failed", finishedAt: 510, lastSuccessAt: 100 });
+    expect(latestOf(previous, failedHere)).toMatchObject({ outcome: "failed", lastSuccessAt: 100 });
+    expect(latestOf(null, failedHere)).toMatchObject({ lastSuccessAt: null });
+    expect(latestOf(null, null)).toBeNull();
   });
 
   it("keeps the last success through a failure and says which side failed", () => {

@@ -46,6 +46,14 @@ export function failedReport(run: RunTimes & { error: unknown }): SyncReport {
   };
 }
 
+/** Pure: the later of two reports (by when they finished), carrying the later last success of the two. */
+export function latestOf(a: SyncReport | null, b: SyncReport | null): SyncReport | null {
+  if (!a || !b) return a ?? b;
+  const [later, earlier] = a.finishedAt >= b.finishedAt ? [a, b] : [b, a];
+  const lastSuccessAt = Math.max(later.lastSuccessAt ?? -Infinity, earlier.lastSuccessAt ?? -Infinity);
+  return { ...later, lastSuccessAt: Number.isFinite(lastSuccessAt) ? lastSuccessAt : null };
+}
+
 /** Reads the report stored in Chroma by whichever process synced last. */
 export interface StoredReports {
   /** Read afresh. */
