@@ -39,6 +39,12 @@ export interface FetchOptions {
   robots?: boolean | RobotsCache;
   /** Inject DNS (tests, custom resolvers); every address it returns is checked. */
   lookup?: HostLookup;
+  /**
+   * Asked before each redirect is followed (after the address and loop checks); false stops the
+   * fetch with REDIRECTS (`data.notFollowed`, `data.location`). A crawler uses it not to fetch a
+   * page it has already, or one outside its scope.
+   */
+  followRedirect?: (location: string) => boolean;
   /** Media types fetchDocument accepts (default ACCEPTED_CONTENT_TYPES); a crawler reading sitemaps adds XML. */
   accept?: readonly string[];
 }
@@ -130,6 +136,11 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
         response.body.resume();
         const decision = nextHop(current, header(response.headers, "location") ?? undefined, visited, settings.maxRedirects);
         if (!decision.follow) throw new AcquireError("REDIRECTS", `Refused ${start.href}: ${decision.reason}.`, { data: { url: start.href, redirects: visited } });
+        if (options.followRedirect && !options.followRedirect(decision.url.href)) {
+          throw new AcquireError("REDIRECTS", `${current.href} redirects to ${decision.url.href}; not followed.`, {
+            data: { url: start.href, redirects: visited, location: decision.url.href, notFollowed: true },
+          });
+        }
         current = decision.url;
         continue;
       }

@@ -7,7 +7,7 @@ export type { ProbeResult } from "./probe.js";
 export { forbiddenAddressReason, ipLiteral } from "./address.js";
 export { nextHop } from "./redirects.js";
 export type { RedirectDecision } from "./redirects.js";
-export { MAX_CRAWL_DELAY_MS, RobotsCache, robotsAllow, robotsCrawlDelayMs } from "./robots.js";
+export { MAX_CRAWL_DELAY_MS, RobotsCache, robotsAllow, robotsCrawlDelayMs, robotsSitemaps } from "./robots.js";
 export type { RobotsRules } from "./robots.js";
 export { AcquireError, isAcquireError } from "./errors.js";
 export type { AcquireErrorCode } from "./errors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CRAWL_DELAY_MS, RobotsCache, robotsCrawlDelayMs } from "./robots.js";
+import { MAX_CRAWL_DELAY_MS, RobotsCache, robotsCrawlDelayMs, robotsSitemaps } from "./robots.js";
 
 async function rules(text: string) {
   return new RobotsCache().get("https://docs.test", async () => text);
@@ -18,5 +18,12 @@ describe("robotsCrawlDelayMs", () => {
 
   it("is 0 without rules", () => {
     expect(robotsCrawlDelayMs(null, "kmcp")).toBe(0);
+  });
+});
+
+describe("robotsSitemaps", () => {
+  it("lists the Sitemap lines", async () => {
+    expect(robotsSitemaps(await rules("User-agent: *\nDisallow:\nSitemap: https://docs.test/sitemap-index.xml\n"))).toEqual(["https://docs.test/sitemap-index.xml"]);
+    expect(robotsSitemaps(null)).toEqual([]);
   });
 });

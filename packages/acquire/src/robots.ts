@@ -3,6 +3,7 @@ import robotsParserModule from "robots-parser";
 interface Robot {
   isAllowed(url: string, ua?: string): boolean | undefined;
   getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
 }
 type RobotsParser = (url: string, robotstxt: string) => Robot;
 // A CommonJS module whose types claim an ES default export: take the function wherever it is.
@@ -39,4 +40,9 @@ export const MAX_CRAWL_DELAY_MS = 60_000;
 export function robotsCrawlDelayMs(rules: RobotsRules, userAgent: string): number {
   const seconds = rules?.getCrawlDelay(userAgent);
   return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? Math.min(MAX_CRAWL_DELAY_MS, Math.round(seconds * 1000)) : 0;
+}
+
+/** Pure: the `Sitemap:` URLs robots.txt lists (none without rules). */
+export function robotsSitemaps(rules: RobotsRules): string[] {
+  return rules?.getSitemaps() ?? [];
 }

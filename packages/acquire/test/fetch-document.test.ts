@@ -113,6 +113,14 @@ describe("fetchDocument against a local server (allowPrivate)", () => {
     expect(result.redirects).toEqual([`${base}/r1`, `${base}/r2`, `${base}/r3`]);
   });
 
+  it("asks followRedirect before each redirect, and stops where it says no", async () => {
+    const asked: string[] = [];
+    const stopped = await fetchDocument(`${base}/r1`, { ...local, followRedirect: (to) => (asked.push(to), !to.endsWith("/r3")) }).catch((e: unknown) => e);
+    expect(asked).toEqual([`${base}/r2`, `${base}/r3`]);
+    expect(stopped).toMatchObject({ code: "REDIRECTS", data: { location: `${base}/r3`, notFollowed: true } });
+    expect(hits).toEqual(["/robots.txt", "/r1", "/r2"]);
+  });
+
   it("refuses a redirect loop and too many redirects", async () => {
     expect(await refusal(`${base}/loop-a`, local)).toMatchObject({ code: "REDIRECTS", message: expect.stringContaining("redirect loop") });
     expect(await refusal(`${base}/r1`, { ...local, maxRedirects: 2 })).toMatchObject({ code: "REDIRECTS", message: expect.stringContaining("more than 2 redirects") });
