@@ -36,6 +36,10 @@ export interface ChunkStore {
   upsert(space: VectorSpace, chunks: readonly ChunkInput[]): Promise<number>;
   /** The chunks stored for a source (without text or vectors), in document order. */
   ofSource(sourceId: string): Promise<StoredChunk[]>;
+  /** The chunks of one page of a many-page source (chunks stored with that `url`), in page order. */
+  ofPage(sourceId: string, url: string): Promise<StoredChunk[]>;
+  /** Remove every chunk of one page of a source. */
+  deletePage(sourceId: string, url: string): Promise<void>;
   /** Remove chunks by id; unknown ids are ignored. */
   delete(ids: readonly string[]): Promise<void>;
   /** Remove every chunk of these sources. */
@@ -100,8 +104,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         data: { collection: name, id },
       });
     }
-    const { sourceId, contentHash, chunkIndex, chunkCount, pages } = parsed.data;
-    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}) };
+    const { sourceId, contentHash, chunkIndex, chunkCount, pages, url, title } = parsed.data;
+    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}), ...(url ? { url } : {}), ...(title ? { title } : {}) };
   }
 
   /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
@@ -142,6 +146,18 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       text: (text && result.documents[0]?.[i]) || "",
       distance: result.distances[0]?.[i] ?? Number.POSITIVE_INFINITY,
     }));
+  }
+
+  /** The chunks matching `where` (without text or vectors), in document order. */
+  async function storedChunks(operation: string, where: Where): Promise<StoredChunk[]> {
+    const chunks = await readAllPages(async (offset, limit) => {
+      const page = await use(operation, (c) => c.get({ where, limit, offset, include: ["metadatas"] }));
+      return page.ids.map((chunkId, i): StoredChunk => {
+        const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
+        return stored;
+      });
+    }, PAGE_SIZE);
+    return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
   }
 
   /** Record that the chunks changed, after the change: a reader that saw the old token reads again. */
@@ -200,16 +216,22 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
 
     async ofSource(sourceId) {
       const id = parseInput(IdSchema, sourceId, "source id");
-      const chunks = await readAllPages(async (offset, limit) => {
-        const page = await use(`reading the chunks of source ${id}`, (c) =>
-          c.get({ where: { sourceId: { $eq: id } }, limit, offset, include: ["metadatas"] }),
-        );
-        return page.ids.map((chunkId, i): StoredChunk => {
-          const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
-          return stored;
-        });
-      }, PAGE_SIZE);
-      return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
+      return storedChunks(`reading the chunks of source ${id}`, { sourceId: { $eq: id } });
+    },
+
+    async ofPage(sourceId, url) {
+      const id = parseInput(IdSchema, sourceId, "source id");
+      const page = parseInput(z.string().min(1).max(4_096), url, "page url");
+      return storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where);
+    },
+
+    async deletePage(sourceId, url) {
+      const id = parseInput(IdSchema, sourceId, "source id");
+      const page = parseInput(z.string().min(1).max(4_096), url, "page url");
+      const ids = (await storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where)).map((c) => c.id);
+      if (ids.length === 0) return;
+      await use(`deleting the chunks of ${page} from ${name}`, (c) => c.delete({ ids }));
+      await bumpVersion();
     },
 
     async delete(ids) {
