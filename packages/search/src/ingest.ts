@@ -175,12 +175,12 @@ async function readDocument(
 }
 
 /** Each chunk's page label ("3", "3-4"), found by locating the chunk in the text; null where it cannot be placed. */
-function chunkPages(content: string, pages: readonly { page: number; start: number; end: number }[], pieces: readonly { text: string }[]): (string | null)[] {
+export function chunkPages(content: string, pages: readonly { page: number; start: number; end: number }[], pieces: readonly { text: string }[]): (string | null)[] {
   return locateChunks(content, pieces.map((piece) => piece.text)).map((at) => (at ? pageLabel(pagesOfRange(pages, at.start, at.end)) : null));
 }
 
 /** True when the stored chunks are exactly one complete cut of this content version. */
-function isComplete(stored: readonly { contentHash: string; index: number; count: number }[], contentHash: string): boolean {
+export function isComplete(stored: readonly { contentHash: string; index: number; count: number }[], contentHash: string): boolean {
   return (
     stored.length > 0 &&
     stored.every((chunk, i) => chunk.contentHash === contentHash && chunk.index === i && chunk.count === stored.length)
@@ -188,7 +188,7 @@ function isComplete(stored: readonly { contentHash: string; index: number; count
 }
 
 /** A title a source accepts: one line, no control characters, at most MAX_TITLE_LENGTH characters; null if nothing is left. */
-function sourceTitle(text: string | null | undefined): string | null {
+export function sourceTitle(text: string | null | undefined): string | null {
   let clean = (text ?? "").replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, " ").trim().slice(0, MAX_TITLE_LENGTH);
   // Never end on half of a surrogate pair (the cut may split an emoji).
   if (/[\ud800-\udbff]$/.test(clean)) clean = clean.slice(0, -1);
