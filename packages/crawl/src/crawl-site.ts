@@ -112,15 +112,16 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
 
   async function visit(page: Queued): Promise<string | null> {
     let fetched: FetchResult;
-    // A redirect is followed only to a page in scope that is not visited yet (claimed here, so no
-    // other request fetches it meanwhile): each page is requested once, and nothing outside.
+    // A redirect is followed only to a page in scope not known yet (claimed here, so no other
+    // request fetches it meanwhile): each page is requested once — a known one on its own, with
+    // its validators —, and nothing outside.
     let notFollowed: { location: string; reason: "scope" | "duplicate" } | null = null;
     const followRedirect = (location: string) => {
       const to = normaliseUrlOrNull(location);
       if (to === page.url) return true;
-      const reason = to === null || scope.check(to, page.depth) !== null ? "scope" : claimed.has(to) ? "duplicate" : null;
+      const reason = to === null || scope.check(to, page.depth) !== null ? "scope" : known.has(to) || claimed.has(to) ? "duplicate" : null;
       if (reason) notFollowed = { location, reason };
-      else claim(to as string);
+      else claimed.add(to as string);
       return reason === null;
     };
     try {
@@ -191,13 +192,6 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
     return page;
   }
 
-  /** Take a queued page out of the queue: it is being visited under another URL's fetch. */
-  function claim(url: string): void {
-    claimed.add(url);
-    const at = queue.findIndex((page) => page.url === url);
-    if (at >= 0) queue.splice(at, 1);
-  }
-
   await discover([startUrl], 0);
   if (input.seed) await discover(await discoverSeeds(scope.origin, scope.pathPrefix, rules, fetchSeed), 1);
 
@@ -205,9 +199,11 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
     let waitMs: number | null = null;
     while (!fatal.happened && !signal?.aborted && retries.length + queue.length > 0 && fetchedCount < input.scope.maxPages) {
       const head = retries[0] ?? queue[0];
-      if (head && !robotsAllow(rules, head.url, ROBOTS_AGENT)) {
+      // Decided without a request: robots.txt, and a resumed page the job's scope leaves out.
+      const skip = head && !robotsAllow(rules, head.url, ROBOTS_AGENT) ? "robots" : head && scope.check(head.url, head.depth) !== null ? "scope" : null;
+      if (head && skip) {
         next();
-        await settle({ url: head.url, status: "skipped", reason: "robots" });
+        await settle({ url: head.url, status: "skipped", reason: skip });
         continue;
       }
       waitMs = gate.waitMs(clock.now());

@@ -1,4 +1,4 @@
-import type { CrawlPageStatus } from "@kmcp/core";
+import type { CrawlJobStatus, CrawlPageStatus } from "@kmcp/core";
 import type pg from "pg";
 import type { CrawlJobCounts, CrawlPage } from "./crawl-shapes.js";
 
@@ -40,6 +40,26 @@ export async function countJob(pool: pg.Pool, jobId: string, sourceId: string): 
 export async function countPagesByStatus(pool: pg.Pool): Promise<PageStatusCount[]> {
   const { rows } = await pool.query<PageStatusCount>(
     `SELECT status::text AS status, count(*)::int AS pages, count(DISTINCT source_id)::int AS sources FROM crawl_pages GROUP BY status ORDER BY status`,
+  );
+  return rows;
+}
+
+/** A crawled site: its source and its latest crawl job. */
+export interface CrawledSite {
+  sourceId: string;
+  url: string;
+  lastCrawledAt: Date | null;
+  jobId: string;
+  jobStatus: CrawlJobStatus;
+  scope: unknown;
+}
+
+export async function listSites(pool: pg.Pool): Promise<CrawledSite[]> {
+  const { rows } = await pool.query<CrawledSite>(
+    `SELECT DISTINCT ON (j.source_id) j.source_id::text AS "sourceId", s.url, s.last_crawled_at AS "lastCrawledAt",
+            j.id::text AS "jobId", j.status::text AS "jobStatus", j.scope
+     FROM crawl_jobs j JOIN sources s ON s.id = j.source_id
+     ORDER BY j.source_id, j.started_at DESC`,
   );
   return rows;
 }

@@ -13,7 +13,7 @@ import {
   type PageSettlementInput,
   type StartJobInput,
 } from "./crawl-shapes.js";
-import { countJob, countPagesByStatus, listPages, type PageStatusCount } from "./crawl-reads.js";
+import { countJob, countPagesByStatus, listPages, listSites, type CrawledSite, type PageStatusCount } from "./crawl-reads.js";
 import { parseInput } from "./parse-input.js";
 
 /** A held crawl lock; release it when the crawl ends (a killed process releases it with its connection). */
@@ -41,6 +41,8 @@ export interface CrawlsRepository {
   /** Record what a job's visit of a page found; it is then settled for that job. */
   settle(sourceId: string, jobId: string, settlement: PageSettlementInput): Promise<void>;
   counts(jobId: string): Promise<CrawlJobCounts>;
+  /** Every source that was crawled, with its latest job (refresh, health, stats). */
+  sites(): Promise<CrawledSite[]>;
   /** Pages of every crawled source per status (knowledge_stats). */
   pageStatusCounts(): Promise<PageStatusCount[]>;
 }
@@ -156,6 +158,8 @@ export function createCrawlsRepository({ prisma, pool, run }: RepositoryContext)
       if (!job) return { stored: 0, unchanged: 0, gone: 0, failed: 0, skipped: {}, pending: 0, chunks: 0 };
       return run("count the crawl job's pages", () => countJob(pool, id, job.sourceId));
     },
+
+    sites: () => run("list crawled sites", () => listSites(pool)),
 
     pageStatusCounts: () => run("count crawled pages", () => countPagesByStatus(pool)),
   };

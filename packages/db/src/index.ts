@@ -15,4 +15,4 @@ export type { FetchStatesRepository, SourceFetchState, SourceFetchStateInput } f
 export { REQUEST_TRANSITIONS } from "./request-transitions.js";
 export type { CrawlLock, CrawlsRepository } from "./crawls-repository.js";
 export type { CrawlJob, CrawlJobCounts, CrawlJobSummary, CrawlPage, PageSettlementInput, StartJobInput } from "./crawl-shapes.js";
-export type { PageStatusCount } from "./crawl-reads.js";
+export type { CrawledSite, PageStatusCount } from "./crawl-reads.js";

@@ -71,6 +71,7 @@ describe("crawls repository", () => {
       [job.id, "completed", "https://frontier.test/docs"],
     ]);
     expect((await db.crawls.pageStatusCounts()).find((c) => c.status === "unchanged")).toMatchObject({ pages: 1 });
+    expect((await db.crawls.sites()).find((site) => site.sourceId === source.id)).toMatchObject({ url: "https://frontier.test/docs", jobId: next.id, jobStatus: "running" });
   });
 
   it("refuses bad input and writes nothing; a source's crawl goes with it", async () => {
