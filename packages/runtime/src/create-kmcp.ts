@@ -1,7 +1,7 @@
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
 import { createCrawl, type CrawlOptions, type CrawlResult } from "./crawl.js";
-import { createRefreshSources, type RefreshOptions, type SiteRefresh } from "./refresh-sources.js";
+import { countStaleSites, createRefreshSources, type RefreshOptions, type SiteRefresh } from "./refresh-sources.js";
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
 import { createPreflight, type PreflightResult } from "./preflight.js";
 import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
@@ -143,6 +143,8 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       chroma: store,
       mirror: sync,
       backlog: { pendingWrites: () => store.pendingWrites.count() },
+      crawls: { staleSites: (olderThanMs) => countStaleSites(db, olderThanMs) },
+      crawlMaxAgeMs: config.crawlMaxAgeMs,
       mirrorMaxAgeMs: config.mirrorMaxAgeMs,
       serviceId: "kmcp",
       redact: db.redact,

@@ -9,7 +9,7 @@ export { ACQUIRE_STEPS, createAcquire } from "./acquire.js";
 export type { AcquireDeps, AcquireOptions, AcquireResult, AcquireStep } from "./acquire.js";
 export { createCrawl } from "./crawl.js";
 export type { CrawlDeps, CrawlOptions, CrawlResult } from "./crawl.js";
-export { createRefreshSources, parseDuration } from "./refresh-sources.js";
+export { countStaleSites, createRefreshSources, parseDuration } from "./refresh-sources.js";
 export type { RefreshOptions, SiteRefresh } from "./refresh-sources.js";
 export { createRequestAcquirer } from "./acquire-requests.js";
 export type { RequestAcquirerDeps, RequestAcquisition } from "./acquire-requests.js";

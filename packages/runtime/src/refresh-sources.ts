@@ -52,6 +52,15 @@ export function createRefreshSources(deps: { db: Pick<Db, "crawls">; crawl: (url
   };
 }
 
+/**
+ * Crawled sites due for a refresh: last crawled successfully longer ago than `olderThanMs`, or
+ * never (unless their first crawl is running).
+ */
+export async function countStaleSites(db: Pick<Db, "crawls">, olderThanMs: number, now = Date.now()): Promise<number> {
+  const sites = await db.crawls.sites();
+  return sites.filter((site) => (site.lastCrawledAt === null ? site.jobStatus !== "running" : now - site.lastCrawledAt.getTime() > olderThanMs)).length;
+}
+
 /** Pure: `7d`, `12h`, `30m`, `45s` or plain milliseconds, as milliseconds; null when not a duration. */
 export function parseDuration(text: string): number | null {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
