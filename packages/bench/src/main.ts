@@ -1,5 +1,5 @@
 // `pnpm bench [--quick] [--only <figure,...>]`: runs every figure on real servers and writes
-// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest) it runs just those figures and
+// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, crawl) it runs just those figures and
 // prints their report without writing the file (paste the section in by hand).
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@kmcp/db";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
+import { measureCrawl } from "./figures/crawl.js";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
 import { measureMcp } from "./figures/mcp.js";
@@ -19,10 +20,10 @@ import { seedSources, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
-  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3 }
-  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5 };
+  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, crawl: { small: 55, large: 255 } }
+  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, crawl: { small: 100, large: 1_000 } };
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest"] as const;
+const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "crawl"] as const;
 const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
 const onlyArg = onlyAt < 0 ? undefined : process.argv[onlyAt]!.includes("=") ? process.argv[onlyAt]!.split("=")[1] : process.argv[onlyAt + 1];
 const only = onlyArg?.split(",").map((f) => f.trim());
@@ -73,6 +74,10 @@ try {
     const dir = path.join(servers.postgres.dataDir, "..", "ingest-corpus");
     figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
     log("ingest figure done");
+  }
+  if (runs("crawl")) {
+    figures.push(await measureCrawl({ database: servers.database, chromaUrl: servers.chroma.url, pages: sizes.crawl }));
+    log("crawl figure done");
   }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {

@@ -21,6 +21,8 @@ export interface FixtureSiteOptions {
   crawlDelaySeconds?: number;
   /** Extra body text per page (to make pages bigger). */
   paragraphs?: number;
+  /** /docs/s0/busy.html answers 429 (Retry-After: 1) the first time (default true; a benchmark turns it off). */
+  throttleOnce?: boolean;
 }
 
 export interface FixtureSite {
@@ -66,7 +68,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const removed = new Set<string>();
   let inFlight = 0;
   let peak = 0;
-  let busyAnswered = false;
+  let busyAnswered = options.throttleOnce === false;
 
   const nav = () =>
     `<nav><a href="/docs/">Docs home</a>${Array.from({ length: sections }, (_, s) => `<a href="${sectionPath(s)}/">Section ${s}</a>`).join("")}</nav>`;
