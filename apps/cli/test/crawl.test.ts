@@ -101,10 +101,10 @@ describe("kmcp acquire --crawl", () => {
     expect(kills[1]).toBeLessThan(kills[2] as number);
 
     site.reset();
-    const last = json<{ status: string; resumed: boolean; job: { stored: number; pending: number; chunks: number }; failed: { count: number } }>(
+    const last = json<{ status: string; resumed: boolean; job: { stored: number; pending: number; chunks: number }; failed: unknown[] }>(
       await kmcp(["acquire", site.start, "--crawl", "--max-pages", "1000", "--json"], env),
     );
-    expect(last).toMatchObject({ status: "completed", resumed: true, failed: { count: 0 }, job: { pending: 0 } });
+    expect(last).toMatchObject({ status: "completed", resumed: true, failed: [], job: { pending: 0 } });
     expect(pageRequests(site).filter((p) => settledBefore.includes(p))).toEqual([]);
 
     const whole = json<{ status: string; resumed: boolean; job: { chunks: number } }>(await kmcp(["acquire", reference.start, "--crawl", "--max-pages", "1000", "--json"], env));
@@ -134,7 +134,7 @@ describe("kmcp acquire --crawl", () => {
     } finally {
       await held?.release();
     }
-    const jobs = json<{ url: string; status: string; counts: { stored: number } }[]>(await kmcp(["jobs", "--json"], env));
+    const jobs = json<{ url: string; status: string; counts: { stored: number; unchanged: number } }[]>(await kmcp(["jobs", "--json"], env));
     expect(jobs.map((j) => j.url).sort()).toEqual([`${reference.base}/docs`, `${site.base}/docs`].sort());
     expect(jobs.map((j) => [j.status, j.counts.stored + j.counts.unchanged])).toEqual([
       ["completed", site.expectedPaths().length],

@@ -17,6 +17,10 @@ const pattern = z
   .max(500, "must be at most 500 characters")
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), "must not contain control characters");
 
+/** A whole number from `min` to `max`, given as a number or as text (a CLI flag). */
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number().int("must be a whole number").min(min, `must be from ${min} to ${max}`).max(max, `must be from ${min} to ${max}`);
+
 /**
  * What a crawl of a site may visit: pages of the start URL's origin whose path starts with the
  * start URL's path (its folder), at most `maxPages` fetched, at most `maxDepth` links away from
@@ -25,21 +29,11 @@ const pattern = z
  * are given) and no exclude. `concurrency`: requests in flight to the site at once.
  */
 export const CrawlScopeSchema = z.strictObject({
-  maxPages: z.coerce
-    .number()
-    .int("must be a whole number")
-    .min(1, `must be from 1 to ${MAX_CRAWL_PAGES}`)
-    .max(MAX_CRAWL_PAGES, `must be from 1 to ${MAX_CRAWL_PAGES}`)
-    .default(DEFAULT_CRAWL_MAX_PAGES),
+  maxPages: wholeNumber(1, MAX_CRAWL_PAGES).default(DEFAULT_CRAWL_MAX_PAGES),
   maxDepth: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(1_000, "must be at most 1000").nullable().default(null),
   include: z.array(pattern).max(50, "at most 50 patterns").default([]),
   exclude: z.array(pattern).max(50, "at most 50 patterns").default([]),
-  concurrency: z.coerce
-    .number()
-    .int("must be a whole number")
-    .min(1, `must be from 1 to ${MAX_CRAWL_CONCURRENCY}`)
-    .max(MAX_CRAWL_CONCURRENCY, `must be from 1 to ${MAX_CRAWL_CONCURRENCY}`)
-    .default(DEFAULT_CRAWL_CONCURRENCY),
+  concurrency: wholeNumber(1, MAX_CRAWL_CONCURRENCY).default(DEFAULT_CRAWL_CONCURRENCY),
 });
 export type CrawlScope = z.output<typeof CrawlScopeSchema>;
 export type CrawlScopeInput = z.input<typeof CrawlScopeSchema>;

@@ -136,3 +136,33 @@ export function createCrawl(deps: CrawlDeps) {
     }
   };
 }
+
+/**
+ * Pure: what a crawl did, for people and programs (the CLI's --json, knowledge_acquire): this
+ * run's pages by outcome (`skipped.scope` counts the distinct links left out too), its failures,
+ * and what the site holds now.
+ */
+export function summarizeCrawl(result: CrawlResult) {
+  const { counts, outOfScope, failures, remaining, maxPagesReached } = result.run;
+  return {
+    url: result.url,
+    sourceId: result.sourceId,
+    sourceCreated: result.sourceCreated,
+    jobId: result.jobId,
+    resumed: result.resumed,
+    status: result.status,
+    stopReason: result.stopReason,
+    fetched: counts.stored,
+    unchanged: counts.unchanged,
+    gone: counts.gone,
+    skipped: { ...counts.skipped, scope: counts.skipped.scope + outOfScope },
+    failed: failures,
+    remaining,
+    maxPagesReached,
+    /** Pages the site's source holds now, and their chunks. */
+    pages: result.job.stored + result.job.unchanged,
+    chunks: result.job.chunks,
+    synced: result.sync !== null,
+  };
+}
+export type CrawlSummary = ReturnType<typeof summarizeCrawl>;

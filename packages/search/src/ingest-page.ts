@@ -42,12 +42,18 @@ export interface PageIngester {
 
 /** Ingestion of the pages of a many-page source into `store.chunks`; the source itself is the caller's. */
 export function createPageIngester({ store, embedder }: { store: Pick<ChromaStore, "chunks">; embedder: Embedder }): PageIngester {
+  // Checked once per ingester (a crawl): the store's upsert refuses another space by itself, so
+  // later pages skip the two reads; the check is for a clear EMBEDDER_MISMATCH before any write.
+  let spaceChecked = false;
   return {
     async ingestPage(input, options = {}) {
       const page = parseInput(IngestPageSchema, input, "page");
       const chunking = parseInput(ChunkOptionsSchema, options.chunking ?? {}, "chunk options");
-      const recorded = await store.chunks.space();
-      if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
+      if (!spaceChecked) {
+        const recorded = await store.chunks.space();
+        if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
+        spaceChecked = true;
+      }
       const title = sourceTitle(page.title ?? documentTitle(page.content, page.format));
       // As for documents: the hash covers everything the chunks depend on.
       const hash = createHash("sha256").update(JSON.stringify([embedder.id, chunking, page.format, title, page.url]));

@@ -1,5 +1,5 @@
 import { CrawlScopeSchema, type CrawlScopeInput } from "@kmcp/core";
-import type { CrawlResult, KmcpServices } from "@kmcp/runtime";
+import { summarizeCrawl, type CrawlResult, type KmcpServices } from "@kmcp/runtime";
 import type { CliContext } from "../context.js";
 import { parseFlags, withoutUndefined } from "./flags.js";
 import { plural } from "./format.js";
@@ -66,37 +66,19 @@ export async function runCrawl(ctx: CliContext, services: KmcpServices, url: str
   }
 }
 
-/** The crawl's JSON summary: what this run did, the job's totals, and the failures. */
+/** The crawl's JSON summary: what this run did, the failures, and the job's totals. */
 export function crawlSummary(result: CrawlResult) {
-  const { counts, outOfScope, failures, remaining, maxPagesReached } = result.run;
-  return {
-    url: result.url,
-    sourceId: result.sourceId,
-    sourceCreated: result.sourceCreated,
-    jobId: result.jobId,
-    resumed: result.resumed,
-    status: result.status,
-    stopReason: result.stopReason,
-    fetched: counts.stored,
-    unchanged: counts.unchanged,
-    gone: counts.gone,
-    skipped: { ...counts.skipped, scope: counts.skipped.scope + outOfScope },
-    failed: { count: counts.failed, pages: failures },
-    remaining,
-    maxPagesReached,
-    job: result.job,
-    synced: result.sync !== null,
-  };
+  return { ...summarizeCrawl(result), job: result.job };
 }
 
 export function printCrawl(ctx: CliContext, result: CrawlResult): void {
   const s = crawlSummary(result);
   const skipped = Object.entries(s.skipped).filter(([, n]) => n > 0).map(([reason, n]) => `${reason} ${n}`);
   ctx.out.line(`${s.url}${s.resumed ? " (resumed)" : ""}: crawl ${s.status}${s.stopReason ? ` (${s.stopReason})` : ""}`);
-  ctx.out.line(`  fetched ${s.fetched}, unchanged ${s.unchanged}, gone ${s.gone}, failed ${s.failed.count}${skipped.length ? `, skipped ${skipped.join(", ")}` : ""}`);
-  ctx.out.line(`  site: ${plural(s.job.stored + s.job.unchanged, "page")} stored, ${plural(s.job.chunks, "chunk")}; source ${s.sourceId}${s.sourceCreated ? " (new)" : ""}`);
+  ctx.out.line(`  fetched ${s.fetched}, unchanged ${s.unchanged}, gone ${s.gone}, failed ${s.failed.length}${skipped.length ? `, skipped ${skipped.join(", ")}` : ""}`);
+  ctx.out.line(`  site: ${plural(s.pages, "page")} stored, ${plural(s.chunks, "chunk")}; source ${s.sourceId}${s.sourceCreated ? " (new)" : ""}`);
   if (s.maxPagesReached) ctx.out.line(`  stopped at --max-pages; ${plural(s.remaining, "page")} left unvisited.`);
-  for (const failure of s.failed.pages.slice(0, 10)) ctx.out.line(`  failed ${failure.url}: ${failure.reason}`);
-  if (s.failed.pages.length > 10) ctx.out.line(`  … and ${s.failed.pages.length - 10} more (--json lists them)`);
+  for (const failure of s.failed.slice(0, 10)) ctx.out.line(`  failed ${failure.url}: ${failure.reason}`);
+  if (s.failed.length > 10) ctx.out.line(`  … and ${s.failed.length - 10} more (--json lists them)`);
   if (!result.sync) ctx.out.warn("Crawled, but the sync that makes the source searchable failed; run `kmcp sync run`.");
 }

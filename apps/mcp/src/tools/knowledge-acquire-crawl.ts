@@ -1,5 +1,6 @@
 import { CrawlJobStatusSchema, type AuthorityTier, type CrawlScopeInput, type SourceType } from "@kmcp/core";
 import { z } from "zod";
+import { summarizeCrawl } from "@kmcp/runtime";
 import type { ServerDeps } from "../deps.js";
 import { ok } from "../tool-result.js";
 
@@ -42,25 +43,12 @@ export async function crawlSite(
       : {}),
   });
   await pending;
-  const { counts, outOfScope, failures, remaining } = result.run;
-  const summary = {
-    jobId: result.jobId,
-    resumed: result.resumed,
-    status: result.status,
-    stopReason: result.stopReason,
-    fetched: counts.stored,
-    unchanged: counts.unchanged,
-    gone: counts.gone,
-    skipped: { ...counts.skipped, scope: counts.skipped.scope + outOfScope },
-    failed: failures,
-    pages: result.job.stored + result.job.unchanged,
-    remaining,
-  };
+  const { url: _url, sourceId, sourceCreated, chunks, synced: _synced, maxPagesReached: _reached, ...summary } = summarizeCrawl(result);
   const synced = result.sync !== null;
   const text =
     `Crawl of ${result.url} ${result.status}${result.resumed ? " (resumed)" : ""}${result.stopReason ? ` (${result.stopReason})` : ""}: ` +
-    `${summary.fetched} fetched, ${summary.unchanged} unchanged, ${summary.gone} gone, ${failures.length} failed; the site holds ${summary.pages} pages ` +
+    `${summary.fetched} fetched, ${summary.unchanged} unchanged, ${summary.gone} gone, ${summary.failed.length} failed; the site holds ${summary.pages} pages ` +
     `(${result.job.chunks} chunks), source ${result.sourceId}${result.sourceCreated ? " (new)" : ""}.` +
     (synced ? " Searchable now." : " The sync that makes it searchable failed; the next background sync will.");
-  return ok({ url: result.url, sourceId: result.sourceId, sourceCreated: result.sourceCreated, chunks: result.job.chunks, synced, crawl: summary }, text);
+  return ok({ url: result.url, sourceId, sourceCreated, chunks, synced, crawl: summary }, text);
 }
