@@ -38,6 +38,8 @@ export interface ChunkStore {
   ofSource(sourceId: string): Promise<StoredChunk[]>;
   /** The chunks of one page of a many-page source (chunks stored with that `url`), in page order. */
   ofPage(sourceId: string, url: string): Promise<StoredChunk[]>;
+  /** The chunks of several pages of a source, in one read: by page url, each in page order (pages without chunks left out). */
+  ofPages(sourceId: string, urls: readonly string[]): Promise<Map<string, StoredChunk[]>>;
   /** Remove every chunk of one page of a source. */
   deletePage(sourceId: string, url: string): Promise<void>;
   /** Remove chunks by id; unknown ids are ignored. */
@@ -160,6 +162,20 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
   }
 
+  /** The chunks of these pages of a source, by page url. */
+  async function ofPages(sourceId: string, urls: readonly string[]): Promise<Map<string, StoredChunk[]>> {
+    const id = parseInput(IdSchema, sourceId, "source id");
+    const pages = [...new Set(parseInput(z.array(z.string().min(1).max(4_096)), urls, "page urls"))];
+    const byPage = new Map<string, StoredChunk[]>();
+    for (const batch of splitIntoBatches(pages, 100)) {
+      const where = { $and: [{ sourceId: { $eq: id } }, { url: { $in: batch } }] } as Where;
+      for (const chunk of await storedChunks(`reading the chunks of ${batch.length} pages`, where)) {
+        byPage.set(chunk.url as string, [...(byPage.get(chunk.url as string) ?? []), chunk]);
+      }
+    }
+    return byPage;
+  }
+
   /** Record that the chunks changed, after the change: a reader that saw the old token reads again. */
   async function bumpVersion() {
     // A fresh handle, so the recorded space (kept beside the token) is never written back stale.
@@ -220,10 +236,10 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     async ofPage(sourceId, url) {
-      const id = parseInput(IdSchema, sourceId, "source id");
-      const page = parseInput(z.string().min(1).max(4_096), url, "page url");
-      return storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where);
+      return (await ofPages(sourceId, [url])).get(url) ?? [];
     },
+
+    ofPages,
 
     async deletePage(sourceId, url) {
       const id = parseInput(IdSchema, sourceId, "source id");

@@ -99,6 +99,11 @@ describe("chunk store in Chroma", () => {
       ["a-0", 0, "https://docs.test/a", "Title of https://docs.test/a"],
       ["a-1", 1, "https://docs.test/a", "Title of https://docs.test/a"],
     ]);
+    const both = await store.chunks.ofPages("site", ["https://docs.test/a", "https://docs.test/b", "https://docs.test/none"]);
+    expect([...both].map(([url, chunks]) => [url, chunks.map((c) => c.id)]).sort()).toEqual([
+      ["https://docs.test/a", ["a-0", "a-1"]],
+      ["https://docs.test/b", ["b-0"]],
+    ]);
     const [nearest] = await store.chunks.query(SPACE, [1, 0, 0], { limit: 1, sourceIds: ["site"] });
     expect(nearest).toMatchObject({ url: expect.stringMatching(/^https:\/\/docs\.test\/[ab]$/), title: expect.stringContaining("Title of") });
     expect((await store.chunks.records(["b-0", "other"])).map((r) => [r.id, r.url ?? null])).toEqual([

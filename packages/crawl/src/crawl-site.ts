@@ -10,6 +10,8 @@ import { discoverSeeds } from "./seeds.js";
 import type { CrawlCounts, CrawlInput, CrawlRun, FrontierPage, PageSettlement } from "./crawl-types.js";
 
 const MAX_FAILURES_LISTED = 100;
+// Pages fetched and waiting to be indexed, beyond those being fetched: enough for a sink to write in batches.
+const INDEXING_AHEAD = 32;
 const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
 const realClock = { now: () => Date.now(), sleep: (ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined) };
 
@@ -61,7 +63,11 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
   const failures: CrawlRun["failures"] = [];
   let settledCount = input.settled;
   let fetchedCount = input.settled;
+  // Pages being fetched or indexed; the loop wakes when a request ends or a page is settled.
   const inFlight = new Set<Promise<void>>();
+  let wake: () => void = () => {};
+  let woken = new Promise<void>((resolve) => (wake = resolve));
+  const rearm = () => (woken = new Promise<void>((resolve) => (wake = resolve)));
   // The first error that is not a page's (the sink's store is down): no request starts after it.
   const fatal: { error?: unknown; happened: boolean } = { happened: false };
 
@@ -110,7 +116,12 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
     }
   }
 
-  async function visit(page: Queued): Promise<string | null> {
+  /**
+   * Fetch a page, then settle it. `release` is called once the request is over (with the failure
+   * that counts against the host, if any), before the page is indexed: politeness is about
+   * requests, so the next one may start while this page is still being extracted and stored.
+   */
+  async function visit(page: Queued, release: (hostFailure: string | null) => void): Promise<void> {
     let fetched: FetchResult;
     // A redirect is followed only to a page in scope not known yet (claimed here, so no other
     // request fetches it meanwhile): each page is requested once — a known one on its own, with
@@ -128,34 +139,25 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
       fetched = await fetchDocument(page.url, { ...fetchOptions, robots: robotsCache, etag: page.etag, lastModified: page.lastModified, followRedirect });
     } catch (error) {
       const stopped = notFollowed as { location: string; reason: "scope" | "duplicate" } | null;
-      if (stopped) {
-        await settle({ url: page.url, status: "skipped", reason: stopped.reason, finalUrl: stopped.location });
-        return null;
-      }
-      const verdict = fetchVerdict(error, page.attempt, maxAttempts);
-      if (!verdict) throw error;
-      if (verdict.kind === "retry") {
+      const verdict = stopped ? null : fetchVerdict(error, page.attempt, maxAttempts);
+      if (verdict?.kind === "retry") {
         gate.pause(clock.now() + verdict.waitMs);
         fetchedCount--; // not settled: it is tried again
         retries.push({ ...page, attempt: page.attempt + 1 });
-        return null;
       }
+      release(verdict?.kind === "failed" && verdict.hostFailure ? verdict.reason : null);
+      if (stopped) return settle({ url: page.url, status: "skipped", reason: stopped.reason, finalUrl: stopped.location });
+      if (!verdict) throw error;
+      if (verdict.kind === "retry") return;
       if (verdict.kind === "gone") {
         await sink.remove(page.url);
-        await settle({ url: page.url, status: "gone", reason: verdict.reason, chunks: 0 });
-        return null;
+        return settle({ url: page.url, status: "gone", reason: verdict.reason, chunks: 0 });
       }
-      if (verdict.kind === "skipped") {
-        await settle({ url: page.url, status: "skipped", reason: verdict.reason });
-        return null;
-      }
-      await settle({ url: page.url, status: "failed", reason: verdict.reason });
-      return verdict.hostFailure ? verdict.reason : null;
+      if (verdict.kind === "skipped") return settle({ url: page.url, status: "skipped", reason: verdict.reason });
+      return settle({ url: page.url, status: "failed", reason: verdict.reason });
     }
-    if (fetched.notModified) {
-      await settle({ url: page.url, status: "unchanged", reason: null });
-      return null;
-    }
+    release(null);
+    if (fetched.notModified) return settle({ url: page.url, status: "unchanged", reason: null });
     const finalUrl = normaliseUrl(fetched.finalUrl);
     let url = page.url;
     if (finalUrl !== page.url) {
@@ -183,7 +185,6 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
     if (stored.status === "failed") await settle({ url, status: "failed", reason: stored.reason, ...validators });
     else if (stored.status === "skipped") await settle({ url, status: "skipped", reason: stored.reason, ...validators });
     else await settle({ url, status: stored.status, reason: null, ...validators, title: stored.title, contentHash: stored.contentHash, chunks: stored.chunks });
-    return null;
   }
 
   function next(): Queued | undefined {
@@ -197,7 +198,13 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
 
   for (;;) {
     let waitMs: number | null = null;
-    while (!fatal.happened && !signal?.aborted && retries.length + queue.length > 0 && fetchedCount < input.scope.maxPages) {
+    while (
+      !fatal.happened &&
+      !signal?.aborted &&
+      retries.length + queue.length > 0 &&
+      fetchedCount < input.scope.maxPages &&
+      inFlight.size < input.scope.concurrency + INDEXING_AHEAD
+    ) {
       const head = retries[0] ?? queue[0];
       // Decided without a request: robots.txt, and a resumed page the job's scope leaves out.
       const skip = head && !robotsAllow(rules, head.url, ROBOTS_AGENT) ? "robots" : head && scope.check(head.url, head.depth) !== null ? "scope" : null;
@@ -211,19 +218,30 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
       const page = next() as Queued;
       gate.start(clock.now());
       fetchedCount++;
-      const task: Promise<void> = visit(page)
-        .then((hostFailure) => gate.finish(hostFailure), (error: unknown) => {
-          gate.finish();
+      let released = false;
+      const release = (hostFailure: string | null) => {
+        if (released) return;
+        released = true;
+        gate.finish(hostFailure);
+        wake();
+      };
+      const task: Promise<void> = visit(page, release)
+        .catch((error: unknown) => {
           if (!fatal.happened) Object.assign(fatal, { happened: true, error });
         })
-        .finally(() => inFlight.delete(task));
+        .finally(() => {
+          release(null);
+          inFlight.delete(task);
+          wake();
+        });
       inFlight.add(task);
     }
     const waiting = waitMs !== null && waitMs > 0 && !fatal.happened && !signal?.aborted;
     if (inFlight.size === 0 && !waiting) break;
     const pause = new AbortController();
-    await Promise.race([...inFlight, ...(waiting ? [clock.sleep(waitMs as number, AbortSignal.any([pause.signal, ...(signal ? [signal] : [])]))] : [])]);
+    await Promise.race([woken, ...(waiting ? [clock.sleep(waitMs as number, AbortSignal.any([pause.signal, ...(signal ? [signal] : [])]))] : [])]);
     pause.abort();
+    rearm();
   }
   if (fatal.happened) throw fatal.error;
 

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import type { ChromaStore, VectorSpace } from "@kmcp/chroma-store";
+import type { ChromaStore, StoredChunk, VectorSpace } from "@kmcp/chroma-store";
 import { z } from "zod";
 import { chunkDocument, ChunkOptionsSchema, type ChunkOptions } from "./chunk-document.js";
 import { documentTitle } from "./document-title.js";
 import type { Embedder } from "./embedder.js";
 import { chunkPages, isComplete, sourceTitle } from "./ingest.js";
 import { IngestDocumentSchema } from "./ingest-schemas.js";
+import { SearchError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
 import { assertSameSpace } from "./vector-space.js";
 
@@ -36,6 +37,12 @@ export interface PageIngester {
    * @throws {SearchError} VALIDATION, EMBEDDER, EMBEDDER_MISMATCH; ChromaStoreError passes through.
    */
   ingestPage(page: IngestPage, options?: { chunking?: ChunkOptions }): Promise<IngestedPage>;
+  /**
+   * ingestPage for several pages at once (a crawl's batch), with the same guarantees per page, in
+   * a few store calls: one read of their chunks, one embedding call, one write, one removal.
+   * Results are in the order of `pages`; a url may appear once.
+   */
+  ingestPages(pages: readonly IngestPage[], options?: { chunking?: ChunkOptions }): Promise<IngestedPage[]>;
   /** Remove a page's chunks (it is gone from the site). */
   removePage(sourceId: string, url: string): Promise<void>;
 }
@@ -45,54 +52,86 @@ export function createPageIngester({ store, embedder }: { store: Pick<ChromaStor
   // Checked once per ingester (a crawl): the store's upsert refuses another space by itself, so
   // later pages skip the two reads; the check is for a clear EMBEDDER_MISMATCH before any write.
   let spaceChecked = false;
-  return {
-    async ingestPage(input, options = {}) {
-      const page = parseInput(IngestPageSchema, input, "page");
-      const chunking = parseInput(ChunkOptionsSchema, options.chunking ?? {}, "chunk options");
-      if (!spaceChecked) {
-        const recorded = await store.chunks.space();
-        if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
-        spaceChecked = true;
-      }
+
+  async function ingestPages(inputs: readonly IngestPage[], options: { chunking?: ChunkOptions } = {}): Promise<IngestedPage[]> {
+    const pages = parseInput(z.array(IngestPageSchema), inputs, "pages");
+    const chunking = parseInput(ChunkOptionsSchema, options.chunking ?? {}, "chunk options");
+    if (new Set(pages.map((p) => `${p.sourceId} ${p.url}`)).size !== pages.length) {
+      throw new SearchError("VALIDATION", "A page appears twice in one batch; pass each page once.");
+    }
+    if (pages.length === 0) return [];
+    if (!spaceChecked) {
+      const recorded = await store.chunks.space();
+      if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
+      spaceChecked = true;
+    }
+    const prepared = pages.map((page) => {
       const title = sourceTitle(page.title ?? documentTitle(page.content, page.format));
       // As for documents: the hash covers everything the chunks depend on.
       const hash = createHash("sha256").update(JSON.stringify([embedder.id, chunking, page.format, title, page.url]));
       if (page.pages) hash.update(JSON.stringify(page.pages));
       const contentHash = hash.update(page.content).digest("hex").slice(0, 32);
       const pageKey = createHash("sha256").update(page.url).digest("hex").slice(0, 12);
-      const chunkId = (index: number) => `${page.sourceId}:${pageKey}:${contentHash.slice(0, 12)}:${index}`;
-
-      const stored = await store.chunks.ofPage(page.sourceId, page.url);
-      if (isComplete(stored, contentHash)) return { outcome: "unchanged", title, contentHash, chunks: stored.length, removed: 0 };
-
-      const pieces = chunkDocument(page.content, page.format, chunking);
-      const pageRanges = page.pages ? chunkPages(page.content, page.pages, pieces) : null;
-      if (pieces.length > 0) {
-        const vectors = await embedder.embed(pieces.map((piece) => `${[title ?? page.url, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
-        const space: VectorSpace = { embedder: embedder.id, dimension: vectors[0]?.length ?? 0 };
-        await store.chunks.upsert(
-          space,
-          pieces.map((piece, i) => ({
-            id: chunkId(piece.index),
-            sourceId: page.sourceId,
-            contentHash,
+      return { page, title, contentHash, chunkId: (index: number) => `${page.sourceId}:${pageKey}:${contentHash.slice(0, 12)}:${index}` };
+    });
+    const keyOf = (page: { sourceId: string; url: string }) => `${page.sourceId} ${page.url}`;
+    const stored = new Map<string, StoredChunk[]>();
+    for (const sourceId of new Set(pages.map((p) => p.sourceId))) {
+      const found = await store.chunks.ofPages(sourceId, pages.filter((p) => p.sourceId === sourceId).map((p) => p.url));
+      for (const [url, chunks] of found) stored.set(keyOf({ sourceId, url }), chunks);
+    }
+    const changed = prepared
+      .filter((p) => !isComplete(stored.get(keyOf(p.page)) ?? [], p.contentHash))
+      .map((p) => {
+        const pieces = chunkDocument(p.page.content, p.page.format, chunking);
+        return { ...p, pieces, pageRanges: p.page.pages ? chunkPages(p.page.content, p.page.pages, pieces) : null };
+      });
+    const texts = changed.flatMap((p) => p.pieces.map((piece) => `${[p.title ?? p.page.url, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
+    if (texts.length > 0) {
+      const vectors = await embedder.embed(texts);
+      const space: VectorSpace = { embedder: embedder.id, dimension: vectors[0]?.length ?? 0 };
+      let next = 0;
+      await store.chunks.upsert(
+        space,
+        changed.flatMap((p) =>
+          p.pieces.map((piece, i) => ({
+            id: p.chunkId(piece.index),
+            sourceId: p.page.sourceId,
+            contentHash: p.contentHash,
             index: piece.index,
-            count: pieces.length,
+            count: p.pieces.length,
             text: piece.text,
             headingPath: piece.headingPath,
-            url: page.url,
-            ...(title ? { title } : {}),
-            ...(pageRanges?.[i] ? { pages: pageRanges[i] } : {}),
-            embedding: vectors[i] as number[],
+            url: p.page.url,
+            ...(p.title ? { title: p.title } : {}),
+            ...(p.pageRanges?.[i] ? { pages: p.pageRanges[i] } : {}),
+            embedding: vectors[next++] as number[],
           })),
-        );
-      }
-      const keep = new Set(pieces.map((piece) => chunkId(piece.index)));
-      const stale = stored.filter((chunk) => !keep.has(chunk.id)).map((chunk) => chunk.id);
-      await store.chunks.delete(stale);
-      return { outcome: pieces.length === 0 ? "empty" : "stored", title, contentHash, chunks: pieces.length, removed: stale.length };
-    },
+        ),
+      );
+    }
+    // New chunks first, old ones after: a crash in between leaves both, and the next visit removes the old.
+    const written = new Map(
+      changed.map((p) => {
+        const keep = new Set(p.pieces.map((piece) => p.chunkId(piece.index)));
+        const stale = (stored.get(keyOf(p.page)) ?? []).filter((c) => !keep.has(c.id)).map((c) => c.id);
+        return [keyOf(p.page), { chunks: p.pieces.length, stale }] as const;
+      }),
+    );
+    await store.chunks.delete([...written.values()].flatMap((w) => w.stale));
+    return prepared.map((p): IngestedPage => {
+      const done = written.get(keyOf(p.page));
+      const base = { title: p.title, contentHash: p.contentHash };
+      if (!done) return { ...base, outcome: "unchanged", chunks: stored.get(keyOf(p.page))?.length ?? 0, removed: 0 };
+      return { ...base, outcome: done.chunks === 0 ? "empty" : "stored", chunks: done.chunks, removed: done.stale.length };
+    });
+  }
 
+  return {
+    ingestPages,
+    async ingestPage(page, options) {
+      return (await ingestPages([page], options))[0] as IngestedPage;
+    },
     async removePage(sourceId, url) {
       await store.chunks.deletePage(sourceId, url);
     },

@@ -53,6 +53,23 @@ describe("pages of a many-page source", () => {
     expect(await store.chunks.ofPage(sourceId, "https://docs.test/guide/b")).toHaveLength(1);
   });
 
+  it("ingests a batch of pages in one go: unchanged ones untouched, changed and new ones written, each page's own chunks", async () => {
+    const page = (name: string, text: string) => ({ sourceId, url: `https://docs.test/guide/batch-${name}`, content: `# ${name}\n\n${text}`, format: "markdown" as const });
+    await pages.ingestPages([page("x", "Xylophone tuning."), page("y", "Yak shaving.")]);
+    const before = await store.chunks.ofPages(sourceId, ["https://docs.test/guide/batch-x", "https://docs.test/guide/batch-y"]);
+    const results = await pages.ingestPages([page("x", "Xylophone tuning."), page("y", "Yak grooming, the new chapter."), page("z", "Zebra crossings.")]);
+    expect(results.map((r) => [r.outcome, r.chunks, r.removed])).toEqual([
+      ["unchanged", 1, 0],
+      ["stored", 1, 1],
+      ["stored", 1, 0],
+    ]);
+    const after = await store.chunks.ofPages(sourceId, ["https://docs.test/guide/batch-x", "https://docs.test/guide/batch-y", "https://docs.test/guide/batch-z"]);
+    expect(after.get("https://docs.test/guide/batch-x")).toEqual(before.get("https://docs.test/guide/batch-x"));
+    expect(after.get("https://docs.test/guide/batch-y")?.map((c) => c.contentHash)).toEqual([results[1]?.contentHash]);
+    expect(after.get("https://docs.test/guide/batch-z")).toHaveLength(1);
+    await expect(pages.ingestPages([page("x", "a"), page("x", "b")])).rejects.toMatchObject({ code: "VALIDATION" });
+  });
+
   it("refuses a page without a source or with a bad url, writing nothing", async () => {
     const before = await store.chunks.count();
     await expect(pages.ingestPage({ sourceId: "", url: "https://docs.test/x", content: "x", format: "text" })).rejects.toMatchObject({ code: "VALIDATION" });
