@@ -67,7 +67,9 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
   const inFlight = new Set<Promise<void>>();
   let wake: () => void = () => {};
   let woken = new Promise<void>((resolve) => (wake = resolve));
-  const rearm = () => (woken = new Promise<void>((resolve) => (wake = resolve)));
+  const rearm = () => {
+    woken = new Promise<void>((resolve) => (wake = resolve));
+  };
   // The first error that is not a page's (the sink's store is down): no request starts after it.
   const fatal: { error?: unknown; happened: boolean } = { happened: false };
 
