@@ -51,7 +51,8 @@ describe("every tool call, hooked", () => {
 
   it("refuses a write tool to a token without the write scope, before the tool runs; reads still work", async () => {
     created.length = 0;
-    const client = await connect(kmcp, { toolCalls: { writeScope: "kmcp:write" }, authInfo: token(["kmcp:read"]) });
+    const calls: ToolCallObservation[] = [];
+    const client = await connect(kmcp, { toolCalls: { writeScope: "kmcp:write", observe: (c) => calls.push(c) }, authInfo: token(["kmcp:read"]) });
     const refused = await call(client, "knowledge_request", { url: "https://a.example.test/", reason: "r" });
     expect(refused.isError).toBe(true);
     expect(text(refused)).toMatch(/^Refused: knowledge_request changes the knowledge base, so it needs the scope "kmcp:write"/);
@@ -59,6 +60,7 @@ describe("every tool call, hooked", () => {
     const run = await call(client, "knowledge_sync", { action: "run" });
     expect(text(run)).toMatch(/^Refused: knowledge_sync/);
     expect((await call(client, "knowledge_sources")).isError).toBeFalsy();
+    expect(calls.map((c) => `${c.tool} ${c.outcome}`)).toEqual(["knowledge_request refused", "knowledge_sync refused", "knowledge_sources ok"]);
   });
 
   it("lets a token with the write scope through to the tool", async () => {

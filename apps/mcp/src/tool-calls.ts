@@ -43,9 +43,12 @@ export function hookToolCalls(server: McpServer, hooks: ToolCallHooks): void {
   const register = server.registerTool.bind(server) as (name: string, config: { annotations?: ToolAnnotations }, callback: Callback) => unknown;
   const wrapped = (name: string, config: { annotations?: ToolAnnotations }, callback: Callback) =>
     register(name, config, async (args, extra) => {
-      const refusal = writeRefusal(name, callWrites(name, config.annotations, args), extra.authInfo, hooks.writeScope);
-      if (refusal) return fail(refusal);
       const started = performance.now();
+      const refusal = writeRefusal(name, callWrites(name, config.annotations, args), extra.authInfo, hooks.writeScope);
+      if (refusal) {
+        hooks.observe?.({ tool: name, origin: "none", outcome: "refused", seconds: (performance.now() - started) / 1000 });
+        return fail(refusal);
+      }
       let result: CallToolResult | undefined;
       try {
         result = await callback(args, extra);

@@ -88,7 +88,7 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
   const syncRecords = new Counter({ name: "kmcp_sync_records_total", help: "Records this instance's syncs wrote, deleted or found unchanged.", labelNames: ["kind"], registers: [registry] });
   const toolCalls = new Histogram({
     name: "kmcp_tool_call_duration_seconds",
-    help: "MCP tool calls, by tool, the store that answered (primary, mirror, none) and outcome (ok, error).",
+    help: "MCP tool calls, by tool, the store that answered (primary, mirror, none) and outcome (ok, error, refused: the token lacked a scope).",
     labelNames: ["tool", "origin", "outcome"],
     buckets: TOOL_BUCKETS,
     registers: [registry],

@@ -27,10 +27,13 @@ export interface MetricsSources {
   lag: LagSource;
 }
 
-/** One finished tool call. `origin`: which store answered (`none` for tools whose answer names none). */
+/**
+ * One finished tool call. `origin`: which store answered (`none` for tools whose answer names
+ * none); `outcome`: `refused` when the token lacked a scope the call needs.
+ */
 export interface ToolCallObservation {
   tool: string;
   origin: "primary" | "mirror" | "none";
-  outcome: "ok" | "error";
+  outcome: "ok" | "error" | "refused";
   seconds: number;
 }
