@@ -23,7 +23,7 @@ const ServeSchema = z
   });
 
 /** The environment variable behind each OAuth option. */
-const OAUTH_ENV = {
+export const OAUTH_ENV = {
   issuer: "KMCP_MCP_OAUTH_ISSUER",
   jwksUrl: "KMCP_MCP_OAUTH_JWKS_URL",
   resource: "KMCP_MCP_OAUTH_RESOURCE",

@@ -7,9 +7,10 @@ import { createBearerGate, type AuthedRequest, type BearerGate } from "./auth/be
 import type { OAuthOptions } from "./auth/oauth-options.js";
 import { createResourceMetadataRoute, resourceMetadataUrl } from "./auth/resource-metadata.js";
 import { createTokenVerifier } from "./auth/verify-token.js";
+import { createServerPool } from "./server-pool.js";
 
 export interface HttpServerOptions {
-  /** A fresh MCP server per request (stateless Streamable HTTP: any number of clients). */
+  /** Makes an MCP server; each request gets one of its own (stateless Streamable HTTP: any number of clients), reused once it is done. */
   createServer: () => McpServer;
   host: string;
   port: number;
@@ -55,6 +56,7 @@ function bearerGate(options: HttpServerOptions): BearerGate | undefined {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const gate = bearerGate(options);
   const metadataRoute = options.oauth && createResourceMetadataRoute(options.oauth);
+  const servers = createServerPool(options.createServer);
   let allowedOrigins: string[] = [];
 
   async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: NonNullable<HttpServerOptions["metrics"]>) {
@@ -64,13 +66,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   async function serveMcp(req: AuthedRequest, res: ServerResponse) {
-    const mcp = options.createServer();
+    const mcp = servers.acquire();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => {
-      void transport.close();
-      void mcp.close();
-    });
     await mcp.connect(transport);
+    // Back to the pool once the response is over (connected first, so it never goes back unconnected).
+    const release = () => void servers.release(mcp).catch((error: Error) => options.logger.warn("could not close an MCP connection", { error: error.message }));
+    if (res.closed) release();
+    else res.once("close", release);
     await transport.handleRequest(req, res);
   }
 
