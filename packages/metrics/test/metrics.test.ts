@@ -1,6 +1,7 @@
-import type { ChromaStore } from "@kmcp/chroma-store";
+import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { createRequestWriter, createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
+import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, describe, expect, it } from "vitest";
@@ -52,6 +53,27 @@ describe("server metrics on real PostgreSQL and Chroma", () => {
     s = await scrape();
     expect(s.get("kmcp_mirror_lag_seconds")).toBe(0);
     expect(s.get('kmcp_sync_duration_seconds_count{mode="incremental",outcome="success"}')).toBe(2);
+  });
+
+  it("report on an instance that did not sync the sync another instance ran", async () => {
+    const db = await migratedDb();
+    // Two processes' clients of the same collections: one syncs, the other only serves.
+    const prefix = uniqueCollectionPrefix();
+    const [store, followerStore] = [0, 1].map(() => createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix }));
+    afterAll(() => Promise.all([store!.close(), followerStore!.close()]));
+    const leader = createSyncManager({ db, store: store! });
+    const follower = createSyncManager({ db, store: followerStore! });
+    const scrape = metricsOf(db, followerStore!, follower);
+    await create(db, 1);
+    await create(db, 2);
+    await leader.syncSources();
+
+    const s = await scrape();
+    expect(s.get("kmcp_mirror_lag_seconds")).toBe(0);
+    expect(s.get("kmcp_mirror_last_sync_age_seconds")).toBeGreaterThanOrEqual(0);
+    expect(s.get('kmcp_mirror_last_sync_records{kind="upserted"}')).toBe(2);
+    expect(s.get("kmcp_mirror_sources")).toBe(2);
+    expect(s.get('kmcp_sync_records_total{kind="upserted"}')).toBeUndefined(); // this instance ran none
   });
 
   it("during a PostgreSQL outage: online 0, lag unknown, the last sync's age still known, and queued writes counted", async () => {
