@@ -1,4 +1,5 @@
 import { createHealthHandler } from "@kmcp/health";
+import { createMirrorLagSource, createServerMetrics } from "@kmcp/metrics";
 import { createKmcp, createLogger } from "@kmcp/runtime";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { readEnv, type InfoRequest } from "./env.js";
@@ -42,17 +43,31 @@ async function shutdown(close: () => Promise<void>) {
 }
 
 if (serve.http) {
+  const metrics = createServerMetrics();
+  void kmcp.ready().then(
+    ({ sync, store, db }) =>
+      metrics.attach({
+        sync,
+        backlog: { pendingWrites: () => store.pendingWrites.count() },
+        lag: createMirrorLagSource({ changes: db.changes, readCheckpoint: async () => (await store.readSyncState()).checkpoint }),
+      }),
+    () => {}, // logged above; /metrics reads NaN until the services are up
+  );
+  const httpDeps = { ...deps, toolCalls: { writeScope: serve.oauth?.writeScope, observe: metrics.observeToolCall } };
   const http = await startHttpServer({
-    createServer: () => createServer(deps),
+    createServer: () => createServer(httpDeps),
     host: serve.host,
     port: serve.port,
     token: serve.token,
+    oauth: serve.oauth,
     allowedOrigins: serve.allowedOrigins,
     extraRoutes: createHealthHandler({ report: async () => (await kmcp.ready()).health.report() }),
+    metrics,
     logger,
   });
+  const auth = [serve.token && "bearer", serve.oauth && "oauth"].filter(Boolean).join("+") || "none";
   // Always announced (even at log level warn): it is how a supervisor learns the port.
-  process.stderr.write(`${JSON.stringify({ level: "info", msg: "listening", url: http.url, auth: serve.token ? "bearer" : "none" })}\n`);
+  process.stderr.write(`${JSON.stringify({ level: "info", msg: "listening", url: http.url, auth })}\n`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void shutdown(http.close));
 } else {
   const server = createServer(deps);

@@ -82,8 +82,28 @@ export const HISTORY = `## Changes made after profiling (before → after)
   sizes 1000/2000/5000 gave 37.2k/37.8k/24.7k rows/s; the default is 2000. \`normaliseUrl\` ran
   URL setters that changed nothing (each re-serialises the URL): 166 → 55–77 ms per 100k urls.
 
-## Known limits
+- **MCP over HTTP under load** (figure 9): a CPU profile of one instance under 50 clients had a
+  quarter of the server's CPU in building an MCP server per request (ten tools and their zod
+  schemas, and a new Ajv JSON Schema validator in the SDK's \`Server\` constructor). The
+  stateless HTTP server now keeps finished servers in a pool and reconnects them to the next
+  request's transport (the SDK allows \`connect()\` again after \`close()\`, and a late handler
+  of an aborted request answers only its own transport). \`knowledge_sources\` alone, 50 clients,
+  one kmcp with the pool and one without side by side, 3 × 8 s each interleaved: 96 → 276
+  calls/s (2.9×).
 
+## Known limits
+- **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
+  answers): 0.18–0.30 with calls alternating \`knowledge_sources\` and \`knowledge_search\`. The
+  gap is search. Each search makes five Chroma requests: re-opening the chunk collection to read
+  its vector space, the vector query for 100 candidates, the candidates' sources from the mirror,
+  the kept chunks' texts, then their records. Timed one by one (200 of each, machine load ~15),
+  they cost the kmcp process 1.7–4.1 ms of CPU each (12.6 ms together) and Chroma 0.8–5.5 ms
+  (12.5 ms), where the bare server spends ~1 ms on a whole call. Not done here (packages/search
+  and chroma-store, where other work is under way): take the space from the cached collection
+  handle (the query checks it anyway), read the kept chunks' texts and records in one request,
+  and read the candidates' sources from the in-memory mirror copy the server already keeps. By
+  these timings that saves about half of a search's CPU; meeting 0.5 would need search at about
+  a third of its cost.
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU

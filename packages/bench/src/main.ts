@@ -1,5 +1,5 @@
 // `pnpm bench [--quick] [--only <figure,...>]`: runs every figure on real servers and writes
-// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest) it runs just those figures and
+// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load) it runs just those figures and
 // prints their report without writing the file (paste the section in by hand).
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
@@ -9,6 +9,7 @@ import { createDb } from "@kmcp/db";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
+import { measureLoad } from "./figures/load.js";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
 import { measureSearch } from "./figures/search.js";
@@ -19,10 +20,10 @@ import { seedSources, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
-  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3 }
-  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5 };
+  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000 }
+  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000 };
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest"] as const;
+const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load"] as const;
 const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
 const onlyArg = onlyAt < 0 ? undefined : process.argv[onlyAt]!.includes("=") ? process.argv[onlyAt]!.split("=")[1] : process.argv[onlyAt + 1];
 const only = onlyArg?.split(",").map((f) => f.trim());
@@ -73,6 +74,11 @@ try {
     const dir = path.join(servers.postgres.dataDir, "..", "ingest-corpus");
     figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
     log("ingest figure done");
+  }
+  if (runs("load")) {
+    const dir = path.join(servers.postgres.dataDir, "..");
+    figures.push(await measureLoad({ database: servers.database, dir, sources: sizes.loadSources, durationMs: sizes.loadMs }));
+    log("load figure done");
   }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {
