@@ -31,44 +31,44 @@ export interface ChunkWriter {
  */
 export function createChunkWriter(deps: { chunks: Pick<ChunkStore, "upsert" | "delete">; embedder: string; maxChunks: number }): ChunkWriter {
   const queue: DocumentWrite[] = [];
-  let running: Promise<void> | null = null;
+  /** The batch being written, if any. */
+  let writing: Promise<void> | null = null;
   let failure: { error: unknown } | null = null;
+  const queuedChunks = () => queue.reduce((sum, queued) => sum + queued.chunks.length, 0);
 
-  async function writeQueued() {
-    while (queue.length > 0 && !failure) {
-      const batch = queue.splice(0, takeBatch(queue.map((write) => write.chunks.length), deps.maxChunks));
-      try {
-        const chunks = batch.flatMap((write) => write.chunks);
-        if (chunks.length > 0) await deps.chunks.upsert(spaceOf(deps.embedder, chunks), chunks);
-        const stale = batch.flatMap((write) => write.stale);
-        if (stale.length > 0) await deps.chunks.delete(stale);
-        for (const write of batch) await write.written();
-      } catch (error) {
-        failure = { error };
-      }
-    }
+  async function writeBatch(batch: readonly DocumentWrite[]) {
+    const chunks = batch.flatMap((write) => write.chunks);
+    if (chunks.length > 0) await deps.chunks.upsert(spaceOf(deps.embedder, chunks), chunks);
+    const stale = batch.flatMap((write) => write.stale);
+    if (stale.length > 0) await deps.chunks.delete(stale);
+    for (const write of batch) await write.written();
   }
 
-  function start() {
-    if (running || failure || queue.length === 0) return;
-    // `finally` runs after `running` is set, and picks up what was queued during the last write.
-    running = writeQueued().finally(() => {
-      running = null;
-      start();
-    });
+  function startNext() {
+    if (writing || failure || queue.length === 0) return;
+    const batch = queue.splice(0, takeBatch(queue.map((write) => write.chunks.length), deps.maxChunks));
+    // `finally` runs after `writing` is set, and starts the batch queued meanwhile.
+    writing = writeBatch(batch)
+      .catch((error: unknown) => {
+        failure = { error };
+      })
+      .finally(() => {
+        writing = null;
+        startNext();
+      });
   }
 
   return {
     async add(write) {
       if (failure) throw failure.error;
       queue.push(write);
-      start();
+      startNext();
       // Back-pressure: with a full batch already waiting, let the running write finish first,
       // so a slow Chroma never has the caller hold more than about two batches in memory.
-      while (running && queue.reduce((sum, queued) => sum + queued.chunks.length, 0) >= deps.maxChunks) await running;
+      while (writing && queuedChunks() >= deps.maxChunks) await writing;
     },
     async drain() {
-      while (running) await running;
+      while (writing) await writing;
       if (failure) throw failure.error;
     },
   };
