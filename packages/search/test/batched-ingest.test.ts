@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createChromaStore, type ChromaStore, type ChunkInput } from "@kmcp/chroma-store";
+import type { ChromaStore, ChunkInput } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
@@ -111,23 +111,19 @@ describe("an ingest whose Chroma is killed mid-way", () => {
       await expect(ingester.ingestFiles([dir])).rejects.toMatchObject({ name: "ChromaStoreError" });
 
       await chroma.start();
-      // The next run is a new process: a new client of the restarted server (same collections),
-      // which checks the server first as kmcp's commands do.
-      const store = createChromaStore({ url: chroma.url, collectionPrefix: real.chunks.collectionName.replace(/source_chunks$/, "") });
-      await store.heartbeat();
-      const afterCrash = await chunkStates(db, store);
+      const afterCrash = await chunkStates(db, real);
       // Every source was created before its chunks were written; none has part of its chunks.
       expect(afterCrash).toHaveLength(FILES);
       expect(afterCrash.filter((s) => s.state === "partial")).toEqual([]);
       expect(afterCrash.filter((s) => s.state === "complete")).toEqual([expect.objectContaining({ url: expect.stringMatching(/guide-00\.md$/) })]);
 
-      const rerun = await createIngester({ db, store, embedder: createLocalEmbedder() }).ingestFiles([dir]);
+      const rerun = await createIngester({ db, store: real, embedder: createLocalEmbedder() }).ingestFiles([dir]);
       expect(rerun.failed).toEqual([]);
       expect(rerun.totals.sourcesCreated).toBe(0);
       expect(rerun.totals).toMatchObject({ unchanged: 1, added: FILES - 1 });
-      const repaired = await chunkStates(db, store);
+      const repaired = await chunkStates(db, real);
       expect(repaired.map((s) => s.state)).toEqual(Array(FILES).fill("complete"));
-      expect(await store.chunks.count()).toBe(repaired.reduce((sum, s) => sum + s.chunks, 0));
+      expect(await real.chunks.count()).toBe(repaired.reduce((sum, s) => sum + s.chunks, 0));
     } finally {
       await chroma.destroy();
     }
