@@ -149,6 +149,25 @@ describe("kmcp acquire of Latin-1 pages", () => {
   });
 });
 
+describe("kmcp acquire of a url that fails", () => {
+  it("leaves its source failed with the reason, which sources get shows; a later success clears it", async () => {
+    routes.set("/flaky", (_req, res) => void res.writeHead(500).end("oops"));
+    const failed = await kmcp(["acquire", `${base}/flaky`], allow);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`${base}/flaky answered HTTP 500.`);
+    const shown = await kmcp(["sources", "get", `${base}/flaky`], env);
+    expect(shown.stdout).toMatch(/status\s+failed/);
+    expect(shown.stdout).toMatch(/last fetch\s+\S+: failed: .*answered HTTP 500\./);
+    const asJson = json<{ source: { status: string }; fetch: { failureReason: string | null } }>(await kmcp(["sources", "get", `${base}/flaky`, "--json"], env));
+    expect(asJson).toMatchObject({ source: { status: "failed" }, fetch: { failureReason: expect.stringContaining("answered HTTP 500.") } });
+
+    routes.set("/flaky", html(page("Recovered page", paragraphs("The flaky server answers again with the tide tables for the estuary."))));
+    expect(await acquire("/flaky")).toMatchObject({ outcome: "added" });
+    const recovered = json<{ source: { status: string }; fetch: { failureReason: string | null; finalUrl: string } }>(await kmcp(["sources", "get", `${base}/flaky`, "--json"], env));
+    expect(recovered).toMatchObject({ source: { status: "active" }, fetch: { failureReason: null, finalUrl: `${base}/flaky` } });
+  });
+});
+
 describe("Ctrl-C during kmcp acquire", () => {
   /** A page that sends half its body, then stalls until the client goes away; `started` resolves once the half is out. */
   function stallingPage(body: string, etag: string) {
