@@ -72,7 +72,7 @@ try {
   }
   if (runs("ingest")) {
     const dir = path.join(servers.postgres.dataDir, "..", "ingest-corpus");
-    figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
+    figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, chromaPid: servers.chroma.pid, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
     log("ingest figure done");
   }
   if (runs("load")) {

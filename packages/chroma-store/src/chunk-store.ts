@@ -36,6 +36,8 @@ export interface ChunkStore {
   upsert(space: VectorSpace, chunks: readonly ChunkInput[]): Promise<number>;
   /** The chunks stored for a source (without text or vectors), in document order. */
   ofSource(sourceId: string): Promise<StoredChunk[]>;
+  /** The most chunks the server takes in one write: an upsert of more is split into writes of this size. */
+  maxBatchSize(): Promise<number>;
   /** Remove chunks by id; unknown ids are ignored. */
   delete(ids: readonly string[]): Promise<void>;
   /** Remove every chunk of these sources. */
@@ -197,6 +199,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       await bumpVersion();
       return valid.length;
     },
+
+    maxBatchSize: () => connection.maxBatchSize(),
 
     async ofSource(sourceId) {
       const id = parseInput(IdSchema, sourceId, "source id");
