@@ -7,6 +7,8 @@ export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema,
 export type { SearchMode } from "./hybrid-ranking.js";
 export { createLiveLexicalIndex } from "./live-lexical-index.js";
 export type { LiveLexicalIndex, LiveLexicalIndexDeps } from "./live-lexical-index.js";
+export { createFileSnapshotStore } from "./lexical-snapshot.js";
+export type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 export type { Search, SearchDeps, SearchStats } from "./search.js";
 export type { EmptyReason, Explain, SearchQuery, SearchResponse, SearchResult } from "./search-schemas.js";
 export { DEFAULT_TIER_WEIGHTS, parseTierWeights, TierWeightsSchema } from "./tier-weights.js";
