@@ -72,7 +72,7 @@ try {
     }
   }
   if (runs("search")) {
-    figures.push(await measureSearch({ url: await servers.database("search"), chromaUrl: servers.chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps }));
+    figures.push(await measureSearch({ url: await servers.database("search"), chromaUrl: servers.chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps, dir: path.join(servers.postgres.dataDir, "..") }));
     log("search figure done");
   }
   if (runs("import")) {
