@@ -193,7 +193,7 @@ describe("kmcp search", () => {
 
   it("ranks by --mode and says why with --explain", async () => {
     const words = ["certificate", "rotation", "--limit", "20", "--explain"];
-    const [hybrid, lexical, vector] = await Promise.all((["hybrid", "lexical", "vector"] as const).map((mode) => search([...words, "--mode", mode])));
+    const [hybrid, lexical, vector] = await Promise.all([search([...words, "--mode", "hybrid"]), search([...words, "--mode", "lexical"]), search([...words, "--mode", "vector"])]);
     for (const [mode, answer] of Object.entries({ hybrid, lexical, vector })) {
       expect(answer.results.length, mode).toBeGreaterThan(0);
       expect(answer.results.every((r) => r.explain?.mode === mode), mode).toBe(true);

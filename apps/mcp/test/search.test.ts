@@ -153,7 +153,7 @@ describe("knowledge_search over stdio", () => {
       expect(result.isError, text(result)).toBeFalsy();
       return { results: resultsOf(result), text: text(result) };
     };
-    const [hybrid, lexical, vector] = await Promise.all((["hybrid", "lexical", "vector"] as const).map((mode) => answer({ mode, explain: true })));
+    const [hybrid, lexical, vector] = await Promise.all([answer({ mode: "hybrid", explain: true }), answer({ mode: "lexical", explain: true }), answer({ mode: "vector", explain: true })]);
     for (const [mode, { results }] of Object.entries({ hybrid, lexical, vector })) {
       expect(results.length, mode).toBeGreaterThan(0);
       expect(results.every((r) => r.explain?.mode === mode), mode).toBe(true);

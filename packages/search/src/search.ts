@@ -29,6 +29,11 @@ export interface Search {
    */
   search(query: SearchQuery): Promise<SearchResponse>;
   stats(): Promise<SearchStats>;
+  /**
+   * Build the keyword index now (from its snapshot and Chroma), so the first hybrid search does
+   * not wait for it; a long-running server calls it at start. A search meanwhile shares the build.
+   */
+  warm(): Promise<void>;
 }
 
 export interface SearchDeps {
@@ -161,6 +166,8 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
         mirrorAsOf: mirrorTime,
       };
     },
+
+    warm: () => live.refresh({ force: true }),
 
     async stats() {
       const [tally, space] = await Promise.all([store.chunks.tally(), store.chunks.space()]);
