@@ -10,6 +10,7 @@ import { createIngester, createLocalEmbedder, createSearch } from "@kmcp/search"
 import { createSyncManager } from "@kmcp/sync-core";
 import type { Figure } from "../report.js";
 import { median, p95, round, timeInterleaved } from "../stats.js";
+import { fillChunks } from "./search-fill.js";
 
 const exec = promisify(execFile);
 const SEARCH_CHILD = fileURLToPath(new URL("../search-child.ts", import.meta.url));
@@ -38,6 +39,8 @@ async function firstAnswer(chromaUrl: string, mode: "hybrid" | "vector", query: 
 const CORPUS_DIR = fileURLToPath(new URL("../../../search/corpus/", import.meta.url));
 // Sections of the filler documents: about one chunk each (chunks hold up to 1,500 characters).
 const SECTIONS_PER_DOCUMENT = 25;
+// Filler documents beyond these (about 10k chunks) are written in shared batches (fillChunks), not ingested one by one.
+const INGESTED_FILLER = 400;
 const WORDS_PER_SECTION = 140;
 
 /** The corpus file a result cites (filler documents have web URLs). */
@@ -106,13 +109,13 @@ export async function measureSearch(options: { url: string; chromaUrl: string; c
     const words = (await Promise.all(manifest.map((e) => readFile(path.join(CORPUS_DIR, e.file), "utf8")))).join(" ").toLowerCase().match(/[a-z]{3,}/g) ?? [];
     const next = random(20261125);
     const fillerCount = Math.max(0, Math.round((chunkTarget - corpusChunks) / SECTIONS_PER_DOCUMENT));
+    const filler = Array.from({ length: fillerCount }, (_, n) => ({ url: `https://filler.example.test/${n}`, content: fillerDocument(words, next, n), format: "markdown" as const }));
+    const fillerOptions = { sourceType: "website", authorityTier: "tier_2_trusted" } as const;
     const ingestStarted = performance.now();
     let fillerChunks = 0;
-    for (let n = 0; n < fillerCount; n++) {
-      const document = { url: `https://filler.example.test/${n}`, content: fillerDocument(words, next, n), format: "markdown" as const };
-      fillerChunks += (await ingester.ingestDocument(document, { sourceType: "website", authorityTier: "tier_2_trusted" })).chunks;
-    }
+    for (const document of filler.slice(0, INGESTED_FILLER)) fillerChunks += (await ingester.ingestDocument(document, fillerOptions)).chunks;
     const ingestMs = performance.now() - ingestStarted;
+    const bulkChunks = await fillChunks({ db, store, embedder }, filler.slice(INGESTED_FILLER), fillerOptions);
     await sync.syncSources();
     const { chunks, sources } = await engine.stats();
     const crowded = await recall();
@@ -161,7 +164,7 @@ export async function measureSearch(options: { url: string; chromaUrl: string; c
         { label: "new process after its first hybrid answer (built from Chroma): RSS", workload, reps: 1, median: mib(coldHybrid.rss), unit: "MiB" },
         { label: "new process after its first hybrid answer (from the snapshot): RSS", workload, reps: 1, median: mib(warmHybrid.rss), unit: "MiB" },
         { label: "baseline: new process after a vector-mode answer: RSS", workload, reps: 1, median: mib(coldVector.rss), unit: "MiB" },
-        { label: "ingest of the filler documents", workload: `${fillerChunks} chunks`, reps: 1, median: fillerChunks / (ingestMs / 1000), unit: "chunks/s" },
+        { label: `ingest of the filler documents${bulkChunks > 0 ? ` (the first ${INGESTED_FILLER}; ${bulkChunks} more chunks written in batches)` : ""}`, workload: `${fillerChunks} chunks`, reps: 1, median: fillerChunks / (ingestMs / 1000), unit: "chunks/s" },
         { label: "recall@1, corpus alone", workload: `${queries.length} queries, ${corpusChunks} chunks`, reps: 1, median: alone.at1, unit: "share" },
         { label: "recall@1 among the distractors", workload: `${queries.length} queries, ${workload}`, reps: 1, median: crowded.at1, unit: "share" },
       ],
