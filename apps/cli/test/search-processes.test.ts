@@ -27,14 +27,14 @@ interface IngestJson {
 /** A word no other document holds (hex from a hash: no shared trigrams worth speaking of). */
 const tokenOf = (name: string) => `k${createHash("sha256").update(name).digest("hex").slice(0, 11)}`;
 const FILLER = "ledger replica quorum latency snapshot compaction journal partition cursor".split(" ");
-/** A document of three sections, every paragraph naming its token. */
-function document(name: string): string {
+/** A document of `sections` sections (about a chunk each), every paragraph naming its token. */
+function document(name: string, sections = 3): string {
   const token = tokenOf(name);
-  const sections = [1, 2, 3].map((s) => {
+  const parts = Array.from({ length: sections }, (_, i) => i + 1).map((s) => {
     const words = Array.from({ length: 60 }, (_, i) => FILLER[(i * 7 + s * 3 + name.length) % FILLER.length]).join(" ");
     return `## Part ${s}\n\n${token} ${words}.\n\n${words} ${token}.`;
   });
-  return `# Document ${name}\n\n${sections.join("\n\n")}\n`;
+  return `# Document ${name}\n\n${parts.join("\n\n")}\n`;
 }
 
 let env: Record<string, string>;
@@ -124,8 +124,9 @@ describe("a running MCP server and other kmcp processes", () => {
   });
 
   it("after an ingest killed with SIGKILL half way, the next run leaves both halves holding the same chunks", async () => {
+    // 1,200 chunks: more than one write even if the ingest batches chunks across documents.
     const names = Array.from({ length: 120 }, (_, i) => `bulk-${String(i).padStart(3, "0")}`);
-    for (const name of names) await writeFile(path.join(docs, "bulk", `${name}.md`), document(name));
+    for (const name of names) await writeFile(path.join(docs, "bulk", `${name}.md`), document(name, 10));
     const before = await store.chunks.count();
 
     // Killed as soon as its first chunks are in Chroma: sources created, chunks partly written, no sync.
