@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
@@ -42,8 +42,21 @@ let docs: string;
 let store: ChromaStore;
 let client: Client;
 
-async function searchMcp(args: Record<string, unknown>): Promise<SearchResult[]> {
-  const result = (await client.callTool({ name: "knowledge_search", arguments: args }, undefined, { timeout: 30_000 })) as {
+/** kmcp-mcp over stdio on the test's KMCP_HOME. */
+async function startServer(): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [mcpMain],
+    env: { ...(process.env as Record<string, string>), ...env, KMCP_LOG_LEVEL: "warn" },
+    stderr: "pipe",
+  });
+  const connected = new Client({ name: "search-processes", version: "1.0.0" });
+  await connected.connect(transport);
+  return connected;
+}
+
+async function searchMcp(args: Record<string, unknown>, on = client): Promise<SearchResult[]> {
+  const result = (await on.callTool({ name: "knowledge_search", arguments: args }, undefined, { timeout: 30_000 })) as {
     isError?: boolean;
     structuredContent?: { results: SearchResult[] };
     content: { type: string; text?: string }[];
@@ -61,14 +74,7 @@ beforeAll(async () => {
   await writeFile(path.join(docs, "first.md"), document("first"));
   json(await kmcp(["ingest", path.join(docs, "first.md"), "--json"], env));
 
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [mcpMain],
-    env: { ...(process.env as Record<string, string>), ...env, KMCP_LOG_LEVEL: "warn" },
-    stderr: "pipe",
-  });
-  client = new Client({ name: "search-processes", version: "1.0.0" });
-  await client.connect(transport);
+  client = await startServer();
   // The server has answered once, so its lexical index is built before the other processes write.
   expect((await searchMcp({ query: tokenOf("first"), mode: "lexical" }))[0]?.text).toContain(tokenOf("first"));
 });
@@ -80,6 +86,7 @@ afterAll(async () => {
 
 describe("a running MCP server and other kmcp processes", () => {
   let freshSource: string;
+  let bulk: IngestJson["documents"] = [];
 
   it("finds chunks that a `kmcp ingest` process wrote within 5 s, in both halves, without a restart", async () => {
     const file = path.join(docs, "fresh.md");
@@ -161,6 +168,28 @@ describe("a running MCP server and other kmcp processes", () => {
       const [top] = await searchMcp({ query: token, limit: 1, explain: true });
       expect(top?.source.id, file).toBe(sourceId);
       expect(top?.explain, file).toMatchObject({ lexicalRank: expect.any(Number), vectorRank: expect.any(Number) });
+    }
+    bulk = rerun.documents;
+  });
+
+  it("a new server starts from the running one's keyword index snapshot and applies what changed since", async () => {
+    // Over 1,000 chunks changed: the running server saved a snapshot of its keyword index.
+    const cache = path.join(env.KMCP_HOME!, "cache");
+    await vi.waitFor(async () => expect((await readdir(cache).catch(() => [])).some((f) => f.endsWith(".snapshot"))).toBe(true), { timeout: 20_000, interval: 200 });
+    const [removed, ...kept] = bulk.slice(0, 6);
+    expect(json(await kmcp(["sources", "remove", removed!.sourceId, "--json"], env))).toMatchObject({ removed: removed!.sourceId });
+
+    const second = await startServer();
+    try {
+      const removedToken = tokenOf(path.basename(removed!.path, ".md"));
+      await vi.waitFor(async () => expect(await searchMcp({ query: removedToken, mode: "lexical" })).toEqual([]), { timeout: FRESH_MS, interval: 100 });
+      expect(await searchMcp({ query: removedToken, mode: "lexical" }, second)).toEqual([]);
+      for (const { path: file } of kept) {
+        const query = { query: `${tokenOf(path.basename(file, ".md"))} ledger quorum`, limit: 20, explain: true };
+        expect(await searchMcp(query, second), file).toEqual(await searchMcp(query));
+      }
+    } finally {
+      await second.close();
     }
   });
 });
