@@ -24,8 +24,9 @@ export interface LiveLexicalIndexDeps {
   lexical?: LexicalIndexOptions;
   /**
    * Where to keep the index between processes: the first refresh starts from the snapshot (then
-   * diffs it against Chroma), and a snapshot is written a little after every `snapshotEvery`
-   * chunks added or removed. None: every process reads and tokenizes all chunks itself.
+   * diffs it against Chroma), and a snapshot is written a little after `snapshotEvery` chunks,
+   * or a tenth of the index if more, were added or removed. None: every process reads and
+   * tokenizes all chunks itself.
    */
   snapshot?: LexicalSnapshotStore;
   /** Default 1,000 chunks. */
@@ -60,7 +61,8 @@ export function createLiveLexicalIndex(deps: LiveLexicalIndexDeps): LiveLexicalI
   }
 
   function scheduleSave() {
-    if (!snapshot || saveTimer || unsaved < snapshotEvery) return;
+    // A tenth of the index at least: serializing a large index often would stall searches.
+    if (!snapshot || saveTimer || unsaved < Math.max(snapshotEvery, index.size / 10)) return;
     saveTimer = setTimeout(() => {
       const serialized = serializeLexicalIndex(index, lexical);
       unsaved = 0;
