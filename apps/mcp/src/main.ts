@@ -27,10 +27,14 @@ const logger = createLogger(config);
 const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true });
 const deps = { kmcp, allowAcquire: serve.allowAcquire };
 
-// Connect in the background: `initialize` and `tools/list` must not wait for the databases.
+// Connect in the background: `initialize` and `tools/list` must not wait for the databases. The
+// keyword index is built then too, so the first knowledge_search need not (seconds at 100k chunks).
 void kmcp
   .ready()
-  .then(({ sync }) => sync.start({ intervalMs: config.syncIntervalMs }))
+  .then(({ sync, search }) => {
+    search.warm().catch((error: Error) => logger.warn("the keyword index is not built yet; the first search will build it", { error: error.message }));
+    return sync.start({ intervalMs: config.syncIntervalMs });
+  })
   .catch((error: Error) => logger.warn("services are not ready yet; tools will retry", { error: error.message }));
 
 let shuttingDown = false;

@@ -91,6 +91,14 @@ export const HISTORY = `## Changes made after profiling (before → after)
   one kmcp with the pool and one without side by side, 3 × 8 s each interleaved: 96 → 276
   calls/s (2.9×).
 
+- **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
+  reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
+  answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
+  108 MiB at 100k chunks), diffed against Chroma's chunk ids: 19 s, at the price of a higher peak
+  RSS (1.5 GiB against 0.83 GiB: parsing the snapshot). \`kmcp-mcp\` also builds the index at start
+  (\`search.warm()\`), so a client's first search usually finds it ready. Load average 8–28 on 2
+  cores during that run (other sessions' work): absolute times are inflated.
+
 ## Known limits
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
   answers): 0.18–0.30 with calls alternating \`knowledge_sources\` and \`knowledge_search\`. The
@@ -104,6 +112,18 @@ export const HISTORY = `## Changes made after profiling (before → after)
   and read the candidates' sources from the in-memory mirror copy the server already keeps. By
   these timings that saves about half of a search's CPU; meeting 0.5 would need search at about
   a third of its cost.
+- **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
+  p95 1,564 ms (median 619 ms) against 39.5 ms for the bare Chroma query (ratio 40), measured at a
+  load average of 8–28 on 2 cores; vector mode alone p95 273 ms (ratio 6.9). The time is
+  MiniSearch's: lexical mode alone has p95 1,452 ms. MiniSearch scores *every* chunk that holds
+  any query word, in JavaScript, and builds a result object for each before sorting; the filler
+  documents hold the corpus's common words, so a query matches most of the 100k chunks (a CPU
+  profile over the evaluation set's README chunks replicated to 103k: half the time in its
+  per-posting scoring loop, a fifth building results, 15% garbage collection). Dropping the query
+  words held by more than 5–20% of the chunks (max-score style pruning) cut the median time 3–15×
+  on the evaluation set but cost 0.02–0.04 MRR@10 there, so it was not adopted. Meeting 150 ms needs an engine that scores in native code
+  or stops early (SQLite FTS5 through better-sqlite3 — which compiles from source here, about 2
+  minutes per fresh machine — or a top-k BM25 with block-max pruning); not done here.
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU

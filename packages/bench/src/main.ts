@@ -1,6 +1,7 @@
-// `pnpm bench [--quick] [--only <figure,...>]`: runs every figure on real servers and writes
-// BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load) it runs just those figures and
-// prints their report without writing the file (paste the section in by hand).
+// `pnpm bench [--quick] [--only <figure,...>] [--search-chunks <n>]`: runs every figure on real servers
+// and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load) it runs just those
+// figures and prints their report without writing the file (paste the section in by hand).
+// --search-chunks sets figure 6's collection size (default 10,000; issue #15's scale figure is 100,000).
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
@@ -22,6 +23,15 @@ const quick = process.argv.includes("--quick");
 const sizes = quick
   ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000 }
   : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000 };
+const searchChunksAt = process.argv.indexOf("--search-chunks");
+if (searchChunksAt >= 0) {
+  const n = Number(process.argv[searchChunksAt + 1]);
+  if (!Number.isInteger(n) || n < 1_000 || n > 1_000_000) {
+    process.stderr.write("--search-chunks takes a whole number from 1000 to 1000000\n");
+    process.exit(2);
+  }
+  sizes.chunks = n;
+}
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load"] as const;
 const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
@@ -63,7 +73,7 @@ try {
     }
   }
   if (runs("search")) {
-    figures.push(await measureSearch({ url: await servers.database("search"), chromaUrl: servers.chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps }));
+    figures.push(await measureSearch({ url: await servers.database("search"), chromaUrl: servers.chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps, dir: path.join(servers.postgres.dataDir, "..") }));
     log("search figure done");
   }
   if (runs("import")) {
