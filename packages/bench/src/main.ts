@@ -1,6 +1,7 @@
 // `pnpm bench [--quick] [--only <figure,...>]`: runs every figure on real servers and writes
 // BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest) it runs just those figures and
-// prints their report without writing the file (paste the section in by hand).
+// prints their report without writing the file (paste the section in by hand). `--scale` runs only
+// the million-source figure (100k with --quick), long, and likewise prints it.
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
@@ -11,6 +12,7 @@ import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
+import { measureScale } from "./figures/scale.js";
 import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
 import { HISTORY } from "./history.js";
@@ -31,7 +33,8 @@ if (onlyAt >= 0 && (!only?.length || unknown?.length)) {
   process.stderr.write(`--only takes figures from: ${FIGURES.join(", ")}\n`);
   process.exit(2);
 }
-const runs = (figure: (typeof FIGURES)[number]) => !only || only.includes(figure);
+const scale = process.argv.includes("--scale");
+const runs = (figure: (typeof FIGURES)[number]) => !scale && (!only || only.includes(figure));
 const began = performance.now();
 
 const servers = await startServers();
@@ -74,6 +77,21 @@ try {
     figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
     log("ingest figure done");
   }
+  if (scale) {
+    const count = quick ? 100_000 : 1_000_000;
+    const small = { url: await servers.database("scale_small"), count: count / 10 };
+    const large = { url: await servers.database("scale_large"), count };
+    for (const target of [small, large]) {
+      const db = createDb({ url: target.url });
+      await db.migrate();
+      await db.close();
+      await seedSources(target.url, target.count);
+    }
+    log(`seeded ${small.count} and ${large.count} sources`);
+    const dir = path.join(servers.postgres.dataDir, "..");
+    figures.push(await measureScale({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE, reps: sizes.reps, postgres: servers.postgres, dir, log }));
+    log("scale figure done");
+  }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {
     history: HISTORY,
@@ -84,7 +102,8 @@ try {
   });
   const out = fileURLToPath(new URL(`../../../${quick ? "BENCHMARKS.quick.md" : "BENCHMARKS.md"}`, import.meta.url));
   process.stdout.write(report);
-  if (only) log(`--only ${only.join(",")}: ${path.basename(out)} left as it was`);
+  if (scale) log(`--scale: ${path.basename(out)} left as it was`);
+  else if (only) log(`--only ${only.join(",")}: ${path.basename(out)} left as it was`);
   else {
     await writeFile(out, report);
     log(`wrote ${out}`);

@@ -1,6 +1,6 @@
 import { readAllPages } from "@kmcp/core";
 import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
-import { byUrl } from "./mirror-query.js";
+import { createCompactMirrorBuilder, type CompactMirror } from "./compact-mirror.js";
 
 const PAGE = 10_000;
 
@@ -10,27 +10,41 @@ export function readAllMirrorRecords(store: ChromaStore, filters = {}): Promise<
 }
 
 /**
- * The whole mirror held in memory, so offline lists cost what an in-memory filter costs, not a
- * Chroma scan. Loaded in the background (callers answer from Chroma until it is ready) and
- * tied to a key that changes whenever the mirror may have: its as-of time, or its version.
+ * The whole mirror, read page by page (the next page is fetched while this one is packed) into
+ * the compact in-memory form: no page is kept once packed.
  */
-export interface LoadedSnapshot {
-  /** Every record, sorted by url. */
-  sorted: MirrorRecord[];
-  byId: ReadonlyMap<string, MirrorRecord>;
-  byUrl: ReadonlyMap<string, MirrorRecord>;
+export async function loadCompactMirror(store: ChromaStore): Promise<CompactMirror> {
+  const builder = createCompactMirrorBuilder(await store.sources.count());
+  const read = (offset: number) => {
+    const pending = store.sources.find({ limit: PAGE, offset });
+    pending.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    return pending;
+  };
+  let next = read(0);
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await next;
+    if (page.length === PAGE) next = read(offset + PAGE);
+    for (const record of page) builder.add(record);
+    if (page.length < PAGE) return builder.build();
+  }
 }
 
+/**
+ * The whole mirror held in memory, so offline reads cost what an in-memory scan or binary
+ * search costs, not a Chroma scan. Loaded in the background (callers answer from Chroma until it
+ * is ready) and tied to a key that changes whenever the mirror may have: its as-of time, or its
+ * version.
+ */
 export interface MirrorSnapshot {
   /** The snapshot for this key if it is ready; otherwise starts loading one (the old one is kept until it lands). */
-  current(key: number): LoadedSnapshot | undefined;
+  current(key: number): CompactMirror | undefined;
   /** Resolves once the snapshot for `key` is ready (loading it if needed); rejects if it cannot be read. */
   load(key: number): Promise<void>;
   drop(): void;
 }
 
 export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
-  let loaded: { key: number; snapshot: LoadedSnapshot } | undefined;
+  let loaded: { key: number; snapshot: CompactMirror } | undefined;
   let loading: { key: number; done: Promise<void> } | undefined;
 
   function load(key: number): Promise<void> {
@@ -38,9 +52,9 @@ export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
     if (loading?.key === key) return loading.done;
     const attempt: { key: number; done: Promise<void> } = {
       key,
-      done: readAllMirrorRecords(store)
-        .then((records) => {
-          if (loading === attempt) loaded = { key, snapshot: index(records) };
+      done: loadCompactMirror(store)
+        .then((snapshot) => {
+          if (loading === attempt) loaded = { key, snapshot };
         })
         .finally(() => {
           if (loading === attempt) loading = undefined;
@@ -62,9 +76,4 @@ export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
       loading = undefined;
     },
   };
-}
-
-function index(records: MirrorRecord[]): LoadedSnapshot {
-  const sorted = records.sort(byUrl);
-  return { sorted, byId: new Map(sorted.map((r) => [r.id, r])), byUrl: new Map(sorted.map((r) => [r.url, r])) };
 }

@@ -45,8 +45,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   // checkpoint would leave it empty for good, so rebuild it.
   const mode = options.mode === "incremental" && stored.checkpoint !== null && mirrorWasEmpty ? "full" : options.mode;
   let checkpoint = mode === "full" ? null : stored.checkpoint;
-  // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
-  const live = mode === "full" ? new Set<string>() : undefined;
 
   // The next page is read from PostgreSQL while Chroma writes the current one.
   const read = (after: string | null) => {
@@ -70,10 +68,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
       counts.upserted += plan.upserts.length;
       counts.deleted += plan.deletes.length;
       counts.unchanged += plan.unchanged;
-      for (const change of page.changes) {
-        if (change.kind === "upsert") live?.add(change.source.id);
-        else live?.delete(change.id);
-      }
       checkpoint = page.checkpoint;
       // Stored while the next batch is written: this batch's writes have succeeded, and the
       // previous checkpoint write is awaited first, so checkpoints are stored in order.
@@ -88,7 +82,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
 
   // Over a mirror that was empty when this run started, every record was written after it
   // started, so none can be an orphan: skip reading every id back.
-  if (live && !mirrorWasEmpty) counts.deleted += await removeOrphans(store, live, startedAt);
+  if (mode === "full" && !mirrorWasEmpty) counts.deleted += await removeOrphans(db, store, startedAt);
   return { counts, checkpoint, mode };
 }
 
@@ -106,16 +100,27 @@ async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<Stor
 }
 
 /**
- * Deletes mirror records whose source is gone. A record written after this run started came
- * from a concurrent sync that saw a newer source than we did, so it is left alone.
+ * Deletes mirror records whose source is gone. The mirror's ids are checked against PostgreSQL a
+ * page at a time, so memory stays flat however big the mirror is. A record written after this run
+ * started came from a concurrent sync that saw a newer source than we did, so it is left alone.
  */
-async function removeOrphans(store: ChromaStore, live: ReadonlySet<string>, startedAt: number): Promise<number> {
+async function removeOrphans(db: Db, store: ChromaStore, startedAt: number): Promise<number> {
   const candidates: string[] = [];
-  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) {
-    if (!live.has(id)) candidates.push(id);
+  let page: string[] = [];
+  const check = async () => {
+    const live = await db.sources.existingIds(page);
+    for (const id of page) if (!live.has(id)) candidates.push(id);
+    page = [];
+  };
+  for await (const id of store.sources.iterateIds({ pageSize: ORPHAN_PAGE })) {
+    page.push(id);
+    if (page.length === ORPHAN_PAGE) await check();
   }
+  await check();
   if (candidates.length === 0) return 0;
   const stale = (await store.sources.getMany(candidates)).filter((r: MirrorRecord) => r.syncedAt < startedAt).map((r) => r.id);
   await store.sources.delete(stale);
   return stale.length;
 }
+
+const ORPHAN_PAGE = 5_000;
