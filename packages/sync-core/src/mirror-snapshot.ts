@@ -45,23 +45,42 @@ export interface MirrorSnapshot {
 
 export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
   let loaded: { key: number; snapshot: CompactMirror } | undefined;
-  let loading: { key: number; done: Promise<void> } | undefined;
+  let reading: { key: number; done: Promise<void> } | undefined;
+  let queued: Promise<void> | undefined;
+  let wanted: number | undefined;
 
-  function load(key: number): Promise<void> {
-    if (loaded?.key === key) return Promise.resolve();
-    if (loading?.key === key) return loading.done;
+  function read(key: number): Promise<void> {
     const attempt: { key: number; done: Promise<void> } = {
       key,
       done: loadCompactMirror(store)
         .then((snapshot) => {
-          if (loading === attempt) loaded = { key, snapshot };
+          if (reading === attempt) loaded = { key, snapshot };
         })
         .finally(() => {
-          if (loading === attempt) loading = undefined;
+          if (reading === attempt) reading = undefined;
         }),
     };
-    loading = attempt;
+    reading = attempt;
     return attempt.done;
+  }
+
+  function load(key: number): Promise<void> {
+    wanted = key;
+    if (loaded?.key === key) return Promise.resolve();
+    if (reading?.key === key) return reading.done;
+    if (!reading) return read(key);
+    // One read of the whole mirror at a time (at a million sources it takes minutes): keys asked
+    // for meanwhile share one more read, of the newest, once the one in flight is done.
+    if (!queued) {
+      const next: Promise<void> = reading.done
+        .catch(() => {})
+        .then(() => {
+          if (queued === next) queued = undefined;
+          return wanted === undefined ? undefined : load(wanted);
+        });
+      queued = next;
+    }
+    return queued;
   }
 
   return {
@@ -73,7 +92,9 @@ export function createMirrorSnapshot(store: ChromaStore): MirrorSnapshot {
     load,
     drop() {
       loaded = undefined;
-      loading = undefined;
+      reading = undefined;
+      queued = undefined;
+      wanted = undefined;
     },
   };
 }
