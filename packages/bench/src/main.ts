@@ -1,9 +1,10 @@
 // `pnpm bench [--quick] [--only <figure,...>]`: runs every figure on real servers and writes
 // BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest) it runs just those figures and
 // prints their report without writing the file (paste the section in by hand). `--scale` runs only
-// the million-source figure (100k with --quick), long, and likewise prints it.
-import { writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
+// the million-source figure (100k with --quick, printed only) and puts it in BENCHMARKS.md, where a
+// full run keeps it.
+import { readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@kmcp/db";
@@ -12,11 +13,11 @@ import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
-import { measureScale } from "./figures/scale.js";
+import { measureScale, SCALE_HEADING } from "./figures/scale.js";
 import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
 import { HISTORY } from "./history.js";
-import { renderReport, type Figure } from "./report.js";
+import { putSection, findSection, renderFigure, renderReport, type Figure } from "./report.js";
 import { seedSources, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
@@ -89,7 +90,14 @@ try {
     }
     log(`seeded ${small.count} and ${large.count} sources`);
     const dir = path.join(servers.postgres.dataDir, "..");
-    figures.push(await measureScale({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE, reps: sizes.reps, postgres: servers.postgres, dir, log }));
+    const loadBefore = loadavg();
+    const figure = await measureScale({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE, reps: sizes.reps, postgres: servers.postgres, dir, log });
+    const load = (l: number[]) => l.map((n) => n.toFixed(1)).join(", ");
+    figure.notes = [
+      `Run on ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - began) / 60_000).toFixed(0)} min wall clock, ${cpus().length} cores, load average (1, 5, 15 min) ${load(loadBefore)} at the start and ${load(loadavg())} at the end: other sessions share these cores.`,
+      ...(figure.notes ?? []),
+    ];
+    figures.push(figure);
     log("scale figure done");
   }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -102,10 +110,17 @@ try {
   });
   const out = fileURLToPath(new URL(`../../../${quick ? "BENCHMARKS.quick.md" : "BENCHMARKS.md"}`, import.meta.url));
   process.stdout.write(report);
-  if (scale) log(`--scale: ${path.basename(out)} left as it was`);
-  else if (only) log(`--only ${only.join(",")}: ${path.basename(out)} left as it was`);
+  const current = await readFile(out, "utf8").catch(() => "");
+  const keepBefore = "## Changes made after profiling";
+  if (scale && quick) log(`--scale --quick: ${path.basename(out)} left as it was`);
+  else if (scale) {
+    await writeFile(out, putSection(current, SCALE_HEADING, renderFigure(figures[0]!), keepBefore));
+    log(`put the scale figure in ${out}`);
+  } else if (only) log(`--only ${only.join(",")}: ${path.basename(out)} left as it was`);
   else {
-    await writeFile(out, report);
+    // The scale figure is not part of this run: keep the last one.
+    const kept = findSection(current, SCALE_HEADING);
+    await writeFile(out, kept ? putSection(report, SCALE_HEADING, kept, keepBefore) : report);
     log(`wrote ${out}`);
   }
 } finally {
