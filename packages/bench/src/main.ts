@@ -7,7 +7,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb } from "@kmcp/db";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
@@ -18,7 +17,7 @@ import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
 import { HISTORY } from "./history.js";
 import { putSection, findSection, renderFigure, renderReport, type Figure } from "./report.js";
-import { seedSources, startServers } from "./servers.js";
+import { seedDatabase, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
@@ -45,12 +44,7 @@ try {
   if (runs("sync") || runs("reads") || runs("mcp")) {
     const small = { url: await servers.database("small"), count: sizes.small };
     const large = { url: await servers.database("large"), count: sizes.large };
-    for (const target of [small, large]) {
-      const db = createDb({ url: target.url });
-      await db.migrate();
-      await db.close();
-      await seedSources(target.url, target.count);
-    }
+    for (const target of [small, large]) await seedDatabase(target.url, target.count);
     log(`seeded ${sizes.small} and ${sizes.large} sources`);
     const sync = await measureSync({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE });
     if (runs("sync")) figures.push(sync.figure1, sync.figure2);
@@ -82,12 +76,7 @@ try {
     const count = quick ? 100_000 : 1_000_000;
     const small = { url: await servers.database("scale_small"), count: count / 10 };
     const large = { url: await servers.database("scale_large"), count };
-    for (const target of [small, large]) {
-      const db = createDb({ url: target.url });
-      await db.migrate();
-      await db.close();
-      await seedSources(target.url, target.count);
-    }
+    for (const target of [small, large]) await seedDatabase(target.url, target.count);
     log(`seeded ${small.count} and ${large.count} sources`);
     const dir = path.join(servers.postgres.dataDir, "..");
     const loadBefore = loadavg();

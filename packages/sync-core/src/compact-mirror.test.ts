@@ -1,20 +1,9 @@
 import type { MirrorRecord } from "@kmcp/chroma-store";
 import { encodeSourceCursor, SourceListQuerySchema } from "@kmcp/core";
 import { describe, expect, it } from "vitest";
+import { mirrorRecord as record } from "./mirror-record.fixture.js";
 import { compactMirrorOf, createCompactMirrorBuilder } from "./compact-mirror.js";
 
-const record = (url: string, title = url): MirrorRecord => ({
-  id: url,
-  url,
-  title,
-  sourceType: "blog",
-  status: "active",
-  authorityTier: "tier_2_trusted",
-  description: null,
-  updatedAt: 1,
-  lastCrawledAt: null,
-  syncedAt: 1,
-});
 const q = (input: object) => SourceListQuerySchema.parse(input);
 const byUrl = (a: MirrorRecord, b: MirrorRecord) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0);
 

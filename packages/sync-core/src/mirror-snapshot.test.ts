@@ -1,19 +1,7 @@
-import type { ChromaStore, MirrorRecord } from "@kmcp/chroma-store";
+import type { ChromaStore } from "@kmcp/chroma-store";
 import { describe, expect, it } from "vitest";
+import { mirrorRecord } from "./mirror-record.fixture.js";
 import { createMirrorSnapshot } from "./mirror-snapshot.js";
-
-const record = (i: number): MirrorRecord => ({
-  id: `id-${i}`,
-  url: `https://s.test/${i}`,
-  title: `t${i}`,
-  sourceType: "blog",
-  status: "active",
-  authorityTier: "tier_2_trusted",
-  description: null,
-  updatedAt: 1,
-  lastCrawledAt: null,
-  syncedAt: 1,
-});
 
 /** A mirror of `size()` records whose whole-mirror reads wait until released, counted. */
 function fakeStore(size: () => number) {
@@ -28,7 +16,7 @@ function fakeStore(size: () => number) {
           reads += 1;
           await new Promise<void>((resolve) => releases.push(resolve));
         }
-        return Array.from({ length: Math.max(0, Math.min(limit, n - offset)) }, (_, i) => record(offset + i));
+        return Array.from({ length: Math.max(0, Math.min(limit, n - offset)) }, (_, i) => ({ ...mirrorRecord(`https://s.test/${offset + i}`), id: `id-${offset + i}` }));
       },
     },
   } as unknown as ChromaStore;

@@ -10,6 +10,7 @@ import { createSourceCatalog, createSyncManager } from "@kmcp/sync-core";
 import pg from "pg";
 import type { Figure } from "../report.js";
 import { median, p95, round, timeRuns } from "../stats.js";
+import { dropCollection, mirrorRecords, rawUpsertRate } from "./sync.js";
 
 const exec = promisify(execFile);
 const syncChild = fileURLToPath(new URL("../scale-sync-child.mjs", import.meta.url));
@@ -48,45 +49,6 @@ interface MirrorRun {
 const syncInChild = (url: string, chromaUrl: string, prefix: string, batchSize: number) =>
   runChild<SyncRun>([syncChild, url, chromaUrl, prefix, String(batchSize)]);
 
-async function dropCollection(chromaUrl: string, name: string): Promise<void> {
-  const response = await fetch(`${chromaUrl}/api/v2/tenants/default_tenant/databases/default_database/collections/${name}`, { method: "DELETE" });
-  if (!response.ok) throw new Error(`could not drop the baseline collection ${name}: HTTP ${response.status}`);
-}
-
-/** The records a sync would write, read once, so the baseline measures Chroma writes alone. */
-async function mirrorRecords(url: string): Promise<MirrorRecordInput[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      `SELECT id::text, url, title, source_type, status, authority_tier, description, updated_at, last_crawled_at FROM sources`,
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      url: r.url,
-      title: r.title,
-      sourceType: r.source_type,
-      status: r.status,
-      authorityTier: r.authority_tier,
-      description: r.description,
-      updatedAt: r.updated_at.getTime(),
-      lastCrawledAt: r.last_crawled_at?.getTime() ?? null,
-    }));
-  } finally {
-    await client.end();
-  }
-}
-
-/** Raw upsert rate of `records` into a fresh collection, dropped afterwards. */
-async function upsertRate(chromaUrl: string, records: readonly MirrorRecordInput[], batch: number, prefix: string): Promise<number> {
-  const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 300_000 });
-  const started = performance.now();
-  for (let i = 0; i < records.length; i += batch) await store.sources.upsert(records.slice(i, i + batch));
-  const rate = records.length / ((performance.now() - started) / 1000);
-  await dropCollection(chromaUrl, `${prefix}sources_metadata`);
-  return rate;
-}
-
 /**
  * `pnpm bench -- --scale`: a million sources (100k with --quick). The full sync against raw
  * Chroma upserts of the same records, its peak memory at a tenth of the size and at full size,
@@ -112,11 +74,11 @@ export async function measureScale(options: {
   // The sync is bracketed by raw upserts of the same records at the same batch size (Chroma
   // slows a little as its files grow), and compared with their mean.
   let records: MirrorRecordInput[] | undefined = await mirrorRecords(large.url);
-  const before = await upsertRate(chromaUrl, records, batchSize, "scale_base_before_");
+  const before = await rawUpsertRate(chromaUrl, records, batchSize, "scale_base_before_");
   log(`baseline before: ${before.toFixed(0)} records/s`);
   const largeRun = await syncInChild(large.url, chromaUrl, "scale_", batchSize);
   log(`full sync of ${large.count}: ${(largeRun.durationMs / 1000).toFixed(1)} s, peak RSS ${mb(largeRun.peakRss).toFixed(0)} MB`);
-  const after = await upsertRate(chromaUrl, records, batchSize, "scale_base_after_");
+  const after = await rawUpsertRate(chromaUrl, records, batchSize, "scale_base_after_");
   log(`baseline after: ${after.toFixed(0)} records/s`);
   records = undefined;
   if (largeRun.upserted !== large.count) throw new Error(`the full sync wrote ${largeRun.upserted} of ${large.count} sources`);
