@@ -1,5 +1,6 @@
 import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
+import { orphanIds } from "./mirror-orphans.js";
 import { changedIds, planBatch } from "./plan-batch.js";
 import { SyncError } from "./errors.js";
 import type { SyncMode } from "@kmcp/core";
@@ -100,27 +101,14 @@ async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<Stor
 }
 
 /**
- * Deletes mirror records whose source is gone. The mirror's ids are checked against PostgreSQL a
- * page at a time, so memory stays flat however big the mirror is. A record written after this run
+ * Deletes mirror records whose source is gone (see orphanIds). A record written after this run
  * started came from a concurrent sync that saw a newer source than we did, so it is left alone.
  */
 async function removeOrphans(db: Db, store: ChromaStore, startedAt: number): Promise<number> {
   const candidates: string[] = [];
-  let page: string[] = [];
-  const check = async () => {
-    const live = await db.sources.existingIds(page);
-    for (const id of page) if (!live.has(id)) candidates.push(id);
-    page = [];
-  };
-  for await (const id of store.sources.iterateIds({ pageSize: ORPHAN_PAGE })) {
-    page.push(id);
-    if (page.length === ORPHAN_PAGE) await check();
-  }
-  await check();
+  for await (const orphans of orphanIds(db, store)) candidates.push(...orphans);
   if (candidates.length === 0) return 0;
   const stale = (await store.sources.getMany(candidates)).filter((r: MirrorRecord) => r.syncedAt < startedAt).map((r) => r.id);
   await store.sources.delete(stale);
   return stale.length;
 }
-
-const ORPHAN_PAGE = 5_000;
