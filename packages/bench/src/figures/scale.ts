@@ -10,10 +10,9 @@ import { createSourceCatalog, createSyncManager } from "@kmcp/sync-core";
 import pg from "pg";
 import type { Figure } from "../report.js";
 import { median, p95, round, timeRuns } from "../stats.js";
-import { dropCollection, mirrorRecords, rawUpsertRate } from "./sync.js";
+import { dropCollection, mirrorRecords, rawUpsertRate, syncInChild } from "./sync.js";
 
 const exec = promisify(execFile);
-const syncChild = fileURLToPath(new URL("../scale-sync-child.mjs", import.meta.url));
 const mirrorChild = fileURLToPath(new URL("../mirror-copy-child.mjs", import.meta.url));
 const HOUR = 3_600_000;
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -24,12 +23,6 @@ const LIST = { sourceType: "documentation", authorityTier: "tier_1_canonical", l
 async function runChild<T>(args: string[]): Promise<T> {
   const { stdout } = await exec(process.execPath, args, { maxBuffer: 1 << 24, timeout: HOUR });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as T;
-}
-
-interface SyncRun {
-  durationMs: number;
-  peakRss: number;
-  upserted: number;
 }
 
 interface MirrorRun {
@@ -45,9 +38,6 @@ interface MirrorRun {
   getById: number[];
   getByUrl: number[];
 }
-
-const syncInChild = (url: string, chromaUrl: string, prefix: string, batchSize: number) =>
-  runChild<SyncRun>([syncChild, url, chromaUrl, prefix, String(batchSize)]);
 
 /**
  * `pnpm bench -- --scale`: a million sources (100k with --quick). The full sync against raw

@@ -9,10 +9,10 @@ import type { Figure } from "../report.js";
 import { median, p95, round, timeRuns } from "../stats.js";
 
 const exec = promisify(execFile);
-const child = fileURLToPath(new URL("../sync-child.ts", import.meta.url));
+const child = fileURLToPath(new URL("../sync-child.mjs", import.meta.url));
 
-async function syncInChild(url: string, chromaUrl: string, prefix: string, batchSize: number) {
-  const { stdout } = await exec(process.execPath, ["--import", "tsx", child, url, chromaUrl, prefix, String(batchSize)], { maxBuffer: 1 << 20, timeout: 600_000 });
+export async function syncInChild(url: string, chromaUrl: string, prefix: string, batchSize: number) {
+  const { stdout } = await exec(process.execPath, [child, url, chromaUrl, prefix, String(batchSize)], { maxBuffer: 1 << 20, timeout: 3_600_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as { durationMs: number; peakRss: number; upserted: number };
 }
 
