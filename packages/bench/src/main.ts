@@ -2,22 +2,24 @@
 // and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load) it runs just those
 // figures and prints their report without writing the file (paste the section in by hand).
 // --search-chunks sets figure 6's collection size (default 10,000; issue #15's scale figure is 100,000).
-import { writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
+// `--scale` runs only the million-source figure (100k with --quick, printed only) and puts it in
+// BENCHMARKS.md, where a full run keeps it.
+import { readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb } from "@kmcp/db";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
 import { measureLoad } from "./figures/load.js";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
+import { measureScale, SCALE_HEADING } from "./figures/scale.js";
 import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
 import { HISTORY } from "./history.js";
-import { renderReport, type Figure } from "./report.js";
-import { seedSources, startServers } from "./servers.js";
+import { putSection, findSection, renderFigure, renderReport, type Figure } from "./report.js";
+import { seedDatabase, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
@@ -42,7 +44,8 @@ if (onlyAt >= 0 && (!only?.length || unknown?.length)) {
   process.stderr.write(`--only takes figures from: ${FIGURES.join(", ")}\n`);
   process.exit(2);
 }
-const runs = (figure: (typeof FIGURES)[number]) => !only || only.includes(figure);
+const scale = process.argv.includes("--scale");
+const runs = (figure: (typeof FIGURES)[number]) => !scale && (!only || only.includes(figure));
 const began = performance.now();
 
 const servers = await startServers();
@@ -52,12 +55,7 @@ try {
   if (runs("sync") || runs("reads") || runs("mcp")) {
     const small = { url: await servers.database("small"), count: sizes.small };
     const large = { url: await servers.database("large"), count: sizes.large };
-    for (const target of [small, large]) {
-      const db = createDb({ url: target.url });
-      await db.migrate();
-      await db.close();
-      await seedSources(target.url, target.count);
-    }
+    for (const target of [small, large]) await seedDatabase(target.url, target.count);
     log(`seeded ${sizes.small} and ${sizes.large} sources`);
     const sync = await measureSync({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE });
     if (runs("sync")) figures.push(sync.figure1, sync.figure2);
@@ -90,6 +88,23 @@ try {
     figures.push(await measureLoad({ database: servers.database, dir, sources: sizes.loadSources, durationMs: sizes.loadMs }));
     log("load figure done");
   }
+  if (scale) {
+    const count = quick ? 100_000 : 1_000_000;
+    const small = { url: await servers.database("scale_small"), count: count / 10 };
+    const large = { url: await servers.database("scale_large"), count };
+    for (const target of [small, large]) await seedDatabase(target.url, target.count);
+    log(`seeded ${small.count} and ${large.count} sources`);
+    const dir = path.join(servers.postgres.dataDir, "..");
+    const loadBefore = loadavg();
+    const figure = await measureScale({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE, reps: sizes.reps, postgres: servers.postgres, dir, log });
+    const load = (l: number[]) => l.map((n) => n.toFixed(1)).join(", ");
+    figure.notes = [
+      `Run on ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - began) / 60_000).toFixed(0)} min wall clock, ${cpus().length} cores, load average (1, 5, 15 min) ${load(loadBefore)} at the start and ${load(loadavg())} at the end: other sessions share these cores.`,
+      ...(figure.notes ?? []),
+    ];
+    figures.push(figure);
+    log("scale figure done");
+  }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {
     history: HISTORY,
@@ -100,9 +115,17 @@ try {
   });
   const out = fileURLToPath(new URL(`../../../${quick ? "BENCHMARKS.quick.md" : "BENCHMARKS.md"}`, import.meta.url));
   process.stdout.write(report);
-  if (only) log(`--only ${only.join(",")}: ${path.basename(out)} left as it was`);
+  const current = await readFile(out, "utf8").catch(() => "");
+  const keepBefore = "## Changes made after profiling";
+  if (scale && quick) log(`--scale --quick: ${path.basename(out)} left as it was`);
+  else if (scale) {
+    await writeFile(out, putSection(current, SCALE_HEADING, renderFigure(figures[0]!), keepBefore));
+    log(`put the scale figure in ${out}`);
+  } else if (only) log(`--only ${only.join(",")}: ${path.basename(out)} left as it was`);
   else {
-    await writeFile(out, report);
+    // The scale figure is not part of this run: keep the last one.
+    const kept = findSection(current, SCALE_HEADING);
+    await writeFile(out, kept ? putSection(report, SCALE_HEADING, kept, keepBefore) : report);
     log(`wrote ${out}`);
   }
 } finally {
