@@ -5,6 +5,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { readEnv, type InfoRequest } from "./env.js";
 import { helpText } from "./help.js";
 import { startHttpServer } from "./http.js";
+import { startRefreshSchedule } from "./refresh-schedule.js";
 import { createServer, SERVER_VERSION } from "./server.js";
 
 // stdout belongs to the protocol in stdio mode: everything else goes to stderr.
@@ -36,11 +37,13 @@ void kmcp
     return sync.start({ intervalMs: config.syncIntervalMs });
   })
   .catch((error: Error) => logger.warn("services are not ready yet; tools will retry", { error: error.message }));
+const refreshSchedule = config.refreshIntervalMs === null ? null : startRefreshSchedule({ kmcp, intervalMs: config.refreshIntervalMs, logger });
 
 let shuttingDown = false;
 async function shutdown(close: () => Promise<void>) {
   if (shuttingDown) return;
   shuttingDown = true;
+  await refreshSchedule?.stop();
   await close().catch(() => {});
   await kmcp.close().catch(() => {});
   process.exit(0);

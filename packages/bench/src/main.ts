@@ -1,5 +1,5 @@
 // `pnpm bench [--quick] [--only <figure,...>] [--search-chunks <n>]`: runs every figure on real servers
-// and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load) it runs just those
+// and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load, crawl) it runs just those
 // figures and prints their report without writing the file (paste the section in by hand).
 // --search-chunks sets figure 6's collection size (default 10,000; issue #15's scale figure is 100,000).
 // `--scale` runs only the million-source figure (100k with --quick, printed only) and puts it in
@@ -9,6 +9,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
+import { measureCrawl } from "./figures/crawl.js";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
 import { measureLoad } from "./figures/load.js";
@@ -23,8 +24,8 @@ import { seedDatabase, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
-  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000 }
-  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000 };
+  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000, crawl: { small: 55, large: 255 } }
+  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000, crawl: { small: 100, large: 1_000 } };
 const searchChunksAt = process.argv.indexOf("--search-chunks");
 if (searchChunksAt >= 0) {
   const n = Number(process.argv[searchChunksAt + 1]);
@@ -35,7 +36,7 @@ if (searchChunksAt >= 0) {
   sizes.chunks = n;
 }
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load"] as const;
+const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load", "crawl"] as const;
 const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
 const onlyArg = onlyAt < 0 ? undefined : process.argv[onlyAt]!.includes("=") ? process.argv[onlyAt]!.split("=")[1] : process.argv[onlyAt + 1];
 const only = onlyArg?.split(",").map((f) => f.trim());
@@ -82,6 +83,10 @@ try {
     const dir = path.join(servers.postgres.dataDir, "..", "ingest-corpus");
     figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, chromaPid: servers.chroma.pid, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
     log("ingest figure done");
+  }
+  if (runs("crawl")) {
+    figures.push(await measureCrawl({ database: servers.database, chromaUrl: servers.chroma.url, pages: sizes.crawl }));
+    log("crawl figure done");
   }
   if (runs("load")) {
     const dir = path.join(servers.postgres.dataDir, "..");

@@ -53,6 +53,22 @@ function backlogCheck(reading: NonNullable<HealthReadings["backlog"]>, warnAbove
   return { ...base, observedValue: reading.pending, status: "pass" };
 }
 
+function crawlsCheck(reading: NonNullable<HealthReadings["crawls"]>, maxAgeMs: number): CheckResult {
+  const base = { componentType: "component", observedUnit: "sites", time: reading.time.toISOString() } as const;
+  // Freshness is advice: a crawl state that cannot be read (PostgreSQL down) warns, never fails.
+  if (!reading.ok) return { ...base, observedValue: null, status: "warn", output: `Could not read when sites were last crawled: ${reading.message}` };
+  if (reading.stale > 0) {
+    const sites = reading.stale === 1 ? "1 crawled site was" : `${reading.stale} crawled sites were`;
+    return {
+      ...base,
+      observedValue: reading.stale,
+      status: "warn",
+      output: `${sites} last crawled successfully more than ${formatDuration(maxAgeMs)} ago (\`kmcp sources refresh\` re-crawls them).`,
+    };
+  }
+  return { ...base, observedValue: 0, status: "pass" };
+}
+
 /**
  * Pure: the report for a set of readings. Each check gets its own status; the overall status
  * says whether kmcp can still answer reads:
@@ -74,6 +90,7 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
     [CHECK_KEYS.mirror]: [mirrorCheck(mirror, postgresUp, rules.mirrorMaxAgeMs)],
   };
   if (readings.backlog) checks[CHECK_KEYS.backlog] = [backlogCheck(readings.backlog, rules.backlogWarnAbove)];
+  if (readings.crawls) checks[CHECK_KEYS.crawls] = [crawlsCheck(readings.crawls, rules.crawlMaxAgeMs ?? 7 * 86_400_000)];
 
   if (!postgresUp && !(chromaUp && mirrorAsOf)) {
     let output: string;
@@ -102,6 +119,8 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
   }
   const backlog = only(CHECK_KEYS.backlog);
   if (backlog?.output) notes.push(backlog.output);
+  const crawls = only(CHECK_KEYS.crawls);
+  if (crawls?.output) notes.push(crawls.output);
 
   const degraded = Object.values(checks).some((list) => list.some((check) => check.status !== "pass"));
   return degraded ? { status: "warn", output: notes.join(" "), checks } : { status: "pass", checks };

@@ -7,6 +7,7 @@ export const CHECK_KEYS = {
   chroma: "chroma:responseTime",
   mirror: "mirror:freshness",
   backlog: "writes:backlog",
+  crawls: "crawls:freshness",
 } as const;
 
 /** One reading of one check (draft-inadarei-api-health-check, "checks" object). */
@@ -14,7 +15,7 @@ export interface CheckResult {
   componentType: "datastore" | "component";
   /** `ms` for response times, `s` (age) for freshness, `writes` for the backlog; null when nothing could be measured. */
   observedValue: number | null;
-  observedUnit: "ms" | "s" | "writes";
+  observedUnit: "ms" | "s" | "writes" | "sites";
   status: HealthStatus;
   /** When the reading was taken (ISO 8601). */
   time: string;
@@ -36,5 +37,7 @@ export interface HealthReport {
     "mirror:freshness": CheckResult[];
     /** Only when a backlog source was given. */
     "writes:backlog"?: CheckResult[];
+    /** Only when a crawl freshness source was given: crawled sites due for a refresh. */
+    "crawls:freshness"?: CheckResult[];
   };
 }

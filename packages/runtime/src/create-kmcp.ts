@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
+import { createCrawl, type CrawlOptions, type CrawlResult } from "./crawl.js";
+import { countStaleSites, createRefreshSources, type RefreshOptions, type SiteRefresh } from "./refresh-sources.js";
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
 import { createPreflight, type PreflightResult } from "./preflight.js";
 import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
@@ -19,6 +21,7 @@ import {
   createFileSnapshotStore,
   createIngester,
   createLocalEmbedder,
+  createPageIngester,
   createOpenAiEmbedder,
   createSearch,
   type Embedder,
@@ -52,6 +55,13 @@ export interface KmcpServices {
    * conditional on the last fetch's ETag/Last-Modified (304: nothing written). Needs PostgreSQL.
    */
   acquire(url: string, options?: AcquireOptions): Promise<AcquireResult>;
+  /**
+   * Crawl a site into one source, politely (robots.txt, Crawl-delay, Retry-After, a few requests
+   * at once) and durably: killed, it resumes where it was when run again. One crawl per site at a time.
+   */
+  crawl(url: string, options?: CrawlOptions): Promise<CrawlResult>;
+  /** Re-crawl crawled sites that are due (conditional requests; only changed pages re-embedded, gone pages removed). */
+  refreshSources(options?: RefreshOptions): Promise<SiteRefresh[]>;
   /** What acquiring a url would do, without storing anything: allowed, reachable, type and size, its source. */
   preflight(url: string): Promise<PreflightResult>;
   /** Acquire one request's url and complete the request (with `approve`, a pending one is approved first). */
@@ -144,6 +154,8 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       chroma: store,
       mirror: sync,
       backlog: { pendingWrites: () => store.pendingWrites.count() },
+      crawls: { staleSites: (olderThanMs) => countStaleSites(db, olderThanMs) },
+      crawlMaxAgeMs: config.crawlMaxAgeMs,
       mirrorMaxAgeMs: config.mirrorMaxAgeMs,
       serviceId: "kmcp",
       redact: db.redact,
@@ -161,6 +173,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
     const acquire = createAcquire({ db, ingester, sync, store, logger, allowPrivate: config.acquireAllowPrivate });
+    const crawl = createCrawl({ db, pages: createPageIngester({ store, embedder }), sync, store, logger, allowPrivate: config.acquireAllowPrivate });
     return {
       db,
       store,
@@ -172,6 +185,8 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
       acquire,
+      crawl,
+      refreshSources: createRefreshSources({ db, crawl }),
       preflight: createPreflight({ catalog, allowPrivate: config.acquireAllowPrivate }),
       ...createRequestAcquirer({ db, store, acquire }),
       removeSource: createRemoveSource({ db, store }),

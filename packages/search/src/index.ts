@@ -2,6 +2,9 @@ export { createIngester } from "./ingest.js";
 export { INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest-schemas.js";
 export type { FailedDocument, IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest-schemas.js";
 
+export { createPageIngester, IngestPageSchema } from "./ingest-page.js";
+export type { IngestedPage, IngestPage, PageIngester } from "./ingest-page.js";
+
 export { createSearch } from "./search.js";
 export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search-schemas.js";
 export type { SearchMode } from "./hybrid-ranking.js";

@@ -120,6 +120,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
             text: hybrid.texts.get(fused.id) ?? "",
             headingPath: record.headingPath,
             pages: record.pages ?? null,
+            document: pageOf(record),
             chunk: { id: fused.id, index: record.index, count: record.count },
             source: citation(source),
           };
@@ -216,6 +217,11 @@ async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCand
   return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
 }
 
+/** The page of a many-page source a chunk is on (null for a one-document source). */
+function pageOf(chunk: { url?: string; title?: string }): SearchResult["document"] {
+  return chunk.url ? { url: chunk.url, title: chunk.title ?? null } : null;
+}
+
 function citation(source: MirrorRecord): SearchResult["source"] {
   return {
     id: source.id,
@@ -235,6 +241,7 @@ function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): C
     text: match.text,
     headingPath: match.headingPath,
     pages: match.pages ?? null,
+    document: pageOf(match),
     chunk: { id: match.id, index: match.index, count: match.count },
     source: citation(source),
   };

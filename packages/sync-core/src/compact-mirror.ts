@@ -8,7 +8,7 @@ import type { ParsedListQuery } from "./mirror-query.js";
  * per record (url, title, description and id end to end, split by stored lengths), the
  * vocabularies as one byte each, dates in Float64Arrays, records sorted by url and a second
  * order by id, so lookups are binary searches and no per-record object or Map entry is kept.
- * About a third of the memory of plain records with two Maps (BENCHMARKS.md, figure 9).
+ * About a third of the memory of plain records with two Maps (BENCHMARKS.md, figure 11).
  */
 export interface CompactMirror {
   readonly size: number;

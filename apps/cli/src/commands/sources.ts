@@ -7,6 +7,7 @@ import { action } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";
 import { withoutUndefined } from "./flags.js";
 import { noteOrigin, printSource, printSources } from "./format.js";
+import { registerRefreshCommand } from "./jobs.js";
 
 const typeOption = () => new Option("--type <type>", "source type (website, documentation, standards_body, blog, repository)");
 const tierOption = () => new Option("--tier <tier>", "authority tier (tier_1_canonical, tier_2_trusted, tier_3_community)");
@@ -141,6 +142,8 @@ export function registerSourcesCommand(program: Command): void {
         ctx.out.line(`Removed ${source.id} ${source.url}`);
       }),
     );
+
+  registerRefreshCommand(sources);
 
   sources
     .command("import <file>")
