@@ -82,8 +82,48 @@ export const HISTORY = `## Changes made after profiling (before → after)
   sizes 1000/2000/5000 gave 37.2k/37.8k/24.7k rows/s; the default is 2000. \`normaliseUrl\` ran
   URL setters that changed nothing (each re-serialises the URL): 166 → 55–77 ms per 100k urls.
 
-## Known limits
+- **MCP over HTTP under load** (figure 9): a CPU profile of one instance under 50 clients had a
+  quarter of the server's CPU in building an MCP server per request (ten tools and their zod
+  schemas, and a new Ajv JSON Schema validator in the SDK's \`Server\` constructor). The
+  stateless HTTP server now keeps finished servers in a pool and reconnects them to the next
+  request's transport (the SDK allows \`connect()\` again after \`close()\`, and a late handler
+  of an aborted request answers only its own transport). \`knowledge_sources\` alone, 50 clients,
+  one kmcp with the pool and one without side by side, 3 × 8 s each interleaved: 96 → 276
+  calls/s (2.9×).
 
+- **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
+  reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
+  answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
+  108 MiB at 100k chunks), diffed against Chroma's chunk ids: 19 s, at the price of a higher peak
+  RSS (1.5 GiB against 0.83 GiB: parsing the snapshot). \`kmcp-mcp\` also builds the index at start
+  (\`search.warm()\`), so a client's first search usually finds it ready. Load average 8–28 on 2
+  cores during that run (other sessions' work): absolute times are inflated.
+
+## Known limits
+- **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
+  answers): 0.18–0.30 with calls alternating \`knowledge_sources\` and \`knowledge_search\`. The
+  gap is search. Each search makes five Chroma requests: re-opening the chunk collection to read
+  its vector space, the vector query for 100 candidates, the candidates' sources from the mirror,
+  the kept chunks' texts, then their records. Timed one by one (200 of each, machine load ~15),
+  they cost the kmcp process 1.7–4.1 ms of CPU each (12.6 ms together) and Chroma 0.8–5.5 ms
+  (12.5 ms), where the bare server spends ~1 ms on a whole call. Not done here (packages/search
+  and chroma-store, where other work is under way): take the space from the cached collection
+  handle (the query checks it anyway), read the kept chunks' texts and records in one request,
+  and read the candidates' sources from the in-memory mirror copy the server already keeps. By
+  these timings that saves about half of a search's CPU; meeting 0.5 would need search at about
+  a third of its cost.
+- **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
+  p95 1,564 ms (median 619 ms) against 39.5 ms for the bare Chroma query (ratio 40), measured at a
+  load average of 8–28 on 2 cores; vector mode alone p95 273 ms (ratio 6.9). The time is
+  MiniSearch's: lexical mode alone has p95 1,452 ms. MiniSearch scores *every* chunk that holds
+  any query word, in JavaScript, and builds a result object for each before sorting; the filler
+  documents hold the corpus's common words, so a query matches most of the 100k chunks (a CPU
+  profile over the evaluation set's README chunks replicated to 103k: half the time in its
+  per-posting scoring loop, a fifth building results, 15% garbage collection). Dropping the query
+  words held by more than 5–20% of the chunks (max-score style pruning) cut the median time 3–15×
+  on the evaluation set but cost 0.02–0.04 MRR@10 there, so it was not adopted. Meeting 150 ms needs an engine that scores in native code
+  or stops early (SQLite FTS5 through better-sqlite3 — which compiles from source here, about 2
+  minutes per fresh machine — or a top-k BM25 with block-max pruning); not done here.
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU
@@ -108,7 +148,7 @@ export const HISTORY = `## Changes made after profiling (before → after)
   version) adds the rest: upserts 5.6 s against 4.2 s of raw adds for HTML, 2.1 against 1.8 s
   for PDF. Meeting 0.7 would take writing chunks across documents in shared batches (and one
   version bump per batch), not done here.
-- **Crawl throughput** (figure 9, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
+- **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
   requests × 20 ms): 0.19 (28.5 pages/s for 1,005 pages), 0.28 of a plain fetch of the same
   pages measured in the same run, on a heavily loaded machine. The crawler alone (fetch, links,
   politeness) reaches 0.48: each request opens a new connection (@kmcp/acquire pins every hop's

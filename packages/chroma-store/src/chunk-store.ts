@@ -36,6 +36,8 @@ export interface ChunkStore {
   upsert(space: VectorSpace, chunks: readonly ChunkInput[]): Promise<number>;
   /** The chunks stored for a source (without text or vectors), in document order. */
   ofSource(sourceId: string): Promise<StoredChunk[]>;
+  /** The most chunks the server takes in one write: an upsert of more is split into writes of this size. */
+  maxBatchSize(): Promise<number>;
   /** The chunks of one page of a many-page source (chunks stored with that `url`), in page order. */
   ofPage(sourceId: string, url: string): Promise<StoredChunk[]>;
   /** The chunks of several pages of a source, in one read: by page url, each in page order (pages without chunks left out). */
@@ -229,6 +231,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       await bumpVersion();
       return valid.length;
     },
+
+    maxBatchSize: () => connection.maxBatchSize(),
 
     async ofSource(sourceId) {
       const id = parseInput(IdSchema, sourceId, "source id");

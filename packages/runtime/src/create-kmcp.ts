@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
 import { createCrawl, type CrawlOptions, type CrawlResult } from "./crawl.js";
@@ -16,6 +18,7 @@ import {
   type SourceCatalog,
 } from "@kmcp/sync-core";
 import {
+  createFileSnapshotStore,
   createIngester,
   createLocalEmbedder,
   createPageIngester,
@@ -136,7 +139,15 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     });
     const requests = createRequestWriter({ db, store, connectivity: sync.connectivity, logger });
     const embedder = config.embedder.kind === "openai" ? createOpenAiEmbedder(config.embedder.options) : createLocalEmbedder();
-    const search = createSearch({ store, embedder, tierWeights: config.tierWeights, fusion: config.fusion, mirrorAsOf: sync.mirrorAsOf });
+    const search = createSearch({
+      store,
+      embedder,
+      tierWeights: config.tierWeights,
+      fusion: config.fusion,
+      mirrorAsOf: sync.mirrorAsOf,
+      lexicalSnapshot: createFileSnapshotStore(lexicalSnapshotFile(config.home, store)),
+      onLexicalSnapshotError: (error) => logger.warn("the keyword index snapshot could not be used; building it from Chroma", { error: (error as Error).message }),
+    });
     const ingester = createIngester({ db, store, embedder });
     const health = createHealthCheck({
       postgres: db,
@@ -205,4 +216,10 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       await Promise.all([s.db.close(), s.store.close()]);
     },
   };
+}
+
+/** One snapshot of the keyword index per Chroma server and chunk collection, under KMCP_HOME (a cache: deleting it is safe). */
+function lexicalSnapshotFile(home: string, store: ChromaStore): string {
+  const key = createHash("sha256").update(`${store.url}\0${store.chunks.collectionName}`).digest("hex").slice(0, 16);
+  return path.join(home, "cache", `lexical-index-${key}.snapshot`);
 }

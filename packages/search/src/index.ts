@@ -10,6 +10,8 @@ export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema,
 export type { SearchMode } from "./hybrid-ranking.js";
 export { createLiveLexicalIndex } from "./live-lexical-index.js";
 export type { LiveLexicalIndex, LiveLexicalIndexDeps } from "./live-lexical-index.js";
+export { createFileSnapshotStore } from "./lexical-snapshot.js";
+export type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 export type { Search, SearchDeps, SearchStats } from "./search.js";
 export type { EmptyReason, Explain, SearchQuery, SearchResponse, SearchResult } from "./search-schemas.js";
 export { DEFAULT_TIER_WEIGHTS, parseTierWeights, TierWeightsSchema } from "./tier-weights.js";
@@ -34,3 +36,6 @@ export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, Lexic
 export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
 export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
 export { holdsPhrases, parseQuery } from "./parse-query.js";
+// Internals of the two rankings, for the evaluation's experiments (packages/bench); not a stable API.
+export { lexicalTerm, lexicalTokens } from "./lexical-terms.js";
+export { hashFeatures, isStopword, localFeatures, stem } from "./local-embedder.js";

@@ -1,5 +1,6 @@
 import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
+import { orphanIds } from "./mirror-orphans.js";
 import { changedIds, planBatch } from "./plan-batch.js";
 import { SyncError } from "./errors.js";
 import type { SyncMode } from "@kmcp/core";
@@ -45,8 +46,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   // checkpoint would leave it empty for good, so rebuild it.
   const mode = options.mode === "incremental" && stored.checkpoint !== null && mirrorWasEmpty ? "full" : options.mode;
   let checkpoint = mode === "full" ? null : stored.checkpoint;
-  // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
-  const live = mode === "full" ? new Set<string>() : undefined;
 
   // The next page is read from PostgreSQL while Chroma writes the current one.
   const read = (after: string | null) => {
@@ -70,10 +69,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
       counts.upserted += plan.upserts.length;
       counts.deleted += plan.deletes.length;
       counts.unchanged += plan.unchanged;
-      for (const change of page.changes) {
-        if (change.kind === "upsert") live?.add(change.source.id);
-        else live?.delete(change.id);
-      }
       checkpoint = page.checkpoint;
       // Stored while the next batch is written: this batch's writes have succeeded, and the
       // previous checkpoint write is awaited first, so checkpoints are stored in order.
@@ -88,7 +83,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
 
   // Over a mirror that was empty when this run started, every record was written after it
   // started, so none can be an orphan: skip reading every id back.
-  if (live && !mirrorWasEmpty) counts.deleted += await removeOrphans(store, live, startedAt);
+  if (mode === "full" && !mirrorWasEmpty) counts.deleted += await removeOrphans(db, store, startedAt);
   return { counts, checkpoint, mode };
 }
 
@@ -106,14 +101,12 @@ async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<Stor
 }
 
 /**
- * Deletes mirror records whose source is gone. A record written after this run started came
- * from a concurrent sync that saw a newer source than we did, so it is left alone.
+ * Deletes mirror records whose source is gone (see orphanIds). A record written after this run
+ * started came from a concurrent sync that saw a newer source than we did, so it is left alone.
  */
-async function removeOrphans(store: ChromaStore, live: ReadonlySet<string>, startedAt: number): Promise<number> {
+async function removeOrphans(db: Db, store: ChromaStore, startedAt: number): Promise<number> {
   const candidates: string[] = [];
-  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) {
-    if (!live.has(id)) candidates.push(id);
-  }
+  for await (const orphans of orphanIds(db, store)) candidates.push(...orphans);
   if (candidates.length === 0) return 0;
   const stale = (await store.sources.getMany(candidates)).filter((r: MirrorRecord) => r.syncedAt < startedAt).map((r) => r.id);
   await store.sources.delete(stale);

@@ -74,7 +74,7 @@ export async function measureCrawl(options: { database: (name: string) => Promis
   const memory = large.kmcp.peakRss / small.kmcp.peakRss;
   const held = large.kmcp.heapAfterGc / small.kmcp.heapAfterGc;
   return {
-    title: "9. Crawl",
+    title: "10. Crawl",
     measurements: [{ label: "baseline: the politeness limit, 3 requests at once × 20 ms each", workload: "", reps: 1, median: limit, unit: "pages/s" }, ...measurements],
     ratios: [
       { label: `kmcp crawl of ${large.pages} pages / politeness limit`, value: round(ratio), target: "≥ 0.7", met: ratio >= 0.7 },
