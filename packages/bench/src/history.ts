@@ -81,6 +81,17 @@ export const HISTORY = `## Changes made after profiling (before → after)
   dependency (COPY's merge would need the same plan care). Batch
   sizes 1000/2000/5000 gave 37.2k/37.8k/24.7k rows/s; the default is 2000. \`normaliseUrl\` ran
   URL setters that changed nothing (each re-serialises the URL): 166 → 55–77 ms per 100k urls.
+- **A million sources** (figure 11, \`pnpm bench -- --scale\`): the in-memory copy of the mirror
+  that offline reads use held every source as a plain record in an array, plus a Map by id and
+  one by url: 453 bytes a source at 100k (≈ 450 MB at a million). It is now compact: one string
+  per source (url, title, description and id end to end), type, tier and status as a byte each,
+  dates in Float64Arrays, sorted by url with a second order by id in a Uint32Array, so lookups
+  are binary searches and nothing is kept per source but the string: 185 bytes at 100k, 178 at
+  a million (170 MB; the process loading it peaked at 431 MB). The full sync kept a Set of every
+  live id for its orphan check (and \`verifyMirror\` likewise); both now check the mirror's ids
+  against PostgreSQL 5,000 at a time (\`db.sources.existingIds\`). A warm copy started a new
+  whole-mirror read for every sync that changed the mirror, abandoning the one in flight; now one
+  read runs at a time, and versions asked for meanwhile share one more read of the newest.
 
 - **MCP over HTTP under load** (figure 9): a CPU profile of one instance under 50 clients had a
   quarter of the server's CPU in building an MCP server per request (ten tools and their zod
@@ -155,4 +166,12 @@ export const HISTORY = `## Changes made after profiling (before → after)
   vetted address in an agent of its own) and every HTML page is parsed for links. Indexing is the
   rest: extraction, embedding and Chroma writes, now 16 pages a batch. Meeting 0.7 would take
   reusing connections across fetches of one host and indexing in a worker thread.
+- **Reloading the warm copy at a million sources** (figure 11): reading the whole mirror from
+  Chroma took 447 s at a million sources on this busy machine (~25 s at 100k, where 3.6 s of
+  ~17 s was the loading process's own CPU and the rest waiting for Chroma's pages of 10,000). A process that keeps the copy warm (the MCP server)
+  reloads it whole after each sync that changed the mirror, one read at a time, so under steady
+  writes a server at a million sources re-reads its mirror back to back (the copy in use stays
+  correct: it is keyed by the mirror version, and PostgreSQL answers while it is up). Patching
+  the copy with the records its own sync wrote, and reloading only after other processes' syncs,
+  would remove that; not done here.
 `;
