@@ -1,4 +1,5 @@
 import { tsupConfig } from "@kmcp/tooling/tsup";
 import { defineConfig } from "tsup";
 
-export default defineConfig(tsupConfig({ entry: ["src/main.ts"], dts: false, banner: { js: "#!/usr/bin/env node" } }));
+// Split into chunks, so `kmcp sync …` (src/sync-program.ts) loads only the sync command's dependencies.
+export default defineConfig(tsupConfig({ entry: ["src/main.ts"], dts: false, splitting: true, banner: { js: "#!/usr/bin/env node" } }));

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { createKmcp, createLogger, parseKmcpEnv, type Kmcp, type KmcpConfig, type KmcpServices } from "@kmcp/runtime";
+import type { Kmcp, KmcpServices, SyncServices } from "@kmcp/runtime";
+import { createLogger, parseKmcpEnv, type KmcpConfig } from "@kmcp/runtime/config";
 import { createOutput, type Output, type OutputStream } from "./output.js";
 
 /** Where a run of `kmcp` writes and what environment it reads (see runCli). */
@@ -31,6 +32,8 @@ export interface CliContext {
   /** The environment the command runs in (read here, once, like the rest of the configuration). */
   env: NodeJS.ProcessEnv;
   services(): Promise<KmcpServices>;
+  /** Only PostgreSQL, Chroma and the sync manager: loads no search or ingestion, so `kmcp sync …` starts fast. */
+  syncServices(): Promise<SyncServices>;
   close(): Promise<void>;
 }
 
@@ -39,20 +42,34 @@ export function createContext(command: Command): CliContext {
   const options = command.optsWithGlobals<{ json?: boolean }>();
   const { env } = io;
   const config = parseKmcpEnv(env);
-  let kmcp: Kmcp | undefined;
+  let kmcp: Promise<Kmcp> | undefined;
+  let sync: Promise<SyncServices> | undefined;
+  const processName = commandPath(command);
   return {
     config,
     out: createOutput({ stdout: io.stdout, stderr: io.stderr, env }),
     json: Boolean(options.json),
     env,
-    services() {
-      kmcp ??= createKmcp({ config, logger: createLogger(config) });
-      return kmcp.ready();
+    async services() {
+      // Loaded on first use: the whole assembly (search, ingestion, acquisition) is the heavy part of start-up.
+      kmcp ??= import("@kmcp/runtime").then(({ createKmcp }) => createKmcp({ config, logger: createLogger(config), processName }));
+      return (await kmcp).ready();
+    },
+    syncServices() {
+      sync ??= import("@kmcp/runtime/sync").then(({ openSyncServices }) => openSyncServices({ config, logger: createLogger(config), processName }));
+      return sync;
     },
     async close() {
-      await kmcp?.close();
+      await Promise.all([kmcp?.then((k) => k.close(), () => {}), sync?.then((s) => s.close(), () => {})]);
     },
   };
+}
+
+/** e.g. "kmcp sync run". */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }
 
 /** Wraps a command action: builds the context, runs, and always closes connections. */

@@ -26,6 +26,9 @@ const BY_CODE: Record<KmcpErrorCode, ExitCode> = {
   TIMEOUT: EXIT.unavailable,
   NO_MIRROR: EXIT.unavailable,
   UNAVAILABLE: EXIT.unavailable,
+  // @kmcp/sync-core: another process held the sync lease as long as we would wait / we lost it.
+  BUSY: EXIT.unavailable,
+  LEASE_LOST: EXIT.failure,
   // @kmcp/local-servers (LocalServerError): a server would not start, KMCP_HOME stayed locked.
   START_FAILED: EXIT.unavailable,
   UNAUTHORIZED: EXIT.failure,

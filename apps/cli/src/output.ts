@@ -15,6 +15,8 @@ export function createOutput(options: { stdout?: OutputStream; stderr?: OutputSt
   const out = {
     line: (text = "") => void stdout.write(`${text}\n`),
     warn: (text: string) => void stderr.write(`${paint(33)("warning:")} ${text}\n`),
+    /** Something worth knowing while a command runs (stderr, so --json output stays clean). */
+    note: (text: string) => void stderr.write(`${text}\n`),
     json: (value: unknown) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     bold: paint(1),
     dim: paint(2),

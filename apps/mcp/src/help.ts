@@ -33,7 +33,9 @@ Environment:
   KMCP_REFRESH_INTERVAL      e.g. 24h: re-crawl crawled sites older than this, this often (conditional requests); off when unset
   KMCP_CRAWL_MAX_AGE         crawled sites' age after which health warns (default 7d)
   KMCP_LOG_LEVEL             debug, info, warn (default), error, silent; JSON lines on stderr
-  KMCP_SYNC_INTERVAL_MS      background sync interval (default 30000)
+  KMCP_SYNC_INTERVAL_MS      background sync interval, the safety net under notifications (default 30000)
+  KMCP_SYNC_NOTIFY           on (default): sync as soon as PostgreSQL notifies a change; off: the interval alone (e.g. behind PgBouncer in transaction mode)
+  KMCP_SYNC_DEBOUNCE_MS      how long a notified change waits for the rest of its burst before the sync (default 20)
   KMCP_MIRROR_MAX_AGE_MS     mirror age after which health warns (default 3600000)
   KMCP_READ_CACHE            on (default) or off: reuse source reads while a per-read version check shows nothing changed
   KMCP_EMBEDDER              local (default: built in, offline, matches words) or openai (an OpenAI-compatible server)

@@ -25,16 +25,16 @@ const { config, serve } = options;
 const logger = createLogger(config);
 // A server lives long, so it keeps its copy of the mirror warm (an outage starts in memory) and
 // reuses source reads while a per-read version check shows nothing changed (never stale).
-const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true });
+const kmcp = createKmcp({ config, logger, warmMirror: true, cacheReads: true, processName: "kmcp-mcp" });
 const deps = { kmcp, allowAcquire: serve.allowAcquire };
 
 // Connect in the background: `initialize` and `tools/list` must not wait for the databases. The
 // keyword index is built then too, so the first knowledge_search need not (seconds at 100k chunks).
 void kmcp
   .ready()
-  .then(({ sync, search }) => {
-    search.warm().catch((error: Error) => logger.warn("the keyword index is not built yet; the first search will build it", { error: error.message }));
-    return sync.start({ intervalMs: config.syncIntervalMs });
+  .then((services) => {
+    services.search.warm().catch((error: Error) => logger.warn("the keyword index is not built yet; the first search will build it", { error: error.message }));
+    return services.startSync();
   })
   .catch((error: Error) => logger.warn("services are not ready yet; tools will retry", { error: error.message }));
 const refreshSchedule = config.refreshIntervalMs === null ? null : startRefreshSchedule({ kmcp, intervalMs: config.refreshIntervalMs, logger });

@@ -1,5 +1,5 @@
 // `pnpm bench [--quick] [--only <figure,...>] [--search-chunks <n>]`: runs every figure on real servers
-// and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load, crawl) it runs just those
+// and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load, crawl, lag, leader, syncrun) it runs just those
 // figures and prints their report without writing the file (paste the section in by hand).
 // --search-chunks sets figure 6's collection size (default 10,000; issue #15's scale figure is 100,000).
 // `--scale` runs only the million-source figure (100k with --quick, printed only) and puts it in
@@ -13,19 +13,22 @@ import { measureCrawl } from "./figures/crawl.js";
 import { measureImport } from "./figures/import.js";
 import { measureIngest } from "./figures/ingest.js";
 import { measureLoad } from "./figures/load.js";
+import { measureLag } from "./figures/lag.js";
+import { measureLeader } from "./figures/leader.js";
 import { measureMcp } from "./figures/mcp.js";
 import { measureReads } from "./figures/reads.js";
 import { measureScale, SCALE_HEADING } from "./figures/scale.js";
 import { measureSearch } from "./figures/search.js";
 import { measureSync } from "./figures/sync.js";
+import { measureSyncRun } from "./figures/sync-run.js";
 import { HISTORY } from "./history.js";
 import { putSection, findSection, renderFigure, renderReport, type Figure } from "./report.js";
 import { seedDatabase, startServers } from "./servers.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick
-  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000, crawl: { small: 55, large: 255 } }
-  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000, crawl: { small: 100, large: 1_000 } };
+  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000, crawl: { small: 55, large: 255 }, lagSeconds: 15, failovers: 3, syncRuns: 10 }
+  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000, crawl: { small: 100, large: 1_000 }, lagSeconds: 60, failovers: 5, syncRuns: 20 };
 const searchChunksAt = process.argv.indexOf("--search-chunks");
 if (searchChunksAt >= 0) {
   const n = Number(process.argv[searchChunksAt + 1]);
@@ -35,8 +38,9 @@ if (searchChunksAt >= 0) {
   }
   sizes.chunks = n;
 }
+const LAG_RATE = 50; // source writes a second, sustained
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load", "crawl"] as const;
+const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load", "crawl", "lag", "leader", "syncrun"] as const;
 const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
 const onlyArg = onlyAt < 0 ? undefined : process.argv[onlyAt]!.includes("=") ? process.argv[onlyAt]!.split("=")[1] : process.argv[onlyAt + 1];
 const only = onlyArg?.split(",").map((f) => f.trim());
@@ -109,6 +113,26 @@ try {
     ];
     figures.push(figure);
     log("scale figure done");
+  }
+  if (runs("lag") || runs("leader") || runs("syncrun")) {
+    // One database for the three: each figure writes to different sources (lag: its own share of
+    // them, leader: titles it appends to) and mirrors into collections of its own.
+    const url = await servers.database("push");
+    const sources = Math.max(sizes.small, LAG_RATE * sizes.lagSeconds * 3);
+    await seedDatabase(url, sources);
+    log(`seeded ${sources} sources for the push figures`);
+    if (runs("lag")) {
+      figures.push(await measureLag({ url, chromaUrl: servers.chroma.url, seconds: sizes.lagSeconds, rate: LAG_RATE }));
+      log("lag figure done");
+    }
+    if (runs("leader")) {
+      figures.push(await measureLeader({ url, chromaUrl: servers.chroma.url, reps: sizes.failovers, changes: 2_000 }));
+      log("leader figure done");
+    }
+    if (runs("syncrun")) {
+      figures.push(await measureSyncRun({ url, reps: sizes.syncRuns }));
+      log("sync run figure done");
+    }
   }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {

@@ -93,6 +93,36 @@ export const SyncReportSchema = z.object({
 });
 export type SyncReport = z.infer<typeof SyncReportSchema>;
 
+/** The process syncing the mirror now (it holds the sync lease; at most one process at a time). */
+export const SyncLeaseStateSchema = z.object({
+  /** Who, e.g. "kmcp-mcp pid 4242 on web-1". */
+  holder: z.string(),
+  since: z.date(),
+  /** When the lease lapses unless its holder renews it (a dead holder's lapses; another process then takes over). */
+  expiresAt: z.date(),
+  /** True when it is the process answering. */
+  self: z.boolean(),
+});
+export type SyncLeaseState = z.infer<typeof SyncLeaseStateSchema>;
+
+/** How a long-running process learns that there is something to sync. */
+export const SyncTriggerSchema = z.object({
+  /**
+   * `push`: PostgreSQL notifies it of every committed change to sources, and it syncs at once
+   * (the timer only as a safety net); `polling`: it syncs on the timer only.
+   */
+  mode: z.enum(["push", "polling"]),
+  /** What the configuration asks for (KMCP_SYNC_NOTIFY): polling when asked for push is a fallback. */
+  configured: z.enum(["push", "polling"]),
+  /** Why it polls (notifications switched off, LISTEN failed, a test notification never arrived...); null when pushed. */
+  reason: z.string().nullable(),
+  /** The timer's interval in ms. */
+  intervalMs: z.number(),
+  /** Its last attempt found another process syncing: who (it waits for that sync, or for the lease to lapse). */
+  waitingFor: z.string().nullable(),
+});
+export type SyncTrigger = z.infer<typeof SyncTriggerSchema>;
+
 export const SyncStatusSchema = z.enum(["synced", "pending", "syncing", "offline", "error"]);
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -111,5 +141,9 @@ export const SyncStateSchema = z.object({
   mirrorSize: z.number().nullable(),
   /** Why the last sync failed, and on which side. */
   error: SyncFailureSchema.nullable(),
+  /** The sync running now in any process; null when none (or PostgreSQL cannot be asked). */
+  lease: SyncLeaseStateSchema.nullable(),
+  /** This process's background syncs; null when it runs none (e.g. a one-off CLI command). */
+  trigger: SyncTriggerSchema.nullable(),
 });
 export type SyncState = z.infer<typeof SyncStateSchema>;

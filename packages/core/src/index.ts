@@ -11,10 +11,12 @@ export {
   SourceStatusSchema,
   SourceType,
   SourceTypeSchema,
+  SyncLeaseStateSchema,
   SyncModeSchema,
   SyncReportSchema,
   SyncStateSchema,
   SyncStatusSchema,
+  SyncTriggerSchema,
 } from "./domain.js";
 export type {
   AcquisitionRequest,
@@ -22,10 +24,12 @@ export type {
   FailureSide,
   Page,
   Source,
+  SyncLeaseState,
   SyncMode,
   SyncReport,
   SyncState,
   SyncStatus,
+  SyncTrigger,
 } from "./domain.js";
 
 export {

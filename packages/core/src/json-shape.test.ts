@@ -24,9 +24,12 @@ describe("jsonShape", () => {
       durationMs: 5,
       mirrorSize: 1,
       error: null,
+      lease: { holder: "kmcp-mcp pid 1 on a", since: "2026-01-01T00:00:00.000Z", expiresAt: "2026-01-01T00:00:03.000Z", self: false },
+      trigger: { mode: "polling", configured: "push", reason: "LISTEN failed", intervalMs: 30_000, waitingFor: null },
     };
     expect(state.safeParse(synced).success).toBe(true);
     expect(state.safeParse({ ...synced, status: "nonsense" }).success).toBe(false);
     expect(state.safeParse({ ...synced, lastMode: "sideways" }).success).toBe(false);
+    expect(state.safeParse({ ...synced, lease: { ...synced.lease, since: new Date() } }).success).toBe(false);
   });
 });

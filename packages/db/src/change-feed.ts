@@ -52,34 +52,40 @@ interface ChangeRow {
 
 const START = ["0", "00000000-0000-0000-0000-000000000000"] as const;
 
+// $1, $2: the checkpoint (transaction id, source id); $3: the page size. Only transactions older
+// than every transaction still running are read (the snapshot's xmin): a change whose
+// transaction has not committed yet can never be skipped.
+const CHANGES_SQL = `
+  WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+  SELECT * FROM (
+    (SELECT 'upsert' AS kind, s.change_txid::text AS txid, s.id::text AS id, s.url, s.title,
+            s.source_type::text AS source_type, s.status::text AS status,
+            s.authority_tier::text AS authority_tier, s.description, s.created_at, s.updated_at,
+            s.last_crawled_at, NULL::timestamptz AS deleted_at
+       FROM sources s, horizon h
+      WHERE (s.change_txid, s.id) > ($1::bigint, $2::uuid) AND s.change_txid < h.xmin
+      ORDER BY s.change_txid, s.id LIMIT $3)
+    UNION ALL
+    (SELECT 'delete', t.change_txid::text, t.source_id::text, t.url, NULL, NULL, NULL, NULL, NULL,
+            NULL, NULL, NULL, t.deleted_at
+       FROM source_tombstones t, horizon h
+      WHERE (t.change_txid, t.source_id) > ($1::bigint, $2::uuid) AND t.change_txid < h.xmin
+      ORDER BY t.change_txid, t.source_id LIMIT $3)
+  ) c
+  ORDER BY c.txid::bigint, c.id::uuid
+  LIMIT $3`;
+
 export function createChangeFeed(ctx: RepositoryContext): ChangeFeed {
   return {
     async read(query = {}) {
       const q = parseInput(ChangeFeedQuerySchema, query, "change feed query");
       const [afterTxid, afterId] = q.after ? decodeCheckpoint(q.after) : START;
-      // Only transactions older than every transaction still running are read (the snapshot's
-      // xmin): a change whose transaction has not committed yet can never be skipped.
-      const rows = await ctx.run("read source changes", () =>
-        ctx.prisma.$queryRaw<ChangeRow[]>`
-          WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-          SELECT * FROM (
-            (SELECT 'upsert' AS kind, s.change_txid::text AS txid, s.id::text AS id, s.url, s.title,
-                    s.source_type::text AS source_type, s.status::text AS status,
-                    s.authority_tier::text AS authority_tier, s.description, s.created_at, s.updated_at,
-                    s.last_crawled_at, NULL::timestamptz AS deleted_at
-               FROM sources s, horizon h
-              WHERE (s.change_txid, s.id) > (${afterTxid}::bigint, ${afterId}::uuid) AND s.change_txid < h.xmin
-              ORDER BY s.change_txid, s.id LIMIT ${q.limit})
-            UNION ALL
-            (SELECT 'delete', t.change_txid::text, t.source_id::text, t.url, NULL, NULL, NULL, NULL, NULL,
-                    NULL, NULL, NULL, t.deleted_at
-               FROM source_tombstones t, horizon h
-              WHERE (t.change_txid, t.source_id) > (${afterTxid}::bigint, ${afterId}::uuid) AND t.change_txid < h.xmin
-              ORDER BY t.change_txid, t.source_id LIMIT ${q.limit})
-          ) c
-          ORDER BY c.txid::bigint, c.id::uuid
-          LIMIT ${q.limit}`,
-      );
+      const rows = await ctx.run("read source changes", async () => {
+        // On the plain pool, not Prisma: the sync's one hot query, and a process that only
+        // syncs (`kmcp sync run`) then never starts Prisma's query engine.
+        const { rows } = await ctx.pool.query<ChangeRow>(CHANGES_SQL, [afterTxid, afterId, q.limit]);
+        return rows;
+      });
       const last = rows.at(-1);
       return {
         changes: rows.map(toChange),
@@ -88,6 +94,21 @@ export function createChangeFeed(ctx: RepositoryContext): ChangeFeed {
       };
     },
   };
+}
+
+/**
+ * Orders two checkpoints of the feed: negative when `a` comes before `b`, 0 when equal, positive
+ * after. `null` (the start) comes first.
+ * @throws CoreError VALIDATION when either is not a checkpoint of this feed.
+ */
+export function compareCheckpoints(a: string | null, b: string | null): number {
+  const [aTxid, aId] = a === null ? START : decodeCheckpoint(a);
+  const [bTxid, bId] = b === null ? START : decodeCheckpoint(b);
+  const byTxid = BigInt(aTxid) - BigInt(bTxid);
+  if (byTxid !== 0n) return byTxid < 0n ? -1 : 1;
+  // Ids compare as PostgreSQL compares uuids: by their bytes, which for the lower-case hex text is the text order.
+  const [x, y] = [aId.toLowerCase(), bId.toLowerCase()];
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 
 function decodeCheckpoint(checkpoint: string): readonly [string, string] {

@@ -13,6 +13,8 @@ import { createFetchStatesRepository, type FetchStatesRepository } from "./fetch
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
 import { currentSourceVersion } from "./source-reads.js";
 import { createSourcesRepository, type SourcesRepository } from "./sources-repository.js";
+import { createNotificationListener, type NotificationListener, type NotificationListenerOptions } from "./notification-listener.js";
+import { createSyncLeases, type SyncLeases } from "./sync-lease.js";
 
 const ReadCacheOptionsSchema = z.strictObject({
   maxEntries: z.number().int().min(1).default(1_000),
@@ -53,6 +55,13 @@ export interface Db {
   /** Site crawls: jobs, the frontier and each page's state, and the per-site crawl lock. */
   readonly crawls: CrawlsRepository;
   readonly changes: ChangeFeed;
+  /** One sync of a mirror at a time across processes (`sync_leases`). */
+  readonly leases: SyncLeases;
+  /**
+   * LISTENs for notifications on a dedicated connection of its own, reconnecting when it is lost
+   * (see NotificationListener); close it before close().
+   */
+  listen(options: NotificationListenerOptions): NotificationListener;
   /** `SELECT 1` within `pingTimeoutMs`; tells an outage (`unreachable`/`timeout`) from other errors. Never throws. */
   ping(options?: { timeoutMs?: number }): Promise<PingResult>;
   /** Applies the migrations shipped in this package (see migrate()). */
@@ -108,8 +117,10 @@ export function createDb(options: DbOptions): Db {
     fetchStates: createFetchStatesRepository(ctx),
     crawls: createCrawlsRepository(ctx),
     changes: createChangeFeed(ctx),
-    ping: (o) => ping(prisma, o?.timeoutMs ?? config.pingTimeoutMs, secrets),
-    migrate: () => migrate(config.url, secrets),
+    leases: createSyncLeases(ctx),
+    listen: (listenOptions) => createNotificationListener({ url: config.url, connectTimeoutMs: config.connectTimeoutMs, pool, secrets }, listenOptions),
+    ping: (o) => ping(pool, o?.timeoutMs ?? config.pingTimeoutMs, secrets),
+    migrate: () => migrate(config.url, secrets, undefined, { pool }),
     migrationStatus: () => migrationStatus(config.url, secrets),
     redact: (text) => redactSecrets(text, secrets),
     readCacheEnabled: cache.enabled,

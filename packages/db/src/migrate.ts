@@ -75,7 +75,7 @@ async function withClient<T>(url: string, secrets: readonly string[], action: st
   }
 }
 
-async function readApplied(client: pg.Client): Promise<AppliedRow[]> {
+async function readApplied(client: pg.Client | pg.Pool): Promise<AppliedRow[]> {
   const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
   if (!exists.rows[0]?.present) return [];
   const { rows } = await client.query<AppliedRow>(
@@ -96,7 +96,21 @@ export async function migrationStatus(url: string, secrets: readonly string[] = 
  *
  * @throws DbError MIGRATION when the database holds a failed or unknown (newer) migration.
  */
-export async function migrate(url: string, secrets: readonly string[] = [], known: readonly Migration[] = bundledMigrations): Promise<MigrateResult> {
+export async function migrate(
+  url: string,
+  secrets: readonly string[] = [],
+  known: readonly Migration[] = bundledMigrations,
+  options: { pool?: pg.Pool } = {},
+): Promise<MigrateResult> {
+  // Up to date, the usual case at start-up: one read on a pooled connection, no lock, no
+  // connection of its own. Anything else (or any doubt) takes the locked path below.
+  if (options.pool) {
+    const status = await readApplied(options.pool).then(
+      (applied) => planMigrations(known, applied),
+      () => undefined,
+    );
+    if (status && [status.pending, status.failed, status.unknown].every((list) => list.length === 0)) return { ...status, appliedNow: [] };
+  }
   return withClient(url, secrets, "migrate the database", async (client) => {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {

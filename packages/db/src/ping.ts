@@ -1,5 +1,5 @@
 import { runWithDeadline } from "@kmcp/core";
-import type { KmcpPrismaClient } from "./prisma-client.js";
+import type pg from "pg";
 import { translateError } from "./translate-error.js";
 
 export type PingResult =
@@ -12,9 +12,9 @@ export type PingResult =
       message: string;
     };
 
-/** Runs `SELECT 1` with a deadline. Never throws. */
-export async function ping(prisma: KmcpPrismaClient, timeoutMs: number, secrets: readonly string[]): Promise<PingResult> {
-  const outcome = await runWithDeadline(() => prisma.$queryRaw`SELECT 1`, timeoutMs);
+/** Runs `SELECT 1` on the pool (the connections the hot reads use) with a deadline. Never throws. */
+export async function ping(pool: pg.Pool, timeoutMs: number, secrets: readonly string[]): Promise<PingResult> {
+  const outcome = await runWithDeadline(() => pool.query("SELECT 1"), timeoutMs);
   const latencyMs = outcome.elapsedMs;
   if (outcome.settled === "value") return { ok: true, latencyMs };
   if (outcome.settled === "timeout") return { ok: false, reason: "timeout", latencyMs, message: `PostgreSQL did not answer within ${timeoutMs} ms.` };

@@ -210,6 +210,20 @@ describe("assessHealth", () => {
     expect(slow.output).toBe("PostgreSQL answered in 1.5 s, slower than the 1 s limit.");
   });
 
+  it("passes background syncs that follow notifications, or poll because configured to; warns when they fall back to polling, saying why", () => {
+    const trigger = (mode: "push" | "polling", configured: "push" | "polling", reason: string | null) => ({ mode, configured, reason, intervalMs: 30_000, waitingFor: null, time: NOW });
+    const base = { postgres: up(), chroma: up(), mirror: FRESH };
+    expect(assessHealth({ ...base, trigger: trigger("push", "push", null) }, RULES)).toEqual(
+      expect.objectContaining({ status: "pass", checks: expect.objectContaining({ "sync:trigger": [{ componentType: "component", observedValue: 30_000, observedUnit: "ms", status: "pass", time: NOW.toISOString() }] }) as unknown }),
+    );
+    expect(assessHealth({ ...base, trigger: trigger("polling", "polling", "switched off") }, RULES).status).toBe("pass");
+    const fallback = assessHealth({ ...base, trigger: trigger("polling", "push", "a test notification did not arrive within 2000 ms") }, RULES);
+    expect(fallback.status).toBe("warn");
+    expect(fallback.checks["sync:trigger"]?.[0]).toMatchObject({ status: "warn", output: "Changes reach the mirror on the 30 s timer only, not as PostgreSQL notifies them: a test notification did not arrive within 2000 ms." });
+    expect(fallback.output).toContain("30 s timer only");
+    expect(assessHealth(base, RULES).checks).not.toHaveProperty("sync:trigger");
+  });
+
   it("treats a sync finished after the reading (clock skew) as zero seconds old", () => {
     const report = assessHealth({ postgres: up(), chroma: up(), mirror: mirrorAt(new Date(NOW.getTime() + 5_000)) }, RULES);
     expect(report.checks["mirror:freshness"][0]).toMatchObject({ status: "pass", observedValue: 0 });

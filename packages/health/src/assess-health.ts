@@ -69,6 +69,16 @@ function crawlsCheck(reading: NonNullable<HealthReadings["crawls"]>, maxAgeMs: n
   return { ...base, observedValue: 0, status: "pass" };
 }
 
+function triggerCheck(reading: NonNullable<HealthReadings["trigger"]>): CheckResult {
+  const base = { componentType: "component", observedValue: reading.intervalMs, observedUnit: "ms", time: reading.time.toISOString() } as const;
+  if (reading.mode === "push" || reading.configured === "polling") return { ...base, status: "pass" };
+  return {
+    ...base,
+    status: "warn",
+    output: `Changes reach the mirror on the ${formatDuration(reading.intervalMs)} timer only, not as PostgreSQL notifies them: ${reading.reason ?? "notifications are unavailable"}.`,
+  };
+}
+
 /**
  * Pure: the report for a set of readings. Each check gets its own status; the overall status
  * says whether kmcp can still answer reads:
@@ -91,6 +101,7 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
   };
   if (readings.backlog) checks[CHECK_KEYS.backlog] = [backlogCheck(readings.backlog, rules.backlogWarnAbove)];
   if (readings.crawls) checks[CHECK_KEYS.crawls] = [crawlsCheck(readings.crawls, rules.crawlMaxAgeMs ?? 7 * 86_400_000)];
+  if (readings.trigger) checks[CHECK_KEYS.trigger] = [triggerCheck(readings.trigger)];
 
   if (!postgresUp && !(chromaUp && mirrorAsOf)) {
     let output: string;
@@ -117,10 +128,10 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
     const check = only(key)!;
     if (check.status === "warn") notes.push(check.output!);
   }
-  const backlog = only(CHECK_KEYS.backlog);
-  if (backlog?.output) notes.push(backlog.output);
-  const crawls = only(CHECK_KEYS.crawls);
-  if (crawls?.output) notes.push(crawls.output);
+  for (const key of [CHECK_KEYS.backlog, CHECK_KEYS.crawls, CHECK_KEYS.trigger] as const) {
+    const output = only(key)?.output;
+    if (output) notes.push(output);
+  }
 
   const degraded = Object.values(checks).some((list) => list.some((check) => check.status !== "pass"));
   return degraded ? { status: "warn", output: notes.join(" "), checks } : { status: "pass", checks };

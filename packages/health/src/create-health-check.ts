@@ -1,7 +1,7 @@
 import { formatIssues, redactSecrets } from "@kmcp/core";
 import { assessHealth } from "./assess-health.js";
 import { HealthError } from "./errors.js";
-import { readBacklog, readChroma, readCrawls, readMirror, readPostgres, type ObserveContext } from "./observe.js";
+import { readBacklog, readChroma, readCrawls, readMirror, readPostgres, readTrigger, type ObserveContext } from "./observe.js";
 import { HealthCheckOptionsSchema, type HealthCheckOptions } from "./options.js";
 import type { HealthReport } from "./report.js";
 
@@ -56,8 +56,9 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
         config.backlog ? readBacklog(config.backlog, timeout("backlog"), ctx) : undefined,
         config.crawls ? readCrawls(config.crawls, config.crawlMaxAgeMs, timeout("crawls"), ctx) : undefined,
       ]);
+      const trigger = readTrigger(config.trigger, ctx);
       const assessed = assessHealth(
-        { postgres, chroma, mirror, ...(backlog && { backlog }), ...(crawls && { crawls }) },
+        { postgres, chroma, mirror, ...(backlog && { backlog }), ...(crawls && { crawls }), ...(trigger && { trigger }) },
         {
           mirrorMaxAgeMs: config.mirrorMaxAgeMs,
           backlogWarnAbove: config.backlogWarnAbove,

@@ -3,7 +3,7 @@ export type { HealthCheck } from "./create-health-check.js";
 
 export { HealthCheckOptionsSchema } from "./options.js";
 export type { HealthCheckOptions } from "./options.js";
-export type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe } from "./probes.js";
+export type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 
 export { assessHealth } from "./assess-health.js";
 export type { HealthAssessment } from "./assess-health.js";
@@ -16,6 +16,7 @@ export type {
   HealthRules,
   MirrorReading,
   ResponseTimeReading,
+  TriggerReading,
 } from "./observations.js";
 
 export { CHECK_KEYS } from "./report.js";

@@ -1,3 +1,5 @@
+import type { SyncTrigger } from "@kmcp/core";
+
 /** Why a dependency gave no usable answer. */
 export type FailureReason = "unreachable" | "timeout" | "error";
 
@@ -30,7 +32,12 @@ export interface HealthReadings {
   backlog?: BacklogReading;
   /** Absent when no crawl source is configured. */
   crawls?: CrawlsReading;
+  /** Absent when this process runs no background syncs; the report then has no `sync:trigger`. */
+  trigger?: TriggerReading;
 }
+
+/** How background syncs learn of changes, read when the report was made. */
+export type TriggerReading = SyncTrigger & { time: Date };
 
 /** The thresholds assessHealth() applies. */
 export interface HealthRules {

@@ -1,5 +1,5 @@
-import type { BacklogReading, CrawlsReading, FailureReason, MirrorReading, ResponseTimeReading } from "./observations.js";
-import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe } from "./probes.js";
+import type { BacklogReading, CrawlsReading, FailureReason, MirrorReading, ResponseTimeReading, TriggerReading } from "./observations.js";
+import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 import { runWithDeadline } from "@kmcp/core";
 
 /** What every read needs: a clock and a scrubber for messages. */
@@ -73,4 +73,14 @@ export async function readBacklog(probe: BacklogProbe, timeoutMs: number, ctx: O
   const pending = outcome.value;
   if (!Number.isSafeInteger(pending) || pending < 0) return failure(invalid("pendingWrites()", pending), "pendingWrites()", timeoutMs, ctx);
   return { ok: true, pending, time: new Date(ctx.now()) };
+}
+
+/** Synchronous and local (no I/O): undefined when there is no probe or no background syncs. */
+export function readTrigger(probe: TriggerProbe | undefined, ctx: ObserveContext): TriggerReading | undefined {
+  try {
+    const trigger = probe?.trigger();
+    return trigger ? { ...trigger, time: new Date(ctx.now()) } : undefined;
+  } catch {
+    return undefined; // report() never rejects; a probe that throws has nothing to report
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe } from "./probes.js";
+import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 
 const withMethod = <T>(method: string) =>
   z.custom<T>(
@@ -23,6 +23,8 @@ export const HealthCheckOptionsSchema = z.strictObject({
   crawls: withMethod<CrawlsProbe>("staleSites").optional(),
   /** The crawl check warns about sites last crawled successfully longer ago than this (default 7 days). */
   crawlMaxAgeMs: z.number().int().positive().default(7 * 86_400_000),
+  /** Adds the `sync:trigger` check (push or polling, and why) when given and background syncs run. */
+  trigger: withMethod<TriggerProbe>("trigger").optional(),
   /** How long each check may take; a check still running then is reported as timed out. */
   timeoutMs: TimeoutMsSchema.default(2_000),
   /** Per-check overrides of `timeoutMs`. */

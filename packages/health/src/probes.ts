@@ -1,3 +1,4 @@
+import type { SyncTrigger } from "@kmcp/core";
 import type { PingResult } from "@kmcp/db";
 
 /** PostgreSQL's side: a `Db` from @kmcp/db fits as it is. Should resolve, never reject (rejections are reported too). */
@@ -23,4 +24,9 @@ export interface CrawlsProbe {
 /** Writes queued while PostgreSQL is down; the backlog check runs only when one is given. */
 export interface BacklogProbe {
   pendingWrites(): Promise<number>;
+}
+
+/** How the mirror learns of changes: an `OfflineSyncManager` fits as it is. `null`: no background syncs here. */
+export interface TriggerProbe {
+  trigger(): SyncTrigger | null;
 }

@@ -8,12 +8,13 @@ export const CHECK_KEYS = {
   mirror: "mirror:freshness",
   backlog: "writes:backlog",
   crawls: "crawls:freshness",
+  trigger: "sync:trigger",
 } as const;
 
 /** One reading of one check (draft-inadarei-api-health-check, "checks" object). */
 export interface CheckResult {
   componentType: "datastore" | "component";
-  /** `ms` for response times, `s` (age) for freshness, `writes` for the backlog; null when nothing could be measured. */
+  /** `ms` for response times and the sync timer's interval, `s` (age) for freshness, `writes` for the backlog; null when nothing could be measured. */
   observedValue: number | null;
   observedUnit: "ms" | "s" | "writes" | "sites";
   status: HealthStatus;
@@ -39,5 +40,7 @@ export interface HealthReport {
     "writes:backlog"?: CheckResult[];
     /** Only when a crawl freshness source was given: crawled sites due for a refresh. */
     "crawls:freshness"?: CheckResult[];
+    /** Only in a process that runs background syncs. */
+    "sync:trigger"?: CheckResult[];
   };
 }

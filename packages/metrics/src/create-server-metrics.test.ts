@@ -15,6 +15,8 @@ const state = (over: Partial<SyncState> = {}): SyncState => ({
   durationMs: 250,
   mirrorSize: 12,
   error: null,
+  lease: null,
+  trigger: null,
   ...over,
 });
 

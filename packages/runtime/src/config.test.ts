@@ -19,6 +19,12 @@ describe("parseKmcpEnv", () => {
     expect(parseKmcpEnv({ KMCP_READ_CACHE: "off" }).readCache).toBe(false);
     expect(() => parseKmcpEnv({ KMCP_READ_CACHE: "no" })).toThrow(/KMCP_READ_CACHE/);
   });
+  it("syncs on notifications by default; KMCP_SYNC_NOTIFY=off polls only; bad values are refused by name", () => {
+    expect(parseKmcpEnv({})).toMatchObject({ syncNotify: true, syncDebounceMs: 20, syncIntervalMs: 30_000 });
+    expect(parseKmcpEnv({ KMCP_SYNC_NOTIFY: "off", KMCP_SYNC_DEBOUNCE_MS: "0" })).toMatchObject({ syncNotify: false, syncDebounceMs: 0 });
+    expect(() => parseKmcpEnv({ KMCP_SYNC_NOTIFY: "yes" })).toThrow(/KMCP_SYNC_NOTIFY/);
+    expect(() => parseKmcpEnv({ KMCP_SYNC_DEBOUNCE_MS: "-1" })).toThrow(/KMCP_SYNC_DEBOUNCE_MS/);
+  });
   it("rejects bad values by name without echoing a password", () => {
     const message = refusal(() => parseKmcpEnv({ DATABASE_URL: "mysql://u:hunter22@h/db", CHROMA_URL: "ftp://x", KMCP_SYNC_INTERVAL_MS: "5" }));
     expect(message).toContain("DATABASE_URL");

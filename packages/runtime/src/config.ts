@@ -1,7 +1,9 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
 import { formatIssues, redactSecrets } from "@kmcp/core";
-import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type SearchDeps, type TierWeights } from "@kmcp/search";
+import type { SearchDeps } from "@kmcp/search";
+// The light entry point: parsing the configuration must not load search and ingestion.
+import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import { parseDuration } from "./refresh-sources.js";
@@ -31,6 +33,14 @@ export const KmcpEnvSchema = z.object({
   KMCP_HOME: z.string().min(1).optional(),
   KMCP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("warn"),
   KMCP_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * `on`: long-running processes sync as soon as PostgreSQL notifies a change (the interval stays
+   * as a safety net), and fall back to the interval alone when notifications do not arrive.
+   * `off`: the interval alone (e.g. behind a transaction-mode pooler, which drops notifications).
+   */
+  KMCP_SYNC_NOTIFY: z.enum(["on", "off"]).default("on"),
+  /** How long the first notified change waits for the rest of a burst before the sync starts. */
+  KMCP_SYNC_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(20),
   KMCP_MIRROR_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /**
    * `on`: long-running servers reuse source reads while the source version each read checks in
@@ -73,6 +83,9 @@ export interface KmcpConfig {
   home: string;
   logLevel: z.output<typeof KmcpEnvSchema>["KMCP_LOG_LEVEL"];
   syncIntervalMs: number;
+  /** KMCP_SYNC_NOTIFY: background syncs follow PostgreSQL's change notifications. */
+  syncNotify: boolean;
+  syncDebounceMs: number;
   mirrorMaxAgeMs: number;
   /** KMCP_READ_CACHE; used where the process asks for it (createKmcp's `cacheReads`). */
   readCache: boolean;
@@ -114,6 +127,8 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     home: path.resolve(e.KMCP_HOME ?? defaultHome()),
     logLevel: e.KMCP_LOG_LEVEL,
     syncIntervalMs: e.KMCP_SYNC_INTERVAL_MS,
+    syncNotify: e.KMCP_SYNC_NOTIFY === "on",
+    syncDebounceMs: e.KMCP_SYNC_DEBOUNCE_MS,
     mirrorMaxAgeMs: e.KMCP_MIRROR_MAX_AGE_MS,
     readCache: e.KMCP_READ_CACHE === "on",
     acquireAllowPrivate: e.KMCP_ACQUIRE_ALLOW_PRIVATE === "1",

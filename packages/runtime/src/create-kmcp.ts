@@ -1,18 +1,17 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
+import type { ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
 import { createCrawl, type CrawlOptions, type CrawlResult } from "./crawl.js";
 import { countStaleSites, createRefreshSources, type RefreshOptions, type SiteRefresh } from "./refresh-sources.js";
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
 import { createPreflight, type PreflightResult } from "./preflight.js";
 import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
-import { createDb, type Db } from "@kmcp/db";
+import type { Db } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
 import {
   createRequestWriter,
   createSourceCatalog,
-  createSyncManager,
   type OfflineSyncManager,
   type RequestWriter,
   type SourceCatalog,
@@ -29,7 +28,7 @@ import {
   type Search,
 } from "@kmcp/search";
 import type { KmcpConfig } from "./config.js";
-import { ensureEmbeddedServices } from "@kmcp/local-servers";
+import { migrateIfReachable, openStores, startConfiguredSync } from "./open-stores.js";
 import { createIngestRun, createRemoveSource, type IngestRun, type IngestRunOptions } from "./knowledge-writes.js";
 
 /** The wired services, ready to use. */
@@ -70,6 +69,12 @@ export interface KmcpServices {
   acquireRequests(which: { ids: readonly string[] } | { all: true }): Promise<RequestAcquisition[]>;
   /** Delete a source for good, with its ingested chunks (use it rather than db.sources.delete). */
   removeSource(id: string): Promise<Source>;
+  /**
+   * Starts background syncs as configured: on PostgreSQL's change notifications (KMCP_SYNC_NOTIFY,
+   * KMCP_SYNC_DEBOUNCE_MS) and every KMCP_SYNC_INTERVAL_MS (or `intervalMs`) as a safety net.
+   * For long-running processes; close() stops them.
+   */
+  startSync(options?: { intervalMs?: number }): void;
   /** PostgreSQL, Chroma, mirror freshness and the queued-writes backlog, as one report. */
   health: HealthCheck;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
@@ -108,6 +113,8 @@ export interface CreateKmcpOptions {
    * KMCP_READ_CACHE=off overrides it.
    */
   cacheReads?: boolean;
+  /** What this process is, e.g. "kmcp-mcp": shown (with its pid and host) as the holder of the sync lease while it syncs. */
+  processName?: string;
 }
 
 export function createKmcp(options: CreateKmcpOptions): Kmcp {
@@ -116,20 +123,10 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
   let services: Promise<KmcpServices> | undefined;
 
   async function assemble(): Promise<KmcpServices> {
-    const embedded = { postgres: !config.databaseUrl, chroma: !config.chromaUrl };
-    let databaseUrl = config.databaseUrl;
-    let chromaUrl = config.chromaUrl;
-    let started: string[] = [];
-    if (embedded.postgres || embedded.chroma) {
-      const local = await ensureEmbeddedServices(config.home, embedded);
-      started = local.started;
-      if (local.started.length) logger.info("started embedded services", { started: local.started, home: config.home });
-      databaseUrl ??= local.postgres.url ?? undefined;
-      chromaUrl ??= local.chroma.url ?? undefined;
-    }
-    const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000, readCache: (options.cacheReads ?? false) && config.readCache });
-    const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
-    const sync = createSyncManager({ db, store, logger });
+    const { db, store, sync, embedded, started, databaseUrl } = await openStores(config, logger, {
+      cacheReads: options.cacheReads ?? false,
+      ...(options.processName ? { processName: options.processName } : {}),
+    });
     const catalog = createSourceCatalog({
       db,
       store,
@@ -156,19 +153,13 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       backlog: { pendingWrites: () => store.pendingWrites.count() },
       crawls: { staleSites: (olderThanMs) => countStaleSites(db, olderThanMs) },
       crawlMaxAgeMs: config.crawlMaxAgeMs,
+      trigger: sync,
       mirrorMaxAgeMs: config.mirrorMaxAgeMs,
       serviceId: "kmcp",
       redact: db.redact,
     });
     if (options.migrate ?? true) {
-      const migrated = await db.migrate().then(
-        () => true,
-        (error: Error) => {
-          if (!sync.connectivity.reportFailure(error)) throw error;
-          logger.warn("could not migrate: PostgreSQL is unreachable; reads will use the mirror", { error: error.message });
-          return false;
-        },
-      );
+      const migrated = await migrateIfReachable({ db, sync }, logger);
       // Requests queued by any process while PostgreSQL was down go up as soon as it is back.
       if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
@@ -184,6 +175,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       search,
       ingester,
       ingest: createIngestRun({ ingester, store, sync, logger }),
+      startSync: (o) => startConfiguredSync(sync, config, o),
       acquire,
       crawl,
       refreshSources: createRefreshSources({ db, crawl }),
@@ -194,7 +186,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       embedded,
       started,
       describe: () => ({
-        postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl!),
+        postgres: embedded.postgres ? `embedded (${config.home}/postgres)` : redactSecrets(databaseUrl),
         chroma: embedded.chroma ? `embedded (${config.home}/chroma)` : store.url,
       }),
     };

@@ -2,6 +2,8 @@ export { defaultHome, KmcpEnvSchema, parseKmcpEnv } from "./config.js";
 export type { KmcpConfig } from "./config.js";
 
 export { createKmcp } from "./create-kmcp.js";
+export { openSyncServices } from "./sync-services.js";
+export type { SyncServices } from "./sync-services.js";
 export { createLogger } from "./logger.js";
 export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
 export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes.js";

@@ -106,9 +106,20 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
     outageVersion = undefined;
     if (!keepWarm) snapshot.drop();
   });
+  // One load at a time, and at most one waiting behind it, for the latest version asked for:
+  // syncs that follow every notified change must not pile up loads of the whole mirror.
   let warmed = Promise.resolve();
+  let latest: Promise<number | null> | number | null = null;
+  let queued = false;
   const warmUp = (version: Promise<number | null> | number | null) => {
-    warmed = Promise.resolve(version)
+    latest = version;
+    if (queued) return;
+    queued = true;
+    warmed = warmed
+      .then(() => {
+        queued = false;
+        return latest;
+      })
       .then((v) => (v === null ? undefined : snapshot.load(v)))
       .catch(() => {});
   };

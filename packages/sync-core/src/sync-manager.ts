@@ -1,10 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
 import type { ChromaStore } from "@kmcp/chroma-store";
-import type { Db } from "@kmcp/db";
-import { backoffDelay, silentLogger, SyncReportSchema, type Logger, type SyncMode, type SyncReport, type SyncState } from "@kmcp/core";
+import type { Db, LeaseHolding } from "@kmcp/db";
+import { silentLogger, SyncReportSchema, type Logger, type SyncMode, type SyncReport, type SyncState, type SyncTrigger } from "@kmcp/core";
+import { startBackgroundSync, type AttemptOutcome, type BackgroundSync, type BackgroundSyncOptions } from "./background-sync.js";
+import { storeCheckpoint } from "./checkpoint-guard.js";
 import { createConnectivityMonitor, type Connectivity, type ConnectivityMonitor } from "./connectivity.js";
-import { describeFailure, failureSide } from "./failure.js";
+import { isSyncError, SyncError } from "./errors.js";
+import { describeHolding, tryLease, waitForLease, type HeldLease, type LeaseIdentity } from "./sync-lease.js";
 import { runSync, type SyncRunCounts } from "./sync-runner.js";
+import { createStoredReports, failedReport, successReport } from "./sync-report.js";
 import { describeState } from "./sync-state.js";
 
 export interface SyncManagerOptions {
@@ -16,6 +22,23 @@ export interface SyncManagerOptions {
   now?: () => number;
   /** Changes read and written per batch (default DEFAULT_SYNC_BATCH_SIZE). */
   batchSize?: number;
+  /** Who this process is, for people: shown as the sync lease's holder (default "node pid <pid> on <host>"). */
+  processName?: string;
+  /**
+   * The sync lease's time-to-live (default DEFAULT_LEASE_TTL_MS): renewed every third of it while
+   * a sync runs; when a holder dies, another process takes over once it lapses.
+   */
+  leaseTtlMs?: number;
+}
+
+/** How syncSources() waits when another process is syncing. */
+export interface SyncSourcesOptions {
+  mode?: SyncMode;
+  onProgress?: (counts: SyncRunCounts) => void | Promise<void>;
+  /** How long to wait for another process's sync to end (default 60 s); then it throws SyncError BUSY. */
+  waitMs?: number;
+  /** Called once, when another process is found syncing. */
+  onWait?: (holder: string) => void;
 }
 
 export interface SyncEvents {
@@ -23,6 +46,8 @@ export interface SyncEvents {
   "sync:progress": [SyncRunCounts];
   "sync:finished": [SyncReport];
   "sync:failed": [SyncReport, unknown];
+  /** The background syncs' trigger changed: push or polling, and why; waiting for another process. */
+  trigger: [SyncTrigger];
   online: [];
   offline: [];
 }
@@ -31,12 +56,15 @@ export interface SyncEvents {
 export interface OfflineSyncManager {
   readonly connectivity: ConnectivityMonitor;
   /**
-   * Runs one sync now. Never two at once: a call while one runs waits for it (and an
-   * incremental call simply shares it). Rejects with the DbError/ChromaStoreError that stopped
-   * it, after recording it in the state.
+   * Runs one sync now. Never two at once, in any process: within this process a call while one
+   * runs waits for it (an incremental call simply shares it); across processes it waits for the
+   * sync lease (see SyncSourcesOptions.waitMs). Rejects with the DbError/ChromaStoreError that
+   * stopped it, after recording it in the state, or with SyncError BUSY.
    */
-  syncSources(options?: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void | Promise<void> }): Promise<SyncReport>;
+  syncSources(options?: SyncSourcesOptions): Promise<SyncReport>;
   getState(): Promise<SyncState>;
+  /** How this process's background syncs are triggered now (push or polling, and why); null when start() was not called. */
+  trigger(): SyncTrigger | null;
   /** When the mirror last matched PostgreSQL (the last successful sync), as stored in Chroma. */
   mirrorAsOf(): Promise<Date | null>;
   /**
@@ -44,8 +72,12 @@ export interface OfflineSyncManager {
    * wrote to it. Equal versions mean the same mirror contents. Null before the first sync.
    */
   mirrorVersion(): Promise<number | null>;
-  /** Background incremental syncs: one now, then every `intervalMs` (± jitter), backing off after failures. */
-  start(options: { intervalMs: number; jitter?: number }): void;
+  /**
+   * Background incremental syncs: one now, then on every change PostgreSQL notifies (unless
+   * `push: false`), and every `intervalMs` (± jitter) as a safety net, backing off after failures.
+   * See the README: "Push, and one sync at a time".
+   */
+  start(options: { intervalMs: number; jitter?: number; push?: boolean; debounceMs?: number; probeTimeoutMs?: number }): void;
   /** Stops the background loop and waits for a sync in flight. */
   stop(): Promise<void>;
   on<E extends keyof SyncEvents>(event: E, listener: (...args: SyncEvents[E]) => void): this;
@@ -59,20 +91,28 @@ export interface OfflineSyncManager {
  */
 export const DEFAULT_SYNC_BATCH_SIZE = 2_500;
 
+/** A dead holder's lease lapses after this; renewed every second while a sync runs. */
+export const DEFAULT_LEASE_TTL_MS = 3_000;
+/** How long the first notification of a burst waits for the rest before a sync starts. */
+export const DEFAULT_PUSH_DEBOUNCE_MS = 20;
+
 export function createSyncManager(options: SyncManagerOptions): OfflineSyncManager {
   const { db, store } = options;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const batchSize = options.batchSize ?? DEFAULT_SYNC_BATCH_SIZE;
   const connectivity = options.connectivity ?? createConnectivityMonitor({ ping: () => db.ping() });
+  const identity: LeaseIdentity = {
+    name: store.collections.syncState,
+    holderId: randomUUID(),
+    holder: (options.processName ?? `node pid ${process.pid} on ${hostname()}`).slice(0, 200),
+    ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+  };
   const events = new EventEmitter();
+  // This process's last report; the mirror's last report may be another process's (read from Chroma).
   let report: SyncReport | null = null;
-  let reportLoaded = false;
   let running: { mode: SyncMode; promise: Promise<SyncReport> } | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  let started = false;
-  let first = true;
+  let background: BackgroundSync | undefined;
 
   connectivity.on("change", (state: Connectivity) => {
     if (state === "offline") events.emit("offline");
@@ -80,119 +120,118 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     logger.info("postgres connectivity changed", { state });
   });
 
-  /** The last report: this process's, or else the one stored in Chroma by any process. */
-  async function lastReport(): Promise<SyncReport | null> {
-    if (report || reportLoaded) return report;
-    const stored = await store.readSyncState();
-    const parsed = SyncReportSchema.safeParse(stored.lastReport);
-    report = parsed.success ? parsed.data : null;
-    reportLoaded = true;
-    return report;
-  }
-
+  const stored = createStoredReports(store, connectivity);
   /**
-   * The mirror version stored in Chroma by any process, read afresh (not this process's
-   * cached report): right before a run that changed nothing keeps it, and when a copy of the
-   * mirror is checked. Null when no run recorded one.
+   * The later of this process's report and the stored one; this process's when Chroma cannot be
+   * read (and Chroma's error when this process has none: unknown is not "never synced").
    */
-  async function storedVersion(): Promise<number | null> {
-    const parsed = SyncReportSchema.safeParse((await store.readSyncState()).lastReport);
-    return parsed.success ? parsed.data.lastChangedAt : null;
+  async function lastReport(options: { fresh: boolean } = { fresh: true }): Promise<SyncReport | null> {
+    const latest = await (options.fresh ? stored.read() : stored.recent()).catch((error: unknown) => {
+      if (!report) throw error;
+      return null;
+    });
+    if (!report) return latest;
+    return latest && latest.finishedAt > report.finishedAt ? latest : report;
   }
 
-  async function execute(mode: SyncMode, onProgress?: (counts: SyncRunCounts) => void | Promise<void>): Promise<SyncReport> {
+  async function execute(
+    mode: SyncMode,
+    obtainLease: () => Promise<HeldLease>,
+    options: { onProgress?: ((counts: SyncRunCounts) => void | Promise<void>) | undefined; more?: () => boolean } = {},
+  ): Promise<SyncReport> {
+    const { onProgress } = options;
     const startedAt = now();
-    events.emit("sync:started", { mode });
-    logger.info("sync started", { mode });
-    const previous = await lastReport().catch(() => report);
+    let lease: HeldLease | undefined;
+    let previous: SyncReport | null = report;
     try {
-      const { counts, checkpoint, mode: ran } = await runSync({
+      lease = await obtainLease();
+      events.emit("sync:started", { mode });
+      logger.info("sync started", { mode });
+      const run = await runSync({
         db,
         store,
         mode,
         batchSize,
         now,
+        lease,
         onProgress: async (c) => {
           events.emit("sync:progress", c);
           await onProgress?.(c);
         },
+        ...(options.more ? { more: options.more } : {}),
       });
+      previous = SyncReportSchema.safeParse(run.storedReport).data ?? previous;
       connectivity.reportSuccess();
-      const finishedAt = now();
-      report = {
-        mode: ran,
-        outcome: "success",
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt - startedAt,
-        ...counts,
-        error: null,
-        lastSuccessAt: finishedAt,
-        lastChangedAt: counts.upserted + counts.deleted > 0 ? finishedAt : await storedVersion().then((v) => v ?? finishedAt),
-      };
-      await store.writeSyncState({ checkpoint, lastReport: report });
+      report = successReport({ mode: run.mode, startedAt, finishedAt: now(), counts: run.counts, previous });
+      await storeCheckpoint(store, { checkpoint: run.checkpoint, lastReport: report }, { mayRewind: run.rebuilt, lease, stored: run.storedNow });
+      // Announced before the lease is released, so no other process's sync starts before it.
       events.emit("sync:finished", report);
-      if (ran !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
-      logger.info("sync finished", { mode: ran, ...counts, durationMs: report.durationMs });
+      await lease.release(true);
+      if (run.mode !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
+      logger.info("sync finished", { mode: run.mode, ...run.counts, durationMs: report.durationMs });
       return report;
     } catch (error) {
+      if (isSyncError(error, "BUSY")) throw error; // another process syncs: nothing failed here
       connectivity.reportFailure(error);
-      const finishedAt = now();
-      const side = failureSide(error);
-      report = {
-        mode,
-        outcome: "failed",
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt - startedAt,
-        upserted: 0,
-        deleted: 0,
-        unchanged: 0,
-        error: { side, message: describeFailure(error) },
-        lastSuccessAt: previous?.lastSuccessAt ?? null,
-        // It may have written some batches before it failed.
-        lastChangedAt: finishedAt,
-      };
-      // Best effort: when Chroma is the side that failed, this write fails too.
-      await store
-        .readSyncState()
-        .then(({ checkpoint }) => store.writeSyncState({ checkpoint, lastReport: report }))
-        .catch(() => {});
+      report = failedReport({ mode, startedAt, finishedAt: now(), error, previous });
+      // Stored only while this process holds the lease (otherwise the state is another
+      // process's to write), and best effort: when Chroma is the side that failed, this fails too.
+      if (lease && !isSyncError(error, "LEASE_LOST")) {
+        const failed = report;
+        await store
+          .readSyncState()
+          .then(({ checkpoint }) => storeCheckpoint(store, { checkpoint, lastReport: failed }, { mayRewind: false, lease }))
+          .catch(() => {});
+      }
       events.emit("sync:failed", report, error);
-      logger.warn("sync failed", { mode, side, error: report.error?.message });
+      await lease?.release(false);
+      logger.warn("sync failed", { mode, side: report.error?.side, error: report.error?.message });
       throw error;
     }
   }
 
-  async function syncSources(opts: { mode?: SyncMode; onProgress?: (counts: SyncRunCounts) => void | Promise<void> } = {}): Promise<SyncReport> {
-    const mode = opts.mode ?? "incremental";
+  /** Runs `start` unless a sync runs in this process; an incremental request shares a running incremental one. */
+  async function exclusive(mode: SyncMode, start: () => Promise<SyncReport>): Promise<SyncReport> {
     while (running) {
       if (running.mode === "incremental" && mode === "incremental") return running.promise;
       await running.promise.catch(() => {});
     }
-    const promise = execute(mode, opts.onProgress).finally(() => {
+    const promise = start().finally(() => {
       running = undefined;
     });
     running = { mode, promise };
     return promise;
   }
 
-  function schedule(intervalMs: number, jitter: number) {
-    if (!started) return;
-    // Back off while syncs fail, spread ±jitter so many processes do not sync in lock-step.
-    const delay = first ? 0 : backoffDelay({ attempt: failures, baseMs: intervalMs, maxMs: Math.max(intervalMs, 300_000), spread: [1 - jitter, 1 + jitter] });
-    first = false;
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the callback catches the sync's failure itself
-    timer = setTimeout(async () => {
-      try {
-        await syncSources();
-        failures = 0;
-      } catch {
-        failures += 1;
-      }
-      schedule(intervalMs, jitter);
-    }, delay);
-    timer.unref?.();
+  function syncSources(opts: SyncSourcesOptions = {}): Promise<SyncReport> {
+    const mode = opts.mode ?? "incremental";
+    const obtain = () =>
+      waitForLease(db, identity, {
+        waitMs: opts.waitMs ?? 60_000,
+        onWait: (holding) => {
+          const who = holding ? describeHolding(holding) : "another process";
+          logger.info("waiting for another process's sync", { holder: who });
+          opts.onWait?.(who);
+        },
+      });
+    return exclusive(mode, () => execute(mode, obtain, { onProgress: opts.onProgress }));
+  }
+
+  /** One background attempt: the lease if it is free, else who holds it; `more` keeps the run reading (see runSync). */
+  async function attemptInBackground(more: () => boolean): Promise<AttemptOutcome> {
+    while (running) await running.promise.catch(() => {});
+    const obtain = async () => {
+      const result = await tryLease(db, identity);
+      if ("held" in result) return result.held;
+      throw new SyncError("BUSY", "Another process is syncing.", { data: { holding: result.busy } });
+    };
+    try {
+      await exclusive("incremental", () => execute("incremental", obtain, { more }));
+      return { outcome: "synced" };
+    } catch (error) {
+      if (isSyncError(error, "BUSY")) return { outcome: "busy", holding: (error.data?.holding as LeaseHolding | null) ?? null };
+      return { outcome: "failed" };
+    }
   }
 
   const manager: OfflineSyncManager = {
@@ -200,26 +239,45 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     syncSources,
     async getState() {
       if (connectivity.state === "unknown") await connectivity.probe();
-      const [last, mirrorSize] = await Promise.all([
+      const [last, mirrorSize, holding] = await Promise.all([
         lastReport().catch(() => report),
         store.sources.count().catch(() => null),
+        connectivity.isOnline ? db.leases.current(identity.name).catch(() => null) : null,
       ]);
-      return describeState({ report: last, syncing: Boolean(running), isOnline: connectivity.isOnline, mirrorSize });
+      return describeState({
+        report: last,
+        syncing: Boolean(running) || holding !== null,
+        isOnline: connectivity.isOnline,
+        mirrorSize,
+        lease: holding && { holder: holding.holder, since: holding.acquiredAt, expiresAt: holding.expiresAt, self: holding.holderId === identity.holderId },
+        trigger: background?.trigger ?? null,
+      });
     },
-    mirrorVersion: storedVersion,
+    trigger: () => background?.trigger ?? null,
+    mirrorVersion: () => stored.read().then((r) => r?.lastChangedAt ?? null),
     async mirrorAsOf() {
-      const last = await lastReport();
+      const last = await lastReport({ fresh: false });
       return last?.lastSuccessAt ? new Date(last.lastSuccessAt) : null;
     },
-    start({ intervalMs, jitter = 0.1 }) {
-      if (started) return;
-      started = true;
-      first = true;
-      schedule(intervalMs, jitter);
+    start({ intervalMs, jitter = 0.1, push = true, debounceMs = DEFAULT_PUSH_DEBOUNCE_MS, probeTimeoutMs = 2_000 }) {
+      if (background) return;
+      const pushOptions: BackgroundSyncOptions["push"] = push && { debounceMs, probeTimeoutMs };
+      background = startBackgroundSync(
+        {
+          db,
+          lease: identity,
+          applicationName: `kmcp listen: ${identity.holder}`,
+          attempt: attemptInBackground,
+          onTrigger: (trigger) => events.emit("trigger", trigger),
+          logger,
+        },
+        { intervalMs, jitter, push: pushOptions },
+      );
     },
     async stop() {
-      started = false;
-      clearTimeout(timer);
+      const stopping = background;
+      background = undefined;
+      await stopping?.stop();
       await running?.promise.catch(() => {});
     },
     on(event, listener) {

@@ -1,11 +1,13 @@
-import type { SyncReport, SyncState, SyncStatus } from "@kmcp/core";
+import type { SyncLeaseState, SyncReport, SyncState, SyncStatus, SyncTrigger } from "@kmcp/core";
 
-/** Pure: the state shown for a report, whether a sync runs now, and connectivity. */
+/** Pure: the state shown for a report, whether a sync runs now (in any process), and connectivity. */
 export function describeState(input: {
   report: SyncReport | null;
   syncing: boolean;
   isOnline: boolean;
   mirrorSize: number | null;
+  lease: SyncLeaseState | null;
+  trigger: SyncTrigger | null;
 }): SyncState {
   const { report, syncing, isOnline } = input;
   let status: SyncStatus;
@@ -24,5 +26,7 @@ export function describeState(input: {
     durationMs: report?.durationMs ?? null,
     mirrorSize: input.mirrorSize,
     error: report?.error ?? null,
+    lease: input.lease,
+    trigger: input.trigger,
   };
 }

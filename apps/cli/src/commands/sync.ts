@@ -12,16 +12,21 @@ export function registerSyncCommand(program: Command): void {
     .command("run")
     .description("Sync now: the changes since the last sync, or everything with --full")
     .option("--full", "compare every source and repair drift, including records edited or added behind the sync's back")
+    .option("--wait <seconds>", "how long to wait while another process syncs (default 60)")
     .action(
-      action(async (ctx, flags: { full?: boolean }) => {
-        const { sync: manager } = await ctx.services();
+      action(async (ctx, flags: { full?: boolean; wait?: string }) => {
+        const waitS = flags.wait === undefined ? 60 : Number(flags.wait);
+        if (!Number.isFinite(waitS) || waitS < 0 || waitS > 86_400) throw new ExitError(EXIT.usage, "--wait must be a number of seconds from 0 to 86400.");
+        const { sync: manager, store } = await ctx.syncServices();
         const progress = ctx.out.progress(flags.full ? "Full sync" : "Sync");
         const report = await manager.syncSources({
           mode: flags.full ? "full" : "incremental",
+          waitMs: Math.round(waitS * 1000),
+          onWait: (holder) => ctx.out.note(`Another process is syncing: ${holder}; waiting up to ${waitS} s for it to finish.`),
           onProgress: (c) => progress.update(c.upserted + c.deleted + c.unchanged),
         });
         progress.done();
-        const mirrorSize = await manager.getState().then((s) => s.mirrorSize, () => null);
+        const mirrorSize = await store.sources.count().catch(() => null);
         if (ctx.json) return ctx.out.json({ ...report, mirrorSize });
         const holds = mirrorSize === null ? "The mirror's size is unknown" : `The mirror holds ${plural(mirrorSize, "source")}`;
         ctx.out.line(`${holds}; this ${report.mode} sync wrote ${report.upserted}, deleted ${report.deleted}, left ${report.unchanged} unchanged (${report.durationMs} ms).`);
@@ -33,7 +38,7 @@ export function registerSyncCommand(program: Command): void {
     .description("How fresh the mirror is and how the last sync went")
     .action(
       action(async (ctx) => {
-        const { sync: manager } = await ctx.services();
+        const { sync: manager } = await ctx.syncServices();
         respond(ctx, await manager.getState(), (state) => printState(ctx, state));
       }),
     );
@@ -46,14 +51,16 @@ export function registerSyncCommand(program: Command): void {
       action(async (ctx, flags: { interval?: string }) => {
         const intervalMs = flags.interval === undefined ? ctx.config.syncIntervalMs : Number(flags.interval);
         if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new ExitError(EXIT.usage, "--interval must be a whole number of milliseconds, at least 100.");
-        const { sync: manager } = await ctx.services();
+        const services = await ctx.syncServices();
+        const manager = services.sync;
         const emit = (event: string, data: object) =>
           ctx.json ? ctx.out.line(JSON.stringify({ time: new Date().toISOString(), event, ...data })) : ctx.out.line(`${new Date().toISOString()}  ${event}  ${describeData(data)}`);
         manager.on("sync:finished", (r) => emit("synced", { mode: r.mode, upserted: r.upserted, deleted: r.deleted, unchanged: r.unchanged, durationMs: r.durationMs }));
         manager.on("sync:failed", (r) => emit("sync failed", { side: r.error?.side, error: r.error?.message }));
         manager.on("offline", () => emit("postgres offline", {}));
         manager.on("online", () => emit("postgres online", {}));
-        manager.start({ intervalMs });
+        manager.on("trigger", (t) => emit(t.waitingFor ? "waiting" : t.mode, t.waitingFor ? { for: t.waitingFor } : { reason: t.reason ?? undefined }));
+        services.startSync({ intervalMs });
         // The manager's timer does not hold the process open (libraries should not); watch does.
         const keepAlive = setInterval(() => {}, 1 << 30);
         await new Promise<void>((resolve) => {
@@ -70,7 +77,7 @@ export function registerSyncCommand(program: Command): void {
     .description("Compare PostgreSQL with the mirror; exits 1 and lists what differs when they disagree")
     .action(
       action(async (ctx) => {
-        const { db, store } = await ctx.services();
+        const { db, store } = await ctx.syncServices();
         const result = await verifyMirror({ db, store });
         if (ctx.json) ctx.out.json(result);
         else if (result.inSync) ctx.out.line("The mirror matches PostgreSQL.");
@@ -98,7 +105,9 @@ function printState(ctx: CliContext, state: SyncState) {
     ["last sync", state.lastSyncAt ? `${state.lastSyncAt.toISOString()} (${state.lastMode}, ${state.durationMs} ms)` : "never"],
     ["counts", state.counts ? `${state.counts.upserted} written, ${state.counts.deleted} deleted, ${state.counts.unchanged} unchanged` : "-"],
     ["mirror size", state.mirrorSize === null ? "unknown (Chroma unreachable)" : String(state.mirrorSize)],
+    ["syncing now", state.lease ? `${state.lease.holder} (since ${state.lease.since.toISOString()})` : state.isOnline ? "no process" : "unknown (PostgreSQL unreachable)"],
   ];
+  if (state.trigger) rows.push(["trigger", state.trigger.mode === "push" ? "push (PostgreSQL notifies every change)" : `polling every ${state.trigger.intervalMs} ms: ${state.trigger.reason}`]);
   if (state.error) rows.push(["error", `${state.error.side}: ${state.error.message}`]);
   for (const [key, value] of rows) ctx.out.line(`${ctx.out.dim(key.padEnd(13))}${value}`);
 }

@@ -26,14 +26,17 @@ export function registerKnowledgeSyncTool(server: McpServer, deps: ServerDeps): 
     ({ action, mode }) =>
       safely(async () => {
         const { sync } = await deps.kmcp.ready();
-        const report = action === "run" ? await sync.syncSources({ mode }) : null;
+        // Within the MCP client's usual 60 s request timeout; BUSY then names the process syncing.
+        const report = action === "run" ? await sync.syncSources({ mode, waitMs: 30_000 }) : null;
         const state = await sync.getState();
         const summary = report
           ? `Synced (${report.mode}) in ${report.durationMs} ms: ${report.upserted} written, ${report.deleted} deleted, ${report.unchanged} unchanged. `
           : "";
         const text = `${summary}Mirror status: ${state.status}; database ${state.isOnline ? "online" : "OFFLINE"}; last successful sync ${
           state.lastSuccessAt?.toISOString() ?? "never"
-        }; ${state.mirrorSize ?? "unknown"} sources mirrored.${state.error ? ` Last error (${state.error.side}): ${state.error.message}` : ""}`;
+        }; ${state.mirrorSize ?? "unknown"} sources mirrored.${state.error ? ` Last error (${state.error.side}): ${state.error.message}` : ""}${
+          state.lease && !state.lease.self ? ` Syncing now: ${state.lease.holder}.` : ""
+        }${state.trigger ? ` Background syncs: ${state.trigger.mode === "push" ? "on every change PostgreSQL notifies" : `polling (${state.trigger.reason})`}.` : ""}`;
         const reportOut = report && { mode: report.mode, upserted: report.upserted, deleted: report.deleted, unchanged: report.unchanged, durationMs: report.durationMs };
         return ok({ state, report: reportOut }, text);
       }),
