@@ -4,6 +4,7 @@ import { registerDbCommand } from "./commands/db.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerHealthCommand } from "./commands/health.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerJobsCommand } from "./commands/jobs.js";
 import { registerMcpConfigCommand } from "./commands/mcp-config.js";
 import { registerRequestsCommand } from "./commands/requests.js";
 import { registerSearchCommand } from "./commands/search.js";
@@ -23,6 +24,7 @@ export function createProgram(io: { stdout: OutputStream; stderr: OutputStream }
     registerSourcesCommand(program);
     registerIngestCommand(program);
     registerAcquireCommand(program);
+    registerJobsCommand(program);
     registerSearchCommand(program);
     registerRequestsCommand(program);
     registerSyncCommand(program);

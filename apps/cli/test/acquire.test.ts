@@ -79,13 +79,15 @@ describe("kmcp acquire", () => {
 describe("kmcp requests approve --acquire", () => {
   it("approves the request, acquires its url and completes the request with that source", async () => {
     const allow = { ...env, KMCP_ACQUIRE_ALLOW_PRIVATE: "1" };
-    routes.set("/asked", PAGE.replace("Lighthouse keeping", "Tide tables"));
+    routes.set("/asked", PAGE.replace("Lighthouse keeping", "Tide tables").replace("The keeper trims the wick", "The harbourmaster posts the spring tide tables"));
     const { request } = json<{ request: { id: string } }>(await kmcp(["requests", "create", `${base}/asked`, "--reason", "Sailors ask about tides", "--json"], env));
     const result = json<{ request: { status: string; sourceId: string }; acquired: { sourceId: string; title: string; outcome: string } }>(
       await kmcp(["requests", "approve", request.id, "--acquire", "--json"], allow),
     );
     expect(result.acquired).toMatchObject({ title: "Tide tables", outcome: "added" });
     expect(result.request).toMatchObject({ status: "completed", sourceId: result.acquired.sourceId });
+    const found = json<{ results: { source: { url: string } }[] }>(await kmcp(["search", "harbourmaster", "spring", "tide", "--json"], env));
+    expect(found.results[0]?.source.url).toBe(`${base}/asked`);
   });
 });
 

@@ -43,7 +43,7 @@ describe("kmcp up / down", () => {
 
   it("reports the schema as migrated", async () => {
     expect(json(await kmcp(["db", "migrate", "--json"], env))).toMatchObject({ pending: [], appliedNow: [] });
-    expect(json(await kmcp(["db", "status", "--json"], env))).toMatchObject({ applied: ["20261124000000_init", "20261125000000_notify_source_changes", "20261126000000_source_versions", "20261127000000_source_fetch_states", "20261128000000_sync_leases"], pending: [] });
+    expect(json(await kmcp(["db", "status", "--json"], env))).toMatchObject({ applied: ["20261124000000_init", "20261125000000_notify_source_changes", "20261126000000_source_versions", "20261127000000_source_fetch_states", "20261128000000_crawl_jobs", "20261128100000_sync_leases"], pending: [] });
   });
 });
 

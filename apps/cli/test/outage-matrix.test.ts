@@ -55,6 +55,8 @@ const ARGS: Record<string, { args: () => string[]; stopAfterMs?: number }> = {
   "sources import": { args: () => [path.join(seed.dir, "import.jsonl")] },
   ingest: { args: () => [path.join(seed.dir, "new.md")] },
   acquire: { args: () => ["https://outage-acquire.example.test/"] },
+  jobs: { args: () => [] },
+  "sources refresh": { args: () => [] },
   search: { args: () => ["rotate", "certificates"] },
   "requests create": { args: () => ["https://outage-wanted.example.test/", "--reason", "asked during the outage", "--id", randomUUID()] },
   "requests list": { args: () => [] },
@@ -92,6 +94,9 @@ const EXPECTED = expectedCodes(`
   sources import     5 0 5
   ingest             5 5 5
   acquire            5 5 5
+  # Crawls are PostgreSQL's (crawl_jobs, crawl_pages); no site is crawled here, so a refresh has nothing to fetch.
+  jobs               5 0 5
+  sources refresh    5 0 5
   search             0 5 5
   requests create    0 0 5
   requests list      0 0 5

@@ -88,6 +88,10 @@ describe.concurrent("kmcp ingest / search: refusals", () => {
     ["no query", ["search"], "missing required argument"],
     ["an unknown tier filter", ["search", "tls", "--tier", "nope"], "--tier"],
     ["the archived status", ["search", "tls", "--status", "archived"], "archived sources are never searched"],
+    ["an unknown mode", ["search", "tls", "--mode", "fuzzy"], "--mode: must be hybrid, lexical or vector"],
+    ["a min score over 1", ["search", "tls", "--min-score", "2"], "--min-score: must be from 0 to 1"],
+    ["a min score that is not a number", ["search", "tls", "--min-score", "high"], "--min-score"],
+    ["a per-source of 0", ["search", "tls", "--per-source", "0"], "--per-source: must be from 1 to 50"],
   ])("refuses %s with exit 2, one clear line", async (_what, args, message) => {
     const result = await kmcp(args, env);
     expect(result.code).toBe(2);
@@ -187,6 +191,47 @@ describe("kmcp search", () => {
     expect(limited.results).toHaveLength(2);
   });
 
+  it("ranks by --mode and says why with --explain", async () => {
+    const words = ["certificate", "rotation", "--limit", "20", "--explain"];
+    const [hybrid, lexical, vector] = await Promise.all([search([...words, "--mode", "hybrid"]), search([...words, "--mode", "lexical"]), search([...words, "--mode", "vector"])]);
+    for (const [mode, answer] of Object.entries({ hybrid, lexical, vector })) {
+      expect(answer.results.length, mode).toBeGreaterThan(0);
+      expect(answer.results.every((r) => r.explain?.mode === mode), mode).toBe(true);
+    }
+    expect(lexical.results.every((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank === null && r.explain!.weights.vector === 0)).toBe(true);
+    expect(vector.results.map((r) => r.explain!.vectorRank)).toEqual(vector.results.map((r) => r.rank));
+    expect(vector.results.every((r) => r.explain!.lexicalRank === null)).toBe(true);
+    expect(hybrid.results.some((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank !== null)).toBe(true);
+    expect(hybrid.results[0]!.explain).toMatchObject({ k: 5, weights: { lexical: 1.5, vector: 1 } });
+    // A word no document holds: the keywords find nothing, the vectors still answer.
+    const [noKeyword, nearest] = await Promise.all([search(["zyxwvutsrq", "--mode", "lexical"]), search(["zyxwvutsrq", "--mode", "vector"])]);
+    expect(noKeyword.results).toEqual([]);
+    expect(nearest.results.length).toBeGreaterThan(0);
+    // Without --explain there is no explanation; the human output prints it on a line of its own.
+    expect((await search(["certificate", "rotation"])).results.every((r) => r.explain === undefined)).toBe(true);
+    const human = await kmcp(["search", "certificate", "rotation", "--limit", "2", "--explain"], env);
+    expect(human.stdout).toMatch(/^ {3}hybrid: keyword rank (#\d+|–), vector rank (#\d+|–), weights 1\.5\/1 \(RRF k=5\), tier weight [\d.]+$/m);
+    expect((await kmcp(["search", "certificate", "rotation", "--limit", "2", "--mode", "vector", "--explain"], env)).stdout).toMatch(/^ {3}vector mode: cosine × tier weight [\d.]+$/m);
+  });
+
+  it("keeps at most --per-source passages of a source and none below --min-score", async () => {
+    const words = ["certificate", "rotation", "renew", "expiry", "--limit", "20"];
+    const perSourceCounts = (answer: SearchJson) => [...answer.results.reduce((m, r) => m.set(r.source.id, (m.get(r.source.id) ?? 0) + 1), new Map<string, number>()).values()];
+    const [defaults, one, five] = await Promise.all([search(words), search([...words, "--per-source", "1"]), search([...words, "--per-source", "5"])]);
+    expect(Math.max(...perSourceCounts(defaults))).toBe(3);
+    expect(Math.max(...perSourceCounts(one))).toBe(1);
+    expect(one.results.length).toBeGreaterThanOrEqual(new Set(defaults.results.map((r) => r.source.id)).size);
+    expect(Math.max(...perSourceCounts(five))).toBeGreaterThan(3);
+
+    const threshold = defaults.results[2]!.score;
+    const above = await search([...words, "--min-score", String(threshold)]);
+    expect(above.results.map((r) => r.chunk.id)).toEqual(defaults.results.filter((r) => r.score >= threshold).map((r) => r.chunk.id));
+    expect(above.results.length).toBeGreaterThanOrEqual(3);
+    expect(above.results.length).toBeLessThan(defaults.results.length);
+    const none = await kmcp(["search", ...words, "--min-score", "1", "--mode", "vector"], env);
+    expect(none).toMatchObject({ code: 0, stdout: expect.stringContaining('No results for "certificate rotation renew expiry"') });
+  });
+
   it("ranks with the tier weights of KMCP_SEARCH_TIER_WEIGHTS", async () => {
     const query = ["renew", "TLS", "certificates", "automatically", "before", "expiry", "--limit", "10"];
     const pair = (answer: SearchJson) => [...new Set(answer.results.map((r) => fileOf(r.source.url)))].filter((f) => f.startsWith("tls-rotation-"));
@@ -203,6 +248,21 @@ describe("kmcp search", () => {
 
 describe("with PostgreSQL unreachable", () => {
   const offline = () => ({ DATABASE_URL: "postgresql://kmcp:hunter22-secret@127.0.0.1:1/kmcp", CHROMA_URL: `http://127.0.0.1:${chromaPort}` });
+
+  it("searches the same in every mode and with every option", async () => {
+    const words = ["certificate", "rotation", "--limit", "10"];
+    const variants = [
+      ["--mode", "lexical", "--explain"],
+      ["--mode", "vector", "--explain"],
+      ["--explain", "--per-source", "1"],
+      ["--min-score", "0.5", "--per-source", "5"],
+      ['"rotation"', "--mode", "lexical"],
+    ];
+    const up = await Promise.all(variants.map((extra) => search([...words, ...extra])));
+    const down = await Promise.all(variants.map((extra) => search([...words, ...extra], offline())));
+    expect(down).toEqual(up);
+    expect(down.every((answer) => answer.results.length > 0)).toBe(true);
+  });
 
   it("searches the same, and says the metadata is the mirror's", async () => {
     const args = ["compare", "each", "row", "with", "the", "previous", "one", "--limit", "5"];

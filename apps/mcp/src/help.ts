@@ -10,7 +10,7 @@ With no flag it speaks MCP over stdio (stdout carries only the protocol; logs go
 To configure a client, run \`kmcp mcp-config --client claude-desktop|claude-code|cursor|http\`.
 
 Options:
-  --http           serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio
+  --http           serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio (with /metrics, /healthz, /readyz)
   --host <host>    address to bind with --http (default 127.0.0.1; any other needs KMCP_MCP_TOKEN)
   --port <port>    port to listen on with --http (default 3333; 0 picks a free one)
   -h, --help       print this help
@@ -20,10 +20,18 @@ Environment:
   DATABASE_URL               postgresql://user:password@host:port/db of your PostgreSQL (default: embedded, under KMCP_HOME)
   CHROMA_URL                 http://host:port of your Chroma server (default: embedded, under KMCP_HOME)
   KMCP_HOME                  where the embedded servers keep their data (default ~/.kmcp; /var/lib/kmcp for root)
-  KMCP_MCP_TOKEN             bearer token HTTP clients must send (16+ characters; required off loopback)
+  KMCP_MCP_TOKEN             a static bearer token HTTP clients may send (16+ characters; off loopback this or OAuth is required)
+  KMCP_MCP_OAUTH_ISSUER      accept OAuth 2.1 JWT access tokens from this issuer too (https; http only on loopback)
+  KMCP_MCP_OAUTH_JWKS_URL    the issuer's signing keys (JWKS), on the issuer's own origin
+  KMCP_MCP_OAUTH_RESOURCE    this server's public MCP URL, e.g. https://kmcp.example.com/mcp (served as protected-resource metadata)
+  KMCP_MCP_OAUTH_AUDIENCE    the aud tokens must carry (default: KMCP_MCP_OAUTH_RESOURCE)
+  KMCP_MCP_OAUTH_READ_SCOPE  a scope every OAuth token must carry (default: none)
+  KMCP_MCP_OAUTH_WRITE_SCOPE a scope needed for knowledge_request, knowledge_sync run and knowledge_acquire (default: none)
   KMCP_MCP_ALLOWED_ORIGINS   comma-separated browser origins allowed besides loopback ones
   KMCP_MCP_ALLOW_ACQUIRE     1: list knowledge_acquire, so assistants may fetch and ingest urls themselves (default 0: they ask with knowledge_request)
   KMCP_ACQUIRE_ALLOW_PRIVATE 1: preflight and acquisition may fetch from loopback, private and link-local addresses (default 0)
+  KMCP_REFRESH_INTERVAL      e.g. 24h: re-crawl crawled sites older than this, this often (conditional requests); off when unset
+  KMCP_CRAWL_MAX_AGE         crawled sites' age after which health warns (default 7d)
   KMCP_LOG_LEVEL             debug, info, warn (default), error, silent; JSON lines on stderr
   KMCP_SYNC_INTERVAL_MS      background sync interval, the safety net under notifications (default 30000)
   KMCP_SYNC_NOTIFY           on (default): sync as soon as PostgreSQL notifies a change; off: the interval alone (e.g. behind PgBouncer in transaction mode)

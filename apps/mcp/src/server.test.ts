@@ -246,11 +246,28 @@ describe("the MCP tools in-process", () => {
           catalog: { stats: async () => ({ stats, ...primary }) },
           store: { sources: { count: async () => 1 } },
           search: { stats: async () => ({ chunks: 2, sources: 1, embedder: "local-hash-256", dimension: 256 }) },
+          db: {
+            crawls: {
+              sites: async () => [{ jobStatus: "completed" }, { jobStatus: "completed" }, { jobStatus: "running" }],
+              pageStatusCounts: async () => [
+                { status: "stored", pages: 40, sources: 3 },
+                { status: "gone", pages: 2, sources: 1 },
+              ],
+            },
+          },
         }),
       );
       const result = await call(client, "knowledge_stats");
       expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toEqual({ ...stats, mirrorSize: 1, chunks: { total: 2, sources: 1, embedder: "local-hash-256", dimension: 256 }, origin: "primary", asOf: null });
+      expect(result.structuredContent).toEqual({
+        ...stats,
+        mirrorSize: 1,
+        chunks: { total: 2, sources: 1, embedder: "local-hash-256", dimension: 256 },
+        crawls: { sites: { running: 1, stopped: 0, completed: 2 }, pages: { pending: 0, stored: 40, unchanged: 0, skipped: 0, failed: 0, gone: 2 } },
+        origin: "primary",
+        asOf: null,
+      });
+      expect(text(result)).toContain("Crawled sites: running 1, stopped 0, completed 2; their pages: pending 0, stored 40");
     });
 
     it("still answers without the search index, and fails only without the source counts", async () => {
@@ -258,7 +275,7 @@ describe("the MCP tools in-process", () => {
         fakeKmcp({ catalog: { stats: async () => ({ stats, ...primary }) }, store: { sources: { count: failing() } }, search: { stats: failing("Chroma is unreachable") } }),
       );
       const result = await call(partial, "knowledge_stats");
-      expect(result.structuredContent).toMatchObject({ mirrorSize: null, chunks: null });
+      expect(result.structuredContent).toMatchObject({ mirrorSize: null, chunks: null, crawls: null });
       expect(text(result)).toContain("Search index: unavailable (Chroma is unreachable)");
       const broken = await connect(fakeKmcp({ catalog: { stats: failing() }, store: { sources: { count: async () => 1 } }, search: { stats: failing() } }));
       expect(await call(broken, "knowledge_stats")).toMatchObject({ isError: true });

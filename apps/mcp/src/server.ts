@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerDeps } from "./deps.js";
 import { registerResources } from "./resources.js";
+import { hookToolCalls } from "./tool-calls.js";
 import { registerKnowledgeAcquireTool } from "./tools/knowledge-acquire.js";
 import { registerKnowledgePreflightTool } from "./tools/knowledge-preflight.js";
 import { registerKnowledgeRequestTool } from "./tools/knowledge-request.js";
@@ -28,6 +29,7 @@ export function createServer(deps: ServerDeps): McpServer {
         "Reads keep working when its database is down, from an offline mirror; such answers say origin=mirror and asOf. Tell the user when an answer may be stale.",
     },
   );
+  if (deps.toolCalls) hookToolCalls(server, deps.toolCalls);
   registerKnowledgeSearchTool(server, deps);
   registerKnowledgeSourcesTool(server, deps);
   registerKnowledgeSourceTool(server, deps);

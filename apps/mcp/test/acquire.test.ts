@@ -7,6 +7,7 @@ import type { LocalPostgres } from "@kmcp/local-servers";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
 import { ProgressNotificationSchema, type ProgressNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, connectStdio, tempHome, text } from "./harness.js";
@@ -21,8 +22,10 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
   let web: Server;
   let base: string;
   let session: Awaited<ReturnType<typeof connectStdio>>;
+  let site: FixtureSite;
 
   beforeAll(async () => {
+    site = await startFixtureSite({ sections: 2, pagesPerSection: 5 });
     web = createServer((req, res) => {
       if (req.url === "/bees") return res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": String(Buffer.byteLength(PAGE)) }).end(req.method === "HEAD" ? undefined : PAGE);
       res.writeHead(404).end();
@@ -40,7 +43,7 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
   });
   afterAll(async () => {
     await session?.close();
-    await Promise.all([postgres?.destroy(), chroma?.destroy(), web && closeServer(web)]);
+    await Promise.all([postgres?.destroy(), chroma?.destroy(), web && closeServer(web), site?.close()]);
   });
 
   it("lists knowledge_acquire when the operator allows it", async () => {
@@ -82,5 +85,28 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
     expect((found.structuredContent!.results as { source: { url: string } }[])[0]?.source.url).toBe(`${base}/bees`);
     const again = await call(session.client, "knowledge_preflight", { url: `${base}/bees` });
     expect(again.structuredContent).toMatchObject({ action: "update", source: { id: (result.structuredContent as { sourceId: string }).sourceId, status: "active" } });
+  });
+
+  it("crawls a site with crawl: true, per-page progress; search cites the pages; knowledge_stats counts sites and pages by state", async () => {
+    const progress: ProgressNotification["params"][] = [];
+    session.client.setNotificationHandler(ProgressNotificationSchema, (n) => void progress.push(n.params));
+    const result = await session.client.callTool(
+      { name: "knowledge_acquire", arguments: { url: site.start, crawl: true, maxPages: 100, exclude: ["/docs/s1/p4.html"] }, _meta: { progressToken: "crawl-docs" } },
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const expected = site.expectedPaths().filter((p) => p !== "/docs/s1/p4.html");
+    expect(result.structuredContent).toMatchObject({ sourceCreated: true, synced: true, crawl: { status: "completed", resumed: false, fetched: expected.length, pages: expected.length, failed: [] } });
+    await vi.waitFor(() => expect(progress.filter((p) => p.progressToken === "crawl-docs").length).toBeGreaterThanOrEqual(expected.length));
+
+    const found = await call(session.client, "knowledge_search", { query: "sect1page2" });
+    expect((found.structuredContent!.results as { document: { url: string } | null }[])[0]?.document?.url).toBe(`${site.base}/docs/s1/p2.html`);
+    const stats = await call(session.client, "knowledge_stats");
+    expect(stats.structuredContent).toMatchObject({ crawls: { sites: { completed: 1, running: 0 }, pages: { stored: expected.length } } });
+
+    const misuse = await call(session.client, "knowledge_acquire", { url: site.start, maxPages: 3 });
+    expect(misuse.isError).toBe(true);
+    expect(text(misuse)).toContain("go with crawl: true");
   });
 });

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -5,9 +6,39 @@ import { fileURLToPath } from "node:url";
 import { makeServerTempDir } from "@kmcp/local-servers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 export const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+/** Starts the built server with --http on a free port; resolves its URL from the "listening" log line. */
+export async function startHttp(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [bin, "--http", "--port", "0", ...args], { env: { ...process.env, ...env } });
+  let stderr = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const match = /"msg":"listening","url":"([^"]+)"/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+  });
+  return { url, child, stderr: () => stderr };
+}
+
+/** The SDK's client over Streamable HTTP, sending `headers` with every request. */
+export async function connectHttp(url: string, headers: Record<string, string> = {}) {
+  const client = new Client({ name: "kmcp-http-e2e", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  return client;
+}
+
+/** A raw `initialize` request, for checking status codes and headers. */
+export const initialize = (headers: Record<string, string>) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+  body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
+});
 
 export async function tempHome(): Promise<string> {
   return path.join(await makeServerTempDir("kmcp-mcp-"), "home");

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
+import { OAUTH_ENV } from "../src/env.js";
 import { bin } from "./harness.js";
 
 function server(args: string[]) {
@@ -26,6 +27,7 @@ describe("kmcp-mcp --help / --version", () => {
     const { KmcpEnvSchema } = await import("@kmcp/runtime");
     const { stdout } = await server(["--help"]);
     for (const name of Object.keys(KmcpEnvSchema.shape)) expect(stdout).toContain(name);
+    for (const name of Object.values(OAUTH_ENV)) expect(stdout).toContain(name);
   });
 
   it.each([["--version"], ["-V"]])("%s prints the version and exits 0", async (flag) => {

@@ -1,41 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createDb } from "@kmcp/db";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, call, tempHome } from "./harness.js";
+import { bin, call, connectHttp, initialize, startHttp, tempHome } from "./harness.js";
 import { TOOL_NAMES } from "./tool-names.js";
 
 const TOKEN = "test-token-0123456789abcdef";
-
-/** Starts the built server with --http on a free port; resolves its URL from the "listening" log line. */
-async function startHttp(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [bin, "--http", "--port", "0", ...args], { env: { ...process.env, ...env } });
-  let stderr = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(stderr);
-      if (match) resolve(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  return { url, child, stderr: () => stderr };
-}
-
-async function connect(url: string, headers: Record<string, string> = {}) {
-  const client = new Client({ name: "kmcp-http-e2e", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-  return client;
-}
-
-const initialize = (headers: Record<string, string>) => ({
-  method: "POST",
-  headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
-  body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
-});
 
 describe("the MCP server over Streamable HTTP", () => {
   let env: Record<string, string>;
@@ -57,7 +28,7 @@ describe("the MCP server over Streamable HTTP", () => {
     const server = await startHttp([], env);
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-      const client = await connect(server.url);
+      const client = await connectHttp(server.url);
       expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
       const list = await call(client, "knowledge_sources");
       expect(list.structuredContent).toMatchObject({ origin: "primary", items: [{ title: "Over HTTP" }] });
@@ -82,7 +53,8 @@ describe("the MCP server over Streamable HTTP", () => {
     try {
       const none = await fetch(url, initialize({}));
       expect(none.status).toBe(401);
-      expect(none.headers.get("www-authenticate")).toBe("Bearer");
+      // The MCP SDK's challenge; no resource_metadata without OAuth.
+      expect(none.headers.get("www-authenticate")).toBe('Bearer error="invalid_token", error_description="Missing Authorization header"');
       expect((await fetch(url, initialize({ authorization: "Bearer wrong-token-0123456789" }))).status).toBe(401);
 
       const evil = await fetch(url, initialize({ authorization: `Bearer ${TOKEN}`, origin: "http://evil.example" }));
@@ -90,7 +62,7 @@ describe("the MCP server over Streamable HTTP", () => {
       const port = new URL(url).port;
       expect((await fetch(url, initialize({ authorization: `Bearer ${TOKEN}`, origin: `http://localhost:${port}` }))).status).toBe(200);
 
-      const client = await connect(url, { authorization: `Bearer ${TOKEN}` });
+      const client = await connectHttp(url, { authorization: `Bearer ${TOKEN}` });
       expect((await call(client, "knowledge_source", { idOrUrl: "https://http.example.test" })).structuredContent).toMatchObject({ source: { title: "Over HTTP" } });
       await client.close();
       expect(server.stderr()).not.toContain(TOKEN);
@@ -111,6 +83,40 @@ describe("the MCP server over Streamable HTTP", () => {
       expect(ready.status).toBe(200);
       expect(Object.keys(report.checks)).toEqual(expect.arrayContaining(["postgres:responseTime", "chroma:responseTime", "mirror:freshness", "writes:backlog"]));
       expect((await fetch(server.url.replace("/mcp", "/nope"))).status).toBe(404);
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+  });
+
+  it("serves /metrics in the Prometheus text format behind the same token, with the tool calls it timed", async () => {
+    const server = await startHttp(["--host", "0.0.0.0"], { ...env, KMCP_MCP_TOKEN: TOKEN });
+    const base = server.url.replace("0.0.0.0", "127.0.0.1").replace("/mcp", "");
+    try {
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}`, origin: "http://evil.example" } })).status).toBe(403);
+
+      const client = await connectHttp(`${base}/mcp`, { authorization: `Bearer ${TOKEN}` });
+      await call(client, "knowledge_sources");
+      await call(client, "knowledge_sources");
+      await call(client, "knowledge_sync", { action: "run" });
+      await client.close();
+
+      const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      const body = await response.text();
+      expect(body).toContain('kmcp_tool_call_duration_seconds_count{tool="knowledge_sources",origin="primary",outcome="ok"} 2');
+      expect(body).toContain('kmcp_tool_call_duration_seconds_count{tool="knowledge_sync",origin="none",outcome="ok"} 1');
+      expect(body).toMatch(/^kmcp_postgres_online 1$/m);
+      expect(body).toMatch(/^kmcp_mirror_lag_seconds 0$/m);
+      expect(body).toMatch(/^kmcp_mirror_last_sync_age_seconds \d/m);
+      expect(body).toMatch(/^kmcp_mirror_sources 1$/m);
+      expect(body).toMatch(/^kmcp_write_backlog 0$/m);
+      expect(body).toMatch(/^kmcp_sync_duration_seconds_count\{mode="incremental",outcome="success"\} [1-9]/m);
+      expect(body).toContain("process_resident_memory_bytes");
+      expect((await fetch(`${base}/metrics`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+      expect(server.stderr()).not.toContain(TOKEN);
     } finally {
       server.child.kill("SIGTERM");
     }

@@ -5,8 +5,10 @@
 import type { Kmcp, KmcpServices } from "@kmcp/runtime";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { createServer } from "../src/server.js";
+import type { ToolCallHooks } from "../src/tool-calls.js";
 
 type Fakes = { [K in keyof KmcpServices]?: unknown };
 
@@ -25,10 +27,18 @@ export async function closeClients(): Promise<void> {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 }
 
-/** A connected client that has listed the tools (so it validates structuredContent against their output schemas). */
-export async function connect(kmcp: Kmcp, options: { allowAcquire?: boolean } = {}): Promise<Client> {
+/**
+ * A connected client that has listed the tools (so it validates structuredContent against their
+ * output schemas). With `authInfo`, every message arrives as if the HTTP gate had let that token through.
+ */
+export async function connect(kmcp: Kmcp, options: { allowAcquire?: boolean; toolCalls?: ToolCallHooks; authInfo?: AuthInfo } = {}): Promise<Client> {
+  const { authInfo, ...deps } = options;
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const server = createServer({ kmcp, ...options });
+  if (authInfo) {
+    const send = clientSide.send.bind(clientSide);
+    clientSide.send = (message, sendOptions) => send(message, { ...sendOptions, authInfo });
+  }
+  const server = createServer({ kmcp, ...deps });
   const client = new Client({ name: "kmcp-unit", version: "1.0.0" });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   clients.push(client);

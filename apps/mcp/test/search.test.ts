@@ -79,6 +79,9 @@ describe("knowledge_search over stdio", () => {
     const { tools } = await client.listTools();
     const tool = tools.find((t) => t.name === "knowledge_search");
     expect(tool?.description).toMatch(/citation/);
+    // It tells the assistant how to query: keywords or phrases, exact identifiers in quotes.
+    expect(tool?.description).toMatch(/keywords/);
+    expect(tool?.description).toMatch(/double quotes \("ERR_REQUIRE_ESM"/);
     expect(tool?.annotations).toMatchObject({ readOnlyHint: true });
     expect(tool?.inputSchema).toMatchObject({
       type: "object",
@@ -90,6 +93,10 @@ describe("knowledge_search over stdio", () => {
         sourceType: { enum: expect.arrayContaining(["documentation", "blog"]) },
         authorityTier: { enum: ["tier_1_canonical", "tier_2_trusted", "tier_3_community"] },
         status: { enum: ["pending", "active", "failed"] },
+        mode: { enum: ["hybrid", "lexical", "vector"], default: "hybrid" },
+        minScore: { type: "number", minimum: 0, maximum: 1, default: 0 },
+        perSource: { type: "integer", minimum: 1, maximum: 50, default: 3 },
+        explain: { type: "boolean", default: false },
       },
     });
     expect(tool?.outputSchema?.properties).toHaveProperty("results");
@@ -139,7 +146,44 @@ describe("knowledge_search over stdio", () => {
     expect(archived.map((r) => fileOf(r.source.url))).not.toContain(ARCHIVED);
   });
 
+  it("ranks by mode, caps passages per source, drops results below minScore and explains", async () => {
+    const query = queryFor("tls-rotation-official.md");
+    const answer = async (args: Record<string, unknown>) => {
+      const result = await call(client, "knowledge_search", { query, limit: 20, ...args });
+      expect(result.isError, text(result)).toBeFalsy();
+      return { results: resultsOf(result), text: text(result) };
+    };
+    const [hybrid, lexical, vector] = await Promise.all([answer({ mode: "hybrid", explain: true }), answer({ mode: "lexical", explain: true }), answer({ mode: "vector", explain: true })]);
+    for (const [mode, { results }] of Object.entries({ hybrid, lexical, vector })) {
+      expect(results.length, mode).toBeGreaterThan(0);
+      expect(results.every((r) => r.explain?.mode === mode), mode).toBe(true);
+    }
+    expect(lexical.results.every((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank === null)).toBe(true);
+    expect(vector.results.every((r) => r.explain!.lexicalRank === null && r.explain!.vectorRank === r.rank)).toBe(true);
+    expect(hybrid.results.some((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank !== null)).toBe(true);
+    expect(hybrid.text).toMatch(/ · hybrid: keyword rank (\d+|none), vector rank (\d+|none), weights 1\.5\/1, k 5, tier weight [\d.]+\n/);
+    expect((await answer({})).results.every((r) => r.explain === undefined)).toBe(true);
+    // A word no document holds: the keywords find nothing, the vectors still answer.
+    expect((await answer({ query: "zyxwvutsrq", mode: "lexical" })).results).toEqual([]);
+    expect((await answer({ query: "zyxwvutsrq", mode: "vector" })).results.length).toBeGreaterThan(0);
+
+    const perSource = (results: SearchResult[]) => Math.max(...results.reduce((m, r) => m.set(r.source.id, (m.get(r.source.id) ?? 0) + 1), new Map<string, number>()).values());
+    const [defaults, one, five] = await Promise.all([answer({}), answer({ perSource: 1 }), answer({ perSource: 5 })]);
+    expect(perSource(defaults.results)).toBe(3);
+    expect(perSource(one.results)).toBe(1);
+    expect(perSource(five.results)).toBeGreaterThan(3);
+
+    const threshold = defaults.results[2]!.score;
+    const above = await answer({ minScore: threshold });
+    expect(above.results.map((r) => r.chunk.id)).toEqual(defaults.results.filter((r) => r.score >= threshold).map((r) => r.chunk.id));
+    expect(above.results.length).toBeLessThan(defaults.results.length);
+  });
+
   it.each([
+    [{ query: "vacuum", mode: "fuzzy" }, "must be hybrid, lexical or vector"],
+    [{ query: "vacuum", minScore: 2 }, "must be from 0 to 1"],
+    [{ query: "vacuum", perSource: 0 }, "must be from 1 to 50"],
+    [{ query: "vacuum", explain: "yes" }, "explain"],
     [{ query: "" }, "query"],
     [{ query: "   " }, "query"],
     [{ query: "?!" }, "must contain a word"],
@@ -223,6 +267,9 @@ describe("knowledge_search over stdio", () => {
     const queriesToCompare = [
       { query: queryFor("kubernetes-pod-autoscaling.md"), limit: 5 },
       { query: queryFor("tls-rotation-official.md"), sourceType: "blog", limit: 10 },
+      { query: queryFor("tls-rotation-official.md"), mode: "lexical", explain: true, limit: 10 },
+      { query: queryFor("raft-consensus.md"), mode: "vector", explain: true, perSource: 1 },
+      { query: queryFor("http-caching-headers.md"), minScore: 0.3, perSource: 5, explain: true },
     ];
     const up = await Promise.all(queriesToCompare.map((q) => call(client, "knowledge_search", q)));
     await postgres.kill();

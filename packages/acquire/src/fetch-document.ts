@@ -45,7 +45,7 @@ export function fetchDocument(url: string, options: FetchOptions = {}): Promise<
     refuseErrorStatus(response, current);
     const contentType = header(response.headers, "content-type");
     const media = mediaType(contentType);
-    if (media !== null && !(ACCEPTED_CONTENT_TYPES as readonly string[]).includes(media)) {
+    if (media !== null && !(options.accept ?? ACCEPTED_CONTENT_TYPES).includes(media)) {
       response.body.resume();
       throw new AcquireError("UNSUPPORTED_TYPE", `${current.href} is ${media}; kmcp reads HTML, PDF, Word (DOCX), Markdown and text.`, {
         data: { url: current.href, contentType: media },

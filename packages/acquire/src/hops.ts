@@ -1,11 +1,12 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import type { LookupAddress } from "node:dns";
+import { retryAfterMs } from "@kmcp/core";
 import { Agent, errors as undiciErrors, request } from "undici";
 import { forbiddenAddressReason, ipLiteral } from "./address.js";
 import { AcquireError } from "./errors.js";
 import { nextHop } from "./redirects.js";
 import { header, readBody } from "./read-body.js";
-import { RobotsCache, robotsAllow } from "./robots.js";
+import { RobotsCache, robotsAllow, type RobotsRules } from "./robots.js";
 
 export { header } from "./read-body.js";
 
@@ -38,6 +39,14 @@ export interface FetchOptions {
   robots?: boolean | RobotsCache;
   /** Inject DNS (tests, custom resolvers); every address it returns is checked. */
   lookup?: HostLookup;
+  /**
+   * Asked before each redirect is followed (after the address and loop checks); false stops the
+   * fetch with REDIRECTS (`data.notFollowed`, `data.location`). A crawler uses it not to fetch a
+   * page it has already, or one outside its scope.
+   */
+  followRedirect?: (location: string) => boolean;
+  /** Media types fetchDocument accepts (default ACCEPTED_CONTENT_TYPES); a crawler reading sitemaps adds XML. */
+  accept?: readonly string[];
 }
 
 const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
@@ -47,11 +56,22 @@ export function mediaType(contentType: string | null): string | null {
   return contentType ? (contentType.split(";")[0] ?? "").trim().toLowerCase() : null;
 }
 
-/** Throws HTTP for any status outside 2xx (the body is discarded). */
+/**
+ * Throws HTTP for any status outside 2xx (the body is discarded); for 429 and 503, `data.retryAfterMs`
+ * is how long the server asked to wait (Retry-After), when it said.
+ */
 export function refuseErrorStatus(response: Response, current: URL): void {
-  if (response.statusCode >= 200 && response.statusCode < 300) return;
+  const status = response.statusCode;
+  if (status >= 200 && status < 300) return;
   response.body.resume();
-  throw new AcquireError("HTTP", `${current.href} answered HTTP ${response.statusCode}.`, { data: { url: current.href, status: response.statusCode } });
+  const wait = status === 429 || status === 503 ? retryAfterMs(new Headers(headerEntries(response.headers))) : undefined;
+  throw new AcquireError("HTTP", `${current.href} answered HTTP ${status}.`, {
+    data: { url: current.href, status, ...(wait === undefined ? {} : { retryAfterMs: wait }) },
+  });
+}
+
+function headerEntries(headers: Response["headers"]): [string, string][] {
+  return Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]]));
 }
 
 /** The final (non-redirect) response of a hop chain, with where it came from. */
@@ -116,6 +136,11 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
         response.body.resume();
         const decision = nextHop(current, header(response.headers, "location") ?? undefined, visited, settings.maxRedirects);
         if (!decision.follow) throw new AcquireError("REDIRECTS", `Refused ${start.href}: ${decision.reason}.`, { data: { url: start.href, redirects: visited } });
+        if (options.followRedirect && !options.followRedirect(decision.url.href)) {
+          throw new AcquireError("REDIRECTS", `${current.href} redirects to ${decision.url.href}; not followed.`, {
+            data: { url: start.href, redirects: visited, location: decision.url.href, notFollowed: true },
+          });
+        }
         current = decision.url;
         continue;
       }
@@ -204,12 +229,18 @@ async function send(url: URL, hop: Hop, how: HopRequest) {
 
 type Response = Awaited<ReturnType<typeof request>>;
 
-/** robots.txt of the hop's origin (fetched with the same rules, cached), and the verdict on this URL. */
-async function checkRobots(url: URL, cache: RobotsCache, hop: Hop): Promise<void> {
-  const rules = await cache.get(url.origin, async () => {
+/**
+ * The robots.txt rules of `url`'s origin, fetched once per cache with the same address rules as
+ * any fetch (a crawler reads them for Crawl-delay before fetching). No robots.txt, or an
+ * unreadable one: null (everything allowed).
+ * @throws {AcquireError} FORBIDDEN_ADDRESS, VALIDATION.
+ */
+export function loadRobots(url: string | URL, options: FetchOptions, cache: RobotsCache): Promise<RobotsRules> {
+  const origin = typeof url === "string" ? parseUrl(url).origin : url.origin;
+  return cache.get(origin, async () => {
     try {
-      const options = { ...hop.options, robots: false, maxBytes: 512 * 1024, timeoutMs: Math.min(hop.settings.timeoutMs, 10_000) };
-      return await followHops(`${url.origin}/robots.txt`, options, { method: "GET", conditional: false }, async ({ response, current, settings }) => {
+      const robotsOptions = { ...options, robots: false, etag: null, lastModified: null, maxBytes: 512 * 1024, timeoutMs: Math.min(options.timeoutMs ?? 30_000, 10_000) };
+      return await followHops(`${origin}/robots.txt`, robotsOptions, { method: "GET", conditional: false }, async ({ response, current, settings }) => {
         refuseErrorStatus(response, current);
         return Buffer.from(await readBody(response, current, settings.maxBytes)).toString("utf8");
       });
@@ -219,6 +250,11 @@ async function checkRobots(url: URL, cache: RobotsCache, hop: Hop): Promise<void
       return null;
     }
   });
+}
+
+/** robots.txt of the hop's origin (fetched with the same rules, cached), and the verdict on this URL. */
+async function checkRobots(url: URL, cache: RobotsCache, hop: Hop): Promise<void> {
+  const rules = await loadRobots(url, hop.options, cache);
   if (!robotsAllow(rules, url.href, ROBOTS_AGENT)) {
     throw new AcquireError("ROBOTS", `Refused ${url.href}: the site's robots.txt disallows it for ${ROBOTS_AGENT}.`, { data: { url: url.href } });
   }

@@ -2,6 +2,8 @@ import robotsParserModule from "robots-parser";
 
 interface Robot {
   isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
 }
 type RobotsParser = (url: string, robotstxt: string) => Robot;
 // A CommonJS module whose types claim an ES default export: take the function wherever it is.
@@ -29,4 +31,18 @@ export class RobotsCache {
 /** Pure: whether `rules` let `userAgent` fetch `url` (no rules: yes). */
 export function robotsAllow(rules: RobotsRules, url: string, userAgent: string): boolean {
   return rules?.isAllowed(url, userAgent) !== false;
+}
+
+/** Longest Crawl-delay obeyed; a site asking for more is crawled at this pace rather than for hours. */
+export const MAX_CRAWL_DELAY_MS = 60_000;
+
+/** Pure: the `Crawl-delay` `rules` set for `userAgent`, in milliseconds (capped at MAX_CRAWL_DELAY_MS); 0 when none. */
+export function robotsCrawlDelayMs(rules: RobotsRules, userAgent: string): number {
+  const seconds = rules?.getCrawlDelay(userAgent);
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? Math.min(MAX_CRAWL_DELAY_MS, Math.round(seconds * 1000)) : 0;
+}
+
+/** Pure: the `Sitemap:` URLs robots.txt lists (none without rules). */
+export function robotsSitemaps(rules: RobotsRules): string[] {
+  return rules?.getSitemaps() ?? [];
 }

@@ -1,7 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type AcquireErrorCode, fetchDocument, type FetchOptions, isAcquireError } from "../src/index.js";
+import {
+  type AcquireErrorCode,
+  fetchDocument,
+  type FetchOptions,
+  isAcquireError,
+  loadRobots,
+  ROBOTS_AGENT,
+  RobotsCache,
+  robotsAllow,
+  robotsCrawlDelayMs,
+} from "../src/index.js";
 import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -28,7 +38,10 @@ beforeAll(async () => {
   routes.set("/gzip", (_req, res) => res.writeHead(200, { "content-type": "text/html", "content-encoding": "gzip" }).end(gzipSync(html)));
   routes.set("/br", (_req, res) => res.writeHead(200, { "content-type": "text/html", "content-encoding": "br" }).end(brotliCompressSync(html)));
   routes.set("/private/doc", (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("secret"));
-  routes.set("/robots.txt", (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("User-agent: kmcp\nDisallow: /private/\n"));
+  routes.set("/robots.txt", (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("User-agent: kmcp\nDisallow: /private/\nCrawl-delay: 0.25\n"));
+  routes.set("/busy", (_req, res) => res.writeHead(429, { "retry-after": "2" }).end("slow down"));
+  routes.set("/down", (_req, res) => res.writeHead(503).end("maintenance"));
+  routes.set("/sitemap.xml", (_req, res) => res.writeHead(200, { "content-type": "application/xml" }).end("<urlset/>"));
   routes.set("/conditional", (req, res) => {
     if (req.headers["if-none-match"] === '"v1"') return res.writeHead(304).end();
     res.writeHead(200, { "content-type": "text/plain", etag: '"v1"' }).end("fresh");
@@ -100,6 +113,14 @@ describe("fetchDocument against a local server (allowPrivate)", () => {
     expect(result.redirects).toEqual([`${base}/r1`, `${base}/r2`, `${base}/r3`]);
   });
 
+  it("asks followRedirect before each redirect, and stops where it says no", async () => {
+    const asked: string[] = [];
+    const stopped = await fetchDocument(`${base}/r1`, { ...local, followRedirect: (to) => (asked.push(to), !to.endsWith("/r3")) }).catch((e: unknown) => e);
+    expect(asked).toEqual([`${base}/r2`, `${base}/r3`]);
+    expect(stopped).toMatchObject({ code: "REDIRECTS", data: { location: `${base}/r3`, notFollowed: true } });
+    expect(hits).toEqual(["/robots.txt", "/r1", "/r2"]);
+  });
+
   it("refuses a redirect loop and too many redirects", async () => {
     expect(await refusal(`${base}/loop-a`, local)).toMatchObject({ code: "REDIRECTS", message: expect.stringContaining("redirect loop") });
     expect(await refusal(`${base}/r1`, { ...local, maxRedirects: 2 })).toMatchObject({ code: "REDIRECTS", message: expect.stringContaining("more than 2 redirects") });
@@ -139,6 +160,29 @@ describe("fetchDocument against a local server (allowPrivate)", () => {
     expect(await refusal(`${base}/private/doc`, local)).toMatchObject({ code: "ROBOTS", message: expect.stringContaining("robots.txt disallows") });
     expect(hits).toEqual(["/robots.txt"]);
     expect((await fetchDocument(`${base}/private/doc`, { ...local, robots: false })).notModified).toBe(false);
+  });
+
+  it("tells how long a 429 asked to wait (Retry-After); a 503 without the header says nothing", async () => {
+    const busy = await fetchDocument(`${base}/busy`, local).catch((error: unknown) => error);
+    expect(busy).toMatchObject({ code: "HTTP", data: { status: 429, retryAfterMs: 2_000 } });
+    const down = await fetchDocument(`${base}/down`, local).catch((error: unknown) => error);
+    expect(down).toMatchObject({ code: "HTTP", data: { status: 503 } });
+    expect((down as { data: Record<string, unknown> }).data).not.toHaveProperty("retryAfterMs");
+  });
+
+  it("accepts other media types only when asked (a crawler reading a sitemap)", async () => {
+    expect(await refusal(`${base}/sitemap.xml`, local)).toMatchObject({ code: "UNSUPPORTED_TYPE" });
+    const sitemap = await fetchDocument(`${base}/sitemap.xml`, { ...local, accept: ["application/xml"] });
+    expect(sitemap.notModified ? "" : Buffer.from(sitemap.bytes).toString()).toBe("<urlset/>");
+  });
+
+  it("loadRobots reads an origin's rules once, with their Crawl-delay", async () => {
+    const cache = new RobotsCache();
+    const rules = await loadRobots(`${base}/any/page`, local, cache);
+    await loadRobots(`${base}/other`, local, cache);
+    expect(hits).toEqual(["/robots.txt"]);
+    expect(robotsAllow(rules, `${base}/private/x`, ROBOTS_AGENT)).toBe(false);
+    expect(robotsCrawlDelayMs(rules, ROBOTS_AGENT)).toBe(250);
   });
 
   it("makes a conditional request: a 304 says notModified", async () => {

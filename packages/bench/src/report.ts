@@ -31,14 +31,39 @@ export function renderReport(figures: Figure[], meta: { machine: string; mode: s
     "absolute medians and p95 are shown for context. Percentiles are nearest-rank.",
     "",
   ];
-  for (const figure of figures) {
-    lines.push(`## ${figure.title}`, "", "| measurement | workload | reps | median | p95 | unit |", "|---|---|---|---|---|---|");
-    for (const m of figure.measurements) lines.push(`| ${m.label} | ${m.workload} | ${m.reps} | ${fmt(m.median)} | ${fmt(m.p95)} | ${m.unit} |`);
-    lines.push("", "| ratio | value | target | met |", "|---|---|---|---|");
-    for (const r of figure.ratios) lines.push(`| ${r.label} | ${fmt(r.value)} | ${r.target} | ${r.met ? "yes" : "**no**"} |`);
-    if (figure.notes?.length) lines.push("", ...figure.notes.map((n) => `- ${n}`));
-    lines.push("");
-  }
+  for (const figure of figures) lines.push(renderFigure(figure));
   if (meta.history) lines.push(meta.history);
   return lines.join("\n");
+}
+
+/** One figure's section: its heading, measurements, ratios and notes. */
+export function renderFigure(figure: Figure): string {
+  const lines = [`## ${figure.title}`, "", "| measurement | workload | reps | median | p95 | unit |", "|---|---|---|---|---|---|"];
+  for (const m of figure.measurements) lines.push(`| ${m.label} | ${m.workload} | ${m.reps} | ${fmt(m.median)} | ${fmt(m.p95)} | ${m.unit} |`);
+  lines.push("", "| ratio | value | target | met |", "|---|---|---|---|");
+  for (const r of figure.ratios) lines.push(`| ${r.label} | ${fmt(r.value)} | ${r.target} | ${r.met ? "yes" : "**no**"} |`);
+  if (figure.notes?.length) lines.push("", ...figure.notes.map((n) => `- ${n}`));
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** The `## ` section of `markdown` whose heading starts with `heading`, up to the next `## ` heading. */
+export function findSection(markdown: string, heading: string): string | undefined {
+  const start = markdown.startsWith(heading) ? 0 : markdown.indexOf(`\n${heading}`) + 1;
+  if (start === 0 && !markdown.startsWith(heading)) return undefined;
+  const end = markdown.indexOf("\n## ", start + heading.length);
+  return markdown.slice(start, end < 0 ? markdown.length : end + 1);
+}
+
+/**
+ * `markdown` with its section under `heading` replaced by `section`; without one, `section` goes
+ * before the section headed `before` (at the end when there is none either).
+ */
+export function putSection(markdown: string, heading: string, section: string, before: string): string {
+  const old = findSection(markdown, heading);
+  if (old !== undefined) return markdown.replace(old, () => section);
+  const at = findSection(markdown, before);
+  if (at === undefined) return `${markdown.replace(/\n*$/, "\n\n")}${section}`;
+  const index = markdown.indexOf(at);
+  return `${markdown.slice(0, index)}${section}\n${markdown.slice(index)}`;
 }

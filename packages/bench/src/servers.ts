@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { makeServerTempDir, startLocalChroma, startLocalPostgres, type LocalChroma, type LocalPostgres } from "@kmcp/local-servers";
+import { createDb } from "@kmcp/db";
 import pg from "pg";
 
 export interface BenchServers {
@@ -35,6 +36,14 @@ export async function startServers(): Promise<BenchServers> {
       await rm(base, { recursive: true, force: true });
     },
   };
+}
+
+/** Migrates a fresh database and seeds it (see seedSources). */
+export async function seedDatabase(url: string, count: number): Promise<void> {
+  const db = createDb({ url });
+  await db.migrate();
+  await db.close();
+  await seedSources(url, count);
 }
 
 /**

@@ -10,6 +10,15 @@ export type VectorSpace = z.infer<typeof VectorSpaceSchema>;
 
 export const IdSchema = z.string().min(1).max(512);
 
+/**
+ * A vector: one plain loop over its numbers, not a zod schema per number, which cost ~10× as much
+ * (an ingest validates every number of every chunk it writes).
+ */
+const VectorSchema = z.custom<number[]>(
+  (value) => Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === "number" && Number.isFinite(x)),
+  "must be a non-empty list of finite numbers",
+);
+
 /** One chunk of a source's content, with its vector. */
 export const ChunkInputSchema = z.strictObject({
   id: IdSchema,
@@ -27,7 +36,10 @@ export const ChunkInputSchema = z.strictObject({
     .string()
     .regex(/^[1-9]\d*(-[1-9]\d*)?$/, 'must be a page ("3") or a range ("3-4")')
     .optional(),
-  embedding: z.array(z.number().refine(Number.isFinite, "must be a finite number")).min(1),
+  /** For a source of many pages (a crawled site): the page the chunk comes from, and its title. */
+  url: z.string().min(1).max(4_096).optional(),
+  title: z.string().min(1).max(1_000).optional(),
+  embedding: VectorSchema,
 });
 export type ChunkInput = z.input<typeof ChunkInputSchema>;
 
@@ -40,6 +52,9 @@ export interface StoredChunk {
   count: number;
   /** Pages of the original ("3", "3-4"), for chunks of paged documents; absent otherwise. */
   pages?: string;
+  /** The page of a many-page source (a crawled site) the chunk comes from, and its title; absent otherwise. */
+  url?: string;
+  title?: string;
 }
 
 /** A stored chunk with its text and heading path. */
@@ -66,6 +81,8 @@ export const StoredChunkMetadataSchema = z.object({
   chunkCount: z.number().int().min(1),
   headingPath: z.string(),
   pages: z.string().optional(),
+  url: z.string().optional(),
+  title: z.string().optional(),
 });
 
 export function recordedSpace(collection: Collection): VectorSpace | null {
@@ -78,7 +95,7 @@ export function recordedSpace(collection: Collection): VectorSpace | null {
 
 
 /** A chunk's metadata as the collection stores it (the one mapping; StoredChunkMetadataSchema reads it back). */
-export function chunkMetadata(chunk: Pick<ChunkInput, "sourceId" | "contentHash" | "index" | "count" | "headingPath" | "pages">) {
+export function chunkMetadata(chunk: Pick<ChunkInput, "sourceId" | "contentHash" | "index" | "count" | "headingPath" | "pages" | "url" | "title">) {
   return {
     sourceId: chunk.sourceId,
     contentHash: chunk.contentHash,
@@ -87,5 +104,7 @@ export function chunkMetadata(chunk: Pick<ChunkInput, "sourceId" | "contentHash"
     headingPath: JSON.stringify(chunk.headingPath),
     // Chroma 1.0 metadata holds no null: a chunk without pages has no key.
     ...(chunk.pages ? { pages: chunk.pages } : {}),
+    ...(chunk.url ? { url: chunk.url } : {}),
+    ...(chunk.title ? { title: chunk.title } : {}),
   };
 }

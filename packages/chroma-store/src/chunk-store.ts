@@ -36,6 +36,14 @@ export interface ChunkStore {
   upsert(space: VectorSpace, chunks: readonly ChunkInput[]): Promise<number>;
   /** The chunks stored for a source (without text or vectors), in document order. */
   ofSource(sourceId: string): Promise<StoredChunk[]>;
+  /** The most chunks the server takes in one write: an upsert of more is split into writes of this size. */
+  maxBatchSize(): Promise<number>;
+  /** The chunks of one page of a many-page source (chunks stored with that `url`), in page order. */
+  ofPage(sourceId: string, url: string): Promise<StoredChunk[]>;
+  /** The chunks of several pages of a source, in one read: by page url, each in page order (pages without chunks left out). */
+  ofPages(sourceId: string, urls: readonly string[]): Promise<Map<string, StoredChunk[]>>;
+  /** Remove every chunk of one page of a source. */
+  deletePage(sourceId: string, url: string): Promise<void>;
   /** Remove chunks by id; unknown ids are ignored. */
   delete(ids: readonly string[]): Promise<void>;
   /** Remove every chunk of these sources. */
@@ -100,8 +108,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         data: { collection: name, id },
       });
     }
-    const { sourceId, contentHash, chunkIndex, chunkCount, pages } = parsed.data;
-    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}) };
+    const { sourceId, contentHash, chunkIndex, chunkCount, pages, url, title } = parsed.data;
+    return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}), ...(url ? { url } : {}), ...(title ? { title } : {}) };
   }
 
   /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
@@ -142,6 +150,32 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       text: (text && result.documents[0]?.[i]) || "",
       distance: result.distances[0]?.[i] ?? Number.POSITIVE_INFINITY,
     }));
+  }
+
+  /** The chunks matching `where` (without text or vectors), in document order. */
+  async function storedChunks(operation: string, where: Where): Promise<StoredChunk[]> {
+    const chunks = await readAllPages(async (offset, limit) => {
+      const page = await use(operation, (c) => c.get({ where, limit, offset, include: ["metadatas"] }));
+      return page.ids.map((chunkId, i): StoredChunk => {
+        const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
+        return stored;
+      });
+    }, PAGE_SIZE);
+    return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
+  }
+
+  /** The chunks of these pages of a source, by page url. */
+  async function ofPages(sourceId: string, urls: readonly string[]): Promise<Map<string, StoredChunk[]>> {
+    const id = parseInput(IdSchema, sourceId, "source id");
+    const pages = [...new Set(parseInput(z.array(z.string().min(1).max(4_096)), urls, "page urls"))];
+    const byPage = new Map<string, StoredChunk[]>();
+    for (const batch of splitIntoBatches(pages, 100)) {
+      const where = { $and: [{ sourceId: { $eq: id } }, { url: { $in: batch } }] } as Where;
+      for (const chunk of await storedChunks(`reading the chunks of ${batch.length} pages`, where)) {
+        byPage.set(chunk.url as string, [...(byPage.get(chunk.url as string) ?? []), chunk]);
+      }
+    }
+    return byPage;
   }
 
   /** Record that the chunks changed, after the change: a reader that saw the old token reads again. */
@@ -198,18 +232,26 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       return valid.length;
     },
 
+    maxBatchSize: () => connection.maxBatchSize(),
+
     async ofSource(sourceId) {
       const id = parseInput(IdSchema, sourceId, "source id");
-      const chunks = await readAllPages(async (offset, limit) => {
-        const page = await use(`reading the chunks of source ${id}`, (c) =>
-          c.get({ where: { sourceId: { $eq: id } }, limit, offset, include: ["metadatas"] }),
-        );
-        return page.ids.map((chunkId, i): StoredChunk => {
-          const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
-          return stored;
-        });
-      }, PAGE_SIZE);
-      return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
+      return storedChunks(`reading the chunks of source ${id}`, { sourceId: { $eq: id } });
+    },
+
+    async ofPage(sourceId, url) {
+      return (await ofPages(sourceId, [url])).get(url) ?? [];
+    },
+
+    ofPages,
+
+    async deletePage(sourceId, url) {
+      const id = parseInput(IdSchema, sourceId, "source id");
+      const page = parseInput(z.string().min(1).max(4_096), url, "page url");
+      const ids = (await storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where)).map((c) => c.id);
+      if (ids.length === 0) return;
+      await use(`deleting the chunks of ${page} from ${name}`, (c) => c.delete({ ids }));
+      await bumpVersion();
     },
 
     async delete(ids) {

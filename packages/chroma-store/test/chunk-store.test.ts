@@ -86,6 +86,39 @@ describe("chunk store in Chroma", () => {
     expect(await store.chunks.count()).toBe(0);
   });
 
+  it("keeps each chunk's page url and title, lists and deletes the chunks of one page of a source", async () => {
+    const store = newStore();
+    const page = (id: string, url: string, index: number, count: number) => ({ ...chunk(id, "site", [1, 0, 0], index, count), url, title: `Title of ${url}` });
+    await store.chunks.upsert(SPACE, [
+      page("a-1", "https://docs.test/a", 1, 2),
+      page("a-0", "https://docs.test/a", 0, 2),
+      page("b-0", "https://docs.test/b", 0, 1),
+      chunk("other", "elsewhere", [1, 0, 0]),
+    ]);
+    expect((await store.chunks.ofPage("site", "https://docs.test/a")).map((c) => [c.id, c.index, c.url, c.title])).toEqual([
+      ["a-0", 0, "https://docs.test/a", "Title of https://docs.test/a"],
+      ["a-1", 1, "https://docs.test/a", "Title of https://docs.test/a"],
+    ]);
+    const both = await store.chunks.ofPages("site", ["https://docs.test/a", "https://docs.test/b", "https://docs.test/none"]);
+    expect([...both].map(([url, chunks]) => [url, chunks.map((c) => c.id)]).sort()).toEqual([
+      ["https://docs.test/a", ["a-0", "a-1"]],
+      ["https://docs.test/b", ["b-0"]],
+    ]);
+    const [nearest] = await store.chunks.query(SPACE, [1, 0, 0], { limit: 1, sourceIds: ["site"] });
+    expect(nearest).toMatchObject({ url: expect.stringMatching(/^https:\/\/docs\.test\/[ab]$/), title: expect.stringContaining("Title of") });
+    expect((await store.chunks.records(["b-0", "other"])).map((r) => [r.id, r.url ?? null])).toEqual([
+      ["b-0", "https://docs.test/b"],
+      ["other", null],
+    ]);
+    const version = await store.chunks.version();
+    await store.chunks.deletePage("site", "https://docs.test/nowhere");
+    expect(await store.chunks.version()).toBe(version);
+    await store.chunks.deletePage("site", "https://docs.test/a");
+    expect((await store.chunks.ofSource("site")).map((c) => c.id)).toEqual(["b-0"]);
+    expect(await store.chunks.version()).not.toBe(version);
+    expect(await store.chunks.count()).toBe(2);
+  });
+
   it("validates chunks and query options before writing anything", async () => {
     const store = newStore();
     await expect(store.chunks.upsert(SPACE, [{ ...chunk("a", "s1", [1, 0, 0]), text: "" }])).rejects.toMatchObject({ code: "VALIDATION" });

@@ -81,3 +81,17 @@ export { isRetryableStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from "./http-retr
 export { paginate, readAllPages } from "./paginate.js";
 export { createJsonLogger, silentLogger } from "./logger.js";
 export type { LogLevel, Logger } from "./logger.js";
+
+export {
+  CrawlJobStatus,
+  CrawlJobStatusSchema,
+  CrawlPageStatus,
+  CrawlPageStatusSchema,
+  CrawlScopeSchema,
+  CrawlSkipReasonSchema,
+  DEFAULT_CRAWL_CONCURRENCY,
+  DEFAULT_CRAWL_MAX_PAGES,
+  MAX_CRAWL_CONCURRENCY,
+  MAX_CRAWL_PAGES,
+} from "./crawl.js";
+export type { CrawlScope, CrawlScopeInput, CrawlSkipReason } from "./crawl.js";

@@ -8,6 +8,7 @@ import { migrate, migrationStatus, type MigrateResult, type MigrationStatus } fr
 import { ping, type PingResult } from "./ping.js";
 import { createPrismaClient, type KmcpPrismaClient } from "./prisma-client.js";
 import { createReadCache, NO_READ_CACHE } from "./read-cache.js";
+import { createCrawlsRepository, type CrawlsRepository } from "./crawls-repository.js";
 import { createFetchStatesRepository, type FetchStatesRepository } from "./fetch-states-repository.js";
 import { createRequestsRepository, type RequestsRepository } from "./requests-repository.js";
 import { currentSourceVersion } from "./source-reads.js";
@@ -51,6 +52,8 @@ export interface Db {
   readonly requests: RequestsRepository;
   /** What the last fetch of each acquired source's url found (validators, failure reason). */
   readonly fetchStates: FetchStatesRepository;
+  /** Site crawls: jobs, the frontier and each page's state, and the per-site crawl lock. */
+  readonly crawls: CrawlsRepository;
   readonly changes: ChangeFeed;
   /** One sync of a mirror at a time across processes (`sync_leases`). */
   readonly leases: SyncLeases;
@@ -112,6 +115,7 @@ export function createDb(options: DbOptions): Db {
     sources: createSourcesRepository(ctx),
     requests: createRequestsRepository(ctx),
     fetchStates: createFetchStatesRepository(ctx),
+    crawls: createCrawlsRepository(ctx),
     changes: createChangeFeed(ctx),
     leases: createSyncLeases(ctx),
     listen: (listenOptions) => createNotificationListener({ url: config.url, connectTimeoutMs: config.connectTimeoutMs, pool, secrets }, listenOptions),

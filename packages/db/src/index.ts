@@ -18,3 +18,6 @@ export type { SourceKindCount } from "./source-reads.js";
 export type { RequestsRepository } from "./requests-repository.js";
 export type { FetchStatesRepository, SourceFetchState, SourceFetchStateInput } from "./fetch-states-repository.js";
 export { REQUEST_TRANSITIONS } from "./request-transitions.js";
+export type { CrawlLock, CrawlsRepository } from "./crawls-repository.js";
+export type { CrawlJob, CrawlJobCounts, CrawlJobSummary, CrawlPage, PageSettlementInput, StartJobInput } from "./crawl-shapes.js";
+export type { CrawledSite, PageStatusCount } from "./crawl-reads.js";

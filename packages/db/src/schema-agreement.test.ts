@@ -1,4 +1,4 @@
-import { AuthorityTier, RequestStatus, SourceStatus, SourceType } from "@kmcp/core";
+import { AuthorityTier, CrawlJobStatus, CrawlPageStatus, RequestStatus, SourceStatus, SourceType } from "@kmcp/core";
 import { describe, expect, it } from "vitest";
 import * as prisma from "./generated/prisma/enums.js";
 
@@ -9,5 +9,7 @@ describe("the Prisma schema agrees with @kmcp/core's domain", () => {
     expect(prisma.SourceStatus).toEqual(SourceStatus);
     expect(prisma.AuthorityTier).toEqual(AuthorityTier);
     expect(prisma.RequestStatus).toEqual(RequestStatus);
+    expect(prisma.CrawlJobStatus).toEqual(CrawlJobStatus);
+    expect(prisma.CrawlPageStatus).toEqual(CrawlPageStatus);
   });
 });

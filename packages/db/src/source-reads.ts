@@ -89,6 +89,12 @@ export async function countSources(pool: pg.Pool, filters: SourceFilters): Promi
   return rows[0]?.n ?? 0;
 }
 
+/** Which of these ids (UUIDs) name a source now. */
+export async function selectExistingIds(pool: pg.Pool, ids: readonly string[]): Promise<Set<string>> {
+  const { rows } = await pool.query<{ id: string }>(`SELECT id::text AS id FROM sources WHERE id = ANY($1::uuid[])`, [ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
 /** How many sources there are per (type, tier, status) combination that has any. */
 export async function groupSourceCounts(pool: pg.Pool): Promise<SourceKindCount[]> {
   const { rows } = await pool.query<{ source_type: SourceType; authority_tier: AuthorityTier; status: SourceStatus; n: number }>(

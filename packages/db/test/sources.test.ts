@@ -25,6 +25,15 @@ describe("sources repository", () => {
     expect(await db.sources.get("00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 
+  it("tells which ids name a source now, in the spelling asked; ids that are not UUIDs name none", async () => {
+    const kept = await db.sources.create(sourceInput({ url: "https://exists.example.test/kept" }));
+    const gone = await db.sources.create(sourceInput({ url: "https://exists.example.test/gone" }));
+    await db.sources.delete(gone.id);
+    const asked = [kept.id, kept.id.toUpperCase(), gone.id, "00000000-0000-0000-0000-000000000000", "not-a-uuid", ""];
+    expect(await db.sources.existingIds(asked)).toEqual(new Set([kept.id, kept.id.toUpperCase()]));
+    expect(await db.sources.existingIds([])).toEqual(new Set());
+  });
+
   it("rejects a duplicate url, however it is spelled, and writes nothing", async () => {
     const first = await db.sources.create(sourceInput({ url: "https://dup.example.test/x" }));
     const before = await tableCounts(db);

@@ -1,5 +1,6 @@
 export { charsetOf, detectDocumentKind, kindOfFileName, mediaType, sniffBytes } from "./detect.js";
 export type { DetectInput, SniffedKind } from "./detect.js";
+export { decodeText } from "./decode.js";
 export { extractDocument } from "./extract.js";
 export type { ExtractInput } from "./extract.js";
 export { DEFAULT_MAX_DOCUMENT_BYTES, DOCUMENT_KINDS } from "./kinds.js";

@@ -53,6 +53,22 @@ function backlogCheck(reading: NonNullable<HealthReadings["backlog"]>, warnAbove
   return { ...base, observedValue: reading.pending, status: "pass" };
 }
 
+function crawlsCheck(reading: NonNullable<HealthReadings["crawls"]>, maxAgeMs: number): CheckResult {
+  const base = { componentType: "component", observedUnit: "sites", time: reading.time.toISOString() } as const;
+  // Freshness is advice: a crawl state that cannot be read (PostgreSQL down) warns, never fails.
+  if (!reading.ok) return { ...base, observedValue: null, status: "warn", output: `Could not read when sites were last crawled: ${reading.message}` };
+  if (reading.stale > 0) {
+    const sites = reading.stale === 1 ? "1 crawled site was" : `${reading.stale} crawled sites were`;
+    return {
+      ...base,
+      observedValue: reading.stale,
+      status: "warn",
+      output: `${sites} last crawled successfully more than ${formatDuration(maxAgeMs)} ago (\`kmcp sources refresh\` re-crawls them).`,
+    };
+  }
+  return { ...base, observedValue: 0, status: "pass" };
+}
+
 function triggerCheck(reading: NonNullable<HealthReadings["trigger"]>): CheckResult {
   const base = { componentType: "component", observedValue: reading.intervalMs, observedUnit: "ms", time: reading.time.toISOString() } as const;
   if (reading.mode === "push" || reading.configured === "polling") return { ...base, status: "pass" };
@@ -84,6 +100,7 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
     [CHECK_KEYS.mirror]: [mirrorCheck(mirror, postgresUp, rules.mirrorMaxAgeMs)],
   };
   if (readings.backlog) checks[CHECK_KEYS.backlog] = [backlogCheck(readings.backlog, rules.backlogWarnAbove)];
+  if (readings.crawls) checks[CHECK_KEYS.crawls] = [crawlsCheck(readings.crawls, rules.crawlMaxAgeMs ?? 7 * 86_400_000)];
   if (readings.trigger) checks[CHECK_KEYS.trigger] = [triggerCheck(readings.trigger)];
 
   if (!postgresUp && !(chromaUp && mirrorAsOf)) {
@@ -111,7 +128,7 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
     const check = only(key)!;
     if (check.status === "warn") notes.push(check.output!);
   }
-  for (const key of [CHECK_KEYS.backlog, CHECK_KEYS.trigger] as const) {
+  for (const key of [CHECK_KEYS.backlog, CHECK_KEYS.crawls, CHECK_KEYS.trigger] as const) {
     const output = only(key)?.output;
     if (output) notes.push(output);
   }

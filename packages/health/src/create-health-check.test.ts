@@ -125,6 +125,20 @@ describe("createHealthCheck", () => {
     ]);
   });
 
+  it("includes the crawl freshness check only when a crawl source is given: stale sites warn, an unreadable state warns", async () => {
+    expect((await createHealthCheck(options()).report()).checks).not.toHaveProperty("crawls:freshness");
+    let asked = 0;
+    const stale = await createHealthCheck(options({ crawls: { staleSites: async (ms: number) => ((asked = ms), 2) }, crawlMaxAgeMs: 3 * 86_400_000 })).report();
+    expect(asked).toBe(3 * 86_400_000);
+    expect(stale.status).toBe("warn");
+    expect(stale.checks["crawls:freshness"]?.[0]).toMatchObject({ observedValue: 2, observedUnit: "sites", status: "warn", output: expect.stringContaining("2 crawled sites were last crawled successfully more than 3 d") });
+    expect(stale.output).toContain("kmcp sources refresh");
+    const fresh = await createHealthCheck(options({ crawls: { staleSites: async () => 0 } })).report();
+    expect(fresh.checks["crawls:freshness"]?.[0]).toMatchObject({ observedValue: 0, status: "pass" });
+    const down = await createHealthCheck(options({ crawls: { staleSites: async () => Promise.reject(new Error("no database")) } })).report();
+    expect(down.checks["crawls:freshness"]?.[0]).toMatchObject({ status: "warn", output: expect.stringContaining("no database") });
+  });
+
   it.each([
     [{ postgres: {} }, /postgres: must be an object with a ping\(\) method/],
     [{ timeoutMs: 0 }, /timeoutMs/],

@@ -1,7 +1,7 @@
 import { formatIssues, redactSecrets } from "@kmcp/core";
 import { assessHealth } from "./assess-health.js";
 import { HealthError } from "./errors.js";
-import { readBacklog, readChroma, readMirror, readPostgres, readTrigger, type ObserveContext } from "./observe.js";
+import { readBacklog, readChroma, readCrawls, readMirror, readPostgres, readTrigger, type ObserveContext } from "./observe.js";
 import { HealthCheckOptionsSchema, type HealthCheckOptions } from "./options.js";
 import type { HealthReport } from "./report.js";
 
@@ -49,16 +49,22 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
 
   return {
     async report() {
-      const [postgres, chroma, mirror, backlog] = await Promise.all([
+      const [postgres, chroma, mirror, backlog, crawls] = await Promise.all([
         readPostgres(config.postgres, timeout("postgres"), ctx),
         readChroma(config.chroma, timeout("chroma"), ctx),
         readMirror(config.mirror, timeout("mirror"), ctx),
         config.backlog ? readBacklog(config.backlog, timeout("backlog"), ctx) : undefined,
+        config.crawls ? readCrawls(config.crawls, config.crawlMaxAgeMs, timeout("crawls"), ctx) : undefined,
       ]);
       const trigger = readTrigger(config.trigger, ctx);
       const assessed = assessHealth(
-        { postgres, chroma, mirror, ...(backlog && { backlog }), ...(trigger && { trigger }) },
-        { mirrorMaxAgeMs: config.mirrorMaxAgeMs, backlogWarnAbove: config.backlogWarnAbove, responseTimeWarnMs: config.responseTimeWarnMs },
+        { postgres, chroma, mirror, ...(backlog && { backlog }), ...(crawls && { crawls }), ...(trigger && { trigger }) },
+        {
+          mirrorMaxAgeMs: config.mirrorMaxAgeMs,
+          backlogWarnAbove: config.backlogWarnAbove,
+          responseTimeWarnMs: config.responseTimeWarnMs,
+          crawlMaxAgeMs: config.crawlMaxAgeMs,
+        },
       );
       return {
         status: assessed.status,

@@ -3,12 +3,13 @@ export type { HealthCheck } from "./create-health-check.js";
 
 export { HealthCheckOptionsSchema } from "./options.js";
 export type { HealthCheckOptions } from "./options.js";
-export type { BacklogProbe, ChromaProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
+export type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 
 export { assessHealth } from "./assess-health.js";
 export type { HealthAssessment } from "./assess-health.js";
 export type {
   BacklogReading,
+  CrawlsReading,
   FailedReading,
   FailureReason,
   HealthReadings,

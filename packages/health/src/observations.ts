@@ -20,6 +20,9 @@ export type MirrorReading = { ok: true; lastSuccessAt: Date | null; time: Date }
 /** Writes waiting to reach PostgreSQL. */
 export type BacklogReading = { ok: true; pending: number; time: Date } | FailedReading;
 
+/** How many crawled sites are due for a refresh. */
+export type CrawlsReading = { ok: true; stale: number; time: Date } | FailedReading;
+
 /** Everything assessHealth() decides from: plain data, read by the checks. */
 export interface HealthReadings {
   postgres: ResponseTimeReading;
@@ -27,6 +30,8 @@ export interface HealthReadings {
   mirror: MirrorReading;
   /** Absent when no backlog source is configured; the report then has no `writes:backlog`. */
   backlog?: BacklogReading;
+  /** Absent when no crawl source is configured. */
+  crawls?: CrawlsReading;
   /** Absent when this process runs no background syncs; the report then has no `sync:trigger`. */
   trigger?: TriggerReading;
 }
@@ -40,6 +45,8 @@ export interface HealthRules {
   mirrorMaxAgeMs: number;
   /** The backlog warns when more writes than this are pending. */
   backlogWarnAbove: number;
+  /** The crawl check warns about sites last crawled successfully longer ago than this. */
+  crawlMaxAgeMs?: number;
   /** Response-time checks warn above this latency; never when undefined. */
   responseTimeWarnMs?: number | undefined;
 }

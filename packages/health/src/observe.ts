@@ -1,5 +1,5 @@
-import type { BacklogReading, FailureReason, MirrorReading, ResponseTimeReading, TriggerReading } from "./observations.js";
-import type { BacklogProbe, ChromaProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
+import type { BacklogReading, CrawlsReading, FailureReason, MirrorReading, ResponseTimeReading, TriggerReading } from "./observations.js";
+import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 import { runWithDeadline } from "@kmcp/core";
 
 /** What every read needs: a clock and a scrubber for messages. */
@@ -57,6 +57,14 @@ export async function readMirror(probe: MirrorProbe, timeoutMs: number, ctx: Obs
     return failure(invalid("mirrorAsOf()", asOf), "mirrorAsOf()", timeoutMs, ctx);
   }
   return { ok: true, lastSuccessAt: asOf, time: new Date(ctx.now()) };
+}
+
+export async function readCrawls(probe: CrawlsProbe, olderThanMs: number, timeoutMs: number, ctx: ObserveContext): Promise<CrawlsReading> {
+  const outcome = await runWithDeadline(() => probe.staleSites(olderThanMs), timeoutMs);
+  if (outcome.settled !== "value") return failure(outcome, "staleSites()", timeoutMs, ctx);
+  const stale = outcome.value;
+  if (!Number.isSafeInteger(stale) || stale < 0) return failure(invalid("staleSites()", stale), "staleSites()", timeoutMs, ctx);
+  return { ok: true, stale, time: new Date(ctx.now()) };
 }
 
 export async function readBacklog(probe: BacklogProbe, timeoutMs: number, ctx: ObserveContext): Promise<BacklogReading> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BacklogProbe, ChromaProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
+import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 
 const withMethod = <T>(method: string) =>
   z.custom<T>(
@@ -19,6 +19,10 @@ export const HealthCheckOptionsSchema = z.strictObject({
   mirror: withMethod<MirrorProbe>("mirrorAsOf"),
   /** Adds the `writes:backlog` check when given. */
   backlog: withMethod<BacklogProbe>("pendingWrites").optional(),
+  /** Adds the `crawls:freshness` check when given. */
+  crawls: withMethod<CrawlsProbe>("staleSites").optional(),
+  /** The crawl check warns about sites last crawled successfully longer ago than this (default 7 days). */
+  crawlMaxAgeMs: z.number().int().positive().default(7 * 86_400_000),
   /** Adds the `sync:trigger` check (push or polling, and why) when given and background syncs run. */
   trigger: withMethod<TriggerProbe>("trigger").optional(),
   /** How long each check may take; a check still running then is reported as timed out. */
@@ -30,6 +34,7 @@ export const HealthCheckOptionsSchema = z.strictObject({
       chroma: TimeoutMsSchema.optional(),
       mirror: TimeoutMsSchema.optional(),
       backlog: TimeoutMsSchema.optional(),
+      crawls: TimeoutMsSchema.optional(),
     })
     .prefault({}),
   /** The mirror warns when its last successful sync is older than this (default 15 min). */

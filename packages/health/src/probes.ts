@@ -16,6 +16,11 @@ export interface MirrorProbe {
   mirrorAsOf(): Promise<Date | null>;
 }
 
+/** Crawled sites whose last successful crawl is older than `olderThanMs`; the crawl check runs only when one is given. */
+export interface CrawlsProbe {
+  staleSites(olderThanMs: number): Promise<number>;
+}
+
 /** Writes queued while PostgreSQL is down; the backlog check runs only when one is given. */
 export interface BacklogProbe {
   pendingWrites(): Promise<number>;

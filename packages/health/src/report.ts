@@ -7,6 +7,7 @@ export const CHECK_KEYS = {
   chroma: "chroma:responseTime",
   mirror: "mirror:freshness",
   backlog: "writes:backlog",
+  crawls: "crawls:freshness",
   trigger: "sync:trigger",
 } as const;
 
@@ -15,7 +16,7 @@ export interface CheckResult {
   componentType: "datastore" | "component";
   /** `ms` for response times and the sync timer's interval, `s` (age) for freshness, `writes` for the backlog; null when nothing could be measured. */
   observedValue: number | null;
-  observedUnit: "ms" | "s" | "writes";
+  observedUnit: "ms" | "s" | "writes" | "sites";
   status: HealthStatus;
   /** When the reading was taken (ISO 8601). */
   time: string;
@@ -37,6 +38,8 @@ export interface HealthReport {
     "mirror:freshness": CheckResult[];
     /** Only when a backlog source was given. */
     "writes:backlog"?: CheckResult[];
+    /** Only when a crawl freshness source was given: crawled sites due for a refresh. */
+    "crawls:freshness"?: CheckResult[];
     /** Only in a process that runs background syncs. */
     "sync:trigger"?: CheckResult[];
   };

@@ -115,4 +115,11 @@ describe("parseKmcpEnv: embedder and search settings", () => {
     createLogger(config, { write: (line) => lines.push(line) }).error("embedding failed", { detail: "key sk-proj-verysecret42 rejected" });
     expect(lines[0]).not.toContain("verysecret42");
   });
+
+  it("reads KMCP_REFRESH_INTERVAL and KMCP_CRAWL_MAX_AGE as durations, and names a bad one", () => {
+    expect(parseKmcpEnv({})).toMatchObject({ refreshIntervalMs: null, crawlMaxAgeMs: 7 * 86_400_000 });
+    expect(parseKmcpEnv({ KMCP_REFRESH_INTERVAL: "6h", KMCP_CRAWL_MAX_AGE: "2d" })).toMatchObject({ refreshIntervalMs: 21_600_000, crawlMaxAgeMs: 172_800_000 });
+    expect(() => parseKmcpEnv({ KMCP_REFRESH_INTERVAL: "5s" })).toThrow(/KMCP_REFRESH_INTERVAL: must be a duration of at least 60 s/);
+    expect(() => parseKmcpEnv({ KMCP_CRAWL_MAX_AGE: "weekly" })).toThrow(/KMCP_CRAWL_MAX_AGE/);
+  });
 });

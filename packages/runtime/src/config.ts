@@ -6,6 +6,20 @@ import type { SearchDeps } from "@kmcp/search";
 import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { parseDuration } from "./refresh-sources.js";
+
+/** A duration in the environment: `7d`, `12h`, `30m`, `45s` or milliseconds. */
+const duration = (min: number) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null || ms < min) {
+        ctx.addIssue({ code: "custom", message: `must be a duration of at least ${min / 1000} s, such as 7d, 12h or 30m` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 /** Every environment variable kmcp reads. Apps parse it once (in their env.ts) and pass the result on. */
 export const KmcpEnvSchema = z.object({
@@ -49,6 +63,10 @@ export const KmcpEnvSchema = z.object({
   KMCP_SEARCH_VECTOR_WEIGHT: z.coerce.number().min(0, "must be 0 or more").max(100, "must be at most 100").optional(),
   /** "1": `kmcp acquire` may fetch from loopback, private and link-local addresses (a local docs server). */
   KMCP_ACQUIRE_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0"),
+  /** The MCP server re-crawls crawled sites older than this, this often (`kmcp sources refresh --older-than`); off when unset. */
+  KMCP_REFRESH_INTERVAL: duration(60_000).optional(),
+  /** Health warns about crawled sites whose last successful crawl is older than this (default 7d). */
+  KMCP_CRAWL_MAX_AGE: duration(1_000).default(7 * 86_400_000),
 });
 
 /** The fusion settings createSearch takes. */
@@ -78,6 +96,10 @@ export interface KmcpConfig {
   fusion: SearchFusion;
   /** KMCP_ACQUIRE_ALLOW_PRIVATE=1: acquisition may fetch from non-public addresses. */
   acquireAllowPrivate: boolean;
+  /** KMCP_REFRESH_INTERVAL in ms: how often a long-running server refreshes crawled sites; null: never. */
+  refreshIntervalMs: number | null;
+  /** KMCP_CRAWL_MAX_AGE in ms: health warns about crawled sites older than this. */
+  crawlMaxAgeMs: number;
 }
 
 /**
@@ -110,6 +132,8 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     mirrorMaxAgeMs: e.KMCP_MIRROR_MAX_AGE_MS,
     readCache: e.KMCP_READ_CACHE === "on",
     acquireAllowPrivate: e.KMCP_ACQUIRE_ALLOW_PRIVATE === "1",
+    refreshIntervalMs: e.KMCP_REFRESH_INTERVAL ?? null,
+    crawlMaxAgeMs: e.KMCP_CRAWL_MAX_AGE,
     embedder: embedder!,
     tierWeights: weights?.ok ? weights.weights : {},
     fusion,

@@ -1,5 +1,9 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
 import type { ChromaStore } from "@kmcp/chroma-store";
 import { createAcquire, type AcquireOptions, type AcquireResult } from "./acquire.js";
+import { createCrawl, type CrawlOptions, type CrawlResult } from "./crawl.js";
+import { countStaleSites, createRefreshSources, type RefreshOptions, type SiteRefresh } from "./refresh-sources.js";
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
 import { createPreflight, type PreflightResult } from "./preflight.js";
 import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
@@ -13,8 +17,10 @@ import {
   type SourceCatalog,
 } from "@kmcp/sync-core";
 import {
+  createFileSnapshotStore,
   createIngester,
   createLocalEmbedder,
+  createPageIngester,
   createOpenAiEmbedder,
   createSearch,
   type Embedder,
@@ -48,6 +54,13 @@ export interface KmcpServices {
    * conditional on the last fetch's ETag/Last-Modified (304: nothing written). Needs PostgreSQL.
    */
   acquire(url: string, options?: AcquireOptions): Promise<AcquireResult>;
+  /**
+   * Crawl a site into one source, politely (robots.txt, Crawl-delay, Retry-After, a few requests
+   * at once) and durably: killed, it resumes where it was when run again. One crawl per site at a time.
+   */
+  crawl(url: string, options?: CrawlOptions): Promise<CrawlResult>;
+  /** Re-crawl crawled sites that are due (conditional requests; only changed pages re-embedded, gone pages removed). */
+  refreshSources(options?: RefreshOptions): Promise<SiteRefresh[]>;
   /** What acquiring a url would do, without storing anything: allowed, reachable, type and size, its source. */
   preflight(url: string): Promise<PreflightResult>;
   /** Acquire one request's url and complete the request (with `approve`, a pending one is approved first). */
@@ -123,13 +136,23 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     });
     const requests = createRequestWriter({ db, store, connectivity: sync.connectivity, logger });
     const embedder = config.embedder.kind === "openai" ? createOpenAiEmbedder(config.embedder.options) : createLocalEmbedder();
-    const search = createSearch({ store, embedder, tierWeights: config.tierWeights, fusion: config.fusion, mirrorAsOf: sync.mirrorAsOf });
+    const search = createSearch({
+      store,
+      embedder,
+      tierWeights: config.tierWeights,
+      fusion: config.fusion,
+      mirrorAsOf: sync.mirrorAsOf,
+      lexicalSnapshot: createFileSnapshotStore(lexicalSnapshotFile(config.home, store)),
+      onLexicalSnapshotError: (error) => logger.warn("the keyword index snapshot could not be used; building it from Chroma", { error: (error as Error).message }),
+    });
     const ingester = createIngester({ db, store, embedder });
     const health = createHealthCheck({
       postgres: db,
       chroma: store,
       mirror: sync,
       backlog: { pendingWrites: () => store.pendingWrites.count() },
+      crawls: { staleSites: (olderThanMs) => countStaleSites(db, olderThanMs) },
+      crawlMaxAgeMs: config.crawlMaxAgeMs,
       trigger: sync,
       mirrorMaxAgeMs: config.mirrorMaxAgeMs,
       serviceId: "kmcp",
@@ -141,6 +164,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
     const acquire = createAcquire({ db, ingester, sync, store, logger, allowPrivate: config.acquireAllowPrivate });
+    const crawl = createCrawl({ db, pages: createPageIngester({ store, embedder }), sync, store, logger, allowPrivate: config.acquireAllowPrivate });
     return {
       db,
       store,
@@ -153,6 +177,8 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       ingest: createIngestRun({ ingester, store, sync, logger }),
       startSync: (o) => startConfiguredSync(sync, config, o),
       acquire,
+      crawl,
+      refreshSources: createRefreshSources({ db, crawl }),
       preflight: createPreflight({ catalog, allowPrivate: config.acquireAllowPrivate }),
       ...createRequestAcquirer({ db, store, acquire }),
       removeSource: createRemoveSource({ db, store }),
@@ -182,4 +208,10 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       await Promise.all([s.db.close(), s.store.close()]);
     },
   };
+}
+
+/** One snapshot of the keyword index per Chroma server and chunk collection, under KMCP_HOME (a cache: deleting it is safe). */
+function lexicalSnapshotFile(home: string, store: ChromaStore): string {
+  const key = createHash("sha256").update(`${store.url}\0${store.chunks.collectionName}`).digest("hex").slice(0, 16);
+  return path.join(home, "cache", `lexical-index-${key}.snapshot`);
 }

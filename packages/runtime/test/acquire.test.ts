@@ -3,12 +3,12 @@ import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { createIngester, createLocalEmbedder, createSearch } from "@kmcp/search";
 import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
-import { makePdf } from "@kmcp/testing/documents";
+import { makeDocx, makePdf } from "@kmcp/testing/documents";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "@kmcp/core";
-import { createAcquire } from "../src/index.js";
+import { createAcquire, createRequestAcquirer } from "../src/index.js";
 import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
 
 const embedder = createLocalEmbedder();
@@ -16,6 +16,7 @@ const requests: { url: string; ifNoneMatch: string | undefined }[] = [];
 let server: Server;
 let base: string;
 let pdf: Uint8Array;
+let docx: Uint8Array;
 
 const ARTICLE = `<!doctype html><html><head><title>Vacuum guide</title></head><body>
 <nav>Home | Docs | Blog</nav>
@@ -28,6 +29,10 @@ An aggressive vacuum freezes every page of a table, and it runs automatically wh
 </article><footer>Footer</footer></body></html>`;
 
 beforeAll(async () => {
+  docx = await makeDocx([
+    { heading: "Welcome", paragraphs: ["This handbook explains how the team works."] },
+    { heading: "Quarterly penguin audit", paragraphs: ["Penguin audits count every flipper in the colony before the quarter closes."] },
+  ]);
   pdf = await makePdf([["Runbook page one about setup."], ["Runbook page two: the ocelot restore drill."]], { title: "Runbook" });
   server = createServer((req: IncomingMessage, res) => {
     requests.push({ url: req.url ?? "", ifNoneMatch: req.headers["if-none-match"] });
@@ -35,8 +40,10 @@ beforeAll(async () => {
       if (req.headers["if-none-match"] === '"g1"') return res.writeHead(304).end();
       return res.writeHead(200, { "content-type": "text/html; charset=utf-8", etag: '"g1"' }).end(ARTICLE);
     }
+    if (req.url === "/asked") return res.writeHead(200, { "content-type": "text/html" }).end(ARTICLE.replaceAll("Vacuum guide", "Freezing, asked for"));
     if (req.url === "/old") return res.writeHead(301, { location: "/runbook.pdf" }).end();
     if (req.url === "/runbook.pdf") return res.writeHead(200, { "content-type": "application/pdf", "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT" }).end(pdf);
+    if (req.url === "/handbook") return res.writeHead(200, { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }).end(docx);
     if (req.url === "/fake.pdf") return res.writeHead(200, { "content-type": "application/pdf" }).end("just text");
     res.writeHead(404).end();
   });
@@ -97,6 +104,12 @@ describe("acquire", () => {
     expect(results[0]).toMatchObject({ source: { url: `${base}/old` }, pages: expect.stringMatching(/2/) });
   });
 
+  it("reads a Word document, keeping its headings in the results' heading path", async () => {
+    expect(await acquire(`${base}/handbook`)).toMatchObject({ kind: "docx", outcome: "added" });
+    const { results } = await createSearch({ store, embedder, mirrorAsOf: sync.mirrorAsOf }).search({ query: "penguin audits count every flipper", limit: 1 });
+    expect(results[0]).toMatchObject({ source: { url: `${base}/handbook` }, headingPath: ["Quarterly penguin audit"] });
+  });
+
   it("marks the source failed with the reason when the url cannot be fetched or read", async () => {
     await expect(acquire(`${base}/missing`)).rejects.toMatchObject({ code: "HTTP" });
     const missing = await db.sources.get(`${base}/missing`);
@@ -114,6 +127,23 @@ describe("acquire", () => {
     const strict = createAcquire({ db, store, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: false });
     await expect(strict(`${base}/guide?strict`)).rejects.toMatchObject({ code: "FORBIDDEN_ADDRESS" });
     expect(requests).toEqual([]);
+  });
+
+  it("approves a request, acquires its url and completes it linked to the now searchable source; a failing url leaves its request approved", async () => {
+    const { acquireRequest, acquireRequests } = createRequestAcquirer({ db, store, acquire });
+    const asked = await db.requests.create({ url: `${base}/asked`, reason: "Operators ask about freezing" });
+    const { request, acquired } = await acquireRequest(asked.id, { approve: true });
+    expect(acquired).toMatchObject({ outcome: "added", sourceCreated: true });
+    expect(request).toMatchObject({ status: "completed", sourceId: acquired.sourceId });
+    expect(await db.sources.get(acquired.sourceId)).toMatchObject({ status: "active", url: `${base}/asked` });
+    const { results } = await createSearch({ store, embedder, mirrorAsOf: sync.mirrorAsOf }).search({ query: "aggressive vacuum freezes every page", limit: 5 });
+    expect(results.map((r) => r.source.url)).toContain(`${base}/asked`);
+
+    const gone = await db.requests.create({ url: `${base}/gone`, reason: "Asked too" });
+    await db.requests.transition({ id: gone.id, to: "approved" });
+    const [failed] = await acquireRequests({ all: true });
+    expect(failed).toMatchObject({ outcome: "failed", request: { id: gone.id, status: "approved" }, reason: `${base}/gone answered HTTP 404.` });
+    expect(await db.sources.get(`${base}/gone`)).toMatchObject({ status: "failed" });
   });
 
   it("refuses at once when PostgreSQL is down, fetching and writing nothing", async () => {

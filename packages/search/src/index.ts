@@ -2,11 +2,16 @@ export { createIngester } from "./ingest.js";
 export { INGEST_DEFAULTS, IngestDocumentSchema, IngestOptionsSchema } from "./ingest-schemas.js";
 export type { FailedDocument, IngestDocument, IngestedDocument, Ingester, IngesterDeps, IngestOptions, IngestProgress, IngestReport } from "./ingest-schemas.js";
 
+export { createPageIngester, IngestPageSchema } from "./ingest-page.js";
+export type { IngestedPage, IngestPage, PageIngester } from "./ingest-page.js";
+
 export { createSearch } from "./search.js";
 export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search-schemas.js";
 export type { SearchMode } from "./hybrid-ranking.js";
 export { createLiveLexicalIndex } from "./live-lexical-index.js";
 export type { LiveLexicalIndex, LiveLexicalIndexDeps } from "./live-lexical-index.js";
+export { createFileSnapshotStore } from "./lexical-snapshot.js";
+export type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 export type { Search, SearchDeps, SearchStats } from "./search.js";
 export type { EmptyReason, Explain, SearchQuery, SearchResponse, SearchResult } from "./search-schemas.js";
 export { DEFAULT_TIER_WEIGHTS, parseTierWeights, TierWeightsSchema } from "./tier-weights.js";
@@ -31,3 +36,6 @@ export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, Lexic
 export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
 export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
 export { holdsPhrases, parseQuery } from "./parse-query.js";
+// Internals of the two rankings, for the evaluation's experiments (packages/bench); not a stable API.
+export { lexicalTerm, lexicalTokens } from "./lexical-terms.js";
+export { hashFeatures, isStopword, localFeatures, stem } from "./local-embedder.js";

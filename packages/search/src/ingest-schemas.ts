@@ -92,8 +92,11 @@ export interface Ingester {
    * recursively) or glob patterns. Every input is checked before anything is written. HTML, PDF
    * and DOCX go through @kmcp/extract (a PDF's chunks record their pages); a file that cannot be
    * read is reported in `failed` with the reason, nothing is written for it, and the others go on. Re-running it on unchanged
-   * files writes nothing. Documents are written one at a time; a crash leaves each either
-   * complete, or with extra chunks that the next run of the same ingest removes.
+   * files writes nothing. Chunks are written in batches across documents (each write takes every
+   * document prepared while the one before ran, up to the server's largest batch), a document's
+   * new chunks always before the stored ones they replace. A crash leaves each document complete,
+   * with its source but not yet its new chunks, or with extra old chunks: the next run of the same
+   * ingest completes the first and cleans up the second. `onProgress` reports a document once written.
    * @throws {SearchError} `VALIDATION` (bad options or paths), `EMBEDDER`, `EMBEDDER_MISMATCH`;
    *   DbError and ChromaStoreError pass through.
    */

@@ -1,15 +1,16 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { VectorSpace } from "@kmcp/chroma-store";
-import { detectDocumentKind, type DocumentKind, ExtractError, extractDocument, locateChunks, pageLabel, pagesOfRange } from "@kmcp/extract";
-import { MAX_TITLE_LENGTH, SourceUrlSchema, type Source } from "@kmcp/core";
+import type { ChunkInput } from "@kmcp/chroma-store";
+import { ExtractError } from "@kmcp/extract";
+import { SourceUrlSchema, type Source } from "@kmcp/core";
 import { z } from "zod";
 import { chunkDocument, ChunkOptionsSchema } from "./chunk-document.js";
+import { createChunkWriter } from "./chunk-writer.js";
 import { documentTitle } from "./document-title.js";
 import { SearchError } from "./errors.js";
 import { findDocuments } from "./find-documents.js";
+import { changedFields, chunkIdOf, contentHashOf, isComplete, sourceTitle, staleChunkIds, writeOutcome } from "./ingest-plan.js";
+import { inOrder } from "./in-order.js";
 import { parseInput } from "./parse-input.js";
 import {
   INGEST_DEFAULTS,
@@ -22,7 +23,18 @@ import {
   type IngestOptions,
   type IngestReport,
 } from "./ingest-schemas.js";
+import { chunkPages, readDocument } from "./read-document.js";
 import { assertSameSpace } from "./vector-space.js";
+
+/** A document ready to write: what the report says of it, its new chunks and the stored chunks they replace. */
+interface PreparedDocument {
+  result: IngestedDocument;
+  chunks: ChunkInput[];
+  stale: string[];
+}
+
+/** How many files are read and prepared at once: enough to overlap one's PostgreSQL round trips with another's extraction. */
+const PREPARE_AHEAD = 4;
 
 /** Ingestion into `store.chunks`, creating sources in `db`. Run a sync afterwards so search sees new sources. */
 export function createIngester({ db, store, embedder }: IngesterDeps): Ingester {
@@ -38,31 +50,31 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       const patch = changedFields(existing, { title, sourceType: options.sourceType, authorityTier: options.authorityTier });
       return Object.keys(patch).length === 0 ? existing : db.sources.update(existing.id, patch);
     }
-    try {
-      return await db.sources.create({
+    // Created with upsertMany, plain SQL in one round trip, not create(), whose Prisma query
+    // costs several times the CPU (an ingest of many small files spent a fifth of its time
+    // there); and being an upsert, an ingest that created the url meanwhile is brought up to date, not an error.
+    const { rejected } = await db.sources.upsertMany([
+      {
         url,
         title,
         sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
         authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
         status: "active",
-      });
-    } catch (error) {
-      // Another ingest created it meanwhile: bring that one up to date instead.
-      // By code, not isDbError: @kmcp/db's main entry (and Prisma with it) is not loaded here.
-      const raced = (error as { code?: unknown }).code === "CONFLICT" ? await db.sources.get(url) : null;
-      if (!raced) throw error;
-      return upsertSource(raced, url, title, options);
-    }
+      },
+    ]);
+    const created = rejected.length === 0 ? await db.sources.get(url) : null;
+    if (!created) throw new SearchError("VALIDATION", `Could not create the source for ${url}: ${rejected[0]?.error ?? "it was removed meanwhile"}.`);
+    return created;
   }
 
-  async function ingestOne(document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<IngestedDocument> {
+  /**
+   * Decide what a document needs and prepare it, writing only its source: nothing (unchanged),
+   * or new chunks (embedded) and the stored ones they replace, for the chunk writer.
+   */
+  async function prepare(document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<PreparedDocument> {
     const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
     const title = sourceTitle(document.title ?? documentTitle(document.content, document.format)) ?? sourceTitle(fallbackTitle) ?? "Untitled";
-    // The hash covers everything the chunks depend on, so a new embedder or chunk size re-ingests.
-    const hash = createHash("sha256").update(JSON.stringify([embedder.id, chunking, document.format, title]));
-    // Page ranges change the chunks' metadata; documents without them hash as they always did.
-    if (document.pages) hash.update(JSON.stringify(document.pages));
-    const contentHash = hash.update(document.content).digest("hex").slice(0, 32);
+    const contentHash = contentHashOf({ embedderId: embedder.id, chunking, format: document.format, title, pages: document.pages, content: document.content });
     const existing = await db.sources.get(document.url);
     const stored = existing ? await store.chunks.ofSource(existing.id) : [];
     if (existing && isComplete(stored, contentHash)) {
@@ -70,45 +82,45 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       // may have been edited by hand, and re-ingesting must not undo that).
       const patch = changedFields(existing, { sourceType: options.sourceType, authorityTier: options.authorityTier });
       const source = Object.keys(patch).length === 0 ? existing : await db.sources.update(existing.id, patch);
-      return { url: source.url, sourceId: source.id, title: source.title, sourceCreated: false, outcome: "unchanged", chunks: stored.length, removed: 0 };
+      const result = { url: source.url, sourceId: source.id, title: source.title, sourceCreated: false, outcome: "unchanged", chunks: stored.length, removed: 0 } as const;
+      return { result, chunks: [], stale: [] };
     }
 
     const source = await upsertSource(existing, document.url, title, options);
-    const chunkId = (index: number) => `${source.id}:${contentHash.slice(0, 12)}:${index}`;
     const pieces = chunkDocument(document.content, document.format, chunking);
     const pages = document.pages ? chunkPages(document.content, document.pages, pieces) : null;
-    if (pieces.length > 0) {
-      // The title and headings are embedded with each chunk: they say what the chunk is about.
-      const vectors = await embedder.embed(pieces.map((piece) => `${[title, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
-      const space: VectorSpace = { embedder: embedder.id, dimension: vectors[0]?.length ?? 0 };
-      await store.chunks.upsert(
-        space,
-        pieces.map((piece, i) => ({
-          id: chunkId(piece.index),
-          sourceId: source.id,
-          contentHash,
-          index: piece.index,
-          count: pieces.length,
-          text: piece.text,
-          headingPath: piece.headingPath,
-          ...(pages?.[i] ? { pages: pages[i] } : {}),
-          embedding: vectors[i] as number[],
-        })),
-      );
-    }
-    // New chunks first, old ones after: a crash in between leaves both, and the next run removes the old.
-    const keep = new Set(pieces.map((piece) => chunkId(piece.index)));
-    const stale = stored.filter((chunk) => !keep.has(chunk.id)).map((chunk) => chunk.id);
-    await store.chunks.delete(stale);
-    return {
-      url: source.url,
+    // The title and headings are embedded with each chunk: they say what the chunk is about.
+    const vectors = pieces.length > 0 ? await embedder.embed(pieces.map((piece) => `${[title, ...piece.headingPath].join(" > ")}\n\n${piece.text}`)) : [];
+    const chunks = pieces.map((piece, i) => ({
+      id: chunkIdOf(source.id, contentHash, piece.index),
       sourceId: source.id,
-      title: source.title,
-      sourceCreated: !existing,
-      outcome: pieces.length === 0 ? "empty" : stored.length === 0 ? "added" : "replaced",
-      chunks: pieces.length,
-      removed: stale.length,
+      contentHash,
+      index: piece.index,
+      count: pieces.length,
+      text: piece.text,
+      headingPath: piece.headingPath,
+      ...(pages?.[i] ? { pages: pages[i] } : {}),
+      embedding: vectors[i] as number[],
+    }));
+    const stale = staleChunkIds(stored, chunks.map((chunk) => chunk.id));
+    return {
+      result: {
+        url: source.url,
+        sourceId: source.id,
+        title: source.title,
+        sourceCreated: !existing,
+        outcome: writeOutcome(pieces.length, stored.length),
+        chunks: pieces.length,
+        removed: stale.length,
+      },
+      chunks,
+      stale,
     };
+  }
+
+  /** Writes chunks across documents in large batches, new chunks before the ones they replace (see createChunkWriter). */
+  async function chunkWriter() {
+    return createChunkWriter({ chunks: store.chunks, embedder: embedder.id, maxChunks: await store.chunks.maxBatchSize() });
   }
 
   return {
@@ -120,22 +132,49 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       const urls = files.map((file) => fileUrl(file.path, root, parsed.baseUrl));
       await checkSpace();
 
-      const documents: IngestedDocument[] = [];
-      const failed: FailedDocument[] = [];
-      for (const [i, file] of files.entries()) {
+      // A file is read and prepared while the ones before it wait for PostgreSQL or the writer.
+      const prepareFile = async (i: number): Promise<PreparedDocument | FailedDocument> => {
+        const file = files[i] as (typeof files)[number];
         let read: Awaited<ReturnType<typeof readDocument>>;
         try {
           read = await readDocument(file.path, file.format);
         } catch (error) {
           if (!(error instanceof ExtractError || error instanceof SearchError)) throw error;
-          failed.push({ path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code });
-          continue;
+          return { path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code };
         }
-        const document = await ingestOne({ url: urls[i] as string, ...read }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
-        const withPath = { ...document, path: file.path };
-        documents.push(withPath);
-        await onProgress?.({ done: i + 1, total: files.length, document: withPath });
+        const prepared = await prepare({ url: urls[i] as string, ...read }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
+        return { ...prepared, result: { ...prepared.result, path: file.path } };
+      };
+
+      const writer = await chunkWriter();
+      const documents: IngestedDocument[] = [];
+      const failed: FailedDocument[] = [];
+      let i = 0;
+      try {
+        for await (const outcome of inOrder(files.length, PREPARE_AHEAD, prepareFile)) {
+          const done = ++i;
+          if (!("result" in outcome)) {
+            failed.push(outcome);
+            continue;
+          }
+          const { result: document, chunks, stale } = outcome;
+          // Written with the next batch, while the next files are prepared.
+          await writer.add({
+            chunks,
+            stale,
+            written: async () => {
+              documents.push(document);
+              await onProgress?.({ done, total: files.length, document });
+            },
+          });
+        }
+      } catch (error) {
+        // Documents already prepared are written still, as a one-at-a-time ingest would have
+        // written them before reaching this one; then the first failure is reported.
+        await writer.drain().catch(() => undefined);
+        throw error;
       }
+      await writer.drain();
       return { documents, failed, totals: totalsOf(documents) };
     },
 
@@ -143,63 +182,13 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       const parsedDocument = parseInput(IngestDocumentSchema, document, "document");
       const parsed = parseInput(IngestOptionsSchema.omit({ baseUrl: true, root: true }), options, "ingest options");
       await checkSpace();
-      return ingestOne(parsedDocument, parsed, parsedDocument.url);
+      const { result, chunks, stale } = await prepare(parsedDocument, parsed, parsedDocument.url);
+      const writer = await chunkWriter();
+      await writer.add({ chunks, stale, written: () => undefined });
+      await writer.drain();
+      return result;
     },
   };
-}
-
-/**
- * A file's content, ready to chunk: Markdown and text as they are (UTF-8); HTML, PDF and DOCX
- * detected (the name checked against the bytes) and extracted to Markdown (a PDF's text as plain
- * text, with its page ranges).
- * @throws {SearchError} `READ`; {ExtractError} when the file is damaged, mislabelled or has no text.
- */
-async function readDocument(
-  file: string,
-  kind: DocumentKind,
-): Promise<Pick<z.output<typeof IngestDocumentSchema>, "content" | "format" | "title" | "pages">> {
-  const bytes = await readFile(file).catch((error: Error) => {
-    throw new SearchError("READ", `Could not read the file: ${error.message}`, { cause: error, data: { path: file } });
-  });
-  if (kind === "markdown" || kind === "text") return { content: bytes.toString("utf8"), format: kind };
-  const detected = detectDocumentKind({ bytes, fileName: file });
-  if (detected === null) throw new ExtractError("UNSUPPORTED", `kmcp does not read this kind of file.`);
-  const extracted = await extractDocument({ bytes, kind: detected });
-  return {
-    content: extracted.markdown,
-    // A PDF's text has no Markdown structure: a line starting with "#" is not a heading there.
-    format: extracted.kind === "pdf" || extracted.kind === "text" ? "text" : "markdown",
-    ...(extracted.title ? { title: extracted.title.slice(0, MAX_TITLE_LENGTH) } : {}),
-    pages: extracted.pages,
-  };
-}
-
-/** Each chunk's page label ("3", "3-4"), found by locating the chunk in the text; null where it cannot be placed. */
-function chunkPages(content: string, pages: readonly { page: number; start: number; end: number }[], pieces: readonly { text: string }[]): (string | null)[] {
-  return locateChunks(content, pieces.map((piece) => piece.text)).map((at) => (at ? pageLabel(pagesOfRange(pages, at.start, at.end)) : null));
-}
-
-/** True when the stored chunks are exactly one complete cut of this content version. */
-function isComplete(stored: readonly { contentHash: string; index: number; count: number }[], contentHash: string): boolean {
-  return (
-    stored.length > 0 &&
-    stored.every((chunk, i) => chunk.contentHash === contentHash && chunk.index === i && chunk.count === stored.length)
-  );
-}
-
-/** A title a source accepts: one line, no control characters, at most MAX_TITLE_LENGTH characters; null if nothing is left. */
-function sourceTitle(text: string | null | undefined): string | null {
-  let clean = (text ?? "").replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, " ").trim().slice(0, MAX_TITLE_LENGTH);
-  // Never end on half of a surrogate pair (the cut may split an emoji).
-  if (/[\ud800-\udbff]$/.test(clean)) clean = clean.slice(0, -1);
-  return clean.trim() || null;
-}
-
-/** The fields of `wanted` that are given and differ from `source`. */
-function changedFields<T extends Record<string, unknown>>(source: Source, wanted: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(wanted).filter(([key, value]) => value !== undefined && source[key as keyof Source] !== value),
-  ) as Partial<T>;
 }
 
 function fileUrl(file: string, root: string, baseUrl: string | undefined): string {

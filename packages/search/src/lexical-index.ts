@@ -1,4 +1,4 @@
-import MiniSearch from "minisearch";
+import MiniSearch, { type Options } from "minisearch";
 import { lexicalTerm, lexicalTokens } from "./lexical-terms.js";
 
 /** What the lexical index holds of a chunk (its text is not kept: Chroma is the one store of texts). */
@@ -43,6 +43,8 @@ export interface LexicalIndex {
   has(id: string): boolean;
   ids(): string[];
   search(query: string, options: LexicalSearchOptions): LexicalHit[];
+  /** The whole index as JSON, for a snapshot that createLexicalIndex restores. */
+  toJSON(): string;
 }
 
 interface Stored {
@@ -52,17 +54,25 @@ interface Stored {
 // Chosen on the evaluation set (packages/bench/src/eval): see the README.
 export const DEFAULT_LEXICAL_OPTIONS = { headingBoost: 1, identifierBoost: 1, bm25: { k: 1.2, b: 0.75, d: 0 } } as const;
 
-export function createLexicalIndex(options: LexicalIndexOptions = {}): LexicalIndex {
+type Indexed = { id: string; sourceId: string; text: string; headings: string; identifiers: string };
+
+/**
+ * A new index, or (`snapshot`: what toJSON() gave, made with the same options and code) the
+ * index the snapshot holds, without tokenizing anything again.
+ * @throws {Error} when the snapshot is not MiniSearch JSON.
+ */
+export function createLexicalIndex(options: LexicalIndexOptions = {}, snapshot?: string): LexicalIndex {
   const headingBoost = options.headingBoost ?? DEFAULT_LEXICAL_OPTIONS.headingBoost;
   const bm25 = options.bm25 ?? DEFAULT_LEXICAL_OPTIONS.bm25;
   const identifierBoost = options.identifierBoost ?? DEFAULT_LEXICAL_OPTIONS.identifierBoost;
-  const mini = new MiniSearch<{ id: string; sourceId: string; text: string; headings: string; identifiers: string }>({
+  const miniOptions: Options<Indexed> = {
     fields: ["text", "headings", "identifiers"],
     storeFields: ["sourceId"],
     tokenize: lexicalTokens,
     processTerm: lexicalTerm,
     searchOptions: { boost: { headings: headingBoost, identifiers: identifierBoost }, bm25, combineWith: "OR" },
-  });
+  };
+  const mini = snapshot === undefined ? new MiniSearch<Indexed>(miniOptions) : MiniSearch.loadJSON<Indexed>(snapshot, miniOptions);
   const toDocument = (chunk: LexicalChunk) => {
     const headings = chunk.headingPath.join("\n");
     return { id: chunk.id, sourceId: chunk.sourceId, text: chunk.text, headings, identifiers: `${headings}\n${chunk.text}` };
@@ -96,5 +106,6 @@ export function createLexicalIndex(options: LexicalIndexOptions = {}): LexicalIn
       });
       return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), sourceId: (hit as unknown as Stored).sourceId, score: hit.score }));
     },
+    toJSON: () => JSON.stringify(mini),
   };
 }

@@ -84,7 +84,8 @@ function addFeature(counts: Map<string, number>, feature: string, weight: number
   counts.set(feature, (counts.get(feature) ?? 0) + weight);
 }
 
-function embedOne(text: string, dimension: number): number[] {
+/** @internal The local embedder's features of a text and their weighted counts (exported for the evaluation's experiments). */
+export function localFeatures(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   const words = terms(text);
   for (const [i, word] of words.entries()) {
@@ -96,13 +97,17 @@ function embedOne(text: string, dimension: number): number[] {
       for (let j = 0; j + 3 <= padded.length; j++) addFeature(counts, `t:${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT);
     }
   }
+  return counts;
+}
+
+/** @internal Feature values hashed into a unit vector of `dimension` (signed feature hashing). */
+export function hashFeatures(values: Iterable<readonly [feature: string, value: number]>, dimension: number): number[] {
   const vector = new Array<number>(dimension).fill(0);
-  for (const [feature, count] of counts) {
+  for (const [feature, value] of values) {
     const hash = fnv1a(feature);
     // A second hash picks the sign, so colliding features cancel out on average instead of piling up.
     const sign = fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1;
-    // Sub-linear term frequency: a word said ten times is not ten times the topic.
-    vector[hash % dimension]! += sign * Math.log1p(count);
+    vector[hash % dimension]! += sign * value;
   }
   const norm = Math.hypot(...vector);
   // Text without a single word (only punctuation) still gets a valid, comparable unit vector.
@@ -111,6 +116,11 @@ function embedOne(text: string, dimension: number): number[] {
     return vector;
   }
   return vector.map((v) => v / norm);
+}
+
+function embedOne(text: string, dimension: number): number[] {
+  // Sub-linear term frequency: a word said ten times is not ten times the topic.
+  return hashFeatures([...localFeatures(text)].map(([feature, count]) => [feature, Math.log1p(count)] as const), dimension);
 }
 
 /**

@@ -53,6 +53,11 @@ export const SearchResultSchema = z.object({
   text: z.string().describe("the chunk's text"),
   headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
   pages: z.string().nullable().optional().describe('pages of the original the chunk is on ("3" or "3-4"), for PDFs; cite them with the source'),
+  document: z
+    .object({ url: z.string(), title: z.string().nullable() })
+    .nullable()
+    .optional()
+    .describe("for a source of many pages (a crawled site): the page the passage is on; cite its title and url rather than the source's"),
   chunk: z.object({ id: z.string(), index: z.number().int().describe("0-based position in the document"), count: z.number().int().describe("chunks in the document") }),
   source: z
     .object({

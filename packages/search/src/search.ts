@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
 import { rankHybrid, type SearchMode } from "./hybrid-ranking.js";
+import type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 import { createLiveLexicalIndex } from "./live-lexical-index.js";
 import { parseInput } from "./parse-input.js";
 import { parseQuery } from "./parse-query.js";
@@ -28,6 +29,11 @@ export interface Search {
    */
   search(query: SearchQuery): Promise<SearchResponse>;
   stats(): Promise<SearchStats>;
+  /**
+   * Build the keyword index now (from its snapshot and Chroma), so the first hybrid search does
+   * not wait for it; a long-running server calls it at start. A search meanwhile shares the build.
+   */
+  warm(): Promise<void>;
 }
 
 export interface SearchDeps {
@@ -41,6 +47,10 @@ export interface SearchDeps {
   fusion?: { k?: number; weights?: { lexical?: number; vector?: number } };
   /** How often the in-memory lexical index checks Chroma for chunks written by any process (default 1,000 ms). */
   lexicalRefreshMs?: number;
+  /** Where to keep the lexical index between processes, so a new process starts faster (e.g. createFileSnapshotStore). */
+  lexicalSnapshot?: LexicalSnapshotStore;
+  /** Told when that snapshot cannot be read or written (search goes on, building the index from Chroma). */
+  onLexicalSnapshotError?: (error: unknown) => void;
 }
 
 // The first query asks for this many candidates per wanted result; later ones four times more.
@@ -50,14 +60,19 @@ const MAX_CANDIDATES = 100_000;
 
 type Candidate = Omit<SearchResult, "rank">;
 
-export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs }: SearchDeps): Search {
+export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs, lexicalSnapshot, onLexicalSnapshotError }: SearchDeps): Search {
   const weights = parseInput(TierWeightsSchema, tierWeights ?? {}, "tier weights");
   const maxWeight = Math.max(...Object.values(weights));
   const fusionParams = {
     k: fusion?.k ?? DEFAULT_FUSION.k,
     weights: { lexical: fusion?.weights?.lexical ?? DEFAULT_FUSION.weights.lexical, vector: fusion?.weights?.vector ?? DEFAULT_FUSION.weights.vector },
   };
-  const live = createLiveLexicalIndex({ chunks: store.chunks, ...(lexicalRefreshMs === undefined ? {} : { refreshMs: lexicalRefreshMs }) });
+  const live = createLiveLexicalIndex({
+    chunks: store.chunks,
+    ...(lexicalRefreshMs === undefined ? {} : { refreshMs: lexicalRefreshMs }),
+    ...(lexicalSnapshot ? { snapshot: lexicalSnapshot } : {}),
+    ...(onLexicalSnapshotError ? { onSnapshotError: onLexicalSnapshotError } : {}),
+  });
 
   return {
     async search(input) {
@@ -105,6 +120,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
             text: hybrid.texts.get(fused.id) ?? "",
             headingPath: record.headingPath,
             pages: record.pages ?? null,
+            document: pageOf(record),
             chunk: { id: fused.id, index: record.index, count: record.count },
             source: citation(source),
           };
@@ -151,6 +167,8 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
         mirrorAsOf: mirrorTime,
       };
     },
+
+    warm: () => live.refresh({ force: true }),
 
     async stats() {
       const [tally, space] = await Promise.all([store.chunks.tally(), store.chunks.space()]);
@@ -199,6 +217,11 @@ async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCand
   return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
 }
 
+/** The page of a many-page source a chunk is on (null for a one-document source). */
+function pageOf(chunk: { url?: string; title?: string }): SearchResult["document"] {
+  return chunk.url ? { url: chunk.url, title: chunk.title ?? null } : null;
+}
+
 function citation(source: MirrorRecord): SearchResult["source"] {
   return {
     id: source.id,
@@ -218,6 +241,7 @@ function toCandidate(match: ChunkMatch, source: MirrorRecord, weight: number): C
     text: match.text,
     headingPath: match.headingPath,
     pages: match.pages ?? null,
+    document: pageOf(match),
     chunk: { id: match.id, index: match.index, count: match.count },
     source: citation(source),
   };

@@ -1,4 +1,4 @@
-import { fromMirrorRecord, type ChromaStore, type MirrorRecord } from "@kmcp/chroma-store";
+import { fromMirrorRecord, type ChromaStore } from "@kmcp/chroma-store";
 import {
   AuthorityTier,
   parseInput,
@@ -15,7 +15,8 @@ import { DbError, type Db, type SourceKindCount } from "@kmcp/db";
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure } from "./failure.js";
-import { countMirrorRecords, mirrorFilters, pageMirrorRecords, pageSortedMirrorRecords, type ParsedListQuery } from "./mirror-query.js";
+import { compactMirrorOf, type CompactMirror } from "./compact-mirror.js";
+import { mirrorFilters, type ParsedListQuery } from "./mirror-query.js";
 import { createMirrorSnapshot, readAllMirrorRecords } from "./mirror-snapshot.js";
 import type { OfflineSyncManager } from "./sync-manager.js";
 
@@ -141,15 +142,12 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
     return snapshot.current((await outageVersion) ?? asOf.getTime());
   }
 
-  /** Mirror records passing the Chroma-side filters, sorted by url: from the snapshot when it is ready. */
-  async function mirrorRecords(query: ParsedListQuery, asOf: Date): Promise<{ sorted: boolean; records: MirrorRecord[] }> {
-    const loaded = await currentSnapshot(asOf);
-    return loaded ? { sorted: true, records: loaded.sorted } : { sorted: false, records: await readAllMirrorRecords(store, mirrorFilters(query)) };
-  }
-
-  async function mirrorPage(query: ParsedListQuery, asOf: Date) {
-    const { sorted, records } = await mirrorRecords(query, asOf);
-    return sorted ? pageSortedMirrorRecords(records, query) : pageMirrorRecords(records, query);
+  /**
+   * The in-memory copy of the mirror when it is ready; until then, a compact copy of just the
+   * records passing the query's Chroma-side filters, read from Chroma for this one answer.
+   */
+  async function mirrorCopy(query: ParsedListQuery, asOf: Date): Promise<CompactMirror> {
+    return (await currentSnapshot(asOf)) ?? compactMirrorOf(await readAllMirrorRecords(store, mirrorFilters(query)));
   }
 
   return {
@@ -161,7 +159,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
           return { items: page.items.map(fromSource), nextCursor: page.nextCursor };
         },
         async (asOf) => {
-          const page = await mirrorPage(q, asOf);
+          const page = (await mirrorCopy(q, asOf)).page(q);
           return { items: page.items.map(fromMirrorRecord), nextCursor: page.nextCursor };
         },
       );
@@ -178,7 +176,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
         async (asOf) => {
           const loaded = await currentSnapshot(asOf);
           const record = loaded
-            ? ("id" in ref ? loaded.byId.get(ref.id) : loaded.byUrl.get(ref.url)) ?? null
+            ? ("id" in ref ? loaded.getById(ref.id) : loaded.getByUrl(ref.url)) ?? null
             : "id" in ref
               ? await store.sources.get(ref.id)
               : await store.sources.getByUrl(ref.url);
@@ -192,7 +190,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
       const q = parseInput(SourceListQuerySchema, query, "source count query");
       const { value, ...origin } = await answer(
         () => db.sources.count(q),
-        async (asOf) => countMirrorRecords((await mirrorRecords(q, asOf)).records, q),
+        async (asOf) => (await mirrorCopy(q, asOf)).count(q),
       );
       return { count: value, ...origin };
     },
@@ -200,7 +198,7 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
     async stats() {
       const { value, ...origin } = await answer(
         async () => tally(await db.sources.countByKind()),
-        async (asOf) => tally((await mirrorRecords(SourceListQuerySchema.parse({}), asOf)).records.map((r) => ({ ...r, n: 1 }))),
+        async (asOf) => tally((await mirrorCopy(SourceListQuerySchema.parse({}), asOf)).kindCounts()),
       );
       return { stats: value, ...origin };
     },

@@ -1,6 +1,7 @@
 import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
 import type { ChangePage, Db } from "@kmcp/db";
 import { storeCheckpoint } from "./checkpoint-guard.js";
+import { orphanIds } from "./mirror-orphans.js";
 import { changedIds, planBatch } from "./plan-batch.js";
 import { SyncError } from "./errors.js";
 import type { HeldLease } from "./sync-lease.js";
@@ -67,8 +68,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   // Over an empty mirror the stored checkpoint describes nothing it holds, so this run may store
   // earlier ones; otherwise a checkpoint never moves backwards (see storeCheckpoint).
   const mayRewind = mirrorWasEmpty;
-  // Full mode: every source id seen live in the feed; what else the mirror holds is stale.
-  const live = mode === "full" ? new Set<string>() : undefined;
 
   // The next page is read from PostgreSQL while Chroma writes the current one.
   const read = (after: string | null) => {
@@ -91,10 +90,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     counts.upserted += plan.upserts.length;
     counts.deleted += plan.deletes.length;
     counts.unchanged += plan.unchanged;
-    for (const change of changes) {
-      if (change.kind === "upsert") live?.add(change.source.id);
-      else live?.delete(change.id);
-    }
   }
 
   let next = read(checkpoint);
@@ -138,9 +133,11 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
 
   // Over a mirror that was empty when this run started, every record was written after it
   // started, so none can be an orphan: skip reading every id back.
-  if (live && !mirrorWasEmpty) counts.deleted += await removeOrphans(store, live, startedAt, lease);
-  // After orphans were removed (a long scan), compare with a fresh read instead.
-  if (live && !mirrorWasEmpty) storedNow = store.readSyncState();
+  if (mode === "full" && !mirrorWasEmpty) {
+    counts.deleted += await removeOrphans(db, store, startedAt, lease);
+    // After orphans were removed (a long scan), compare with a fresh read instead.
+    storedNow = store.readSyncState();
+  }
   return { counts, checkpoint, mode, rebuilt: mayRewind, storedReport: stored.lastReport, storedNow };
 }
 
@@ -158,14 +155,12 @@ async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<Stor
 }
 
 /**
- * Deletes mirror records whose source is gone. A record written after this run started came
- * from a concurrent sync that saw a newer source than we did, so it is left alone.
+ * Deletes mirror records whose source is gone (see orphanIds). A record written after this run
+ * started came from a concurrent sync that saw a newer source than we did, so it is left alone.
  */
-async function removeOrphans(store: ChromaStore, live: ReadonlySet<string>, startedAt: number, lease: HeldLease | undefined): Promise<number> {
+async function removeOrphans(db: Db, store: ChromaStore, startedAt: number, lease: HeldLease | undefined): Promise<number> {
   const candidates: string[] = [];
-  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) {
-    if (!live.has(id)) candidates.push(id);
-  }
+  for await (const orphans of orphanIds(db, store)) candidates.push(...orphans);
   if (candidates.length === 0) return 0;
   const stale = (await store.sources.getMany(candidates)).filter((r: MirrorRecord) => r.syncedAt < startedAt).map((r) => r.id);
   lease?.assertHeld();

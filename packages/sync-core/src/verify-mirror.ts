@@ -1,6 +1,7 @@
 import { mirrorHolds, toMirrorRecord, type ChromaStore } from "@kmcp/chroma-store";
 import type { Source } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
+import { orphanIds } from "./mirror-orphans.js";
 
 export interface MirrorDiff {
   /** In PostgreSQL, not in the mirror. */
@@ -15,19 +16,17 @@ const PAGE = 1_000;
 
 /**
  * Compares every source in PostgreSQL with the mirror, a page of sources at a time through the
- * repository (only ids are held for the whole run).
+ * repository, then the mirror's ids with PostgreSQL a page at a time (only differences are held).
  */
 export async function verifyMirror({ db, store }: { db: Pick<Db, "sources">; store: Pick<ChromaStore, "sources"> }): Promise<MirrorDiff & { inSync: boolean }> {
   const diff: MirrorDiff = { missing: [], extra: [], drifted: [] };
-  const live = new Set<string>();
   let cursor: string | undefined;
   do {
     const page = await db.sources.list({ limit: PAGE, ...(cursor ? { cursor } : {}) });
     compare(page.items, await store.sources.getMany(page.items.map((s) => s.id)), diff);
-    for (const source of page.items) live.add(source.id);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  for await (const id of store.sources.iterateIds({ pageSize: 5_000 })) if (!live.has(id)) diff.extra.push(id);
+  for await (const orphans of orphanIds(db, store)) diff.extra.push(...orphans);
   return { ...diff, inSync: diff.missing.length + diff.extra.length + diff.drifted.length === 0 };
 }
 

@@ -61,14 +61,16 @@ describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
     await store.sources.upsert([{ ...record, title: "tampered" }]);
     await store.sources.delete([b!.id]);
     await store.sources.upsert([{ ...record, id: "00000000-0000-4000-8000-00000000dead", url: "https://ghost.test/" }]);
+    await store.sources.upsert([{ ...record, id: "not-a-uuid", url: "https://ghost.test/2" }]);
     const drift = await verifyMirror({ db, store });
-    expect(drift).toMatchObject({ drifted: [a!.id], missing: [b!.id], extra: ["00000000-0000-4000-8000-00000000dead"] });
+    expect(drift).toMatchObject({ drifted: [a!.id], missing: [b!.id] });
+    expect(drift.extra.sort()).toEqual(["00000000-0000-4000-8000-00000000dead", "not-a-uuid"]);
 
     // Incremental sync trusts its checkpoint and cannot see the tampering…
     expect((await manager.syncSources()).upserted).toBe(0);
     // …a full sync compares everything.
     const full = await manager.syncSources({ mode: "full" });
-    expect(full).toMatchObject({ mode: "full", upserted: 2, deleted: 1, unchanged: 298 });
+    expect(full).toMatchObject({ mode: "full", upserted: 2, deleted: 2, unchanged: 298 });
     expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
     expect((await manager.syncSources({ mode: "full" })).upserted).toBe(0);
   });

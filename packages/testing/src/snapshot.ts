@@ -2,6 +2,7 @@
  * What PostgreSQL and Chroma hold, so a test can say exactly what an outage let through (the
  * outage-matrix tests of the CLI and the MCP server), and small helpers for checking output.
  */
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { expect } from "vitest";
 
@@ -28,13 +29,30 @@ export async function snapshotPostgres(url: string): Promise<PostgresSnapshot> {
   }
 }
 
-/** Record count of every Chroma collection (default tenant and database), by name. */
-export async function snapshotChroma(url: string): Promise<Record<string, number>> {
+/** Record count and content hash (ids, documents, metadata, embeddings) of every Chroma collection, by name. */
+export type ChromaSnapshot = Record<string, { rows: number; hash: string }>;
+
+export async function snapshotChroma(url: string): Promise<ChromaSnapshot> {
   const base = `${url}/api/v2/tenants/default_tenant/databases/default_database/collections`;
   const collections = (await (await fetch(`${base}?limit=1000`)).json()) as { id: string; name: string }[];
-  const counts: Record<string, number> = {};
-  for (const { id, name } of collections) counts[name] = Number(await (await fetch(`${base}/${id}/count`)).json());
-  return counts;
+  const snapshot: ChromaSnapshot = {};
+  for (const { id, name } of collections) {
+    const response = await fetch(`${base}/${id}/get`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ include: ["documents", "metadatas", "embeddings"] }),
+    });
+    const got = (await response.json()) as { ids: string[]; documents: unknown[]; metadatas: unknown[]; embeddings: unknown[] };
+    // Chroma does not promise an order: hash the records sorted by id.
+    const records = got.ids.map((recordId, i) => JSON.stringify([recordId, got.documents[i], sortKeys(got.metadatas[i]), got.embeddings[i]])).sort();
+    snapshot[name] = { rows: records.length, hash: createHash("md5").update(records.join("\n")).digest("hex") };
+  }
+  return snapshot;
+}
+
+/** Metadata with its keys in one order (Chroma returns them in no fixed order). */
+function sortKeys(value: unknown): unknown {
+  return value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) : value;
 }
 
 /** The tables/collections whose snapshot differs, with before → after. */
@@ -70,7 +88,7 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 /** PostgreSQL and Chroma snapshotted together (see snapshotPostgres, snapshotChroma). */
 export interface StoresSnapshot {
   pg: PostgresSnapshot;
-  chroma: Record<string, number>;
+  chroma: ChromaSnapshot;
 }
 
 export async function snapshotStores(postgresUrl: string, chromaUrl: string): Promise<StoresSnapshot> {
@@ -80,8 +98,9 @@ export async function snapshotStores(postgresUrl: string, chromaUrl: string): Pr
 
 /**
  * Checks what an outage let through, from snapshots taken before and after (with both servers
- * back): with PostgreSQL down only one queued write in Chroma's pending-writes collection, with
- * both down nothing. Returns the changes, for the scenario where PostgreSQL took writes.
+ * back): with PostgreSQL down only one queued write in Chroma's pending-writes collection and the
+ * sync state recording the failed attempt (every other collection identical record for record),
+ * with both down nothing. Returns the changes, for the scenario where PostgreSQL took writes.
  */
 export function expectOutageWrites(scenario: "postgres down" | "chroma down" | "both down", before: StoresSnapshot, after: StoresSnapshot) {
   const pg = changed(before.pg, after.pg);
@@ -89,10 +108,12 @@ export function expectOutageWrites(scenario: "postgres down" | "chroma down" | "
   if (scenario === "both down") expect({ pg, chroma }).toEqual({ pg: {}, chroma: {} });
   if (scenario === "postgres down") {
     expect(pg).toEqual({});
-    const queues = Object.keys(chroma);
+    // A failed sync attempt records why in the shared sync state (health reads it there).
+    const queues = Object.keys(chroma).filter((name) => !name.endsWith("sync_state"));
     expect(queues).toHaveLength(1);
     expect(queues[0]).toMatch(/pending_writes$/);
-    expect(chroma[queues[0]!]).toEqual({ before: before.chroma[queues[0]!], after: (before.chroma[queues[0]!] ?? 0) + 1 });
+    const queue = queues[0]!;
+    expect(after.chroma[queue]!.rows).toBe((before.chroma[queue]?.rows ?? 0) + 1);
   }
   if (scenario === "chroma down") expect(chroma).toEqual({});
   return { pg, chroma };

@@ -6,8 +6,10 @@ import { z } from "zod";
 import { action, type CliContext } from "../context.js";
 import { parseFlags, withoutUndefined } from "./flags.js";
 import { plural } from "./format.js";
+import { collect, crawlScope, crawlSummary, hasScopeFlags, printCrawl, runCrawl, type CrawlFlags } from "./crawl.js";
+import { CoreError } from "@kmcp/core";
 
-interface AcquireFlags {
+interface AcquireFlags extends CrawlFlags {
   title?: string;
   type?: string;
   tier?: string;
@@ -33,10 +35,29 @@ export function registerAcquireCommand(program: Command): void {
     .option("--title <title>", "title of the source (default: the document's own title)")
     .addOption(new Option("--type <type>", "source type (website, documentation, standards_body, blog, repository; default for new: documentation)"))
     .addOption(new Option("--tier <tier>", "authority tier (tier_1_canonical, tier_2_trusted, tier_3_community; default for new: tier_2_trusted)"))
-    .addHelpText("after", "\nExamples:\n  kmcp acquire https://www.postgresql.org/docs/current/routine-vacuuming.html\n  kmcp acquire https://example.com/handbook.pdf --tier tier_1_canonical --json")
+    .option("--crawl", "crawl the site: every page under <url>'s folder, politely (robots.txt, Crawl-delay, Retry-After), resumable")
+    .option("--max-pages <n>", "with --crawl: pages fetched at most (default 500)")
+    .option("--max-depth <n>", "with --crawl: links away from <url> at most (default: no limit)")
+    .option("--include <glob>", "with --crawl: only URLs matching (repeatable; /path/** or a whole-URL pattern)", collect)
+    .option("--exclude <glob>", "with --crawl: leave out URLs matching (repeatable)", collect)
+    .option("--concurrency <n>", "with --crawl: requests in flight at once (default 3)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kmcp acquire https://www.postgresql.org/docs/current/routine-vacuuming.html\n  kmcp acquire https://example.com/handbook.pdf --tier tier_1_canonical --json\n  kmcp acquire https://docs.example.org/guide/ --crawl --max-pages 200 --exclude '/guide/old/**'",
+    )
     .action(
-      action(async (ctx, url: string, flags: AcquireFlags) => {
+      action(async (ctx, url: string, flags: AcquireFlags, command: Command) => {
         const options = parseFlags(AcquireFlagsSchema, withoutUndefined({ title: flags.title, sourceType: flags.type, authorityTier: flags.tier }), "acquire options", FLAG_OF);
+        if (!flags.crawl && hasScopeFlags(flags)) throw new CoreError("VALIDATION", "--max-pages, --max-depth, --include, --exclude and --concurrency go with --crawl.");
+        if (flags.crawl) {
+          const scope = crawlScope(flags);
+          const verbose = Boolean(command.optsWithGlobals<{ verbose?: boolean }>().verbose);
+          const crawled = await runCrawl(ctx, await ctx.services(), url, { scope, ...options, verbose }).catch((error: unknown) => {
+            throw explain(error);
+          });
+          if (ctx.json) return ctx.out.json(crawlSummary(crawled));
+          return printCrawl(ctx, crawled);
+        }
         const services = await ctx.services();
         let result: AcquireResult;
         try {

@@ -1,4 +1,5 @@
 import type { AcquisitionRequest, CatalogSource } from "@kmcp/core";
+import type { SourceFetchState } from "@kmcp/db";
 import type { Origin } from "@kmcp/sync-core";
 import type { CliContext } from "../context.js";
 
@@ -9,7 +10,7 @@ export function printSources(ctx: CliContext, sources: CatalogSource[]) {
   );
 }
 
-export function printSource(ctx: CliContext, source: CatalogSource) {
+export function printSource(ctx: CliContext, source: CatalogSource, fetch: SourceFetchState | null) {
   const rows: [string, string][] = [
     ["id", source.id],
     ["url", source.url],
@@ -21,6 +22,7 @@ export function printSource(ctx: CliContext, source: CatalogSource) {
     ["updated", source.updatedAt.toISOString()],
     ["last crawled", source.lastCrawledAt?.toISOString() ?? "never"],
   ];
+  if (fetch) rows.push(["last fetch", `${fetch.fetchedAt.toISOString()}: ${fetch.failureReason ? `failed: ${fetch.failureReason}` : `ok${fetch.finalUrl && fetch.finalUrl !== source.url ? `, from ${fetch.finalUrl}` : ""}`}`]);
   for (const [key, value] of rows) ctx.out.line(`${ctx.out.dim(key.padEnd(13))}${value}`);
 }
 

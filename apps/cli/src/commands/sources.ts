@@ -7,6 +7,7 @@ import { action } from "../context.js";
 import { EXIT, ExitError } from "../exit-codes.js";
 import { withoutUndefined } from "./flags.js";
 import { noteOrigin, printSource, printSources } from "./format.js";
+import { registerRefreshCommand } from "./jobs.js";
 
 const typeOption = () => new Option("--type <type>", "source type (website, documentation, standards_body, blog, repository)");
 const tierOption = () => new Option("--tier <tier>", "authority tier (tier_1_canonical, tier_2_trusted, tier_3_community)");
@@ -85,12 +86,15 @@ export function registerSourcesCommand(program: Command): void {
     .action(
       action(async (ctx, idOrUrl: string) => {
         parseInput(SourceRefSchema, idOrUrl, "source id or url");
-        const { catalog } = await ctx.services();
+        const { catalog, db } = await ctx.services();
         const found = await catalog.get(idOrUrl);
         if (!found.source) throw new DbError("NOT_FOUND", `No source with id or url ${idOrUrl}.`);
-        if (ctx.json) return ctx.out.json(found);
+        // What the last `kmcp acquire` of its url found (why it failed, say) is kept in PostgreSQL
+        // only: shown when PostgreSQL answered, left out when the mirror did.
+        const fetch = found.origin === "primary" ? await db.fetchStates.get(found.source.id) : null;
+        if (ctx.json) return ctx.out.json({ ...found, fetch });
         noteOrigin(ctx, found);
-        printSource(ctx, found.source);
+        printSource(ctx, found.source, fetch);
       }),
     );
 
@@ -138,6 +142,8 @@ export function registerSourcesCommand(program: Command): void {
         ctx.out.line(`Removed ${source.id} ${source.url}`);
       }),
     );
+
+  registerRefreshCommand(sources);
 
   sources
     .command("import <file>")

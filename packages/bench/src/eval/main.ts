@@ -3,9 +3,12 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_FUSION } from "@kmcp/search";
 import { buildEvalSet } from "./eval-set.js";
 import { evaluate, type Quality, type Split } from "./evaluate.js";
+import { measureIdeas } from "./ideas.js";
 
-// Usage: pnpm --filter @kmcp/bench eval [storeDir]. Prints the table and the fusion sweep; writes nothing.
-const storeDir = process.argv[2] ?? fileURLToPath(new URL("../../../../node_modules/.pnpm", import.meta.url));
+// Usage: pnpm --filter @kmcp/bench eval [storeDir] [--ideas]. Prints the table and the fusion sweep
+// (with --ideas, also what else was measured for the quality target); writes nothing.
+const args = process.argv.slice(2);
+const storeDir = args.find((a) => !a.startsWith("--")) ?? fileURLToPath(new URL("../../../../node_modules/.pnpm", import.meta.url));
 const set = buildEvalSet({ storeDir: path.resolve(storeDir) });
 console.log(`eval set ${set.digest}: ${set.documents.length} READMEs, ${set.queries.length} queries (from ${storeDir})`);
 const params = { k: DEFAULT_FUSION.k, lexicalWeight: DEFAULT_FUSION.weights.lexical, vectorWeight: DEFAULT_FUSION.weights.vector };
@@ -21,3 +24,12 @@ console.log(row(`hybrid (RRF k=${params.k}, weights ${params.lexicalWeight}/${pa
 console.log(row("reference: SQLite FTS5 bm25", results.fts5));
 console.log(`\nsweep (vector weight 1; choose on the tune half):\n| k | lexical weight | tune: ${metrics} | held-out: ${metrics} | all: ${metrics} |\n|---|---|${"---|".repeat(12)}`);
 for (const s of sweep) console.log(row(`${s.k} | ${s.lexicalWeight}`, s));
+
+if (args.includes("--ideas")) {
+  const f = (n: number) => (Number.isNaN(n) ? "–" : n.toFixed(3));
+  console.log(`\nideas (MRR@10; hybrid = RRF k=5, 1.5 : 1; tuned = best k and lexical weight on the tune half):`);
+  console.log("| idea | alone tune | alone held-out | hybrid tune | hybrid held-out | hybrid all | hybrid all R@5 | tuned k, weight | tuned held-out | tuned all |\n|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of measureIdeas(set)) {
+    console.log(`| ${r.idea} | ${f(r.alone.tune)} | ${f(r.alone.heldOut)} | ${f(r.hybrid.tune)} | ${f(r.hybrid.heldOut)} | ${f(r.hybrid.all)} | ${f(r.hybrid.recall5)} | ${r.tuned.k}, ${r.tuned.lexicalWeight} | ${f(r.tuned.heldOut)} | ${f(r.tuned.all)} |`);
+  }
+}

@@ -129,7 +129,7 @@ export async function measureLag(options: { url: string; chromaUrl: string; seco
   const shared = p95(results[scenarios[1]!.label]!.lags);
   const polling = p95(results[scenarios[2]!.label]!.lags);
   return {
-    title: "9. Push: commit → mirror lag (`--only lag`)",
+    title: "12. Push: commit → mirror lag (`--only lag`)",
     measurements,
     ratios: [
       { label: "push p95 (ms), 1 process", value: round(push), target: "≤ 250", met: push <= 250 },

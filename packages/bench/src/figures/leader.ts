@@ -57,7 +57,7 @@ export async function measureLeader(options: { url: string; chromaUrl: string; r
   const ttl = DEFAULT_LEASE_TTL_MS;
   const worst = percentile(takeovers, 100);
   return {
-    title: "10. One sync leader: takeover after SIGKILL (`--only leader`)",
+    title: "13. One sync leader: takeover after SIGKILL (`--only leader`)",
     measurements: [
       { label: "baseline: the sync lease's time-to-live", workload: "renewed every 1/3 of it", reps: 1, median: ttl, unit: "ms" },
       { label: "kill → another process's sync starts", workload: `3 processes, ${changes} changed sources`, reps: takeovers.length, median: round(median(takeovers)), p95: round(p95(takeovers)), unit: "ms" },

@@ -32,7 +32,7 @@ export async function measureSyncRun(options: { url: string; reps: number }): Pr
     const [node, run] = await timeInterleaved(options.reps, [() => exec(process.execPath, [empty]), syncRun]);
     const own = run.map((ms, i) => ms - node[i]!);
     return {
-      title: "11. `kmcp sync run` with nothing to do (`--only syncrun`)",
+      title: "14. `kmcp sync run` with nothing to do (`--only syncrun`)",
       measurements: [
         { label: "baseline: node on an empty script", workload: "process start and exit", reps: node.length, median: round(median(node)), p95: round(p95(node)), unit: "ms" },
         { label: "kmcp sync run --json, nothing to sync", workload: `${first.upserted} sources mirrored`, reps: run.length, median: round(median(run)), p95: round(p95(run)), unit: "ms" },

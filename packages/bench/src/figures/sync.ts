@@ -9,20 +9,20 @@ import type { Figure } from "../report.js";
 import { median, p95, round, timeRuns } from "../stats.js";
 
 const exec = promisify(execFile);
-const child = fileURLToPath(new URL("../sync-child.ts", import.meta.url));
+const child = fileURLToPath(new URL("../sync-child.mjs", import.meta.url));
 
-async function syncInChild(url: string, chromaUrl: string, prefix: string, batchSize: number) {
-  const { stdout } = await exec(process.execPath, ["--import", "tsx", child, url, chromaUrl, prefix, String(batchSize)], { maxBuffer: 1 << 20, timeout: 600_000 });
+export async function syncInChild(url: string, chromaUrl: string, prefix: string, batchSize: number) {
+  const { stdout } = await exec(process.execPath, [child, url, chromaUrl, prefix, String(batchSize)], { maxBuffer: 1 << 20, timeout: 3_600_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as { durationMs: number; peakRss: number; upserted: number };
 }
 
-async function dropCollection(chromaUrl: string, name: string): Promise<void> {
+export async function dropCollection(chromaUrl: string, name: string): Promise<void> {
   const response = await fetch(`${chromaUrl}/api/v2/tenants/default_tenant/databases/default_database/collections/${name}`, { method: "DELETE" });
   if (!response.ok) throw new Error(`could not drop the baseline collection ${name}: HTTP ${response.status}`);
 }
 
 /** The records a sync would write, read once, so the baseline measures Chroma writes alone. */
-async function mirrorRecords(url: string): Promise<MirrorRecordInput[]> {
+export async function mirrorRecords(url: string): Promise<MirrorRecordInput[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const { rows } = await client.query(
@@ -42,6 +42,18 @@ async function mirrorRecords(url: string): Promise<MirrorRecordInput[]> {
   }));
 }
 
+/** Records/s of `records` upserted straight into a fresh collection, in batches of `batch`. */
+export async function rawUpsertRate(chromaUrl: string, records: readonly MirrorRecordInput[], batch: number, prefix: string): Promise<number> {
+  const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 300_000 });
+  const started = performance.now();
+  for (let i = 0; i < records.length; i += batch) await store.sources.upsert(records.slice(i, i + batch));
+  const rate = records.length / ((performance.now() - started) / 1000);
+  // Dropped once measured, so the server the sync meets holds what a real one would (its
+  // mirror), not 100k extra records per baseline run: Chroma upserts slow as it holds more.
+  await dropCollection(chromaUrl, `${prefix}sources_metadata`);
+  return rate;
+}
+
 export interface SyncFigures {
   figure1: Figure;
   figure2: Figure;
@@ -59,16 +71,7 @@ export async function measureSync(options: {
 
   // Baseline: the same records straight into Chroma, at the best of a few batch sizes.
   const records = await mirrorRecords(large.url);
-  const upsertRate = async (batch: number, prefix: string) => {
-    const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 120_000 });
-    const started = performance.now();
-    for (let i = 0; i < records.length; i += batch) await store.sources.upsert(records.slice(i, i + batch));
-    const rate = records.length / ((performance.now() - started) / 1000);
-    // Dropped once measured, so the server the sync meets holds what a real one would (its
-    // mirror), not 100k extra records per baseline run: Chroma upserts slow as it holds more.
-    await dropCollection(chromaUrl, `${prefix}sources_metadata`);
-    return rate;
-  };
+  const upsertRate = (batch: number, prefix: string) => rawUpsertRate(chromaUrl, records, batch, prefix);
   const baselines: { batch: number; rate: number }[] = [];
   for (const batch of [1000, 2500, 5000]) baselines.push({ batch, rate: await upsertRate(batch, `base${batch}_`) });
   const best = baselines.reduce((a, b) => (b.rate > a.rate ? b : a));

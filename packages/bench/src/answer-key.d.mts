@@ -1,0 +1,1 @@
+export declare const answerKey: (tool: string, args: Record<string, unknown> | undefined) => string;
