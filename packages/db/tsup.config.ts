@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig(
   tsupConfig({
-    entry: ["src/index.ts", "src/cli/migrate.ts"],
+    entry: ["src/index.ts", "src/sync-entry.ts", "src/cli/migrate.ts"],
     // Shared chunks, so DbError is one class whichever entry point it is imported from.
     splitting: true,
   }),

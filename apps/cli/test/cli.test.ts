@@ -1,5 +1,6 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { bin, json, kmcp, startCli, tempHome } from "./run-cli.js";
@@ -29,6 +30,30 @@ describe("kmcp --help", () => {
     const result = await kmcp(["nosuch", "--help"], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command 'nosuch'");
+  });
+});
+
+describe("kmcp sync … starts light", () => {
+  const hook = fileURLToPath(new URL("./fixtures/record-imports.mjs", import.meta.url));
+  async function loadedBy(args: string[]): Promise<string[]> {
+    const file = path.join(env.KMCP_HOME!, `imports-${args.join("-")}.txt`);
+    const result = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ["--import", hook, bin, ...args], { env: { ...process.env, ...env, KMCP_TEST_IMPORTS_FILE: file }, stdio: "ignore" });
+      child.on("exit", resolve);
+    });
+    expect(result).toBe(0);
+    return (await readFile(file, "utf8")).split("\n").filter(Boolean);
+  }
+  // Prisma, search and ingestion (extractors), acquisition: what the whole command tree loads.
+  const HEAVY = /@prisma\/client|\/packages\/db\/dist\/index\.js|\/packages\/search\/dist\/index\.js|\/packages\/extract\/|\/packages\/acquire\/|mammoth|linkedom/;
+
+  it("loads neither Prisma nor search, ingestion or acquisition for `sync run` and `sync status`, as the other commands do", async () => {
+    for (const args of [["sync", "run"], ["--json", "sync", "status"]]) {
+      const loaded = await loadedBy(args);
+      expect(loaded.some((url) => url.includes("/packages/sync-core/")), args.join(" ")).toBe(true);
+      expect(loaded.filter((url) => HEAVY.test(url)), args.join(" ")).toEqual([]);
+    }
+    expect((await loadedBy(["sources", "list"])).some((url) => HEAVY.test(url))).toBe(true);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   type SourceStatus,
   type SourceType,
 } from "@kmcp/core";
-import type { RepositoryContext } from "./context.js";
+import type { PoolContext } from "./context.js";
 import { parseInput } from "./parse-input.js";
 
 /** One change to a source, in commit-safe order. */
@@ -75,7 +75,7 @@ const CHANGES_SQL = `
   ORDER BY c.txid::bigint, c.id::uuid
   LIMIT $3`;
 
-export function createChangeFeed(ctx: RepositoryContext): ChangeFeed {
+export function createChangeFeed(ctx: PoolContext): ChangeFeed {
   return {
     async read(query = {}) {
       const q = parseInput(ChangeFeedQuerySchema, query, "change feed query");

@@ -3,22 +3,24 @@ import type { KmcpPrismaClient } from "./prisma-client.js";
 import type { ReadCache } from "./read-cache.js";
 import { translateError } from "./translate-error.js";
 
-/** What every repository needs: the client, and the one place errors are translated. */
-export interface RepositoryContext {
-  prisma: KmcpPrismaClient;
-  /** A plain pg pool for the hot read paths (see source-reads.ts). */
+/** What the plain-SQL paths need: the pool, and the one place errors are translated. */
+export interface PoolContext {
+  /** A plain pg pool for the hot paths (see source-reads.ts). */
   pool: pg.Pool;
-  /** Source reads go through it. */
-  cache: ReadCache;
   /** Runs a database call; any failure becomes a DbError that says what `action` was. */
   run<T>(action: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createRepositoryContext(prisma: KmcpPrismaClient, pool: pg.Pool, cache: ReadCache, secrets: readonly string[]): RepositoryContext {
+/** What every repository needs: the Prisma client too, and the read cache. */
+export interface RepositoryContext extends PoolContext {
+  prisma: KmcpPrismaClient;
+  /** Source reads go through it. */
+  cache: ReadCache;
+}
+
+export function createPoolContext(pool: pg.Pool, secrets: readonly string[]): PoolContext {
   return {
-    prisma,
     pool,
-    cache,
     async run(action, fn) {
       try {
         return await fn();
@@ -27,4 +29,8 @@ export function createRepositoryContext(prisma: KmcpPrismaClient, pool: pg.Pool,
       }
     },
   };
+}
+
+export function createRepositoryContext(prisma: KmcpPrismaClient, pool: pg.Pool, cache: ReadCache, secrets: readonly string[]): RepositoryContext {
+  return { ...createPoolContext(pool, secrets), prisma, cache };
 }

@@ -1,5 +1,9 @@
-export { createDb, DbOptionsSchema } from "./create-db.js";
-export type { Db, DbOptions } from "./create-db.js";
+export { createDb } from "./create-db.js";
+export type { Db } from "./create-db.js";
+export { DbOptionsSchema } from "./db-options.js";
+export type { DbOptions } from "./db-options.js";
+export { createSyncDb } from "./pool-db.js";
+export type { SyncDb } from "./pool-db.js";
 
 export { DbError, isDbError } from "./errors.js";
 export type { DbErrorCode } from "./errors.js";

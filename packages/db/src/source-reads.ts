@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { PoolContext } from "./context.js";
 import type { AuthorityTier, Source, SourceFilters as Filters, SourceStatus, SourceType } from "@kmcp/core";
 
 /**
@@ -117,4 +118,15 @@ export async function currentSourceVersion(pool: pg.Pool): Promise<string | null
     if ((error as { code?: unknown }).code === "42P01") return null; // undefined_table
     throw error;
   }
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Which of `ids` name a source (not a UUID: none), in the spelling asked. */
+export async function findExistingIds(ctx: PoolContext, ids: readonly string[]): Promise<Set<string>> {
+  const uuids = ids.filter((id) => UUID_TEXT.test(id));
+  if (uuids.length === 0) return new Set();
+  // PostgreSQL prints UUIDs in lower case; answer in the spelling asked.
+  const found = await ctx.run("check which sources exist", () => selectExistingIds(ctx.pool, uuids));
+  return new Set(uuids.filter((id) => found.has(id.toLowerCase())));
 }

@@ -17,7 +17,7 @@ import type { RepositoryContext } from "./context.js";
 import { DbError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
 import { splitDistinctUrls, upsertSourceRows, type BulkSourceRow } from "./source-bulk.js";
-import { countSources, groupSourceCounts, selectExistingIds, selectSource, selectSources, type SourceKindCount } from "./source-reads.js";
+import { countSources, findExistingIds, groupSourceCounts, selectSource, selectSources, type SourceKindCount } from "./source-reads.js";
 
 /** What `upsertMany` did with a batch: counts per outcome, and the inputs it refused. */
 export interface UpsertManyResult {
@@ -160,14 +160,6 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     return read(["countByKind"], "count sources by kind", () => groupSourceCounts(pool), (rows) => rows.map((row) => ({ ...row })));
   }
 
-  async function existingIds(ids: readonly string[]): Promise<Set<string>> {
-    const uuids = ids.filter((id) => UUID_TEXT.test(id));
-    if (uuids.length === 0) return new Set();
-    // PostgreSQL prints UUIDs in lower case; answer in the spelling asked.
-    const found = await ctx.run("check which sources exist", () => selectExistingIds(pool, uuids));
-    return new Set(uuids.filter((id) => found.has(id.toLowerCase())));
-  }
-
   async function update(id: string, patch: SourceUpdateInput): Promise<Source> {
     const sourceId = parseInput(IdSchema, id, "source id");
     const data = parseInput(SourceUpdateSchema, patch, "source update");
@@ -187,11 +179,10 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     }
   }
 
-  return { create, upsert, upsertMany, get, list, count, countByKind, existingIds, update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+  return { create, upsert, upsertMany, get, list, count, countByKind, existingIds: (ids) => findExistingIds(ctx, ids), update, archive: (id) => update(id, { status: "archived" }), delete: remove };
 }
 
 /** Any UUID PostgreSQL prints (not only RFC 9562 variants, which IdSchema asks of input). */
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A source of its own: the fields are strings and numbers apart from the Dates. */
 function copySource(source: Source): Source {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RepositoryContext } from "./context.js";
+import type { PoolContext } from "./context.js";
 import { parseInput } from "./parse-input.js";
 
 /** Every acquisition and release of a sync lease is announced here, delivered at its COMMIT. */
@@ -72,7 +72,7 @@ const toHolding = (row: HoldingRow): LeaseHolding => ({
 const HOLDING_COLUMNS = `l.holder_id, l.holder, l.acquired_at, l.expires_at,
   extract(epoch FROM l.expires_at - clock_timestamp()) * 1000 AS expires_in_ms`;
 
-export function createSyncLeases(ctx: RepositoryContext): SyncLeases {
+export function createSyncLeases(ctx: PoolContext): SyncLeases {
   const { pool, run } = ctx;
   return {
     async acquire(input) {

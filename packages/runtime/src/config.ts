@@ -6,7 +6,7 @@ import type { SearchDeps } from "@kmcp/search";
 import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
-import { parseDuration } from "./refresh-sources.js";
+import { parseDuration } from "./duration.js";
 
 /** A duration in the environment: `7d`, `12h`, `30m`, `45s` or milliseconds. */
 const duration = (min: number) =>

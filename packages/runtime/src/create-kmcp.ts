@@ -7,7 +7,7 @@ import { countStaleSites, createRefreshSources, type RefreshOptions, type SiteRe
 import { createRequestAcquirer, type RequestAcquisition } from "./acquire-requests.js";
 import { createPreflight, type PreflightResult } from "./preflight.js";
 import { redactSecrets, silentLogger, type AcquisitionRequest, type Logger, type Source } from "@kmcp/core";
-import type { Db } from "@kmcp/db";
+import { createDb, type Db } from "@kmcp/db";
 import { createHealthCheck, type HealthCheck } from "@kmcp/health";
 import {
   createRequestWriter,
@@ -123,8 +123,8 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
   let services: Promise<KmcpServices> | undefined;
 
   async function assemble(): Promise<KmcpServices> {
-    const { db, store, sync, embedded, started, databaseUrl } = await openStores(config, logger, {
-      cacheReads: options.cacheReads ?? false,
+    const readCache = (options.cacheReads ?? false) && config.readCache;
+    const { db, store, sync, embedded, started, databaseUrl } = await openStores(config, logger, (o) => createDb({ ...o, readCache }), {
       ...(options.processName ? { processName: options.processName } : {}),
     });
     const catalog = createSourceCatalog({

@@ -1,14 +1,13 @@
 import { hostname } from "node:os";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import type { Logger } from "@kmcp/core";
-import { createDb, type Db } from "@kmcp/db";
-import { ensureEmbeddedServices } from "@kmcp/local-servers";
+import type { SyncDb } from "@kmcp/db";
 import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
 import type { KmcpConfig } from "./config.js";
 
 /** PostgreSQL and Chroma as configured, and the sync manager over them. */
-export interface OpenedStores {
-  db: Db;
+export interface OpenedStores<D extends SyncDb> {
+  db: D;
   store: ChromaStore;
   sync: OfflineSyncManager;
   /** Which parts run embedded under KMCP_HOME (no URL configured for them). */
@@ -19,33 +18,37 @@ export interface OpenedStores {
 }
 
 /**
- * Starts (or reuses) embedded servers for whatever has no URL, and connects (lazily) to both.
- * The part of the assembly every process needs, syncing only or serving everything.
+ * Starts (or reuses) embedded servers for whatever has no URL, and connects (lazily) to both,
+ * PostgreSQL through `connect` (the whole `createDb`, or `createSyncDb` for a process that only
+ * syncs). The part of the assembly every process needs.
  */
-export async function openStores(
+export async function openStores<D extends SyncDb>(
   config: KmcpConfig,
   logger: Logger,
-  options: { cacheReads?: boolean; processName?: string } = {},
-): Promise<OpenedStores> {
+  connect: (options: { url: string; connectTimeoutMs: number; pingTimeoutMs: number }) => D,
+  options: { processName?: string } = {},
+): Promise<OpenedStores<D>> {
   const embedded = { postgres: !config.databaseUrl, chroma: !config.chromaUrl };
   let databaseUrl = config.databaseUrl;
   let chromaUrl = config.chromaUrl;
   let started: string[] = [];
   if (embedded.postgres || embedded.chroma) {
+    // Loaded only when something runs embedded: with both URLs set it is not needed at all.
+    const { ensureEmbeddedServices } = await import("@kmcp/local-servers");
     const local = await ensureEmbeddedServices(config.home, embedded);
     started = local.started;
     if (local.started.length) logger.info("started embedded services", { started: local.started, home: config.home });
     databaseUrl ??= local.postgres.url ?? undefined;
     chromaUrl ??= local.chroma.url ?? undefined;
   }
-  const db = createDb({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000, readCache: (options.cacheReads ?? false) && config.readCache });
+  const db = connect({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000 });
   const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
   const sync = createSyncManager({ db, store, logger, processName: `${options.processName ?? "kmcp"} pid ${process.pid} on ${hostname()}` });
   return { db, store, sync, embedded, started, databaseUrl: databaseUrl! };
 }
 
 /** Applies the migrations; false (and logged) when PostgreSQL is unreachable, so reads can still use the mirror. */
-export async function migrateIfReachable({ db, sync }: Pick<OpenedStores, "db" | "sync">, logger: Logger): Promise<boolean> {
+export async function migrateIfReachable({ db, sync }: Pick<OpenedStores<SyncDb>, "db" | "sync">, logger: Logger): Promise<boolean> {
   return db.migrate().then(
     () => true,
     (error: Error) => {

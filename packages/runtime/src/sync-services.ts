@@ -1,9 +1,10 @@
 import { silentLogger, type Logger } from "@kmcp/core";
+import { createSyncDb, type SyncDb } from "@kmcp/db/sync";
 import type { KmcpConfig } from "./config.js";
 import { migrateIfReachable, openStores, startConfiguredSync, type OpenedStores } from "./open-stores.js";
 
 /** Only what syncing needs: PostgreSQL, Chroma and the sync manager. */
-export interface SyncServices extends Pick<OpenedStores, "db" | "store" | "sync"> {
+export interface SyncServices extends Pick<OpenedStores<SyncDb>, "db" | "store" | "sync"> {
   /** Background syncs as configured (see KmcpServices.startSync). */
   startSync(options?: { intervalMs?: number }): void;
   close(): Promise<void>;
@@ -11,12 +12,13 @@ export interface SyncServices extends Pick<OpenedStores, "db" | "store" | "sync"
 
 /**
  * Starts (or reuses) the embedded servers, migrates a reachable PostgreSQL, and wires the sync
- * manager: what `kmcp sync …` runs, loading none of search, ingestion or acquisition (the
+ * manager: what `kmcp sync …` runs, loading neither Prisma nor search, ingestion or acquisition (the
  * `@kmcp/runtime/sync` entry point), so a sync with nothing to do starts fast.
  */
 export async function openSyncServices(options: { config: KmcpConfig; logger?: Logger; processName?: string }): Promise<SyncServices> {
   const logger = options.logger ?? silentLogger;
-  const stores = await openStores(options.config, logger, { processName: options.processName });
+  // Only the Prisma-free part of @kmcp/db: loading Prisma is most of what @kmcp/db costs.
+  const stores = await openStores(options.config, logger, createSyncDb, { processName: options.processName });
   await migrateIfReachable(stores, logger);
   const { db, store, sync } = stores;
   return {

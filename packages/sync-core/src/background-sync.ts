@@ -1,5 +1,5 @@
 import { backoffDelay, type Logger, type SyncTrigger } from "@kmcp/core";
-import { LeaseEventSchema, SOURCES_CHANGED_CHANNEL, SYNC_LEASE_CHANNEL, type Db, type LeaseHolding, type ListenerState, type NotificationListener } from "@kmcp/db";
+import { LeaseEventSchema, SOURCES_CHANGED_CHANNEL, SYNC_LEASE_CHANNEL, type LeaseHolding, type ListenerState, type NotificationListener, type SyncDb } from "@kmcp/db/sync";
 import { createSyncDemand } from "./sync-demand.js";
 
 /** How one background attempt went. */
@@ -15,7 +15,7 @@ export interface BackgroundSyncOptions {
 }
 
 export interface BackgroundSyncDeps {
-  db: Db;
+  db: SyncDb;
   /** The sync lease this process competes for, and its own holder id (its lease events are ignored). */
   lease: { name: string; holderId: string };
   /** Shown in pg_stat_activity for the notification connection. */

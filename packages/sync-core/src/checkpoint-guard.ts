@@ -1,5 +1,5 @@
 import { isChromaStoreError, type ChromaStore, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
-import { compareCheckpoints } from "@kmcp/db";
+import { compareCheckpoints } from "@kmcp/db/sync";
 import type { HeldLease } from "./sync-lease.js";
 
 /** Pure: the later of two checkpoints of the change feed (null is the start). */

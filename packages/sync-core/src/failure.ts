@@ -1,6 +1,7 @@
 import { isChromaStoreError } from "@kmcp/chroma-store";
 import { redactSecrets, type FailureSide } from "@kmcp/core";
-import { isDbError } from "@kmcp/db";
+// The light entry point: a process that only syncs never loads Prisma (see @kmcp/db/sync).
+import { isDbError } from "@kmcp/db/sync";
 
 /** True for errors that mean PostgreSQL cannot be reached (as opposed to refusing a request). */
 export function isPrimaryOutage(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { ChromaStore } from "@kmcp/chroma-store";
-import type { Db } from "@kmcp/db";
+import type { SyncDb } from "@kmcp/db";
 
 const PAGE = 5_000;
 
@@ -8,7 +8,7 @@ const PAGE = 5_000;
  * checked with one query, so memory stays flat however big the mirror is. Like iterateIds, a
  * write during the walk may make it miss or repeat an id.
  */
-export async function* orphanIds(db: Pick<Db, "sources">, store: Pick<ChromaStore, "sources">): AsyncGenerator<string[], void, undefined> {
+export async function* orphanIds(db: Pick<SyncDb, "sources">, store: Pick<ChromaStore, "sources">): AsyncGenerator<string[], void, undefined> {
   let page: string[] = [];
   const check = async () => {
     const live = await db.sources.existingIds(page);

@@ -11,7 +11,8 @@ import {
   type Source,
   type SourceListQuery,
 } from "@kmcp/core";
-import { DbError, type Db, type SourceKindCount } from "@kmcp/db";
+import type { Db, SourceKindCount } from "@kmcp/db";
+import { DbError } from "@kmcp/db/sync";
 import type { ConnectivityMonitor } from "./connectivity.js";
 import { SyncError } from "./errors.js";
 import { describeFailure } from "./failure.js";

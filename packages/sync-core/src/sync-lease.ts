@@ -1,4 +1,4 @@
-import type { Db, LeaseHolding } from "@kmcp/db";
+import type { LeaseHolding, SyncDb } from "@kmcp/db";
 import { SyncError } from "./errors.js";
 
 /** Who this process is, as the lease records it. */
@@ -29,7 +29,7 @@ export type LeaseTry = { held: HeldLease } | { busy: LeaseHolding | null };
  * from when the last successful renewal was *sent*, so PostgreSQL's expiry is never earlier), so
  * a holder that stalls or loses PostgreSQL stops writing before another process can take over.
  */
-export async function tryLease(db: Db, identity: LeaseIdentity, now: () => number = () => performance.now()): Promise<LeaseTry> {
+export async function tryLease(db: SyncDb, identity: LeaseIdentity, now: () => number = () => performance.now()): Promise<LeaseTry> {
   const sentAt = now();
   const attempt = await db.leases.acquire(identity);
   if (!attempt.acquired) return { busy: attempt.current };
@@ -79,7 +79,7 @@ export async function tryLease(db: Db, identity: LeaseIdentity, now: () => numbe
  * @throws SyncError BUSY naming the holder when it stays busy.
  */
 export async function waitForLease(
-  db: Db,
+  db: SyncDb,
   identity: LeaseIdentity,
   options: { waitMs: number; pollMs?: number; onWait?: (holding: LeaseHolding | null) => void },
 ): Promise<HeldLease> {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import type { ChromaStore } from "@kmcp/chroma-store";
-import type { Db, LeaseHolding } from "@kmcp/db";
+import type { LeaseHolding, SyncDb } from "@kmcp/db";
 import { silentLogger, SyncReportSchema, type Logger, type SyncMode, type SyncReport, type SyncState, type SyncTrigger } from "@kmcp/core";
 import { startBackgroundSync, type AttemptOutcome, type BackgroundSync, type BackgroundSyncOptions } from "./background-sync.js";
 import { storeCheckpoint } from "./checkpoint-guard.js";
@@ -14,7 +14,8 @@ import { createStoredReports, failedReport, latestOf, successReport } from "./sy
 import { describeState } from "./sync-state.js";
 
 export interface SyncManagerOptions {
-  db: Db;
+  /** A `Db`, or only what a sync needs: `createSyncDb` from `@kmcp/db/sync`. */
+  db: SyncDb;
   store: ChromaStore;
   /** Shared with the SourceCatalog so both learn from each other's failures. Made from db.ping() when omitted. */
   connectivity?: ConnectivityMonitor;

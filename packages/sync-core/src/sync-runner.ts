@@ -1,5 +1,5 @@
 import { isChromaStoreError, type ChromaStore, type MirrorRecord, type SyncState as StoredSyncState } from "@kmcp/chroma-store";
-import type { ChangePage, Db } from "@kmcp/db";
+import type { ChangePage, SyncDb } from "@kmcp/db";
 import { storeCheckpoint } from "./checkpoint-guard.js";
 import { orphanIds } from "./mirror-orphans.js";
 import { changedIds, planBatch } from "./plan-batch.js";
@@ -28,7 +28,7 @@ export interface SyncRunResult {
 }
 
 export interface SyncRunOptions {
-  db: Db;
+  db: SyncDb;
   store: ChromaStore;
   mode: SyncMode;
   batchSize: number;
@@ -158,7 +158,7 @@ async function readStoredState(store: ChromaStore, mode: SyncMode): Promise<Stor
  * Deletes mirror records whose source is gone (see orphanIds). A record written after this run
  * started came from a concurrent sync that saw a newer source than we did, so it is left alone.
  */
-async function removeOrphans(db: Db, store: ChromaStore, startedAt: number, lease: HeldLease | undefined): Promise<number> {
+async function removeOrphans(db: SyncDb, store: ChromaStore, startedAt: number, lease: HeldLease | undefined): Promise<number> {
   const candidates: string[] = [];
   for await (const orphans of orphanIds(db, store)) candidates.push(...orphans);
   if (candidates.length === 0) return 0;

@@ -77,7 +77,8 @@ export function registerSyncCommand(program: Command): void {
     .description("Compare PostgreSQL with the mirror; exits 1 and lists what differs when they disagree")
     .action(
       action(async (ctx) => {
-        const { db, store } = await ctx.syncServices();
+        // Every source, read through the repository: the whole db, not only the sync's part.
+        const { db, store } = await ctx.services();
         const result = await verifyMirror({ db, store });
         if (ctx.json) ctx.out.json(result);
         else if (result.inSync) ctx.out.line("The mirror matches PostgreSQL.");
