@@ -124,7 +124,37 @@ export const HISTORY = `## Changes made after profiling (before → after)
   machine (load average 14–43): 0.07–0.09 → 0.36–0.57 (HTML, 35–36 → 147–179 chunks/s) and
   0.17–0.22 → 0.33–0.47 (PDF, 64–66 → 118–156 chunks/s).
 
+- **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
+  whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,
+  write the records, write the state with the report, release): p95 345–403 ms with one process
+  (quick sizes, load average 13–25). The Chroma writes set the pace (a record upsert 44 ms and the
+  state write 28 ms there, measured per call), so a run now reads on while changes keep being
+  notified (up to 5 s a run), reads the feed again only after a batch's writes (so it includes
+  what committed during them), and stores the checkpoint between those small batches at most
+  once a second (it may trail the mirror, never lead it): one Chroma write per batch instead of
+  two, and no lease or state read between batches. Same conditions: p95 171–259 ms; full sizes
+  on a quiet machine, 70 ms (1 process) and 78 ms (3 processes).
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 0.67 s
+  beyond Node's start (0.73 s wall, 0.95 s CPU; the CLI built before this work, run by hand beside
+  the new one, load average 0.5). A CPU profile had loading modules as most of it: every command's
+  dependencies (search and its extractors: linkedom, mammoth, turndown; acquisition; health)
+  ~0.45 s, Prisma's runtime ~0.11 s and its query engine's first query ~0.09 s (the change feed
+  and \`ping()\` went through Prisma), a migration check on a connection of its own. Now \`kmcp
+  sync …\` builds only the sync command (the CLI is split into chunks), the runtime and search
+  have light entry points (\`@kmcp/runtime/config\`, \`@kmcp/runtime/sync\`, \`@kmcp/search/config\`),
+  \`@kmcp/db/sync\` serves the feed, lease, ping and migrations on the pg pool without Prisma, an
+  up-to-date database is checked with one pooled read, and the stored state and the mirror's
+  count are read together: 0.25 s beyond Node's start by hand (0.31 s wall, 0.34 s CPU), 268 ms
+  in figure 14. A test checks that \`sync run\` and \`sync status\` load neither Prisma nor search.
+
 ## Known limits
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 268 ms.
+  What is left is mostly loading modules (zod alone ~60 ms of CPU: its ESM build loads 95
+  files, 64 of them locales; pg, the chromadb client, commander), Node's fetch (undici) starting
+  for the first Chroma request (~30 ms), garbage collection, and about ten round trips (a
+  PostgreSQL connection with SCRAM, the lease taken and released, the feed, four Chroma requests
+  plus opening two collections). Meeting 200 ms would take bundling the CLI's dependencies (so
+  unused parts such as zod's locales drop out) or a resident process to ask; not done here.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
   answers): 0.18–0.30 with calls alternating \`knowledge_sources\` and \`knowledge_search\`. The
   gap is search. Each search makes five Chroma requests: re-opening the chunk collection to read

@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { createChromaStore } from "@kmcp/chroma-store";
 import pg from "pg";
 import type { Figure, Measurement } from "../report.js";
@@ -112,6 +113,7 @@ export async function measureLag(options: { url: string; chromaUrl: string; seco
   const perScenario = rate * seconds;
   if (rows.length < perScenario * scenarios.length) throw new Error(`the lag figure needs ${perScenario * scenarios.length} sources, has ${rows.length}`);
 
+  const loadBefore = loadavg()[0]!;
   const measurements: Measurement[] = [];
   const results: Record<string, { lags: number[] }> = {};
   for (const [k, scenario] of scenarios.entries()) {
@@ -137,6 +139,7 @@ export async function measureLag(options: { url: string; chromaUrl: string; seco
       { label: "push p95 / polling p95", value: round(push / polling, 4), target: "(context)", met: true },
     ],
     notes: [
+      `Load average (1 min) when the figure began: ${loadBefore.toFixed(2)}; after: ${loadavg()[0]!.toFixed(2)} (other sessions share these 2 cores).`,
       "Each write updates a different source (autocommit, a connection of its own); its lag runs from the moment COMMIT returned to the first read of the mirror that shows it (reads poll back-to-back, so a lag is an upper bound by one read).",
       "Push: PostgreSQL notifies each change at COMMIT; the first notification of a burst waits 20 ms (KMCP_SYNC_DEBOUNCE_MS) for the rest, and changes notified during a sync make one more batch right after it. Each process's timer (30 s) stays as a safety net.",
     ],

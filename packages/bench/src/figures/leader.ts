@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { createChromaStore } from "@kmcp/chroma-store";
 import { createDb } from "@kmcp/db";
 import { DEFAULT_LEASE_TTL_MS, verifyMirror } from "@kmcp/sync-core";
@@ -25,6 +26,7 @@ export async function measureLeader(options: { url: string; chromaUrl: string; r
   const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 60_000 });
   const writer = new pg.Client({ connectionString: url });
   await writer.connect();
+  const loadBefore = loadavg()[0]!;
   const takeovers: number[] = [];
   const caughtUp: number[] = [];
   const redone: number[] = [];
@@ -69,6 +71,7 @@ export async function measureLeader(options: { url: string; chromaUrl: string; r
       { label: "worst takeover / lease time-to-live", value: round(worst / ttl), target: "≤ 1.2 (lapse + one retry)", met: worst / ttl <= 1.2 },
     ],
     notes: [
+      `Load average (1 min) when the figure began: ${loadBefore.toFixed(2)}; after: ${loadavg()[0]!.toFixed(2)}.`,
       "A SIGKILLed holder stops renewing; its lease lapses at most a time-to-live after its last renewal (2/3 of one on average), and the waiting processes retry just after it would lapse. The new leader resumes from the checkpoint the dead one stored, and the mirror is verified against PostgreSQL after every takeover.",
     ],
   };

@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ const cli = fileURLToPath(new URL("../../../../apps/cli/dist/main.js", import.me
  * the change feed and writing the report.
  */
 export async function measureSyncRun(options: { url: string; reps: number }): Promise<Figure> {
+  const loadBefore = loadavg()[0]!;
   const dir = await mkdtemp(path.join(tmpdir(), "kmcp-bench-syncrun-"));
   // A Chroma of its own: the CLI uses the default collection prefix, which figure 5 uses too.
   const chroma = await startLocalChroma({ dataDir: path.join(dir, "chroma") });
@@ -38,6 +40,7 @@ export async function measureSyncRun(options: { url: string; reps: number }): Pr
         { label: "kmcp sync run --json, nothing to sync", workload: `${first.upserted} sources mirrored`, reps: run.length, median: round(median(run)), p95: round(p95(run)), unit: "ms" },
         { label: "its own work (run − baseline, per pair)", workload: "modules, connections, sync", reps: own.length, median: round(median(own)), p95: round(p95(own)), unit: "ms" },
       ],
+      notes: [`Load average (1 min) when the figure began: ${loadBefore.toFixed(2)}; after: ${loadavg()[0]!.toFixed(2)}.`],
       ratios: [
         { label: "own work, median (ms)", value: round(median(own)), target: "≤ 200", met: median(own) <= 200 },
         { label: "sync run / node start, median", value: round(median(run) / median(node)), target: "(context)", met: true },
