@@ -120,6 +120,7 @@ export async function currentSourceVersion(pool: pg.Pool): Promise<string | null
   }
 }
 
+/** Any UUID PostgreSQL prints (not only RFC 9562 variants, which IdSchema asks of input). */
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Which of `ids` name a source (not a UUID: none), in the spelling asked. */

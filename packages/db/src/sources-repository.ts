@@ -182,8 +182,6 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
   return { create, upsert, upsertMany, get, list, count, countByKind, existingIds: (ids) => findExistingIds(ctx, ids), update, archive: (id) => update(id, { status: "archived" }), delete: remove };
 }
 
-/** Any UUID PostgreSQL prints (not only RFC 9562 variants, which IdSchema asks of input). */
-
 /** A source of its own: the fields are strings and numbers apart from the Dates. */
 function copySource(source: Source): Source {
   return {
