@@ -8,8 +8,6 @@ import { nextHop } from "./redirects.js";
 import { header, readBody } from "./read-body.js";
 import { RobotsCache, robotsAllow, type RobotsRules } from "./robots.js";
 
-export { header } from "./read-body.js";
-
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_USER_AGENT = "kmcp/0.1.0 (+https://github.com/kmcp/kmcp)";
 /** The robots.txt token kmcp obeys (rules for `kmcp` or `*`). */
