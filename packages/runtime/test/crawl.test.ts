@@ -2,37 +2,29 @@ import type { ChromaStore } from "@kmcp/chroma-store";
 import { silentLogger } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
 import { createLocalEmbedder, createPageIngester, createSearch } from "@kmcp/search";
-import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { OfflineSyncManager } from "@kmcp/sync-core";
 import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
-import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCrawl, createRefreshSources } from "../src/index.js";
+import { privateStores, type PrivateStores } from "./private-stores.js";
 
 const embedder = createLocalEmbedder();
 const pathsOf = (urls: readonly string[]) => urls.map((u) => new URL(u).pathname).sort();
 
 describe("crawling a site into one source", () => {
-  let postgres: Awaited<ReturnType<typeof startPrivatePostgres>>;
-  let site: FixtureSite;
+  let postgres: PrivateStores["postgres"];
   let db: Db;
   let store: ChromaStore;
   let sync: OfflineSyncManager;
+  let site: FixtureSite;
   let crawl: ReturnType<typeof createCrawl>;
 
   beforeAll(async () => {
-    postgres = await startPrivatePostgres();
-    db = await migratedDb(postgres.url);
-    store = isolatedStore();
-    sync = createSyncManager({ db, store });
+    ({ postgres, db, store, sync } = await privateStores());
     site = await startFixtureSite({ sections: 3, pagesPerSection: 8 });
     crawl = createCrawl({ db, pages: createPageIngester({ store, embedder }), sync, store, logger: silentLogger, allowPrivate: true });
   });
-  afterAll(async () => {
-    await sync?.stop();
-    await site?.close();
-    await postgres?.destroy();
-  });
+  afterAll(() => site?.close());
 
   const search = () => createSearch({ store, embedder, mirrorAsOf: sync.mirrorAsOf, lexicalRefreshMs: 0 });
 
