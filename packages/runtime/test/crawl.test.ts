@@ -1,11 +1,11 @@
 import type { ChromaStore } from "@kmcp/chroma-store";
-import { silentLogger } from "@kmcp/core";
+import { CrawlScopeSchema, silentLogger } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
 import { createLocalEmbedder, createPageIngester, createSearch } from "@kmcp/search";
 import type { OfflineSyncManager } from "@kmcp/sync-core";
 import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCrawl, createRefreshSources } from "../src/index.js";
+import { countStaleSites, createCrawl, createRefreshSources } from "../src/index.js";
 import { privateStores, type PrivateStores } from "./private-stores.js";
 
 const embedder = createLocalEmbedder();
@@ -86,6 +86,18 @@ describe("crawling a site into one source", () => {
     expect(after.filter((c) => c.url !== changed)).toEqual(untouched);
     const { results } = await search().search({ query: "okapi migration window", limit: 1 });
     expect(results[0]?.document?.url).toBe(changed);
+  });
+
+  it("counts a site as stale once its last successful crawl is older than the budget, and a site whose first crawl runs not at all", async () => {
+    const hour = 60 * 60_000;
+    expect(await countStaleSites(db, hour)).toBe(0); // crawled a moment ago
+    expect(await countStaleSites(db, hour, Date.now() + 2 * hour)).toBe(1);
+
+    const first = await db.sources.create({ url: `${site.base}/first-crawl/`, title: "First crawl", sourceType: "documentation", authorityTier: "tier_2_trusted" });
+    const job = await db.crawls.startJob({ sourceId: first.id, scope: CrawlScopeSchema.parse({}) });
+    expect(await countStaleSites(db, hour)).toBe(0); // never crawled, but its first crawl is running
+    await db.crawls.finishJob(job.id, { status: "stopped", stopReason: "gave up" });
+    expect(await countStaleSites(db, hour)).toBe(1); // never crawled successfully
   });
 
   it("search with PostgreSQL stopped returns the same pages", async () => {
