@@ -36,6 +36,3 @@ export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, Lexic
 export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
 export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
 export { holdsPhrases, parseQuery } from "./parse-query.js";
-// Internals of the two rankings, for the evaluation's experiments (packages/bench); not a stable API.
-export { lexicalTerm, lexicalTokens } from "./lexical-terms.js";
-export { hashFeatures, isStopword, localFeatures, stem } from "./local-embedder.js";
