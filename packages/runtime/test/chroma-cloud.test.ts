@@ -61,12 +61,13 @@ describe("kmcp on Chroma Cloud's contract", () => {
 
       const found = await services.search.search({ query: "quota handbook batch 417 retries", limit: 5 });
       expect(found.results.length).toBeGreaterThan(0);
-      expect(found.results[0]?.title).toBe("Quota handbook");
+      expect(found.results[0]?.source.title).toBe("Quota handbook");
 
-      const removed = (await services.catalog.list({ limit: 1 })).items[0]!;
+      const removed = (await services.catalog.get("https://cloud-7.example.test/")).source!;
       await services.removeSource(removed.id);
       await services.sync.syncSources({ mode: "incremental" });
       expect(await services.store.sources.count()).toBe(SOURCES); // one removed, the handbook added
+      expect(await services.store.sources.get(removed.id)).toBeNull();
       seen.push(JSON.stringify(await services.health.report()), JSON.stringify(services.describe()), JSON.stringify(await services.sync.getState()));
     } finally {
       await kmcp.close();
@@ -82,7 +83,7 @@ describe("kmcp on Chroma Cloud's contract", () => {
       expect(page.items).toHaveLength(1_000);
       expect(await services.catalog.count()).toMatchObject({ count: SOURCES, origin: "mirror" });
       const hits = await services.search.search({ query: "careful retries", limit: 3 });
-      expect(hits.results[0]?.title).toBe("Quota handbook");
+      expect(hits.results[0]?.source.title).toBe("Quota handbook");
       seen.push(JSON.stringify(await services.health.report()));
     } finally {
       await offline.close();
