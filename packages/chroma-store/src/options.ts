@@ -83,7 +83,7 @@ export const DEFAULT_CHROMA_URL = "http://localhost:8000";
 export const DEFAULT_COLLECTION_PREFIX = "kmcp_";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** Chroma Cloud's default quotas: records per write, results per read, concurrent writes per collection. */
-export const CHROMA_CLOUD_LIMITS: ChromaLimits = Object.freeze({ maxBatchSize: 300, maxResults: 300, maxConcurrentRequests: 10 });
+const CHROMA_CLOUD_LIMITS: ChromaLimits = Object.freeze({ maxBatchSize: 300, maxResults: 300, maxConcurrentRequests: 10 });
 const NO_LIMITS: ChromaLimits = Object.freeze({ maxBatchSize: Infinity, maxResults: Infinity, maxConcurrentRequests: Infinity });
 
 /**
