@@ -50,7 +50,8 @@ export interface ChunkStore {
   deleteSources(sourceIds: readonly string[]): Promise<void>;
   /**
    * The `limit` chunks nearest to `embedding`, nearest first, optionally only of `sourceIds`;
-   * never more than the store's `maxResults` (one query cannot be paged). With `text: false` each match's text is "" (less to transfer; fetch the ones kept with texts()).
+   * never more than the store's `maxResults` (one query cannot be paged).
+   * With `text: false` each match's text is "" (less to transfer; fetch the ones kept with texts()).
    * @throws {ChromaStoreError} `CONFLICT` when the collection holds another space.
    */
   query(

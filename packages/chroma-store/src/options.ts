@@ -82,7 +82,7 @@ export interface ChromaLimits {
 export const DEFAULT_CHROMA_URL = "http://localhost:8000";
 export const DEFAULT_COLLECTION_PREFIX = "kmcp_";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
-/** Chroma Cloud's default quotas: records per write, results per read, concurrent writes per collection. */
+/** Chroma Cloud's default quotas: records per write, results per read, concurrent requests per collection. */
 const CHROMA_CLOUD_LIMITS: ChromaLimits = Object.freeze({ maxBatchSize: 300, maxResults: 300, maxConcurrentRequests: 10 });
 const NO_LIMITS: ChromaLimits = Object.freeze({ maxBatchSize: Infinity, maxResults: Infinity, maxConcurrentRequests: Infinity });
 
