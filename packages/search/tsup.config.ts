@@ -1,5 +1,6 @@
 import { tsupConfig } from "@kmcp/tooling/tsup";
 import { defineConfig } from "tsup";
 
-// Two entry points sharing chunks: the whole package, and its light settings (`./config`).
-export default defineConfig(tsupConfig({ entry: ["src/index.ts", "src/config.ts"], splitting: true }));
+// Entry points sharing chunks: the whole package, its light settings (`./config`), and the
+// rankings' internals for the evaluation (`./internals`).
+export default defineConfig(tsupConfig({ entry: ["src/index.ts", "src/config.ts", "src/internals.ts"], splitting: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forbiddenAddressReason, ipLiteral } from "./address.js";
+import { forbiddenAddressReason, ipLiteral, refusedAddress } from "./address.js";
 
 describe("forbiddenAddressReason", () => {
   it.each([
@@ -41,5 +41,21 @@ describe("ipLiteral", () => {
     ["localhost", null],
   ])("%s → %s", (host, expected) => {
     expect(ipLiteral(host)).toBe(expected);
+  });
+});
+
+describe("refusedAddress", () => {
+  const v4 = (...addresses: string[]) => addresses.map((address) => ({ address }));
+
+  it("refuses a name when any of its addresses is not public, naming that one", () => {
+    expect(refusedAddress("mixed.test", v4("93.184.216.34", "10.0.0.7"), {})).toEqual({ address: "10.0.0.7", reason: "a private network address" });
+    expect(refusedAddress("public.test", v4("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"), {})).toBeNull();
+  });
+
+  it("lets every address through with allowPrivate, or for a host in allowHosts (any case)", () => {
+    expect(refusedAddress("intranet.test", v4("127.0.0.1"), { allowPrivate: true })).toBeNull();
+    expect(refusedAddress("Docs.Intranet.test", v4("10.1.2.3"), { allowHosts: ["docs.intranet.TEST"] })).toBeNull();
+    expect(refusedAddress("other.intranet.test", v4("10.1.2.3"), { allowHosts: ["docs.intranet.test"] })).toMatchObject({ address: "10.1.2.3" });
+    expect(refusedAddress("intranet.test", v4("169.254.169.254"), { allowPrivate: false })).toMatchObject({ reason: expect.stringContaining("link-local") });
   });
 });

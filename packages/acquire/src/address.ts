@@ -43,3 +43,23 @@ export function ipLiteral(hostname: string): string | null {
   const bare = hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
   return ipaddr.isValid(bare) && (bare.includes(":") || ipaddr.IPv4.isValidFourPartDecimal(bare)) ? bare : null;
 }
+
+/**
+ * Pure: the first of `addresses` (all that `host` resolves to) that may not be fetched from, with
+ * why, or null when the host may be fetched. Every address counts, so a name with one private
+ * address among public ones is refused; `allowPrivate`, or `host` among `allowHosts` (any case),
+ * lets every address through.
+ */
+export function refusedAddress(
+  host: string,
+  addresses: readonly { address: string }[],
+  rules: { allowPrivate?: boolean; allowHosts?: readonly string[] },
+): { address: string; reason: string } | null {
+  const name = host.toLowerCase();
+  if (rules.allowPrivate === true || (rules.allowHosts ?? []).some((h) => h.toLowerCase() === name)) return null;
+  for (const { address } of addresses) {
+    const reason = forbiddenAddressReason(address);
+    if (reason) return { address, reason };
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 import { AcquireError } from "./errors.js";
-import { followHops, header, mediaType, refuseErrorStatus, type FetchOptions } from "./hops.js";
-import { readBody } from "./read-body.js";
+import { followHops, mediaType, refuseErrorStatus, type FetchOptions } from "./hops.js";
+import { header, readBody } from "./read-body.js";
 
 /** Content types fetchDocument accepts (parameters aside); anything else is refused as UNSUPPORTED_TYPE. */
 export const ACCEPTED_CONTENT_TYPES = [

@@ -2,13 +2,11 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import type { LookupAddress } from "node:dns";
 import { retryAfterMs } from "@kmcp/core";
 import { Agent, errors as undiciErrors, request } from "undici";
-import { forbiddenAddressReason, ipLiteral } from "./address.js";
+import { ipLiteral, refusedAddress } from "./address.js";
 import { AcquireError } from "./errors.js";
 import { nextHop } from "./redirects.js";
 import { header, readBody } from "./read-body.js";
 import { RobotsCache, robotsAllow, type RobotsRules } from "./robots.js";
-
-export { header } from "./read-body.js";
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_USER_AGENT = "kmcp/0.1.0 (+https://github.com/kmcp/kmcp)";
@@ -192,16 +190,12 @@ async function vetHost(url: URL, { pinned, options }: Hop): Promise<void> {
     }
     if (addresses.length === 0) throw new AcquireError("UNREACHABLE", `${host} does not resolve.`);
   }
-  const allowed = options.allowPrivate === true || (options.allowHosts ?? []).some((h) => h.toLowerCase() === host);
-  if (!allowed) {
-    for (const { address } of addresses) {
-      const reason = forbiddenAddressReason(address);
-      if (reason) {
-        throw new AcquireError("FORBIDDEN_ADDRESS", `Refused ${url.href}: ${host}${literal ? "" : ` resolves to ${address}, which`} is ${reason}.`, {
-          data: { url: url.href, host, address, reason },
-        });
-      }
-    }
+  const refused = refusedAddress(host, addresses, options);
+  if (refused) {
+    const { address, reason } = refused;
+    throw new AcquireError("FORBIDDEN_ADDRESS", `Refused ${url.href}: ${host}${literal ? "" : ` resolves to ${address}, which`} is ${reason}.`, {
+      data: { url: url.href, host, address, reason },
+    });
   }
   pinned.set(literal && literal.includes(":") ? `[${literal}]` : host, addresses[0] as LookupAddress);
   if (literal) pinned.set(literal, addresses[0] as LookupAddress);

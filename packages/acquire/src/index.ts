@@ -1,13 +1,13 @@
 export { ACCEPTED_CONTENT_TYPES, fetchDocument } from "./fetch-document.js";
 export type { FetchResult } from "./fetch-document.js";
-export { DEFAULT_MAX_BYTES, DEFAULT_USER_AGENT, loadRobots, ROBOTS_AGENT } from "./hops.js";
+export { DEFAULT_MAX_BYTES, loadRobots, ROBOTS_AGENT } from "./hops.js";
 export type { FetchOptions, HostLookup } from "./hops.js";
-export { documentLength, probeDocument } from "./probe.js";
+export { probeDocument } from "./probe.js";
 export type { ProbeResult } from "./probe.js";
-export { forbiddenAddressReason, ipLiteral } from "./address.js";
+export { forbiddenAddressReason } from "./address.js";
 export { nextHop } from "./redirects.js";
 export type { RedirectDecision } from "./redirects.js";
-export { MAX_CRAWL_DELAY_MS, RobotsCache, robotsAllow, robotsCrawlDelayMs, robotsSitemaps } from "./robots.js";
+export { RobotsCache, robotsAllow, robotsCrawlDelayMs, robotsSitemaps } from "./robots.js";
 export type { RobotsRules } from "./robots.js";
 export { AcquireError, isAcquireError } from "./errors.js";
 export type { AcquireErrorCode } from "./errors.js";

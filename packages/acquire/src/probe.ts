@@ -1,5 +1,6 @@
 import { ACCEPTED_CONTENT_TYPES } from "./fetch-document.js";
-import { followHops, header, mediaType, refuseErrorStatus, type FetchOptions, type FinalHop } from "./hops.js";
+import { followHops, mediaType, refuseErrorStatus, type FetchOptions, type FinalHop } from "./hops.js";
+import { header } from "./read-body.js";
 
 export interface ProbeResult {
   url: string;

@@ -1,5 +1,5 @@
-// `pnpm bench [--quick] [--only <figure,...>] [--search-chunks <n>]`: runs every figure on real servers
-// and writes BENCHMARKS.md. With --only (sync, reads, mcp, search, import, ingest, load, crawl, lag, leader, syncrun) it runs just those
+// `pnpm bench [--quick] [--only <figure,...>] [--search-chunks <n>] [--scale]`: runs every figure on
+// real servers and writes BENCHMARKS.md. With --only (names in FIGURES below) it runs just those
 // figures and prints their report without writing the file (paste the section in by hand).
 // --search-chunks sets figure 6's collection size (default 10,000; issue #15's scale figure is 100,000).
 // `--scale` runs only the million-source figure (100k with --quick, printed only) and puts it in
@@ -8,6 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { DEFAULT_SYNC_BATCH_SIZE } from "@kmcp/sync-core";
 import { measureCrawl } from "./figures/crawl.js";
 import { measureImport } from "./figures/import.js";
@@ -25,87 +26,84 @@ import { HISTORY } from "./history.js";
 import { putSection, findSection, renderFigure, renderReport, type Figure } from "./report.js";
 import { seedDatabase, startServers } from "./servers.js";
 
-const quick = process.argv.includes("--quick");
+const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load", "crawl", "lag", "leader", "syncrun"] as const;
+type FigureName = (typeof FIGURES)[number];
+
+/** The command line; a usage error ends the run with exit code 2. */
+function parseFlags() {
+  const fail = (message: string): never => {
+    process.stderr.write(`${message}\n`);
+    process.exit(2);
+  };
+  let values;
+  try {
+    // A "--" from `pnpm bench -- --quick` (through turbo) is not an end of options here.
+    ({ values } = parseArgs({
+      args: process.argv.slice(2).filter((arg) => arg !== "--"),
+      options: { quick: { type: "boolean" }, scale: { type: "boolean" }, only: { type: "string" }, "search-chunks": { type: "string" } },
+    }));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const only = values.only?.split(",").map((f) => f.trim());
+  if (only && (only.length === 0 || only.some((f) => !(FIGURES as readonly string[]).includes(f)))) fail(`--only takes figures from: ${FIGURES.join(", ")}`);
+  const searchChunks = values["search-chunks"] === undefined ? undefined : Number(values["search-chunks"]);
+  if (searchChunks !== undefined && (!Number.isInteger(searchChunks) || searchChunks < 1_000 || searchChunks > 1_000_000)) {
+    fail("--search-chunks takes a whole number from 1000 to 1000000");
+  }
+  return { quick: values.quick ?? false, scale: values.scale ?? false, only: only as FigureName[] | undefined, searchChunks };
+}
+
+const { quick, scale, only, searchChunks } = parseFlags();
 const sizes = quick
   ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000, crawl: { small: 55, large: 255 }, lagSeconds: 15, failovers: 3, syncRuns: 10 }
   : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000, crawl: { small: 100, large: 1_000 }, lagSeconds: 60, failovers: 5, syncRuns: 20 };
-const searchChunksAt = process.argv.indexOf("--search-chunks");
-if (searchChunksAt >= 0) {
-  const n = Number(process.argv[searchChunksAt + 1]);
-  if (!Number.isInteger(n) || n < 1_000 || n > 1_000_000) {
-    process.stderr.write("--search-chunks takes a whole number from 1000 to 1000000\n");
-    process.exit(2);
-  }
-  sizes.chunks = n;
-}
+if (searchChunks !== undefined) sizes.chunks = searchChunks;
 const LAG_RATE = 50; // source writes a second, sustained
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const FIGURES = ["sync", "reads", "mcp", "search", "import", "ingest", "load", "crawl", "lag", "leader", "syncrun"] as const;
-const onlyAt = process.argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
-const onlyArg = onlyAt < 0 ? undefined : process.argv[onlyAt]!.includes("=") ? process.argv[onlyAt]!.split("=")[1] : process.argv[onlyAt + 1];
-const only = onlyArg?.split(",").map((f) => f.trim());
-const unknown = only?.filter((f) => !(FIGURES as readonly string[]).includes(f));
-if (onlyAt >= 0 && (!only?.length || unknown?.length)) {
-  process.stderr.write(`--only takes figures from: ${FIGURES.join(", ")}\n`);
-  process.exit(2);
-}
-const scale = process.argv.includes("--scale");
-const runs = (figure: (typeof FIGURES)[number]) => !scale && (!only || only.includes(figure));
+const runs = (figure: FigureName) => !scale && (!only || only.includes(figure));
 const began = performance.now();
 
 const servers = await startServers();
 try {
   const figures: Figure[] = [];
+  /** Runs one figure's measurement when this run asks for it. */
+  const measure = async (name: FigureName, run: () => Promise<Figure | Figure[]>) => {
+    if (!runs(name)) return;
+    figures.push(...[await run()].flat());
+    log(`${name} done`);
+  };
+  const { chroma } = servers;
+  const dir = path.join(servers.postgres.dataDir, "..");
   // reads and mcp read the mirror the sync figure leaves behind.
   if (runs("sync") || runs("reads") || runs("mcp")) {
     const small = { url: await servers.database("small"), count: sizes.small };
     const large = { url: await servers.database("large"), count: sizes.large };
     for (const target of [small, large]) await seedDatabase(target.url, target.count);
     log(`seeded ${sizes.small} and ${sizes.large} sources`);
-    const sync = await measureSync({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE });
-    if (runs("sync")) figures.push(sync.figure1, sync.figure2);
-    log("sync figures done");
-    if (runs("reads")) {
-      const reads = await measureReads({ url: large.url, chromaUrl: servers.chroma.url, prefix: sync.prefix, count: large.count, reps: sizes.reps, postgres: servers.postgres });
-      figures.push(reads.figure3, reads.figure4);
-      log("read figures done");
-    }
-    if (runs("mcp")) {
-      figures.push(await measureMcp({ url: large.url, chromaUrl: servers.chroma.url, home: path.join(servers.postgres.dataDir, "..", "home"), count: large.count, reps: sizes.reps }));
-      log("mcp figure done");
-    }
+    const sync = await measureSync({ small, large, chromaUrl: chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE });
+    await measure("sync", async () => [sync.figure1, sync.figure2]);
+    await measure("reads", async () => {
+      const reads = await measureReads({ url: large.url, chromaUrl: chroma.url, prefix: sync.prefix, count: large.count, reps: sizes.reps, postgres: servers.postgres });
+      return [reads.figure3, reads.figure4];
+    });
+    await measure("mcp", () => measureMcp({ url: large.url, chromaUrl: chroma.url, home: path.join(dir, "home"), count: large.count, reps: sizes.reps }));
   }
-  if (runs("search")) {
-    figures.push(await measureSearch({ url: await servers.database("search"), chromaUrl: servers.chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps, dir: path.join(servers.postgres.dataDir, "..") }));
-    log("search figure done");
-  }
-  if (runs("import")) {
-    figures.push(await measureImport({ database: servers.database, dir: path.join(servers.postgres.dataDir, ".."), small: sizes.small, large: sizes.large }));
-    log("import figure done");
-  }
-  if (runs("ingest")) {
-    const dir = path.join(servers.postgres.dataDir, "..", "ingest-corpus");
-    figures.push(await measureIngest({ database: servers.database, chromaUrl: servers.chroma.url, chromaPid: servers.chroma.pid, dir, html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }));
-    log("ingest figure done");
-  }
-  if (runs("crawl")) {
-    figures.push(await measureCrawl({ database: servers.database, chromaUrl: servers.chroma.url, pages: sizes.crawl }));
-    log("crawl figure done");
-  }
-  if (runs("load")) {
-    const dir = path.join(servers.postgres.dataDir, "..");
-    figures.push(await measureLoad({ database: servers.database, dir, sources: sizes.loadSources, durationMs: sizes.loadMs }));
-    log("load figure done");
-  }
+  await measure("search", async () => measureSearch({ url: await servers.database("search"), chromaUrl: chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps, dir }));
+  await measure("import", () => measureImport({ database: servers.database, dir, small: sizes.small, large: sizes.large }));
+  await measure("ingest", () =>
+    measureIngest({ database: servers.database, chromaUrl: chroma.url, chromaPid: chroma.pid, dir: path.join(dir, "ingest-corpus"), html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }),
+  );
+  await measure("crawl", () => measureCrawl({ database: servers.database, chromaUrl: chroma.url, pages: sizes.crawl }));
+  await measure("load", () => measureLoad({ database: servers.database, dir, sources: sizes.loadSources, durationMs: sizes.loadMs }));
   if (scale) {
     const count = quick ? 100_000 : 1_000_000;
     const small = { url: await servers.database("scale_small"), count: count / 10 };
     const large = { url: await servers.database("scale_large"), count };
     for (const target of [small, large]) await seedDatabase(target.url, target.count);
     log(`seeded ${small.count} and ${large.count} sources`);
-    const dir = path.join(servers.postgres.dataDir, "..");
     const loadBefore = loadavg();
-    const figure = await measureScale({ small, large, chromaUrl: servers.chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE, reps: sizes.reps, postgres: servers.postgres, dir, log });
+    const figure = await measureScale({ small, large, chromaUrl: chroma.url, batchSize: DEFAULT_SYNC_BATCH_SIZE, reps: sizes.reps, postgres: servers.postgres, dir, log });
     const load = (l: number[]) => l.map((n) => n.toFixed(1)).join(", ");
     figure.notes = [
       `Run on ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - began) / 60_000).toFixed(0)} min wall clock, ${cpus().length} cores, load average (1, 5, 15 min) ${load(loadBefore)} at the start and ${load(loadavg())} at the end: other sessions share these cores.`,
@@ -121,18 +119,9 @@ try {
     const sources = Math.max(sizes.small, LAG_RATE * sizes.lagSeconds * 3);
     await seedDatabase(url, sources);
     log(`seeded ${sources} sources for the push figures`);
-    if (runs("lag")) {
-      figures.push(await measureLag({ url, chromaUrl: servers.chroma.url, seconds: sizes.lagSeconds, rate: LAG_RATE }));
-      log("lag figure done");
-    }
-    if (runs("leader")) {
-      figures.push(await measureLeader({ url, chromaUrl: servers.chroma.url, reps: sizes.failovers, changes: 2_000 }));
-      log("leader figure done");
-    }
-    if (runs("syncrun")) {
-      figures.push(await measureSyncRun({ url, reps: sizes.syncRuns }));
-      log("sync run figure done");
-    }
+    await measure("lag", () => measureLag({ url, chromaUrl: chroma.url, seconds: sizes.lagSeconds, rate: LAG_RATE }));
+    await measure("leader", () => measureLeader({ url, chromaUrl: chroma.url, reps: sizes.failovers, changes: 2_000 }));
+    await measure("syncrun", () => measureSyncRun({ url, reps: sizes.syncRuns }));
   }
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const report = renderReport(figures, {

@@ -33,6 +33,7 @@ export type {
 } from "./domain.js";
 
 export {
+  AcquireSourceOptionsSchema,
   ChangeFeedQuerySchema,
   CompletionSourceSchema,
   IdSchema,
@@ -55,6 +56,7 @@ export {
   UrlSchema,
 } from "./input-schemas.js";
 export type {
+  AcquireSourceOptions,
   ChangeFeedQuery,
   RequestCreateInput,
   RequestListQuery,

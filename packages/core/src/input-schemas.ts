@@ -120,6 +120,12 @@ export const CompletionSourceSchema = SourceCreateSchema.pick({
   description: true,
 });
 
+/**
+ * What acquiring a url or crawling a site may set on the source it creates (else the document's
+ * title and the ingest defaults): the CLI's flags and knowledge_acquire validate with it.
+ */
+export const AcquireSourceOptionsSchema = SourceCreateSchema.pick({ title: true, sourceType: true, authorityTier: true }).partial();
+
 export const RequestTransitionSchema = z.discriminatedUnion("to", [
   z.strictObject({ id: IdSchema, to: z.literal("approved") }),
   z.strictObject({ id: IdSchema, to: z.literal("rejected") }),
@@ -138,5 +144,6 @@ export type RequestCreateInput = z.input<typeof RequestCreateSchema>;
 export type RequestListQuery = z.input<typeof RequestListQuerySchema>;
 export type RequestTransitionInput = z.input<typeof RequestTransitionSchema>;
 export type ChangeFeedQuery = z.input<typeof ChangeFeedQuerySchema>;
+export type AcquireSourceOptions = z.input<typeof AcquireSourceOptionsSchema>;
 
 export type SourceFilters = z.output<typeof SourceFiltersSchema>;

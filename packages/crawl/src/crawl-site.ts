@@ -169,7 +169,7 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
       await settle({ url: page.url, status: "skipped", reason: "duplicate", finalUrl });
       url = finalUrl;
     }
-    const media = mediaType(fetched.contentType ?? "") ?? "";
+    const media = mediaType(fetched.contentType ?? "");
     if (HTML_TYPES.has(media)) {
       const html = decodeText(fetched.bytes, charsetOf(fetched.contentType), true);
       await discover(extractLinks(html, fetched.finalUrl), page.depth + 1);

@@ -49,10 +49,6 @@ export class HostGate {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
-  get active(): number {
-    return this.inFlight;
-  }
-
   get stopped(): boolean {
     return this.failuresInARow >= this.options.maxFailures;
   }

@@ -16,8 +16,6 @@ export { extractLinks } from "./links.js";
 export { parseSitemap } from "./sitemap.js";
 export type { SitemapEntries } from "./sitemap.js";
 export { parseLlmsTxt } from "./llms-txt.js";
-export { discoverSeeds } from "./seeds.js";
-export type { SeedFetch } from "./seeds.js";
 export { HostGate } from "./host-gate.js";
 export type { HostGateOptions } from "./host-gate.js";
 export { fetchVerdict } from "./fetch-verdict.js";

@@ -1,4 +1,6 @@
+import { createServer } from "node:http";
 import { CrawlScopeSchema, type CrawlScopeInput } from "@kmcp/core";
+import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
 import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { crawlSite, type CrawlSink, type FrontierPage, type PageSettlement } from "../src/index.js";
@@ -149,5 +151,42 @@ describe("crawlSite against a local site", () => {
     const refetched = pageFetches(site).filter((p) => settledBefore.some((u) => new URL(u).pathname.replace(/\/$/, "") === p));
     expect(refetched).toEqual([]);
     expect(paths([...first.stored, ...resumed.stored].filter((u, i, all) => all.indexOf(u) === i))).toEqual(site.expectedPaths());
+  });
+});
+
+describe("crawlSite against a failing site", () => {
+  it("gives the host up after maxHostFailures failures in a row, says why, and leaves the rest of the frontier unvisited", async () => {
+    const requested: string[] = [];
+    const server = createServer((req, res) => {
+      requested.push(req.url ?? "");
+      if (req.url === "/broken") {
+        const links = Array.from({ length: 10 }, (_, i) => `<a href="/broken/p${i}.html">p${i}</a>`).join(" ");
+        return res.writeHead(200, { "content-type": "text/html" }).end(`<html><body><main><h1>Broken</h1><p>Links: ${links}</p></main></body></html>`);
+      }
+      if (req.url?.startsWith("/broken/p")) return res.writeHead(500).end("internal error");
+      res.writeHead(404).end();
+    });
+    const base = await listenOnLoopback(server);
+    try {
+      const memory = memorySink();
+      const run = await crawlSite({
+        startUrl: `${base}/broken/`,
+        scope: CrawlScopeSchema.parse({ concurrency: 1 }),
+        pending: [],
+        known: [],
+        settled: 0,
+        seed: false,
+        sink: memory.sink,
+        fetchOptions: { allowPrivate: true, timeoutMs: 10_000 },
+        maxHostFailures: 3,
+      });
+      expect(run.stopReason).toBe(`${base} gave up after 3 failures in a row (last: ${base}/broken/p2.html answered HTTP 500.)`);
+      expect(run).toMatchObject({ counts: { stored: 1, failed: 3 }, remaining: 7, maxPagesReached: false });
+      expect(run.failures.map((f) => f.url)).toEqual([0, 1, 2].map((i) => `${base}/broken/p${i}.html`));
+      expect(requested.filter((path) => path.startsWith("/broken/p"))).toEqual(["/broken/p0.html", "/broken/p1.html", "/broken/p2.html"]);
+      expect(memory.pending().map((page) => new URL(page.url).pathname)).toEqual([3, 4, 5, 6, 7, 8, 9].map((i) => `/broken/p${i}.html`));
+    } finally {
+      await closeServer(server);
+    }
   });
 });

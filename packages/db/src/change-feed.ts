@@ -4,14 +4,12 @@ import {
   encodeCursor,
   IdSchema,
   invalidCursor,
-  type AuthorityTier,
   type ChangeFeedQuery,
   type Source,
-  type SourceStatus,
-  type SourceType,
 } from "@kmcp/core";
 import type { PoolContext } from "./context.js";
 import { parseInput } from "./parse-input.js";
+import { toSource, type SourceRow } from "./source-reads.js";
 
 /** One change to a source, in commit-safe order. */
 export type SourceChange =
@@ -34,21 +32,8 @@ export interface ChangeFeed {
   read(query?: ChangeFeedQuery): Promise<ChangePage>;
 }
 
-interface ChangeRow {
-  kind: "upsert" | "delete";
-  txid: string;
-  id: string;
-  url: string;
-  title: string | null;
-  source_type: SourceType | null;
-  status: SourceStatus | null;
-  authority_tier: AuthorityTier | null;
-  description: string | null;
-  created_at: Date | null;
-  updated_at: Date | null;
-  last_crawled_at: Date | null;
-  deleted_at: Date | null;
-}
+/** An upsert row carries the source's columns (named as source-reads selects them); a delete, the tombstone's. */
+type ChangeRow = { txid: string } & (({ kind: "upsert" } & SourceRow) | { kind: "delete"; id: string; url: string; deleted_at: Date });
 
 const START = ["0", "00000000-0000-0000-0000-000000000000"] as const;
 
@@ -118,20 +103,6 @@ function decodeCheckpoint(checkpoint: string): readonly [string, string] {
 }
 
 function toChange(row: ChangeRow): SourceChange {
-  if (row.kind === "delete") return { kind: "delete", id: row.id, url: row.url, deletedAt: row.deleted_at as Date };
-  return {
-    kind: "upsert",
-    source: {
-      id: row.id,
-      url: row.url,
-      title: row.title as string,
-      sourceType: row.source_type as SourceType,
-      status: row.status as SourceStatus,
-      authorityTier: row.authority_tier as AuthorityTier,
-      description: row.description,
-      createdAt: row.created_at as Date,
-      updatedAt: row.updated_at as Date,
-      lastCrawledAt: row.last_crawled_at,
-    },
-  };
+  if (row.kind === "delete") return { kind: "delete", id: row.id, url: row.url, deletedAt: row.deleted_at };
+  return { kind: "upsert", source: toSource(row) };
 }

@@ -22,7 +22,8 @@ export interface SourceKindCount {
 
 const COLUMNS = `id::text, url, title, source_type, status, authority_tier, description, created_at, updated_at, last_crawled_at`;
 
-interface SourceRow {
+/** A `sources` row as the plain-SQL reads select it (COLUMNS); the change feed's upserts too. */
+export interface SourceRow {
   id: string;
   url: string;
   title: string;
@@ -35,7 +36,7 @@ interface SourceRow {
   last_crawled_at: Date | null;
 }
 
-function toSource(row: SourceRow): Source {
+export function toSource(row: SourceRow): Source {
   return {
     id: row.id,
     url: row.url,

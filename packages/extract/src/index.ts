@@ -1,5 +1,5 @@
-export { charsetOf, detectDocumentKind, kindOfFileName, mediaType, sniffBytes } from "./detect.js";
-export type { DetectInput, SniffedKind } from "./detect.js";
+export { charsetOf, detectDocumentKind, mediaType } from "./detect.js";
+export type { DetectInput } from "./detect.js";
 export { decodeText } from "./decode.js";
 export { extractDocument } from "./extract.js";
 export type { ExtractInput } from "./extract.js";

@@ -53,7 +53,7 @@ function backlogCheck(reading: NonNullable<HealthReadings["backlog"]>, warnAbove
   return { ...base, observedValue: reading.pending, status: "pass" };
 }
 
-function crawlsCheck(reading: NonNullable<HealthReadings["crawls"]>, maxAgeMs: number): CheckResult {
+function crawlsCheck(reading: NonNullable<HealthReadings["crawls"]>): CheckResult {
   const base = { componentType: "component", observedUnit: "sites", time: reading.time.toISOString() } as const;
   // Freshness is advice: a crawl state that cannot be read (PostgreSQL down) warns, never fails.
   if (!reading.ok) return { ...base, observedValue: null, status: "warn", output: `Could not read when sites were last crawled: ${reading.message}` };
@@ -63,7 +63,7 @@ function crawlsCheck(reading: NonNullable<HealthReadings["crawls"]>, maxAgeMs: n
       ...base,
       observedValue: reading.stale,
       status: "warn",
-      output: `${sites} last crawled successfully more than ${formatDuration(maxAgeMs)} ago (\`kmcp sources refresh\` re-crawls them).`,
+      output: `${sites} last crawled successfully more than ${formatDuration(reading.olderThanMs)} ago (\`kmcp sources refresh\` re-crawls them).`,
     };
   }
   return { ...base, observedValue: 0, status: "pass" };
@@ -100,7 +100,7 @@ export function assessHealth(readings: HealthReadings, rules: HealthRules): Heal
     [CHECK_KEYS.mirror]: [mirrorCheck(mirror, postgresUp, rules.mirrorMaxAgeMs)],
   };
   if (readings.backlog) checks[CHECK_KEYS.backlog] = [backlogCheck(readings.backlog, rules.backlogWarnAbove)];
-  if (readings.crawls) checks[CHECK_KEYS.crawls] = [crawlsCheck(readings.crawls, rules.crawlMaxAgeMs ?? 7 * 86_400_000)];
+  if (readings.crawls) checks[CHECK_KEYS.crawls] = [crawlsCheck(readings.crawls)];
   if (readings.trigger) checks[CHECK_KEYS.trigger] = [triggerCheck(readings.trigger)];
 
   if (!postgresUp && !(chromaUp && mirrorAsOf)) {

@@ -59,12 +59,7 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
       const trigger = readTrigger(config.trigger, ctx);
       const assessed = assessHealth(
         { postgres, chroma, mirror, ...(backlog && { backlog }), ...(crawls && { crawls }), ...(trigger && { trigger }) },
-        {
-          mirrorMaxAgeMs: config.mirrorMaxAgeMs,
-          backlogWarnAbove: config.backlogWarnAbove,
-          responseTimeWarnMs: config.responseTimeWarnMs,
-          crawlMaxAgeMs: config.crawlMaxAgeMs,
-        },
+        { mirrorMaxAgeMs: config.mirrorMaxAgeMs, backlogWarnAbove: config.backlogWarnAbove, responseTimeWarnMs: config.responseTimeWarnMs },
       );
       return {
         status: assessed.status,

@@ -20,8 +20,8 @@ export type MirrorReading = { ok: true; lastSuccessAt: Date | null; time: Date }
 /** Writes waiting to reach PostgreSQL. */
 export type BacklogReading = { ok: true; pending: number; time: Date } | FailedReading;
 
-/** How many crawled sites are due for a refresh. */
-export type CrawlsReading = { ok: true; stale: number; time: Date } | FailedReading;
+/** How many crawled sites were last crawled successfully more than `olderThanMs` ago. */
+export type CrawlsReading = { ok: true; stale: number; olderThanMs: number; time: Date } | FailedReading;
 
 /** Everything assessHealth() decides from: plain data, read by the checks. */
 export interface HealthReadings {
@@ -45,8 +45,6 @@ export interface HealthRules {
   mirrorMaxAgeMs: number;
   /** The backlog warns when more writes than this are pending. */
   backlogWarnAbove: number;
-  /** The crawl check warns about sites last crawled successfully longer ago than this. */
-  crawlMaxAgeMs?: number;
   /** Response-time checks warn above this latency; never when undefined. */
   responseTimeWarnMs?: number | undefined;
 }

@@ -1,4 +1,4 @@
-import type { BacklogReading, CrawlsReading, FailureReason, MirrorReading, ResponseTimeReading, TriggerReading } from "./observations.js";
+import type { BacklogReading, CrawlsReading, FailedReading, FailureReason, MirrorReading, ResponseTimeReading, TriggerReading } from "./observations.js";
 import type { BacklogProbe, ChromaProbe, CrawlsProbe, MirrorProbe, PostgresProbe, TriggerProbe } from "./probes.js";
 import { runWithDeadline } from "@kmcp/core";
 
@@ -59,20 +59,23 @@ export async function readMirror(probe: MirrorProbe, timeoutMs: number, ctx: Obs
   return { ok: true, lastSuccessAt: asOf, time: new Date(ctx.now()) };
 }
 
+/** A count a probe returns (a non-negative safe integer), or why there is none. */
+async function readCount(count: () => Promise<number>, what: string, timeoutMs: number, ctx: ObserveContext): Promise<{ ok: true; n: number; time: Date } | FailedReading> {
+  const outcome = await runWithDeadline(count, timeoutMs);
+  if (outcome.settled !== "value") return failure(outcome, what, timeoutMs, ctx);
+  const n = outcome.value;
+  if (!Number.isSafeInteger(n) || n < 0) return failure(invalid(what, n), what, timeoutMs, ctx);
+  return { ok: true, n, time: new Date(ctx.now()) };
+}
+
 export async function readCrawls(probe: CrawlsProbe, olderThanMs: number, timeoutMs: number, ctx: ObserveContext): Promise<CrawlsReading> {
-  const outcome = await runWithDeadline(() => probe.staleSites(olderThanMs), timeoutMs);
-  if (outcome.settled !== "value") return failure(outcome, "staleSites()", timeoutMs, ctx);
-  const stale = outcome.value;
-  if (!Number.isSafeInteger(stale) || stale < 0) return failure(invalid("staleSites()", stale), "staleSites()", timeoutMs, ctx);
-  return { ok: true, stale, time: new Date(ctx.now()) };
+  const reading = await readCount(() => probe.staleSites(olderThanMs), "staleSites()", timeoutMs, ctx);
+  return reading.ok ? { ok: true, stale: reading.n, olderThanMs, time: reading.time } : reading;
 }
 
 export async function readBacklog(probe: BacklogProbe, timeoutMs: number, ctx: ObserveContext): Promise<BacklogReading> {
-  const outcome = await runWithDeadline(() => probe.pendingWrites(), timeoutMs);
-  if (outcome.settled !== "value") return failure(outcome, "pendingWrites()", timeoutMs, ctx);
-  const pending = outcome.value;
-  if (!Number.isSafeInteger(pending) || pending < 0) return failure(invalid("pendingWrites()", pending), "pendingWrites()", timeoutMs, ctx);
-  return { ok: true, pending, time: new Date(ctx.now()) };
+  const reading = await readCount(() => probe.pendingWrites(), "pendingWrites()", timeoutMs, ctx);
+  return reading.ok ? { ok: true, pending: reading.n, time: reading.time } : reading;
 }
 
 /** Synchronous and local (no I/O): undefined when there is no probe or no background syncs. */

@@ -1,6 +1,8 @@
-import { createSyncManager } from "@kmcp/sync-core";
+import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import { startNotificationDroppingProxy } from "@kmcp/testing/pg-proxy";
+import { createTestDatabase, startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { Db } from "@kmcp/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHealthCheck, createHealthHandler, healthExitCode, type HealthReport } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources, serve } from "./helpers.js";
@@ -66,6 +68,45 @@ describe("with PostgreSQL, Chroma and a synced mirror all up", () => {
     expect(statuses(report)).toEqual({ "postgres:responseTime": "pass", "chroma:responseTime": "pass", "mirror:freshness": "warn" });
     expect(report.checks["mirror:freshness"][0]!.output).toMatch(/^The mirror is \d+ ms old \(last synced .+\), older than the 5 ms limit\.$/);
     expect(report.output).toBe(report.checks["mirror:freshness"][0]!.output);
+  });
+});
+
+describe("sync:trigger, from a sync manager running background syncs", () => {
+  /** A manager on `db` running background syncs with `options`, and a health check that reads its trigger. */
+  function startSyncing(db: Db, options: Parameters<OfflineSyncManager["start"]>[0]) {
+    const store = isolatedStore();
+    const sync = createSyncManager({ db, store });
+    sync.start(options);
+    afterAll(() => sync.stop());
+    return {
+      /** The report once the manager has settled on `mode` (push is proved by a real notification's round trip). */
+      async reportWhen(mode: "push" | "polling") {
+        await expect.poll(() => sync.trigger()?.mode === mode && !/^connecting/.test(sync.trigger()?.reason ?? ""), { timeout: 30_000, interval: 50 }).toBe(true);
+        return createHealthCheck({ postgres: db, chroma: store, mirror: sync, trigger: sync }).report();
+      },
+    };
+  }
+
+  it("passes while changes are pushed, and when polling is what was configured", async () => {
+    const db = await migratedDb();
+    const pushed = await startSyncing(db, { intervalMs: 60_000 }).reportWhen("push");
+    expect(pushed.checks["sync:trigger"]).toEqual([{ componentType: "component", observedValue: 60_000, observedUnit: "ms", status: "pass", time: expect.any(String) as string }]);
+    const polled = await startSyncing(db, { intervalMs: 45_000, push: false }).reportWhen("polling");
+    expect(polled.checks["sync:trigger"]?.[0]).toMatchObject({ status: "pass", observedValue: 45_000 });
+  });
+
+  it("warns, saying why, when notifications never arrive (behind a proxy that drops them, as a transaction-mode pooler does)", async () => {
+    const url = await createTestDatabase();
+    await migratedDb(url);
+    const proxy = await startNotificationDroppingProxy(url);
+    afterAll(() => proxy.close());
+    const report = await startSyncing(await migratedDb(proxy.url), { intervalMs: 60_000, probeTimeoutMs: 300 }).reportWhen("polling");
+    expect(report.status).toBe("warn");
+    expect(report.checks["sync:trigger"]?.[0]).toMatchObject({
+      status: "warn",
+      output: expect.stringMatching(/^Changes reach the mirror on the 1 min timer only, not as PostgreSQL notifies them: a test notification .* did not arrive within 300 ms/) as string,
+    });
+    expect(report.output).toContain("1 min timer only");
   });
 });
 

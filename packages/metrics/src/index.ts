@@ -1,5 +1,5 @@
 export { createServerMetrics } from "./create-server-metrics.js";
 export type { ServerMetrics, ServerMetricsOptions } from "./create-server-metrics.js";
 
-export { changeTime, createMirrorLagSource } from "./mirror-lag.js";
+export { createMirrorLagSource } from "./mirror-lag.js";
 export type { BacklogSource, LagSource, MetricsSources, SyncSource, ToolCallObservation } from "./sources.js";

@@ -1,16 +1,13 @@
 import { AcquireError, fetchDocument, RobotsCache, type FetchOptions } from "@kmcp/acquire";
-import { SourceUrlSchema, type AuthorityTier, type Logger, type Source, type SourceType, type SyncReport } from "@kmcp/core";
+import { SourceUrlSchema, type AcquireSourceOptions, type Logger, type Source, type SourceCreateInput, type SyncReport } from "@kmcp/core";
 import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { detectDocumentKind, type DocumentKind, ExtractError, extractDocument, charsetOf } from "@kmcp/extract";
 import { INGEST_DEFAULTS, type IngestedDocument, type Ingester } from "@kmcp/search";
 import type { OfflineSyncManager } from "@kmcp/sync-core";
 
-export interface AcquireOptions {
-  /** Title of the source; default: the document's own title, else the url. */
-  title?: string;
-  sourceType?: SourceType;
-  authorityTier?: AuthorityTier;
+/** `title` of the source: default, the document's own title, else the url. */
+export interface AcquireOptions extends AcquireSourceOptions {
   /** Called after each step of the pipeline (for progress reports); awaited. */
   onStep?: (step: AcquireStep) => void | Promise<void>;
 }
@@ -36,9 +33,9 @@ export interface AcquireResult {
   sync: SyncReport | null;
 }
 
-export interface AcquireDeps {
-  db: Pick<Db, "sources" | "fetchStates">;
-  ingester: Ingester;
+/** What acquiring a url and crawling a site both need, besides PostgreSQL and their chunk writer. */
+export interface FetchingDeps {
+  /** Run after the writes, so the source is searchable (its failure is logged: the next sync catches up). */
   sync: Pick<OfflineSyncManager, "syncSources">;
   /** Checked before anything is fetched: acquiring writes chunks, so with Chroma down nothing is fetched or written. */
   store: Pick<ChromaStore, "heartbeat">;
@@ -46,7 +43,12 @@ export interface AcquireDeps {
   /** KMCP_ACQUIRE_ALLOW_PRIVATE: allow loopback and private addresses. */
   allowPrivate: boolean;
   /** Test seams and limits passed to fetchDocument. */
-  fetchOptions?: Omit<FetchOptions, "etag" | "lastModified" | "robots" | "allowPrivate">;
+  fetchOptions?: Omit<FetchOptions, "etag" | "lastModified" | "robots" | "allowPrivate" | "accept" | "followRedirect">;
+}
+
+export interface AcquireDeps extends FetchingDeps {
+  db: Pick<Db, "sources" | "fetchStates">;
+  ingester: Ingester;
 }
 
 /**
@@ -156,16 +158,21 @@ export function createAcquire(deps: AcquireDeps) {
         existing && existing.status !== "failed"
           ? await db.sources.update(existing.id, { status: "failed" })
           : (existing ??
-            (await db.sources.create({
-              url,
-              title: options.title ?? url.slice(0, 300),
-              sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
-              authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
-              status: "failed",
-            })));
+            (await db.sources.create(newSource(url, options, "failed"))));
       await db.fetchStates.record({ sourceId: source.id, failureReason: reason });
     } catch (error) {
       logger.warn("could not record the failed acquisition", { url, error: (error as Error).message });
     }
   }
+}
+
+/** A source for `url` that acquiring or crawling it creates: the options given, else the url as its title and the ingest defaults. */
+export function newSource(url: string, options: AcquireSourceOptions, status: "pending" | "failed"): SourceCreateInput {
+  return {
+    url,
+    title: options.title ?? url.slice(0, 300),
+    sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
+    authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
+    status,
+  };
 }

@@ -1,29 +1,15 @@
-import { AcquireError, RobotsCache, type FetchOptions } from "@kmcp/acquire";
-import type { ChromaStore } from "@kmcp/chroma-store";
+import { AcquireError, RobotsCache } from "@kmcp/acquire";
 import { crawlSite, type CrawlProgress, type CrawlRun } from "@kmcp/crawl";
-import {
-  CrawlScopeSchema,
-  formatIssues,
-  SourceUrlSchema,
-  type AuthorityTier,
-  type CrawlJobStatus,
-  type CrawlScopeInput,
-  type Logger,
-  type SourceType,
-  type SyncReport,
-} from "@kmcp/core";
+import { CrawlScopeSchema, formatIssues, SourceUrlSchema, type AcquireSourceOptions, type CrawlJobStatus, type CrawlScopeInput, type SyncReport } from "@kmcp/core";
 import { DbError, type CrawlJobCounts, type Db } from "@kmcp/db";
-import { INGEST_DEFAULTS, type PageIngester } from "@kmcp/search";
-import type { OfflineSyncManager } from "@kmcp/sync-core";
+import type { PageIngester } from "@kmcp/search";
+import { newSource, type FetchingDeps } from "./acquire.js";
 import { createCrawlSink } from "./crawl-sink.js";
 
-export interface CrawlOptions {
+/** `title` of a source created for the site: default, the start page's title, else the url. */
+export interface CrawlOptions extends AcquireSourceOptions {
   /** Scope of a new job; a job resumed keeps the scope it started with. */
   scope?: CrawlScopeInput;
-  /** Title of a source created for the site; default: the start page's title, else the url. */
-  title?: string;
-  sourceType?: SourceType;
-  authorityTier?: AuthorityTier;
   onProgress?: (progress: CrawlProgress) => void;
   /** Stop starting requests (Ctrl-C): the job stays resumable. */
   signal?: AbortSignal;
@@ -47,14 +33,9 @@ export interface CrawlResult {
   sync: SyncReport | null;
 }
 
-export interface CrawlDeps {
+export interface CrawlDeps extends FetchingDeps {
   db: Pick<Db, "sources" | "crawls">;
   pages: PageIngester;
-  sync: Pick<OfflineSyncManager, "syncSources">;
-  store: Pick<ChromaStore, "heartbeat">;
-  logger: Logger;
-  allowPrivate: boolean;
-  fetchOptions?: Omit<FetchOptions, "etag" | "lastModified" | "robots" | "allowPrivate" | "accept" | "followRedirect">;
 }
 
 /**
@@ -87,13 +68,7 @@ export function createCrawl(deps: CrawlDeps) {
     }
     try {
       const sourceCreated = !source;
-      source ??= await db.sources.create({
-        url,
-        title: options.title ?? url.slice(0, 300),
-        sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
-        authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
-        status: "pending",
-      });
+      source ??= await db.sources.create(newSource(url, options, "pending"));
       // In the mirror from the start, so pages are searchable as they are stored.
       if (sourceCreated) await sync.syncSources().catch(() => null);
       const latest = await db.crawls.latestJob(source.id);

@@ -1,5 +1,5 @@
-// Apart from refresh-sources.ts, so the configuration (the light `@kmcp/runtime/config` entry
-// point) can parse durations without loading @kmcp/db.
+// Its own module, so the configuration (the light `@kmcp/runtime/config` entry point) can parse
+// durations without loading @kmcp/db.
 
 /** Pure: `7d`, `12h`, `30m`, `45s` or plain milliseconds, as milliseconds; null when not a duration. */
 export function parseDuration(text: string): number | null {

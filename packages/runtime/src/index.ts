@@ -12,7 +12,8 @@ export type { AcquireDeps, AcquireOptions, AcquireResult, AcquireStep } from "./
 export { AcquireInputSchema } from "./acquire-input.js";
 export { createCrawl, summarizeCrawl } from "./crawl.js";
 export type { CrawlDeps, CrawlOptions, CrawlResult, CrawlSummary } from "./crawl.js";
-export { countStaleSites, createRefreshSources, parseDuration } from "./refresh-sources.js";
+export { countStaleSites, createRefreshSources } from "./refresh-sources.js";
+export { parseDuration } from "./duration.js";
 export type { RefreshOptions, SiteRefresh } from "./refresh-sources.js";
 export { createRequestAcquirer } from "./acquire-requests.js";
 export type { RequestAcquirerDeps, RequestAcquisition } from "./acquire-requests.js";

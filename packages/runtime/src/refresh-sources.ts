@@ -60,5 +60,3 @@ export async function countStaleSites(db: Pick<Db, "crawls">, olderThanMs: numbe
   const sites = await db.crawls.sites();
   return sites.filter((site) => (site.lastCrawledAt === null ? site.jobStatus !== "running" : now - site.lastCrawledAt.getTime() > olderThanMs)).length;
 }
-
-export { parseDuration } from "./duration.js";

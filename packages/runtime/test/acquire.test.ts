@@ -2,14 +2,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { ChromaStore } from "@kmcp/chroma-store";
 import type { Db } from "@kmcp/db";
 import { createIngester, createLocalEmbedder, createSearch } from "@kmcp/search";
-import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
+import type { OfflineSyncManager } from "@kmcp/sync-core";
 import { makeDocx, makePdf } from "@kmcp/testing/documents";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "@kmcp/core";
 import { createAcquire, createRequestAcquirer } from "../src/index.js";
 import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
+import { privateStores, type PrivateStores } from "./private-stores.js";
 
 const embedder = createLocalEmbedder();
 const requests: { url: string; ifNoneMatch: string | undefined }[] = [];
@@ -55,22 +54,15 @@ beforeEach(() => {
 });
 
 describe("acquire", () => {
-  let postgres: Awaited<ReturnType<typeof startPrivatePostgres>>;
+  let postgres: PrivateStores["postgres"];
   let db: Db;
   let store: ChromaStore;
   let sync: OfflineSyncManager;
   let acquire: ReturnType<typeof createAcquire>;
 
   beforeAll(async () => {
-    postgres = await startPrivatePostgres();
-    db = await migratedDb(postgres.url);
-    store = isolatedStore();
-    sync = createSyncManager({ db, store });
+    ({ postgres, db, store, sync } = await privateStores());
     acquire = createAcquire({ db, store, ingester: createIngester({ db, store, embedder }), sync, logger: silentLogger, allowPrivate: true });
-  });
-  afterAll(async () => {
-    await sync?.stop();
-    await postgres?.destroy();
   });
 
   it("fetches an HTML page, keeps its main content, and makes the source active and searchable", async () => {

@@ -1,38 +1,30 @@
 import type { ChromaStore } from "@kmcp/chroma-store";
-import { silentLogger } from "@kmcp/core";
+import { CrawlScopeSchema, silentLogger } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
 import { createLocalEmbedder, createPageIngester, createSearch } from "@kmcp/search";
-import { createSyncManager, type OfflineSyncManager } from "@kmcp/sync-core";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { OfflineSyncManager } from "@kmcp/sync-core";
 import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
-import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCrawl, createRefreshSources } from "../src/index.js";
+import { countStaleSites, createCrawl, createRefreshSources } from "../src/index.js";
+import { privateStores, type PrivateStores } from "./private-stores.js";
 
 const embedder = createLocalEmbedder();
 const pathsOf = (urls: readonly string[]) => urls.map((u) => new URL(u).pathname).sort();
 
 describe("crawling a site into one source", () => {
-  let postgres: Awaited<ReturnType<typeof startPrivatePostgres>>;
-  let site: FixtureSite;
+  let postgres: PrivateStores["postgres"];
   let db: Db;
   let store: ChromaStore;
   let sync: OfflineSyncManager;
+  let site: FixtureSite;
   let crawl: ReturnType<typeof createCrawl>;
 
   beforeAll(async () => {
-    postgres = await startPrivatePostgres();
-    db = await migratedDb(postgres.url);
-    store = isolatedStore();
-    sync = createSyncManager({ db, store });
+    ({ postgres, db, store, sync } = await privateStores());
     site = await startFixtureSite({ sections: 3, pagesPerSection: 8 });
     crawl = createCrawl({ db, pages: createPageIngester({ store, embedder }), sync, store, logger: silentLogger, allowPrivate: true });
   });
-  afterAll(async () => {
-    await sync?.stop();
-    await site?.close();
-    await postgres?.destroy();
-  });
+  afterAll(() => site?.close());
 
   const search = () => createSearch({ store, embedder, mirrorAsOf: sync.mirrorAsOf, lexicalRefreshMs: 0 });
 
@@ -94,6 +86,18 @@ describe("crawling a site into one source", () => {
     expect(after.filter((c) => c.url !== changed)).toEqual(untouched);
     const { results } = await search().search({ query: "okapi migration window", limit: 1 });
     expect(results[0]?.document?.url).toBe(changed);
+  });
+
+  it("counts a site as stale once its last successful crawl is older than the budget, and a site whose first crawl runs not at all", async () => {
+    const hour = 60 * 60_000;
+    expect(await countStaleSites(db, hour)).toBe(0); // crawled a moment ago
+    expect(await countStaleSites(db, hour, Date.now() + 2 * hour)).toBe(1);
+
+    const first = await db.sources.create({ url: `${site.base}/first-crawl/`, title: "First crawl", sourceType: "documentation", authorityTier: "tier_2_trusted" });
+    const job = await db.crawls.startJob({ sourceId: first.id, scope: CrawlScopeSchema.parse({}) });
+    expect(await countStaleSites(db, hour)).toBe(0); // never crawled, but its first crawl is running
+    await db.crawls.finishJob(job.id, { status: "stopped", stopReason: "gave up" });
+    expect(await countStaleSites(db, hour)).toBe(1); // never crawled successfully
   });
 
   it("search with PostgreSQL stopped returns the same pages", async () => {

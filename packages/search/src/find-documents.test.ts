@@ -8,7 +8,7 @@ describe("findDocuments", () => {
   let root: string;
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), "kmcp-find-"));
-    for (const file of ["a.md", "b.txt", "c.json", "guide/intro.MD", "guide/deep/x.markdown", "node_modules/pkg/readme.md", ".git/notes.md", "guide/.hidden/y.md"]) {
+    for (const file of ["a.md", "b.txt", "c.json", "guide/page.xhtml", "guide/intro.MD", "guide/deep/x.markdown", "node_modules/pkg/readme.md", ".git/notes.md", "guide/.hidden/y.md"]) {
       await mkdir(path.dirname(path.join(root, file)), { recursive: true });
       await writeFile(path.join(root, file), "# t\n\nbody\n");
     }
@@ -19,8 +19,8 @@ describe("findDocuments", () => {
 
   it("expands folders recursively, skipping dependencies and hidden folders, sorted and de-duplicated", async () => {
     const docs = await findDocuments([".", "a.md", "guide"], root);
-    expect(relative(docs)).toEqual(["a.md", "b.txt", "guide/deep/x.markdown", "guide/intro.MD"]);
-    expect(docs.map((d) => d.format)).toEqual(["markdown", "text", "markdown", "markdown"]);
+    expect(relative(docs)).toEqual(["a.md", "b.txt", "guide/deep/x.markdown", "guide/intro.MD", "guide/page.xhtml"]);
+    expect(docs.map((d) => d.format)).toEqual(["markdown", "text", "markdown", "markdown", "html"]);
   });
 
   it("expands glob patterns relative to the root", async () => {

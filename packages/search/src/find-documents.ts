@@ -1,35 +1,19 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import type { DocumentKind } from "@kmcp/extract";
+import { type DocumentKind, kindOfFileName } from "@kmcp/extract";
 import { SearchError } from "./errors.js";
 
-/** File extensions ingestion reads, and how. */
-const FORMATS: Record<string, DocumentKind> = {
-  ".md": "markdown",
-  ".markdown": "markdown",
-  ".mdx": "markdown",
-  ".txt": "text",
-  ".html": "html",
-  ".htm": "html",
-  ".pdf": "pdf",
-  ".docx": "docx",
-};
-const FOLDER_PATTERN = "**/*.{md,markdown,mdx,txt,html,htm,pdf,docx}";
 /** What the error messages call the files ingestion reads. */
-const READABLE = "Markdown (.md, .markdown, .mdx), text (.txt), HTML (.html, .htm), PDF (.pdf) or Word (.docx) file";
+const READABLE = "Markdown (.md, .markdown, .mdx), text (.txt), HTML (.html, .htm, .xhtml), PDF (.pdf) or Word (.docx) file";
 // Never descended into from a folder or glob: dependencies, VCS data, hidden folders.
 const IGNORE = ["**/node_modules/**", "**/.*/**"];
+const GLOB_OPTIONS = { absolute: true, ignore: IGNORE, onlyFiles: true };
 
 export interface FoundDocument {
   /** Absolute path. */
   path: string;
   format: DocumentKind;
-}
-
-/** The document format a file name implies, or null when ingestion does not read it. */
-export function formatOf(file: string): DocumentKind | null {
-  return FORMATS[path.extname(file).toLowerCase()] ?? null;
 }
 
 /**
@@ -54,21 +38,19 @@ export async function findDocuments(inputs: readonly string[], cwd = process.cwd
   if (problems.length > 0) {
     throw new SearchError("VALIDATION", `Nothing was ingested; fix these paths: ${problems.join("; ")}.`, { data: { problems } });
   }
-  return [...found].sort().map((file) => ({ path: file, format: formatOf(file) as DocumentKind }));
+  return [...found].sort().map((file) => ({ path: file, format: kindOfFileName(file) as DocumentKind }));
 }
 
 /** Absolute paths for one input. */
 async function expand(input: string, cwd: string): Promise<string[]> {
-  if (isDynamicPattern(input)) {
-    const files = await glob(input, { cwd, absolute: true, ignore: IGNORE, onlyFiles: true });
-    return files.filter((file) => formatOf(file) !== null).map((file) => path.resolve(file));
-  }
+  if (isDynamicPattern(input)) return readable(await glob(input, { cwd, ...GLOB_OPTIONS }));
   const absolute = path.resolve(cwd, input);
-  const info = await stat(absolute);
-  if (info.isDirectory()) {
-    const files = await glob(FOLDER_PATTERN, { cwd: absolute, absolute: true, ignore: IGNORE, onlyFiles: true, caseSensitiveMatch: false });
-    return files.map((file) => path.resolve(file));
-  }
-  if (!formatOf(absolute)) throw new Error(`not a ${READABLE}`);
+  if ((await stat(absolute)).isDirectory()) return readable(await glob("**/*", { cwd: absolute, ...GLOB_OPTIONS }));
+  if (!kindOfFileName(absolute)) throw new Error(`not a ${READABLE}`);
   return [absolute];
+}
+
+/** The files whose extension @kmcp/extract's kindOfFileName knows (in any case), resolved. */
+function readable(files: readonly string[]): string[] {
+  return files.filter((file) => kindOfFileName(file) !== null).map((file) => path.resolve(file));
 }

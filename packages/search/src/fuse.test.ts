@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fuseRankings, type FusionOptions } from "./fuse.js";
+import { capPerSource, fuseRankings, type FusionOptions } from "./fuse.js";
 
 const c = (id: string, sourceId = id) => ({ id, sourceId });
 const options: FusionOptions = { k: 60, weights: { lexical: 1, vector: 1 }, perSource: 3, minScore: 0, limit: 10, tierWeight: () => 1 };
@@ -38,5 +38,21 @@ describe("fuseRankings", () => {
   it("breaks ties by chunk id and counts a chunk listed twice once", () => {
     expect(fuseRankings([c("b")], [c("a")], options).map((f) => f.id)).toEqual(["a", "b"]);
     expect(fuseRankings([c("a"), c("a")], [], options)).toHaveLength(1);
+  });
+});
+
+describe("capPerSource", () => {
+  it("keeps the best of each source up to the cap, skips low scores, stops at the limit", () => {
+    const ranked = [
+      { id: "a1", source: "a", score: 0.9 },
+      { id: "a2", source: "a", score: 0.8 },
+      { id: "b1", source: "b", score: 0.7 },
+      { id: "a3", source: "a", score: 0.6 },
+      { id: "c1", source: "c", score: 0.2 },
+    ];
+    const ids = (kept: typeof ranked) => kept.map((r) => r.id);
+    expect(ids(capPerSource(ranked, (r) => r.source, 1, 0))).toEqual(["a1", "b1", "c1"]);
+    expect(ids(capPerSource(ranked, (r) => r.source, 2, 0.5))).toEqual(["a1", "a2", "b1"]);
+    expect(ids(capPerSource(ranked, (r) => r.source, 3, 0, 2))).toEqual(["a1", "a2"]);
   });
 });

@@ -73,15 +73,29 @@ export function fuseRankings(lexical: readonly RankedCandidate[], vector: readon
   for (const entry of ranked) entry.score = entry.relevance * entry.tierWeight;
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const perSourceCount = new Map<string, number>();
-  const kept: FusedCandidate[] = [];
-  for (const entry of ranked) {
-    if (entry.score < minScore) break;
-    const seen = perSourceCount.get(entry.sourceId) ?? 0;
-    if (seen >= perSource) continue;
-    perSourceCount.set(entry.sourceId, seen + 1);
-    kept.push(entry);
+  return capPerSource(ranked, (entry) => entry.sourceId, perSource, minScore, limit);
+}
+
+/**
+ * The first `limit` of `ranked` (best first) scoring at least `minScore`, at most `perSource` of
+ * one source: the cut shared by hybrid and vector search.
+ */
+export function capPerSource<T extends { score: number }>(
+  ranked: readonly T[],
+  sourceOf: (item: T) => string,
+  perSource: number,
+  minScore: number,
+  limit = Infinity,
+): T[] {
+  const seen = new Map<string, number>();
+  const kept: T[] = [];
+  for (const item of ranked) {
     if (kept.length >= limit) break;
+    if (item.score < minScore) continue;
+    const count = seen.get(sourceOf(item)) ?? 0;
+    if (count >= perSource) continue;
+    seen.set(sourceOf(item), count + 1);
+    kept.push(item);
   }
   return kept;
 }

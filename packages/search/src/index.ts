@@ -8,8 +8,6 @@ export type { IngestedPage, IngestPage, PageIngester } from "./ingest-page.js";
 export { createSearch } from "./search.js";
 export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search-schemas.js";
 export type { SearchMode } from "./hybrid-ranking.js";
-export { createLiveLexicalIndex } from "./live-lexical-index.js";
-export type { LiveLexicalIndex, LiveLexicalIndexDeps } from "./live-lexical-index.js";
 export { createFileSnapshotStore } from "./lexical-snapshot.js";
 export type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 export type { Search, SearchDeps, SearchStats } from "./search.js";
@@ -35,7 +33,3 @@ export { createLexicalIndex, DEFAULT_LEXICAL_OPTIONS } from "./lexical-index.js"
 export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, LexicalSearchOptions } from "./lexical-index.js";
 export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
 export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
-export { holdsPhrases, parseQuery } from "./parse-query.js";
-// Internals of the two rankings, for the evaluation's experiments (packages/bench); not a stable API.
-export { lexicalTerm, lexicalTokens } from "./lexical-terms.js";
-export { hashFeatures, isStopword, localFeatures, stem } from "./local-embedder.js";

@@ -1,15 +1,14 @@
-import { createHash } from "node:crypto";
 import type { ChromaStore, StoredChunk, VectorSpace } from "@kmcp/chroma-store";
 import { z } from "zod";
 import { chunkDocument, ChunkOptionsSchema, type ChunkOptions } from "./chunk-document.js";
 import { documentTitle } from "./document-title.js";
 import type { Embedder } from "./embedder.js";
-import { isComplete, sourceTitle } from "./ingest-plan.js";
+import { chunkIdOf, contentHashOf, isComplete, pageScopeOf, sourceTitle, staleChunkIds } from "./ingest-plan.js";
 import { chunkPages } from "./read-document.js";
 import { IngestDocumentSchema } from "./ingest-schemas.js";
 import { SearchError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
-import { assertSameSpace } from "./vector-space.js";
+import { assertStoredSpace } from "./vector-space.js";
 
 /** One page of a many-page source (a crawled site), already extracted. */
 export const IngestPageSchema = IngestDocumentSchema.omit({ url: true }).extend({
@@ -62,18 +61,14 @@ export function createPageIngester({ store, embedder }: { store: Pick<ChromaStor
     }
     if (pages.length === 0) return [];
     if (!spaceChecked) {
-      const recorded = await store.chunks.space();
-      if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
+      await assertStoredSpace(store.chunks, embedder);
       spaceChecked = true;
     }
     const prepared = pages.map((page) => {
       const title = sourceTitle(page.title ?? documentTitle(page.content, page.format));
-      // As for documents: the hash covers everything the chunks depend on.
-      const hash = createHash("sha256").update(JSON.stringify([embedder.id, chunking, page.format, title, page.url]));
-      if (page.pages) hash.update(JSON.stringify(page.pages));
-      const contentHash = hash.update(page.content).digest("hex").slice(0, 32);
-      const pageKey = createHash("sha256").update(page.url).digest("hex").slice(0, 12);
-      return { page, title, contentHash, chunkId: (index: number) => `${page.sourceId}:${pageKey}:${contentHash.slice(0, 12)}:${index}` };
+      const contentHash = contentHashOf({ embedderId: embedder.id, chunking, format: page.format, title, pages: page.pages, content: page.content, pageUrl: page.url });
+      const scope = pageScopeOf(page.sourceId, page.url);
+      return { page, title, contentHash, chunkId: (index: number) => chunkIdOf(scope, contentHash, index) };
     });
     const keyOf = (page: { sourceId: string; url: string }) => `${page.sourceId} ${page.url}`;
     const stored = new Map<string, StoredChunk[]>();
@@ -114,8 +109,7 @@ export function createPageIngester({ store, embedder }: { store: Pick<ChromaStor
     // New chunks first, old ones after: a crash in between leaves both, and the next visit removes the old.
     const written = new Map(
       changed.map((p) => {
-        const keep = new Set(p.pieces.map((piece) => p.chunkId(piece.index)));
-        const stale = (stored.get(keyOf(p.page)) ?? []).filter((c) => !keep.has(c.id)).map((c) => c.id);
+        const stale = staleChunkIds(stored.get(keyOf(p.page)) ?? [], p.pieces.map((piece) => p.chunkId(piece.index)));
         return [keyOf(p.page), { chunks: p.pieces.length, stale }] as const;
       }),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunkIdOf, contentHashOf, isComplete, staleChunkIds, takeBatch, writeOutcome } from "./ingest-plan.js";
+import { chunkIdOf, contentHashOf, isComplete, pageScopeOf, staleChunkIds, takeBatch, writeOutcome } from "./ingest-plan.js";
 
 const doc = { embedderId: "local:hash-v1", chunking: { maxChars: 1500, overlapChars: 200 }, format: "markdown" as const, title: "Guide", content: "# Guide\n\nText." };
 const stored = (hash: string, count: number, indexes = Array.from({ length: count }, (_, i) => i)) =>
@@ -24,6 +24,22 @@ describe("contentHashOf", () => {
 
   it("hashes a document without page ranges as it always did (null and absent alike)", () => {
     expect(contentHashOf({ ...doc, pages: null })).toBe(contentHashOf(doc));
+  });
+});
+
+describe("a page's hash and chunk ids", () => {
+  // The values stored by crawls before ingestPages used contentHashOf: were they to change, every
+  // stored page would look changed and be embedded again.
+  const page = { ...doc, title: "A", content: "# A\n\nText.", pageUrl: "https://ex.com/a" };
+  it("are those already stored, with or without a title", () => {
+    expect(contentHashOf(page)).toBe("f6c31d1a0b719202ad21a501a8ae2a08");
+    expect(contentHashOf({ ...page, title: null })).toBe("9b31235d33a1b8461e129ceb0dc4932e");
+    expect(chunkIdOf(pageScopeOf("src1", page.pageUrl), contentHashOf(page), 0)).toBe("src1:93f1f24c9eb2:f6c31d1a0b71:0");
+  });
+
+  it("depend on the page's url", () => {
+    expect(contentHashOf({ ...page, pageUrl: "https://ex.com/b" })).not.toBe(contentHashOf(page));
+    expect(contentHashOf({ ...page, pageUrl: undefined })).toBe(contentHashOf({ ...doc, title: "A", content: page.content }));
   });
 });
 

@@ -6,25 +6,37 @@ import type { IngestDocument, IngestedDocument } from "./ingest-schemas.js";
 
 /**
  * Identifies a document's chunks: a hash of everything they depend on (embedder, chunk options,
- * format, title, page ranges, text), so a new embedder or chunk size re-ingests too.
+ * format, title, page ranges, text, and for a page of a many-page source its url), so a new
+ * embedder or chunk size re-ingests too.
  */
 export function contentHashOf(input: {
   embedderId: string;
   chunking: ChunkOptions;
   format: IngestDocument["format"];
-  title: string;
+  title: string | null;
   pages?: IngestDocument["pages"];
   content: string;
+  /** A page's own url (ingestPages); absent for a one-document source. */
+  pageUrl?: string;
 }): string {
-  const hash = createHash("sha256").update(JSON.stringify([input.embedderId, input.chunking, input.format, input.title]));
+  const meta = [input.embedderId, input.chunking, input.format, input.title];
+  const hash = createHash("sha256").update(JSON.stringify(input.pageUrl === undefined ? meta : [...meta, input.pageUrl]));
   // Page ranges change the chunks' metadata; documents without them hash as they always did.
   if (input.pages) hash.update(JSON.stringify(input.pages));
   return hash.update(input.content).digest("hex").slice(0, 32);
 }
 
-/** A chunk's id: new content gets new ids, so its chunks can be written beside the old ones before those are removed. */
-export function chunkIdOf(sourceId: string, contentHash: string, index: number): string {
-  return `${sourceId}:${contentHash.slice(0, 12)}:${index}`;
+/**
+ * A chunk's id: new content gets new ids, so its chunks can be written beside the old ones before
+ * those are removed. `scope` is the source id, or pageScopeOf for a page of a many-page source.
+ */
+export function chunkIdOf(scope: string, contentHash: string, index: number): string {
+  return `${scope}:${contentHash.slice(0, 12)}:${index}`;
+}
+
+/** The id prefix of one page's chunks: its source and a hash of its url. */
+export function pageScopeOf(sourceId: string, url: string): string {
+  return `${sourceId}:${createHash("sha256").update(url).digest("hex").slice(0, 12)}`;
 }
 
 /** True when the stored chunks (in document order) are exactly one complete cut of this content version. */

@@ -24,7 +24,7 @@ import {
   type IngestReport,
 } from "./ingest-schemas.js";
 import { chunkPages, readDocument } from "./read-document.js";
-import { assertSameSpace } from "./vector-space.js";
+import { assertStoredSpace } from "./vector-space.js";
 
 /** A document ready to write: what the report says of it, its new chunks and the stored chunks they replace. */
 interface PreparedDocument {
@@ -38,12 +38,6 @@ const PREPARE_AHEAD = 4;
 
 /** Ingestion into `store.chunks`, creating sources in `db`. Run a sync afterwards so search sees new sources. */
 export function createIngester({ db, store, embedder }: IngesterDeps): Ingester {
-  async function checkSpace() {
-    const recorded = await store.chunks.space();
-    // An empty collection takes the new embedder's space on its first write.
-    if (recorded && (await store.chunks.count()) > 0) assertSameSpace(recorded, embedder, store.chunks.collectionName);
-  }
-
   /** The source for `url` brought up to date (title, and type or tier when asked), or created. */
   async function upsertSource(existing: Source | null, url: string, title: string, options: IngestOptions): Promise<Source> {
     if (existing) {
@@ -130,7 +124,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       const root = path.resolve(parsed.root ?? process.cwd());
       const files = await findDocuments(parseInput(z.array(z.string().min(1)), inputs, "paths"), root);
       const urls = files.map((file) => fileUrl(file.path, root, parsed.baseUrl));
-      await checkSpace();
+      await assertStoredSpace(store.chunks, embedder);
 
       // A file is read and prepared while the ones before it wait for PostgreSQL or the writer.
       const prepareFile = async (i: number): Promise<PreparedDocument | FailedDocument> => {
@@ -181,7 +175,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     async ingestDocument(document, options = {}) {
       const parsedDocument = parseInput(IngestDocumentSchema, document, "document");
       const parsed = parseInput(IngestOptionsSchema.omit({ baseUrl: true, root: true }), options, "ingest options");
-      await checkSpace();
+      await assertStoredSpace(store.chunks, embedder);
       const { result, chunks, stale } = await prepare(parsedDocument, parsed, parsedDocument.url);
       const writer = await chunkWriter();
       await writer.add({ chunks, stale, written: () => undefined });

@@ -1,7 +1,7 @@
 import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord } from "@kmcp/chroma-store";
 import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
-import { DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
+import { capPerSource, DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
 import { rankHybrid, type SearchMode } from "./hybrid-ranking.js";
 import type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 import { createLiveLexicalIndex } from "./live-lexical-index.js";
@@ -148,10 +148,10 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
         // A chunk not fetched yet is no more relevant than the last one fetched, so it can score
         // at most that relevance × the highest weight: below that line, the order is final.
         const floor = relevanceOf(matches.at(-1)) * maxWeight;
-        const last = capPerSource(ranked, query.perSource, query.minScore)[query.limit - 1];
+        const last = capPerSource(ranked, sourceIdOf, query.perSource, query.minScore, query.limit)[query.limit - 1];
         if (exhausted || (last !== undefined && last.score >= floor)) break;
       }
-      const kept = capPerSource(ranked, query.perSource, query.minScore).slice(0, query.limit);
+      const kept = capPerSource(ranked, sourceIdOf, query.perSource, query.minScore, query.limit);
       const texts = await store.chunks.texts(kept.map((candidate) => candidate.chunk.id));
       return {
         results: kept.map((candidate, i) => {
@@ -184,20 +184,11 @@ async function emptyReason(store: SearchDeps["store"], query: z.output<typeof Se
   return filtered ? "filtered" : "not_searchable";
 }
 
+const sourceIdOf = (candidate: Candidate) => candidate.source.id;
+
 function relevanceOf(match: ChunkMatch | undefined): number {
   // Cosine distance is 1 − cosine similarity; negative similarity says "unrelated", not "opposite".
   return match ? Math.max(0, 1 - match.distance) : 0;
-}
-
-/** The candidates in order, at most `perSource` of one source, none below `minScore`. */
-function capPerSource(ranked: readonly Candidate[], perSource: number, minScore: number): Candidate[] {
-  const seen = new Map<string, number>();
-  return ranked.filter((candidate) => {
-    if (candidate.score < minScore) return false;
-    const count = seen.get(candidate.source.id) ?? 0;
-    seen.set(candidate.source.id, count + 1);
-    return count < perSource;
-  });
 }
 
 function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: number; weights: { lexical: number; vector: number } }, lexicalOnly: boolean): Explain {

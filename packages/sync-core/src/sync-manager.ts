@@ -218,9 +218,14 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
     return exclusive(mode, () => execute(mode, obtain, { onProgress: opts.onProgress }));
   }
 
+  /** Resolves once no sync runs in this process. */
+  async function idle(): Promise<void> {
+    while (running) await running.promise.catch(() => {});
+  }
+
   /** One background attempt: the lease if it is free, else who holds it; `more` keeps the run reading (see runSync). */
   async function attemptInBackground(more: () => boolean): Promise<AttemptOutcome> {
-    while (running) await running.promise.catch(() => {});
+    await idle();
     const obtain = async () => {
       const result = await tryLease(db, identity);
       if ("held" in result) return result.held;
@@ -269,9 +274,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
           lease: identity,
           applicationName: `kmcp listen: ${identity.holder}`,
           attempt: attemptInBackground,
-          idle: async () => {
-            while (running) await running.promise.catch(() => {});
-          },
+          idle,
           onTrigger: (trigger) => events.emit("trigger", trigger),
           logger,
         },

@@ -1,21 +1,8 @@
 // Ideas measured for issue #15's quality target (hybrid MRR@10 ≥ 1.05 × lexical), each changing
 // one ranking against the shipped setup: `pnpm --filter @kmcp/bench eval --ideas`. None shipped.
 import MiniSearch, { type SearchOptions } from "minisearch";
-import {
-  chunkDocument,
-  createLexicalIndex,
-  documentTitle,
-  fuseRankings,
-  hashFeatures,
-  isStopword,
-  lexicalTerm,
-  lexicalTokens,
-  LOCAL_EMBEDDER_DIMENSION,
-  localFeatures,
-  SEARCH_CANDIDATES,
-  stem,
-  type RankedCandidate,
-} from "@kmcp/search";
+import { chunkDocument, createLexicalIndex, documentTitle, fuseRankings, LOCAL_EMBEDDER_DIMENSION, SEARCH_CANDIDATES, type RankedCandidate } from "@kmcp/search";
+import { hashFeatures, isStopword, lexicalTerm, lexicalTokens, localFeatures, stem } from "@kmcp/search/internals";
 import { queryHalf, type EvalSet } from "./eval-set.js";
 import { quality } from "./evaluate.js";
 
