@@ -9,7 +9,6 @@ export type { CreateKmcpOptions, Kmcp, KmcpServices } from "./create-kmcp.js";
 export type { ChunkReset, IngestRun, IngestRunOptions } from "./knowledge-writes.js";
 export { ACQUIRE_STEPS, createAcquire } from "./acquire.js";
 export type { AcquireDeps, AcquireOptions, AcquireResult, AcquireStep } from "./acquire.js";
-export { AcquireInputSchema } from "./acquire-input.js";
 export { createCrawl, summarizeCrawl } from "./crawl.js";
 export type { CrawlDeps, CrawlOptions, CrawlResult, CrawlSummary } from "./crawl.js";
 export { countStaleSites, createRefreshSources } from "./refresh-sources.js";

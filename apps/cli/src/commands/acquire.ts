@@ -1,6 +1,6 @@
-import { CoreError } from "@kmcp/core";
+import { AcquireSourceOptionsSchema, CoreError } from "@kmcp/core";
 import { DbError, isDbError } from "@kmcp/db";
-import { AcquireInputSchema, type AcquireResult } from "@kmcp/runtime";
+import type { AcquireResult } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
 import { action, type CliContext } from "../context.js";
 import { parseFlags, withoutUndefined } from "./flags.js";
@@ -40,7 +40,7 @@ export function registerAcquireCommand(program: Command): void {
     )
     .action(
       action(async (ctx, url: string, flags: AcquireFlags, command: Command) => {
-        const options = parseFlags(AcquireInputSchema, withoutUndefined({ title: flags.title, sourceType: flags.type, authorityTier: flags.tier }), "acquire options", FLAG_OF);
+        const options = parseFlags(AcquireSourceOptionsSchema, withoutUndefined({ title: flags.title, sourceType: flags.type, authorityTier: flags.tier }), "acquire options", FLAG_OF);
         if (!flags.crawl && hasScopeFlags(flags)) throw new CoreError("VALIDATION", "--max-pages, --max-depth, --include, --exclude and --concurrency go with --crawl.");
         if (flags.crawl) {
           const scope = crawlScope(flags);
