@@ -35,6 +35,7 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
       ...env,
       KMCP_ACQUIRE_ALLOW_PRIVATE: "1",
       KMCP_MCP_ALLOW_ACQUIRE: "1",
+      KMCP_CRAWL_MAX_AGE: "1s", // so that health soon calls the crawled site stale
     });
   });
   afterAll(async () => {
@@ -100,6 +101,14 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
     expect((found.structuredContent!.results as { document: { url: string } | null }[])[0]?.document?.url).toBe(`${site.base}/docs/s1/p2.html`);
     const stats = await call(session.client, "knowledge_stats");
     expect(stats.structuredContent).toMatchObject({ crawls: { sites: { completed: 1, running: 0 }, pages: { stored: expected.length } } });
+    await vi.waitFor(
+      async () => {
+        const status = await call(session.client, "knowledge_status");
+        const checks = (status.structuredContent as { health: { checks: Record<string, unknown[]> } }).health.checks;
+        expect(checks["crawls:freshness"]?.[0]).toMatchObject({ status: "warn", observedValue: 1 });
+      },
+      { timeout: 15_000, interval: 250 },
+    );
 
     const misuse = await call(session.client, "knowledge_acquire", { url: site.start, maxPages: 3 });
     expect(misuse.isError).toBe(true);
