@@ -62,6 +62,8 @@ describe("usage errors", () => {
     ["an unknown command", ["sources", "explode"], 2, "unknown command"],
     ["a limit over 1000", ["sources", "list", "--limit", "1001"], 2, "limit"],
     ["a malformed id", ["sources", "archive", "42"], 2, "UUID"],
+    ["an unknown acquire tier", ["acquire", "https://x.test/", "--tier", "tier_0"], 2, "--tier"],
+    ["a blank acquire title", ["acquire", "https://x.test/", "--title", "   "], 2, "--title: must not be empty"],
     ["a --wait that is not seconds", ["sync", "run", "--wait", "soon"], 2, "--wait must be a number of seconds from 0 to 86400"],
     ["a negative --wait", ["sync", "run", "--wait", "-1"], 2, "--wait must be a number of seconds from 0 to 86400"],
     ["a --wait over a day", ["sync", "run", "--wait", "86401"], 2, "--wait must be a number of seconds from 0 to 86400"],
