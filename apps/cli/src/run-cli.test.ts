@@ -68,7 +68,7 @@ describe("usage errors", () => {
     ["a negative --wait", ["sync", "run", "--wait", "-1"], 2, "--wait must be a number of seconds from 0 to 86400"],
     ["a --wait over a day", ["sync", "run", "--wait", "86401"], 2, "--wait must be a number of seconds from 0 to 86400"],
     ["an --older-than that is not a duration", ["sources", "refresh", "--older-than", "soon"], 2, "Invalid --older-than"],
-  ])("refuses %s with one clear line and exit %i", async (_what, args, code, message) => {
+  ])("refuses %s with one clear line and the usage exit code", async (_what, args, code, message) => {
     const result = await kmcp(args);
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
