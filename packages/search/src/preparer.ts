@@ -29,6 +29,8 @@ export interface Preparer {
    * from any other (a remote API) in the calling thread, in one embed call for all the documents.
    */
   chunk(documents: readonly Omit<ChunkTask, "type" | "embedLocally">[]): Promise<PreparedChunks[]>;
+  /** Start the pool's threads now, so they load their code while the caller does other work (else they start at the first task). */
+  start(): void;
   /** Stop the pool's threads (waits for none of its tasks). Idempotent; the preparer cannot be used after. */
   close(): Promise<void>;
 }
@@ -58,15 +60,20 @@ export function createPreparer({ embedder, threads = defaultPrepareThreads() }: 
   let pool: Tinypool | null = null;
   let closed = false;
 
-  async function run<T>(task: PrepareTask): Promise<T> {
+  function start() {
     if (closed) throw new Error("This preparer is closed.");
     if (threads > 0) pool ??= new Tinypool({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 30_000 });
+  }
+
+  async function run<T>(task: PrepareTask): Promise<T> {
+    start();
     const result = pool ? await pool.run(task) : await runPrepareTask(task);
     if (isTaskFailure(result)) throw failureError(result);
     return result as T;
   }
 
   return {
+    start,
     read: (path, kind) => run({ type: "read", path, kind }),
     extract: (input) => run({ type: "extract", ...input }),
     async chunk(documents) {
