@@ -208,8 +208,12 @@ export const HISTORY = `## Changes made after profiling (before → after)
   the extraction, chunking and embedding code again, and documents and vectors that cross
   threads. In the same runs the process used 3.0–3.2 s of CPU for 200 HTML files with the pool
   against 2.3–2.5 s with every step on the main thread (2.3–2.6 s before), 2.3–2.5 s against
-  2.1–2.3 s for 50 PDFs; two worker threads used 3.8 and 3.3 s (0.36 and 0.29). The pool should
-  pay where a core is idle (a quiet machine, more cores), which could not be measured here.
+  2.1–2.3 s for 50 PDFs; two worker threads used 3.8 and 3.3 s (0.36 and 0.29). Preparing the
+  same files alone (no database, no Chroma; CPU per thread from /proc), the pool left the main
+  thread 0.04–0.13 s of the 1.0–1.2 s it spent before, for 5–10% more CPU in all (HTML 1.93–2.0 s
+  against 1.80–1.84 s, PDF 1.72–1.84 s against 1.62–1.71 s); the rest of the whole ingest's extra
+  CPU (0.6–0.8 s for HTML) is not explained yet. The pool should pay where a core is idle (a quiet
+  machine, more cores), which could not be measured here.
   Meeting 0.7 on this machine would take less CPU per chunk: a cheaper embedder or extraction, or
   a pool kept warm across ingests (a long-running server, crawls) instead of started per ingest.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
