@@ -194,18 +194,28 @@ export const HISTORY = `## Changes made after profiling (before → after)
   the remedy; the built-in one is for offline use and tests. Search time beyond the bare query is
   mostly the exact re-ranking: a second, 4× larger candidate round when tier weights could still
   reorder the results, and reading those candidates' sources from the mirror.
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): 0.36–0.57 for HTML and
-  0.33–0.47 for PDF on a machine loaded by other work (the writes are batched now; see above).
-  The ingest cannot go faster than its own single-threaded work, which the raw add does not do:
-  in the run reported, this process used 2.3 s of CPU for HTML (extraction 0.6 s, embedding
-  0.4 s, the rest 1.3 s: encoding the Chroma requests, which the raw add pays too (0.3 s),
-  garbage collection, PostgreSQL and chunking) and 2.0 s for PDF (extraction 0.9 s), against
-  1.1 s and 0.85 s for the whole raw add on a quiet machine (1,026 and 1,050 chunks/s). While the
-  files are prepared, 11–14 upserts run beside them; after the last file the ingest waits
-  0.4–0.8 s for the last one. Meeting 0.7 would take extracting or embedding off the main
-  thread (worker threads; on 2 cores shared with Chroma they would compete with it) or a
-  cheaper embedder; neither is done here. Measured under load average 14–43, so the absolute
-  rates are about a third of a quiet run's; the ratios are from the same runs.
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): 0.29–0.58 for HTML and
+  0.28–0.52 for PDF in five runs on a machine loaded by other work (load average 13–35 on 2
+  cores), against 0.19–0.67 and 0.26–0.55 for the ingest before it, interleaved: no difference
+  that the spread between runs does not swamp. Reading, extracting, chunking and embedding (the
+  built-in embedder) now run on a worker thread (tinypool; \`prepareThreads\` or
+  \`KMCP_INGEST_THREADS\`, by default one fewer than the cores, so one here) while the main thread
+  talks to PostgreSQL, encodes the Chroma requests and writes; its event loop is busy 13–46% of
+  the ingest, so it no longer sets the pace. What does is the CPU the process gets: with both
+  cores taken by other work there is no idle core for the worker, and the worker costs CPU of its
+  own: a cold V8 isolate that loads its modules (0.13 s, and 0.2 s more for linkedom, Readability
+  and turndown at its first HTML page; the formats load lazily now) and compiles and optimises
+  the extraction, chunking and embedding code again, and documents and vectors that cross
+  threads. In the same runs the process used 3.0–3.2 s of CPU for 200 HTML files with the pool
+  against 2.3–2.5 s with every step on the main thread (2.3–2.6 s before), 2.3–2.5 s against
+  2.1–2.3 s for 50 PDFs; two worker threads used 3.8 and 3.3 s (0.36 and 0.29). Preparing the
+  same files alone (no database, no Chroma; CPU per thread from /proc), the pool left the main
+  thread 0.04–0.13 s of the 1.0–1.2 s it spent before, for 5–10% more CPU in all (HTML 1.93–2.0 s
+  against 1.80–1.84 s, PDF 1.72–1.84 s against 1.62–1.71 s); the rest of the whole ingest's extra
+  CPU (0.6–0.8 s for HTML) is not explained yet. The pool should pay where a core is idle (a quiet
+  machine, more cores), which could not be measured here.
+  Meeting 0.7 on this machine would take less CPU per chunk: a cheaper embedder or extraction, or
+  a pool kept warm across ingests (a long-running server, crawls) instead of started per ingest.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
   requests × 20 ms): 0.19 (28.5 pages/s for 1,005 pages), 0.28 of a plain fetch of the same
   pages measured in the same run, on a heavily loaded machine. The crawler alone (fetch, links,

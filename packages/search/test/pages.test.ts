@@ -3,7 +3,7 @@ import type { Db } from "@kmcp/db";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { createSyncManager } from "@kmcp/sync-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createLocalEmbedder, createPageIngester, createSearch, type PageIngester, type Search } from "../src/index.js";
+import { createLocalEmbedder, createPageIngester, createPreparer, createSearch, type PageIngester, type Search } from "../src/index.js";
 
 const embedder = createLocalEmbedder();
 
@@ -68,6 +68,39 @@ describe("pages of a many-page source", () => {
     expect(after.get("https://docs.test/guide/batch-y")?.map((c) => c.contentHash)).toEqual([results[1]?.contentHash]);
     expect(after.get("https://docs.test/guide/batch-z")).toHaveLength(1);
     await expect(pages.ingestPages([page("x", "a"), page("x", "b")])).rejects.toMatchObject({ code: "VALIDATION" });
+  });
+
+  it("chunks and embeds a batch on a caller's worker pool exactly as in the calling thread", async () => {
+    const preparer = createPreparer({ embedder, threads: 1 });
+    try {
+      const pooled = createPageIngester({ store, embedder, preparer });
+      const other = await db.sources.create({ url: "https://docs.test/pooled", title: "Pooled", sourceType: "documentation", authorityTier: "tier_1_canonical", status: "active" });
+      const page = (id: string, name: string) => ({ sourceId: id, url: `https://docs.test/guide/pool-${name}`, content: `# ${name}\n\n${`The ${name} section explains heron migration. `.repeat(60)}`, format: "markdown" as const });
+      const inThread = await pages.ingestPages([page(sourceId, "p"), page(sourceId, "q")]);
+      const onPool = await pooled.ingestPages([page(other.id, "p"), page(other.id, "q")]);
+      expect(onPool).toEqual(inThread);
+      expect(onPool.map((r) => r.outcome)).toEqual(["stored", "stored"]);
+      const stored = async (id: string, url: string) => {
+        const chunks = await store.chunks.ofPage(id, url);
+        const texts = await store.chunks.texts(chunks.map((c) => c.id));
+        return chunks.map(({ index, count, contentHash, title, id: chunkId }) => ({ index, count, contentHash, title, text: texts.get(chunkId) }));
+      };
+      for (const name of ["p", "q"]) {
+        const url = `https://docs.test/guide/pool-${name}`;
+        const pooledChunks = await stored(other.id, url);
+        expect(pooledChunks.length).toBeGreaterThan(1);
+        expect(pooledChunks.every((c) => c.text?.includes("heron migration"))).toBe(true);
+        expect(pooledChunks).toEqual(await stored(sourceId, url));
+      }
+      // Same vectors: the same distance from any query vector.
+      const [query] = await embedder.embed(["heron migration, the q section"]);
+      const matches = await store.chunks.query({ embedder: embedder.id, dimension: embedder.dimension! }, query!, { limit: 100, sourceIds: [sourceId, other.id], text: false });
+      const distances = (id: string) => matches.filter((m) => m.sourceId === id && m.url?.includes("/pool-")).map((m) => `${m.url} ${m.index} ${m.distance}`).sort();
+      expect(distances(other.id)).toHaveLength(onPool.reduce((sum, r) => sum + r.chunks, 0));
+      expect(distances(other.id)).toEqual(distances(sourceId));
+    } finally {
+      await preparer.close();
+    }
   });
 
   it("refuses a page without a source or with a bad url, writing nothing", async () => {

@@ -2,37 +2,21 @@ import { readFile } from "node:fs/promises";
 import { chunkMetadata, createChromaStore, type ChromaStore, type ChunkInput } from "@kmcp/chroma-store";
 import { createDb } from "@kmcp/db";
 import { detectDocumentKind, extractDocument } from "@kmcp/extract";
-import { createIngester, createLocalEmbedder, type Embedder } from "@kmcp/search";
+import { createIngester, createLocalEmbedder, defaultPrepareThreads } from "@kmcp/search";
 import { ChromaClient } from "chromadb";
 import type { Figure, Measurement } from "../report.js";
 import { round } from "../stats.js";
 import { measureAcquire } from "./acquire.js";
 import { writeCorpus } from "./ingest-documents.js";
 
-/** What the ingest spent embedding (CPU ms), and each upsert it made: how long, which chunks. */
+/** Each upsert the ingest made: how long, which chunks. */
 interface Phases {
-  embedCpuMs: number;
-  /** When the last embed call ended (ms, performance.now()): the last file was prepared then. */
-  lastEmbedAt: number;
   upserts: { ms: number; chunks: ChunkInput[] }[];
 }
 
-/** The store and embedder with their calls timed. */
-function instrument(store: ChromaStore, embedder: Embedder, phases: Phases) {
+/** The store with its upserts timed. (The embedder is the local one itself, so the ingest's threads compute its vectors.) */
+function instrument(store: ChromaStore, phases: Phases) {
   return {
-    embedder: {
-      id: embedder.id,
-      dimension: embedder.dimension,
-      embed: async (texts: readonly string[]) => {
-        // The local embedder computes synchronously, so this process's CPU time over the call is its own.
-        const before = process.cpuUsage();
-        const vectors = await embedder.embed(texts);
-        const cpu = process.cpuUsage(before);
-        phases.embedCpuMs += (cpu.user + cpu.system) / 1000;
-        phases.lastEmbedAt = performance.now();
-        return vectors;
-      },
-    },
     store: {
       ...store,
       chunks: {
@@ -60,17 +44,21 @@ async function processCpuMs(pid: number | undefined): Promise<number | null> {
   }
 }
 
-/** What `run` cost: wall time, this process's CPU time and the Chroma server's, in ms; and when it ended (performance.now()). */
-async function costOf<T>(chromaPid: number | undefined, run: () => Promise<T>): Promise<{ result: T; wallMs: number; endedAt: number; cpuMs: number; chromaCpuMs: number | null }> {
+/**
+ * What `run` cost: wall time, this process's CPU time (all its threads) and the Chroma server's, in
+ * ms; and how busy the main thread's event loop was (0–1).
+ */
+async function costOf<T>(chromaPid: number | undefined, run: () => Promise<T>): Promise<{ result: T; wallMs: number; cpuMs: number; chromaCpuMs: number | null; mainBusy: number }> {
   const chromaBefore = await processCpuMs(chromaPid);
   const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const started = performance.now();
   const result = await run();
-  const endedAt = performance.now();
-  const wallMs = endedAt - started;
+  const wallMs = performance.now() - started;
+  const mainBusy = performance.eventLoopUtilization(loopBefore).utilization;
   const cpu = process.cpuUsage(cpuBefore);
   const chromaAfter = await processCpuMs(chromaPid);
-  return { result, wallMs, endedAt, cpuMs: (cpu.user + cpu.system) / 1000, chromaCpuMs: chromaBefore === null || chromaAfter === null ? null : chromaAfter - chromaBefore };
+  return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, chromaCpuMs: chromaBefore === null || chromaAfter === null ? null : chromaAfter - chromaBefore, mainBusy };
 }
 
 /**
@@ -114,39 +102,77 @@ async function extractCpuMs(files: readonly string[]): Promise<number> {
   return (cpu.user + cpu.system) / 1000;
 }
 
+/** Embedding the chunks' texts once more, alone: about the CPU time (ms) of the embedding share of the ingest. */
+async function embedCpuMs(chunks: readonly ChunkInput[]): Promise<number> {
+  const before = process.cpuUsage();
+  await createLocalEmbedder().embed(chunks.map((chunk) => `${chunk.headingPath.join(" > ")}\n\n${chunk.text}`));
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000;
+}
+
 type Cost = Awaited<ReturnType<typeof costOf>>;
 
 interface KindRun {
   kind: string;
+  /** The ingest's preparation threads. */
+  threads: number;
   files: number;
   chunks: number;
   rate: number;
   ingest: Omit<Cost, "result">;
-  phases: Phases & { extractCpuMs: number };
+  phases: Phases & { extractCpuMs: number; embedCpuMs: number };
   raw: Awaited<ReturnType<typeof rawAdd>>;
   rawInBatches: Awaited<ReturnType<typeof rawAdd>>;
+  /** The same ingest with every step in the calling thread (prepareThreads: 0), into another fresh collection: chunks/s, and its cost. */
+  inThreadRate: number;
+  inThread: Omit<Cost, "result">;
 }
 
-/** Ingest `files` into a fresh chunk collection, then add the same chunks raw, at the chunk store's batch size and in the ingest's own batches. */
-async function ingestKind(options: { url: string; chromaUrl: string; chromaPid: number | undefined; kind: string; files: string[]; root: string; batch: number }): Promise<KindRun> {
-  const { url, chromaUrl, chromaPid, kind, files, root, batch } = options;
+/** Ingest `files` into a fresh database and chunk collection with `threads` preparation threads. */
+async function ingestOnce(options: { url: string; chromaUrl: string; chromaPid: number | undefined; name: string; files: string[]; root: string; threads: number }) {
+  const { url, chromaUrl, chromaPid, name, files, root, threads } = options;
   const db = createDb({ url });
   await db.migrate();
-  const phases: Phases = { embedCpuMs: 0, lastEmbedAt: 0, upserts: [] };
-  const store = createChromaStore({ url: chromaUrl, collectionPrefix: `bench_ingest_${kind}_`, requestTimeoutMs: 120_000 });
+  const phases: Phases = { upserts: [] };
+  const store = createChromaStore({ url: chromaUrl, collectionPrefix: `bench_ingest_${name}_`, requestTimeoutMs: 120_000 });
   try {
-    const ingester = createIngester({ db, ...instrument(store, createLocalEmbedder(), phases) });
+    const ingester = createIngester({ db, embedder: createLocalEmbedder(), prepareThreads: threads, ...instrument(store, phases) });
     const { result: report, ...ingest } = await costOf(chromaPid, () => ingester.ingestFiles(files, { root }));
-    if (report.failed.length > 0 || report.totals.added !== files.length) throw new Error(`${kind} ingest is off: ${JSON.stringify(report.totals)} ${JSON.stringify(report.failed[0])}`);
-    const chunks = report.totals.chunksWritten;
-    const all = phases.upserts.flatMap((upsert) => upsert.chunks);
-    const groups = Array.from({ length: Math.ceil(all.length / batch) }, (_, i) => all.slice(i * batch, (i + 1) * batch));
-    const raw = await rawAdd(chromaUrl, chromaPid, `bench_raw_${kind}`, groups);
-    const rawInBatches = await rawAdd(chromaUrl, chromaPid, `bench_raw_batches_${kind}`, phases.upserts.map((upsert) => upsert.chunks));
-    return { kind, files: files.length, chunks, rate: chunks / (ingest.wallMs / 1000), ingest, phases: { ...phases, extractCpuMs: await extractCpuMs(files) }, raw, rawInBatches };
+    if (report.failed.length > 0 || report.totals.added !== files.length) throw new Error(`${name} ingest is off: ${JSON.stringify(report.totals)} ${JSON.stringify(report.failed[0])}`);
+    return { chunks: report.totals.chunksWritten, ingest, phases };
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Ingest `files` into a fresh chunk collection with the default preparation threads, then add the
+ * same chunks raw, at the chunk store's batch size and in the ingest's own batches; then ingest
+ * them again with every step in the calling thread, for context.
+ */
+async function ingestKind(options: { database: (name: string) => Promise<string>; chromaUrl: string; chromaPid: number | undefined; kind: string; files: string[]; root: string; batch: number }): Promise<KindRun> {
+  const { database, chromaUrl, chromaPid, kind, files, root, batch } = options;
+  // As `kmcp ingest` does: KMCP_INGEST_THREADS when set, else @kmcp/search's default.
+  const threads = process.env.KMCP_INGEST_THREADS === undefined ? defaultPrepareThreads() : Number(process.env.KMCP_INGEST_THREADS);
+  const { chunks, ingest, phases } = await ingestOnce({ url: await database(`ingest_${kind}`), chromaUrl, chromaPid, name: kind, files, root, threads });
+  const all = phases.upserts.flatMap((upsert) => upsert.chunks);
+  const groups = Array.from({ length: Math.ceil(all.length / batch) }, (_, i) => all.slice(i * batch, (i + 1) * batch));
+  const raw = await rawAdd(chromaUrl, chromaPid, `bench_raw_${kind}`, groups);
+  const rawInBatches = await rawAdd(chromaUrl, chromaPid, `bench_raw_batches_${kind}`, phases.upserts.map((upsert) => upsert.chunks));
+  const inThread = await ingestOnce({ url: await database(`ingest_${kind}_in_thread`), chromaUrl, chromaPid, name: `${kind}_in_thread`, files, root, threads: 0 });
+  return {
+    kind,
+    threads,
+    files: files.length,
+    chunks,
+    rate: chunks / (ingest.wallMs / 1000),
+    ingest,
+    phases: { ...phases, extractCpuMs: await extractCpuMs(files), embedCpuMs: await embedCpuMs(all) },
+    raw,
+    rawInBatches,
+    inThreadRate: inThread.chunks / (inThread.ingest.wallMs / 1000),
+    inThread: inThread.ingest,
+  };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -159,10 +185,11 @@ function breakdown(run: KindRun): string {
   const rest = ingest.cpuMs - phases.extractCpuMs - phases.embedCpuMs;
   const chroma = (cost: { chromaCpuMs: number | null }) => (cost.chromaCpuMs === null ? "not read" : seconds(cost.chromaCpuMs));
   return (
-    `${run.kind.toUpperCase()} ingest, ${seconds(ingest.wallMs)}: this process used ${seconds(ingest.cpuMs)} of CPU ` +
-    `(extraction ${seconds(phases.extractCpuMs)}, measured in a second pass; embedding ${seconds(phases.embedCpuMs)}; the rest ${seconds(rest)}: chunking, page placement, PostgreSQL, hashing, encoding the Chroma requests, garbage collection) ` +
-    `and Chroma's server ${chroma(ingest)}. ${phases.upserts.length} upserts (${sizes[0]}–${sizes[Math.floor(sizes.length / 2)]}–${sizes.at(-1)} chunks, min–median–max) were in flight ${seconds(upsertMs)} in all, while later files were prepared; ` +
-    `after the last file was embedded the ingest waited ${seconds(ingest.endedAt - phases.lastEmbedAt)} for the last writes. ` +
+    `${run.kind.toUpperCase()} ingest, ${seconds(ingest.wallMs)} with ${run.threads} preparation thread${run.threads === 1 ? "" : "s"}: this process used ${seconds(ingest.cpuMs)} of CPU in all its threads ` +
+    `(extraction ${seconds(phases.extractCpuMs)} and embedding ${seconds(phases.embedCpuMs)}, both measured in a second pass; the rest ${seconds(rest)}: chunking, page placement, PostgreSQL, hashing, encoding the Chroma requests, moving documents between threads, the threads' start, garbage collection) ` +
+    `and Chroma's server ${chroma(ingest)}; the main thread's event loop was busy ${Math.round(ingest.mainBusy * 100)}% of the time. ` +
+    `${phases.upserts.length} upserts (${sizes[0]}–${sizes[Math.floor(sizes.length / 2)]}–${sizes.at(-1)} chunks, min–median–max) were in flight ${seconds(upsertMs)} in all, while later files were prepared. ` +
+    `The same ingest with every step in the main thread took ${seconds(run.inThread.wallMs)} (this process ${seconds(run.inThread.cpuMs)} of CPU, Chroma ${chroma(run.inThread)}). ` +
     `The raw add in batches of the server's maximum took ${seconds(raw.wallMs)} (this process ${seconds(raw.cpuMs)} of CPU, Chroma ${chroma(raw)}).`
   );
 }
@@ -184,7 +211,7 @@ export async function measureIngest(options: {
   const batch = await maxBatchSize(chromaUrl);
   const runs: KindRun[] = [];
   for (const [kind, files] of [["html", corpus.html], ["pdf", corpus.pdf]] as const) {
-    runs.push(await ingestKind({ url: await database(`ingest_${kind}`), chromaUrl, chromaPid, kind, files: [...files], root: dir, batch }));
+    runs.push(await ingestKind({ database, chromaUrl, chromaPid, kind, files: [...files], root: dir, batch }));
   }
   const acquire = await measureAcquire({ url: await database("acquire"), chromaUrl, pageCount: 50, reps: acquireReps });
 
@@ -194,6 +221,7 @@ export async function measureIngest(options: {
       { label: `ingestFiles, ${run.kind.toUpperCase()} (extract + chunk + embed + write)`, workload, reps: 1, median: run.rate, unit: "chunks/s" },
       { label: `baseline: raw Chroma add of the same vectors, batches of ${batch}`, workload, reps: 1, median: run.raw.rate, unit: "chunks/s" },
       { label: `raw Chroma add in the ingest's own batches (${run.phases.upserts.length} calls)`, workload, reps: 1, median: run.rawInBatches.rate, unit: "chunks/s" },
+      { label: `ingestFiles with every step in the calling thread (prepareThreads: 0)`, workload, reps: 1, median: run.inThreadRate, unit: "chunks/s" },
     ];
   });
   return {
@@ -204,7 +232,7 @@ export async function measureIngest(options: {
       ...acquire.ratios,
     ],
     notes: [
-      `Embedder: the built-in local one (${createLocalEmbedder().dimension} dimensions). Each kind is ingested into a fresh database and chunk collection; the baselines add the very chunks the ingest wrote (ids, vectors, texts, metadata) to a fresh cosine collection right after it, at the chunk store's batch size (the server's maximum) and, for context, in the batches the ingest made. The ingest writes chunks across documents: each upsert takes every document prepared while the previous one ran (up to the server's maximum), new chunks before the ones they replace.`,
+      `Embedder: the built-in local one (${createLocalEmbedder().dimension} dimensions). Each kind is ingested into a fresh database and chunk collection; the baselines add the very chunks the ingest wrote (ids, vectors, texts, metadata) to a fresh cosine collection right after it, at the chunk store's batch size (the server's maximum) and, for context, in the batches the ingest made. The ingest writes chunks across documents: each upsert takes every document prepared while the previous one ran (up to the server's maximum), new chunks before the ones they replace. Files are read, extracted, chunked and embedded on worker threads (createPreparer; KMCP_INGEST_THREADS when set, else one fewer than the cores, 1–4) while the main thread talks to PostgreSQL and writes; for context, the same ingest runs again with every step in the main thread (prepareThreads: 0) into another fresh database and collection.`,
       `HTML: generated documentation pages with nav and footer boilerplate and four sections of three paragraphs; PDF: ${options.pdfPageCount}-page PDFs of text made with pdf-lib.`,
       ...runs.map(breakdown),
       ...acquire.notes,
