@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { fetchDocument, loadRobots, ROBOTS_AGENT, RobotsCache, robotsAllow, robotsCrawlDelayMs, type FetchResult, type RobotsRules } from "@kmcp/acquire";
+import { ConnectionPool, fetchDocument, loadRobots, ROBOTS_AGENT, RobotsCache, robotsAllow, robotsCrawlDelayMs, type FetchResult, type RobotsRules } from "@kmcp/acquire";
 import { normaliseUrl } from "@kmcp/core";
 import { charsetOf, decodeText, mediaType } from "@kmcp/extract";
 import { fetchVerdict } from "./fetch-verdict.js";
@@ -38,12 +38,21 @@ function normaliseUrlOrNull(url: string): string | null {
  * @throws whatever the sink throws (its store is down): requests in flight finish first.
  */
 export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
+  // One site, many pages: connections are kept open between requests (each hop still vetted).
+  const connections = new ConnectionPool();
+  try {
+    return await crawlWith({ ...input, fetchOptions: { ...input.fetchOptions, connections } });
+  } finally {
+    await connections.close();
+  }
+}
+
+async function crawlWith(input: CrawlInput & { fetchOptions: NonNullable<CrawlInput["fetchOptions"]> }): Promise<CrawlRun> {
   const clock = input.clock ?? realClock;
-  const { sink, signal } = input;
+  const { sink, signal, fetchOptions } = input;
   const scope = scopeRules(input.startUrl, input.scope);
   const startUrl = normaliseUrl(input.startUrl);
   const robotsCache = input.robots ?? new RobotsCache();
-  const fetchOptions = input.fetchOptions ?? {};
   const maxAttempts = input.maxAttempts ?? 3;
   const rules: RobotsRules = await loadRobots(startUrl, fetchOptions, robotsCache);
   const gate = new HostGate({
