@@ -16,6 +16,7 @@ let peakRss = process.memoryUsage.rss();
 // memoryUsage.rss() alone: the full memoryUsage() walks the heap spaces, a cost the crawl would pay 50 times a second.
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 let pages: number;
 let chunks = 0;
 if (mode === "engine") {
@@ -44,9 +45,11 @@ if (mode === "engine") {
   await store.close();
 }
 const durationMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
 // What the crawl still holds once garbage is collected (run with --expose-gc), apart from what a lazy collector left.
 (globalThis as { gc?: () => void }).gc?.();
 const heapAfterGc = process.memoryUsage().heapUsed;
-process.stdout.write(`${JSON.stringify({ durationMs, peakRss, heapAfterGc, pages, chunks })}\n`);
+process.stdout.write(`${JSON.stringify({ durationMs, cpuMs, peakRss, heapAfterGc, pages, chunks })}\n`);

@@ -4,8 +4,8 @@ import type { Db } from "@kmcp/db";
 import { charsetOf, detectDocumentKind, extractDocument, isExtractError } from "@kmcp/extract";
 import type { IngestedPage, IngestPage, PageIngester } from "@kmcp/search";
 
-/** Pages written to the chunk store together: one read, one embedding call, one write per batch. */
-const BATCH_PAGES = 16;
+/** Most pages written to the chunk store together: one read, one embedding call, one write per batch. */
+const BATCH_PAGES = 64;
 /** How long a page waits for others to share its batch. */
 const BATCH_WAIT_MS = 25;
 
@@ -46,26 +46,45 @@ export function createCrawlSink(deps: { db: Pick<Db, "crawls">; pages: PageInges
   };
 }
 
-/** Collects pages for ingestPages: a batch is written when full, or BATCH_WAIT_MS after its first page. */
+/**
+ * Collects pages for ingestPages, as a group commit: one batch is written at a time, and the pages
+ * that arrive meanwhile are the next (up to BATCH_PAGES), so batches grow while writes are slow
+ * instead of slow writes piling up. The first batch waits BATCH_WAIT_MS for company (or until full).
+ */
 function createPageBatcher(pages: PageIngester) {
-  let waiting: { page: IngestPage; resolve: (result: IngestedPage) => void; reject: (error: unknown) => void }[] = [];
+  const waiting: { page: IngestPage; resolve: (result: IngestedPage) => void; reject: (error: unknown) => void }[] = [];
   let timer: NodeJS.Timeout | null = null;
-  const flush = () => {
+  let writing = false;
+  const write = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const taken = waiting;
-    waiting = [];
-    pages.ingestPages(taken.map((w) => w.page)).then(
-      (results) => taken.forEach((w, i) => w.resolve(results[i] as IngestedPage)),
-      (error: unknown) => taken.forEach((w) => w.reject(error)),
-    );
+    if (writing || waiting.length === 0) return;
+    // A page twice in one batch cannot happen in a crawl (a page is visited once); be safe anyway: it waits for the next.
+    const taken: typeof waiting = [];
+    const urls = new Set<string>();
+    for (const w of waiting) {
+      if (taken.length === BATCH_PAGES || urls.has(w.page.url)) break;
+      urls.add(w.page.url);
+      taken.push(w);
+    }
+    waiting.splice(0, taken.length);
+    writing = true;
+    pages
+      .ingestPages(taken.map((w) => w.page))
+      .then(
+        (results) => taken.forEach((w, i) => w.resolve(results[i] as IngestedPage)),
+        (error: unknown) => taken.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        writing = false;
+        write();
+      });
   };
   return (page: IngestPage) =>
     new Promise<IngestedPage>((resolve, reject) => {
-      // The same page twice in one batch cannot happen in a crawl (a page is visited once); be safe anyway.
-      if (waiting.some((w) => w.page.url === page.url)) flush();
       waiting.push({ page, resolve, reject });
-      if (waiting.length >= BATCH_PAGES) flush();
-      else timer ??= setTimeout(flush, BATCH_WAIT_MS);
+      if (writing) return;
+      if (waiting.length >= BATCH_PAGES) write();
+      else timer ??= setTimeout(write, BATCH_WAIT_MS);
     });
 }
