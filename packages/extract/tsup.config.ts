@@ -1,4 +1,5 @@
 import { tsupConfig } from "@kmcp/tooling/tsup";
 import { defineConfig } from "tsup";
 
-export default defineConfig(tsupConfig());
+// Split, so each format's module (and its libraries) loads only when extractDocument first reads one.
+export default defineConfig(tsupConfig({ splitting: true }));

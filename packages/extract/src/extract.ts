@@ -1,10 +1,7 @@
 import { decodeText } from "./decode.js";
-import { extractDocx } from "./docx.js";
 import { ExtractError } from "./errors.js";
-import { extractHtml } from "./html.js";
 import { DEFAULT_MAX_DOCUMENT_BYTES, DOCUMENT_KINDS, type DocumentKind, type Extracted } from "./kinds.js";
 import { firstHeading, tidy } from "./markdown.js";
-import { extractPdf } from "./pdf.js";
 
 export interface ExtractInput {
   bytes: Uint8Array;
@@ -35,13 +32,15 @@ export async function extractDocument(input: ExtractInput): Promise<Extracted> {
     });
   }
   try {
+    // Each format's libraries load at its first document: a process (or worker thread) that only
+    // reads PDFs never loads the HTML and Word ones, nor one that reads none.
     switch (kind) {
       case "html":
-        return extractHtml(bytes, charset);
+        return (await import("./html.js")).extractHtml(bytes, charset);
       case "pdf":
-        return await extractPdf(bytes);
+        return await (await import("./pdf.js")).extractPdf(bytes);
       case "docx":
-        return await extractDocx(bytes);
+        return await (await import("./docx.js")).extractDocx(bytes);
       case "markdown":
       case "text": {
         const markdown = tidy(decodeText(bytes, charset, false));

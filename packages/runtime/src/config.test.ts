@@ -122,4 +122,12 @@ describe("parseKmcpEnv: embedder and search settings", () => {
     expect(() => parseKmcpEnv({ KMCP_REFRESH_INTERVAL: "5s" })).toThrow(/KMCP_REFRESH_INTERVAL: must be a duration of at least 60 s/);
     expect(() => parseKmcpEnv({ KMCP_CRAWL_MAX_AGE: "weekly" })).toThrow(/KMCP_CRAWL_MAX_AGE/);
   });
+
+  it("reads KMCP_INGEST_THREADS as a count of 0 or more, unset leaving the default to @kmcp/search", () => {
+    expect(parseKmcpEnv({}).ingestThreads).toBeUndefined();
+    expect(parseKmcpEnv({ KMCP_INGEST_THREADS: "0" }).ingestThreads).toBe(0);
+    expect(parseKmcpEnv({ KMCP_INGEST_THREADS: "3" }).ingestThreads).toBe(3);
+    expect(() => parseKmcpEnv({ KMCP_INGEST_THREADS: "-1" })).toThrow(/KMCP_INGEST_THREADS: must be 0 or more/);
+    expect(() => parseKmcpEnv({ KMCP_INGEST_THREADS: "two" })).toThrow(/KMCP_INGEST_THREADS/);
+  });
 });

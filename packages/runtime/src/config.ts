@@ -67,6 +67,8 @@ export const KmcpEnvSchema = z.object({
   KMCP_REFRESH_INTERVAL: duration(60_000).optional(),
   /** Health warns about crawled sites whose last successful crawl is older than this (default 7d). */
   KMCP_CRAWL_MAX_AGE: duration(1_000).default(7 * 86_400_000),
+  /** Worker threads that read, extract, chunk and embed files during `kmcp ingest` (0: none); default from the cores. */
+  KMCP_INGEST_THREADS: z.coerce.number().int().min(0, "must be 0 or more").max(16, "must be at most 16").optional(),
 });
 
 /** The fusion settings createSearch takes. */
@@ -100,6 +102,8 @@ export interface KmcpConfig {
   refreshIntervalMs: number | null;
   /** KMCP_CRAWL_MAX_AGE in ms: health warns about crawled sites older than this. */
   crawlMaxAgeMs: number;
+  /** KMCP_INGEST_THREADS: the ingester's preparation threads; undefined: @kmcp/search's default. */
+  ingestThreads: number | undefined;
 }
 
 /**
@@ -134,6 +138,7 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
     acquireAllowPrivate: e.KMCP_ACQUIRE_ALLOW_PRIVATE === "1",
     refreshIntervalMs: e.KMCP_REFRESH_INTERVAL ?? null,
     crawlMaxAgeMs: e.KMCP_CRAWL_MAX_AGE,
+    ingestThreads: e.KMCP_INGEST_THREADS,
     embedder: embedder!,
     tierWeights: weights?.ok ? weights.weights : {},
     fusion,

@@ -145,7 +145,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       lexicalSnapshot: createFileSnapshotStore(lexicalSnapshotFile(config.home, store)),
       onLexicalSnapshotError: (error) => logger.warn("the keyword index snapshot could not be used; building it from Chroma", { error: (error as Error).message }),
     });
-    const ingester = createIngester({ db, store, embedder });
+    const ingester = createIngester({ db, store, embedder, prepareThreads: config.ingestThreads });
     const health = createHealthCheck({
       postgres: db,
       chroma: store,

@@ -4,6 +4,8 @@ export type { FailedDocument, IngestDocument, IngestedDocument, Ingester, Ingest
 
 export { createPageIngester, IngestPageSchema } from "./ingest-page.js";
 export type { IngestedPage, IngestPage, PageIngester } from "./ingest-page.js";
+export { createPreparer, defaultPrepareThreads } from "./preparer.js";
+export type { PreparedChunks, Preparer, PreparerOptions } from "./preparer.js";
 
 export { createSearch } from "./search.js";
 export { ExplainSchema, MAX_QUERY_LENGTH, MAX_SEARCH_RESULTS, SearchQuerySchema, SearchResultSchema } from "./search-schemas.js";

@@ -1,10 +1,10 @@
 import type { ChromaStore, StoredChunk, VectorSpace } from "@kmcp/chroma-store";
 import { z } from "zod";
-import { chunkDocument, ChunkOptionsSchema, type ChunkOptions } from "./chunk-document.js";
+import { ChunkOptionsSchema, type ChunkOptions } from "./chunk-document.js";
 import { documentTitle } from "./document-title.js";
 import type { Embedder } from "./embedder.js";
 import { chunkIdOf, contentHashOf, isComplete, pageScopeOf, sourceTitle, staleChunkIds } from "./ingest-plan.js";
-import { chunkPages } from "./read-document.js";
+import { createPreparer, type PreparedChunks, type Preparer } from "./preparer.js";
 import { IngestDocumentSchema } from "./ingest-schemas.js";
 import { SearchError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
@@ -47,8 +47,12 @@ export interface PageIngester {
   removePage(sourceId: string, url: string): Promise<void>;
 }
 
-/** Ingestion of the pages of a many-page source into `store.chunks`; the source itself is the caller's. */
-export function createPageIngester({ store, embedder }: { store: Pick<ChromaStore, "chunks">; embedder: Embedder }): PageIngester {
+/**
+ * Ingestion of the pages of a many-page source into `store.chunks`; the source itself is the caller's.
+ * Pages are chunked and embedded by `preparer` (a pool of worker threads the caller made and
+ * closes, e.g. shared with its extraction), else in the calling thread.
+ */
+export function createPageIngester({ store, embedder, preparer = createPreparer({ embedder, threads: 0 }) }: { store: Pick<ChromaStore, "chunks">; embedder: Embedder; preparer?: Preparer }): PageIngester {
   // Checked once per ingester (a crawl): the store's upsert refuses another space by itself, so
   // later pages skip the two reads; the check is for a clear EMBEDDER_MISMATCH before any write.
   let spaceChecked = false;
@@ -76,17 +80,15 @@ export function createPageIngester({ store, embedder }: { store: Pick<ChromaStor
       const found = await store.chunks.ofPages(sourceId, pages.filter((p) => p.sourceId === sourceId).map((p) => p.url));
       for (const [url, chunks] of found) stored.set(keyOf({ sourceId, url }), chunks);
     }
-    const changed = prepared
-      .filter((p) => !isComplete(stored.get(keyOf(p.page)) ?? [], p.contentHash))
-      .map((p) => {
-        const pieces = chunkDocument(p.page.content, p.page.format, chunking);
-        return { ...p, pieces, pageRanges: p.page.pages ? chunkPages(p.page.content, p.page.pages, pieces) : null };
-      });
-    const texts = changed.flatMap((p) => p.pieces.map((piece) => `${[p.title ?? p.page.url, ...piece.headingPath].join(" > ")}\n\n${piece.text}`));
-    if (texts.length > 0) {
-      const vectors = await embedder.embed(texts);
-      const space: VectorSpace = { embedder: embedder.id, dimension: vectors[0]?.length ?? 0 };
-      let next = 0;
+    const toWrite = prepared.filter((p) => !isComplete(stored.get(keyOf(p.page)) ?? [], p.contentHash));
+    const chunked = await preparer.chunk(toWrite.map(({ page, title }) => ({ content: page.content, format: page.format, pages: page.pages, chunking, label: title ?? page.url })));
+    const changed = toWrite.map((p, i) => {
+      const { pieces, pages: pageRanges, vectors } = chunked[i] as PreparedChunks;
+      return { ...p, pieces, pageRanges, vectors };
+    });
+    const dimension = changed.find((p) => p.vectors.length > 0)?.vectors[0]?.length;
+    if (dimension !== undefined) {
+      const space: VectorSpace = { embedder: embedder.id, dimension };
       await store.chunks.upsert(
         space,
         changed.flatMap((p) =>
@@ -101,7 +103,7 @@ export function createPageIngester({ store, embedder }: { store: Pick<ChromaStor
             url: p.page.url,
             ...(p.title ? { title: p.title } : {}),
             ...(p.pageRanges?.[i] ? { pages: p.pageRanges[i] } : {}),
-            embedding: vectors[next++] as number[],
+            embedding: p.vectors[i] as number[],
           })),
         ),
       );

@@ -109,4 +109,10 @@ export interface IngesterDeps {
   db: Pick<Db, "sources">;
   store: Pick<ChromaStore, "chunks">;
   embedder: Embedder;
+  /**
+   * Worker threads that read, extract, chunk and embed (built-in embedder) files while ingestFiles
+   * writes; started per ingest of two files or more and stopped when it ends. 0: all in the
+   * calling thread. Default: one fewer than the machine's cores, 1 to 4 (defaultPrepareThreads).
+   */
+  prepareThreads?: number;
 }

@@ -4,7 +4,7 @@ import type { ChunkInput } from "@kmcp/chroma-store";
 import { ExtractError } from "@kmcp/extract";
 import { SourceUrlSchema, type Source } from "@kmcp/core";
 import { z } from "zod";
-import { chunkDocument, ChunkOptionsSchema } from "./chunk-document.js";
+import { ChunkOptionsSchema } from "./chunk-document.js";
 import { createChunkWriter } from "./chunk-writer.js";
 import { documentTitle } from "./document-title.js";
 import { SearchError } from "./errors.js";
@@ -21,9 +21,10 @@ import {
   type Ingester,
   type IngesterDeps,
   type IngestOptions,
+  type IngestProgress,
   type IngestReport,
 } from "./ingest-schemas.js";
-import { chunkPages, readDocument } from "./read-document.js";
+import { createPreparer, type PreparedChunks, type Preparer } from "./preparer.js";
 import { assertStoredSpace } from "./vector-space.js";
 
 /** A document ready to write: what the report says of it, its new chunks and the stored chunks they replace. */
@@ -37,7 +38,7 @@ interface PreparedDocument {
 const PREPARE_AHEAD = 4;
 
 /** Ingestion into `store.chunks`, creating sources in `db`. Run a sync afterwards so search sees new sources. */
-export function createIngester({ db, store, embedder }: IngesterDeps): Ingester {
+export function createIngester({ db, store, embedder, prepareThreads }: IngesterDeps): Ingester {
   /** The source for `url` brought up to date (title, and type or tier when asked), or created. */
   async function upsertSource(existing: Source | null, url: string, title: string, options: IngestOptions): Promise<Source> {
     if (existing) {
@@ -65,7 +66,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
    * Decide what a document needs and prepare it, writing only its source: nothing (unchanged),
    * or new chunks (embedded) and the stored ones they replace, for the chunk writer.
    */
-  async function prepare(document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<PreparedDocument> {
+  async function prepare(preparer: Preparer, document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<PreparedDocument> {
     const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
     const title = sourceTitle(document.title ?? documentTitle(document.content, document.format)) ?? sourceTitle(fallbackTitle) ?? "Untitled";
     const contentHash = contentHashOf({ embedderId: embedder.id, chunking, format: document.format, title, pages: document.pages, content: document.content });
@@ -81,10 +82,7 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     }
 
     const source = await upsertSource(existing, document.url, title, options);
-    const pieces = chunkDocument(document.content, document.format, chunking);
-    const pages = document.pages ? chunkPages(document.content, document.pages, pieces) : null;
-    // The title and headings are embedded with each chunk: they say what the chunk is about.
-    const vectors = pieces.length > 0 ? await embedder.embed(pieces.map((piece) => `${[title, ...piece.headingPath].join(" > ")}\n\n${piece.text}`)) : [];
+    const [{ pieces, pages, vectors }] = (await preparer.chunk([{ content: document.content, format: document.format, pages: document.pages, chunking, label: title }])) as [PreparedChunks];
     const chunks = pieces.map((piece, i) => ({
       id: chunkIdOf(source.id, contentHash, piece.index),
       sourceId: source.id,
@@ -117,6 +115,60 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
     return createChunkWriter({ chunks: store.chunks, embedder: embedder.id, maxChunks: await store.chunks.maxBatchSize() });
   }
 
+  /** Prepares `files` a few at a time (worker threads, see createPreparer) and writes them in batches as they come, in order. */
+  async function ingestPrepared(
+    files: Awaited<ReturnType<typeof findDocuments>>,
+    urls: readonly string[],
+    options: z.output<typeof IngestOptionsSchema>,
+    preparer: Preparer,
+    onProgress: ((progress: IngestProgress) => void | Promise<void>) | undefined,
+  ): Promise<IngestReport> {
+    // A file is read and prepared while the ones before it wait for PostgreSQL or the writer.
+    const prepareFile = async (i: number): Promise<PreparedDocument | FailedDocument> => {
+      const file = files[i] as (typeof files)[number];
+      let read: Awaited<ReturnType<Preparer["read"]>>;
+      try {
+        read = await preparer.read(file.path, file.format);
+      } catch (error) {
+        if (!(error instanceof ExtractError || error instanceof SearchError)) throw error;
+        return { path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code };
+      }
+      const prepared = await prepare(preparer, { url: urls[i] as string, ...read }, options, path.basename(file.path).replace(/\.[^.]+$/, ""));
+      return { ...prepared, result: { ...prepared.result, path: file.path } };
+    };
+
+    const writer = await chunkWriter();
+    const documents: IngestedDocument[] = [];
+    const failed: FailedDocument[] = [];
+    let i = 0;
+    try {
+      for await (const outcome of inOrder(files.length, PREPARE_AHEAD, prepareFile)) {
+        const done = ++i;
+        if (!("result" in outcome)) {
+          failed.push(outcome);
+          continue;
+        }
+        const { result: document, chunks, stale } = outcome;
+        // Written with the next batch, while the next files are prepared.
+        await writer.add({
+          chunks,
+          stale,
+          written: async () => {
+            documents.push(document);
+            await onProgress?.({ done, total: files.length, document });
+          },
+        });
+      }
+    } catch (error) {
+      // Documents already prepared are written still, as a one-at-a-time ingest would have
+      // written them before reaching this one; then the first failure is reported.
+      await writer.drain().catch(() => undefined);
+      throw error;
+    }
+    await writer.drain();
+    return { documents, failed, totals: totalsOf(documents) };
+  }
+
   return {
     async ingestFiles(inputs, options = {}) {
       const { onProgress, ...rest } = options;
@@ -124,59 +176,24 @@ export function createIngester({ db, store, embedder }: IngesterDeps): Ingester 
       const root = path.resolve(parsed.root ?? process.cwd());
       const files = await findDocuments(parseInput(z.array(z.string().min(1)), inputs, "paths"), root);
       const urls = files.map((file) => fileUrl(file.path, root, parsed.baseUrl));
-      await assertStoredSpace(store.chunks, embedder);
-
-      // A file is read and prepared while the ones before it wait for PostgreSQL or the writer.
-      const prepareFile = async (i: number): Promise<PreparedDocument | FailedDocument> => {
-        const file = files[i] as (typeof files)[number];
-        let read: Awaited<ReturnType<typeof readDocument>>;
-        try {
-          read = await readDocument(file.path, file.format);
-        } catch (error) {
-          if (!(error instanceof ExtractError || error instanceof SearchError)) throw error;
-          return { path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code };
-        }
-        const prepared = await prepare({ url: urls[i] as string, ...read }, parsed, path.basename(file.path).replace(/\.[^.]+$/, ""));
-        return { ...prepared, result: { ...prepared.result, path: file.path } };
-      };
-
-      const writer = await chunkWriter();
-      const documents: IngestedDocument[] = [];
-      const failed: FailedDocument[] = [];
-      let i = 0;
+      // Reading, extracting, chunking and embedding run in worker threads while this thread writes
+      // (a single file has nothing to overlap with: it is prepared here, sparing the threads' start).
+      // The threads start now and load their code during the checks below.
+      const preparer = createPreparer({ embedder, threads: files.length > 1 ? prepareThreads : 0 });
+      preparer.start();
       try {
-        for await (const outcome of inOrder(files.length, PREPARE_AHEAD, prepareFile)) {
-          const done = ++i;
-          if (!("result" in outcome)) {
-            failed.push(outcome);
-            continue;
-          }
-          const { result: document, chunks, stale } = outcome;
-          // Written with the next batch, while the next files are prepared.
-          await writer.add({
-            chunks,
-            stale,
-            written: async () => {
-              documents.push(document);
-              await onProgress?.({ done, total: files.length, document });
-            },
-          });
-        }
-      } catch (error) {
-        // Documents already prepared are written still, as a one-at-a-time ingest would have
-        // written them before reaching this one; then the first failure is reported.
-        await writer.drain().catch(() => undefined);
-        throw error;
+        await assertStoredSpace(store.chunks, embedder);
+        return await ingestPrepared(files, urls, parsed, preparer, onProgress);
+      } finally {
+        await preparer.close();
       }
-      await writer.drain();
-      return { documents, failed, totals: totalsOf(documents) };
     },
 
     async ingestDocument(document, options = {}) {
       const parsedDocument = parseInput(IngestDocumentSchema, document, "document");
       const parsed = parseInput(IngestOptionsSchema.omit({ baseUrl: true, root: true }), options, "ingest options");
       await assertStoredSpace(store.chunks, embedder);
-      const { result, chunks, stale } = await prepare(parsedDocument, parsed, parsedDocument.url);
+      const { result, chunks, stale } = await prepare(createPreparer({ embedder, threads: 0 }), parsedDocument, parsed, parsedDocument.url);
       const writer = await chunkWriter();
       await writer.add({ chunks, stale, written: () => undefined });
       await writer.drain();

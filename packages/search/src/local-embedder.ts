@@ -123,6 +123,13 @@ function embedOne(text: string, dimension: number): number[] {
   return hashFeatures([...localFeatures(text)].map(([feature, count]) => [feature, Math.log1p(count)] as const), dimension);
 }
 
+// The embedders createLocalEmbedder made: a preparer computes their vectors in its worker threads
+// itself. Known by identity, not by id, so a wrapper (one that counts or fails calls) is still called.
+const localEmbedders = new WeakSet<Embedder>();
+
+/** @internal Whether `embedder` is the built-in one itself, whose vectors any thread can compute. */
+export const isLocalEmbedder = (embedder: Embedder): boolean => localEmbedders.has(embedder);
+
 /**
  * The built-in embedder: feature hashing of stemmed words, word pairs and character trigrams
  * into a unit vector. No network, no model download, deterministic across machines and runs;
@@ -130,11 +137,13 @@ function embedOne(text: string, dimension: number): number[] {
  * Use an OpenAI-compatible embedder (createOpenAiEmbedder) for semantic search.
  */
 export function createLocalEmbedder(): Embedder {
-  return {
+  const embedder: Embedder = {
     id: LOCAL_EMBEDDER_ID,
     dimension: LOCAL_EMBEDDER_DIMENSION,
     async embed(texts) {
       return texts.map((text) => embedOne(text, LOCAL_EMBEDDER_DIMENSION));
     },
   };
+  localEmbedders.add(embedder);
+  return embedder;
 }

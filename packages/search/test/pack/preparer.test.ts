@@ -1,0 +1,27 @@
+import { installPackedPackages, runInProject, workspacePackageDirs } from "@kmcp/testing/pack";
+import { describe, expect, it } from "vitest";
+
+describe("the published package", () => {
+  it("ships the preparer's worker: a packed install reads, chunks and embeds in worker threads, then exits", async () => {
+    const project = await installPackedPackages(await workspacePackageDirs(["@kmcp/search"]));
+    const output = await runInProject(
+      project,
+      `
+      import { writeFile } from "node:fs/promises";
+      import { createLocalEmbedder, createPreparer } from "@kmcp/search";
+      const file = new URL("./page.html", import.meta.url).pathname;
+      await writeFile(file, "<html><body><nav>Menu</nav><article><h1>Herons</h1><p>Herons eat fish at dawn, standing still in shallow water.</p></article></body></html>");
+      const embedder = createLocalEmbedder();
+      const preparer = createPreparer({ embedder, threads: 1 });
+      const read = await preparer.read(file, "html");
+      const [chunked] = await preparer.chunk([{ content: read.content, format: read.format, chunking: {}, label: "Herons" }]);
+      const expected = await embedder.embed(["Herons > Herons\\n\\n" + chunked.pieces[0].text]);
+      const failure = await preparer.read(file + ".missing", "html").catch((error) => error.name + " " + error.code);
+      await preparer.close();
+      // No process.exit: the script ending on its own shows the closed pool holds nothing open.
+      console.log(JSON.stringify({ title: read.title, menu: read.content.includes("Menu"), chunks: chunked.pieces.length, same: JSON.stringify(chunked.vectors[0]) === JSON.stringify(expected[0]), failure }));
+      `,
+    );
+    expect(JSON.parse(output)).toEqual({ title: "Herons", menu: false, chunks: 1, same: true, failure: "SearchError READ" });
+  }, 300_000);
+});
