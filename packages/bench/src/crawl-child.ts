@@ -7,7 +7,7 @@ import { silentLogger, CrawlScopeSchema } from "@kmcp/core";
 import { crawlSite } from "@kmcp/crawl";
 import { createDb } from "@kmcp/db";
 import { createCrawl } from "@kmcp/runtime";
-import { createLocalEmbedder, createPageIngester } from "@kmcp/search";
+import { createLocalEmbedder } from "@kmcp/search";
 import { createSyncManager } from "@kmcp/sync-core";
 
 const [mode, url, chromaUrl, prefix, startUrl] = process.argv.slice(2) as [string, string, string, string, string];
@@ -36,7 +36,7 @@ if (mode === "engine") {
   await db.migrate();
   const store = createChromaStore({ url: chromaUrl, collectionPrefix: prefix, requestTimeoutMs: 120_000 });
   const sync = createSyncManager({ db, store });
-  const crawl = createCrawl({ db, pages: createPageIngester({ store, embedder: createLocalEmbedder() }), sync, store, logger: silentLogger, allowPrivate: true });
+  const crawl = createCrawl({ db, store, embedder: createLocalEmbedder(), sync, logger: silentLogger, allowPrivate: true });
   const result = await crawl(startUrl, { scope });
   pages = result.run.counts.stored;
   chunks = result.job.chunks;

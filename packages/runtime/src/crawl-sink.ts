@@ -1,8 +1,8 @@
 import type { CrawlSink, StoreVerdict } from "@kmcp/crawl";
 import { MAX_TITLE_LENGTH } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
-import { charsetOf, detectDocumentKind, extractDocument, isExtractError } from "@kmcp/extract";
-import type { IngestedPage, IngestPage, PageIngester } from "@kmcp/search";
+import { charsetOf, detectDocumentKind, isExtractError, type Extracted } from "@kmcp/extract";
+import type { IngestedPage, IngestPage, PageIngester, Preparer } from "@kmcp/search";
 
 /** Most pages written to the chunk store together: one read, one embedding call, one write per batch. */
 const BATCH_PAGES = 64;
@@ -16,8 +16,15 @@ const BATCH_WAIT_MS = 25;
  * after its batch is written: a crash before leaves the page pending, and its next visit writes
  * the same chunk ids and removes any others.
  */
-export function createCrawlSink(deps: { db: Pick<Db, "crawls">; pages: PageIngester; sourceId: string; jobId: string }): CrawlSink {
-  const { db, pages, sourceId, jobId } = deps;
+export function createCrawlSink(deps: {
+  db: Pick<Db, "crawls">;
+  pages: PageIngester;
+  /** @kmcp/extract's extractDocument, on worker threads or not. */
+  extract: Preparer["extract"];
+  sourceId: string;
+  jobId: string;
+}): CrawlSink {
+  const { db, pages, extract, sourceId, jobId } = deps;
   const batch = createPageBatcher(pages);
   return {
     discover: (found) => db.crawls.discover(sourceId, found),
@@ -26,9 +33,9 @@ export function createCrawlSink(deps: { db: Pick<Db, "crawls">; pages: PageInges
     async store(page): Promise<StoreVerdict> {
       const kind = detectDocumentKind({ bytes: page.bytes, contentType: page.contentType, fileName: new URL(page.finalUrl).pathname });
       if (kind === null) return { status: "skipped", reason: "type", detail: `${page.contentType ?? "no content type"} is not a document kmcp reads` };
-      let extracted: Awaited<ReturnType<typeof extractDocument>>;
+      let extracted: Extracted;
       try {
-        extracted = await extractDocument({ bytes: page.bytes, kind, charset: charsetOf(page.contentType), url: page.finalUrl });
+        extracted = await extract({ bytes: page.bytes, kind, charset: charsetOf(page.contentType), url: page.finalUrl });
       } catch (error) {
         if (!isExtractError(error)) throw error;
         return { status: "failed", reason: error.message };
