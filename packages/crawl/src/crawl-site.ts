@@ -13,7 +13,7 @@ const MAX_FAILURES_LISTED = 100;
 // Pages fetched and waiting to be indexed, beyond those being fetched: enough for a sink to write
 // large batches (a store's cost is mostly per request) while fetching goes on, with at most so
 // much of their bodies held (a page may be a 20 MB PDF), so memory stays bounded.
-const INDEXING_AHEAD = { pages: 128, bytes: 32 * 2 ** 20 };
+const INDEXING_AHEAD = { pages: 64, bytes: 32 * 2 ** 20 };
 const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
 const realClock = { now: () => Date.now(), sleep: (ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined) };
 

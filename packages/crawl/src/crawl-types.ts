@@ -85,7 +85,7 @@ export interface CrawlInput {
   maxHostFailures?: number;
   /**
    * How far fetching may run ahead of indexing: pages fetched and not settled yet, beyond those
-   * being fetched (default 128), and the bytes of their bodies held (default 32 MiB).
+   * being fetched (default 64), and the bytes of their bodies held (default 32 MiB).
    */
   indexingAhead?: { pages?: number; bytes?: number };
   onProgress?: (progress: CrawlProgress) => void;

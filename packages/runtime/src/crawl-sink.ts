@@ -5,7 +5,7 @@ import { charsetOf, detectDocumentKind, isExtractError, type Extracted } from "@
 import type { IngestedPage, IngestPage, PageIngester, Preparer } from "@kmcp/search";
 
 /** Most pages written to the chunk store together: one read, one embedding call, one write per batch. */
-const BATCH_PAGES = 64;
+const BATCH_PAGES = 32;
 /** How long a page waits for others to share its batch. */
 const BATCH_WAIT_MS = 25;
 

@@ -82,6 +82,7 @@ export function createCrawl(deps: CrawlDeps) {
       const known = await db.crawls.pages(source.id);
       // Pages are extracted, chunked and embedded on worker threads, off the thread that fetches.
       const preparer = createPreparer({ embedder: deps.embedder, threads: deps.prepareThreads });
+      preparer.start(); // its threads load their code while robots.txt and the first pages are fetched
       const pages = createPageIngester({ store: deps.store, embedder: deps.embedder, preparer });
       const run = await crawlSite({
         startUrl: url,
