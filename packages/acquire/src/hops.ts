@@ -3,6 +3,7 @@ import type { LookupAddress } from "node:dns";
 import { retryAfterMs } from "@kmcp/core";
 import { Agent, errors as undiciErrors, request } from "undici";
 import { ipLiteral, refusedAddress } from "./address.js";
+import { type ConnectionPool, pinnedLookup } from "./connections.js";
 import { AcquireError } from "./errors.js";
 import { nextHop } from "./redirects.js";
 import { header, readBody } from "./read-body.js";
@@ -45,6 +46,11 @@ export interface FetchOptions {
   followRedirect?: (location: string) => boolean;
   /** Media types fetchDocument accepts (default ACCEPTED_CONTENT_TYPES); a crawler reading sitemaps adds XML. */
   accept?: readonly string[];
+  /**
+   * Keep connections open for the next fetches (a crawl): each hop is still vetted, and connects
+   * through the pool's agent for its host and vetted address. Default: a connection per fetch.
+   */
+  connections?: ConnectionPool;
 }
 
 const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
@@ -108,20 +114,9 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
   // Each vetted host name → the address it was vetted at; the agent connects there and nowhere else.
   const pinned = new Map<string, LookupAddress>();
-  const agent = new Agent({
-    connect: {
-      timeout: settings.connectTimeoutMs,
-      lookup: (hostname, lookupOptions, callback) => {
-        const address = pinned.get(hostname.toLowerCase());
-        const cb = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void;
-        if (!address) return cb(new AcquireError("FORBIDDEN_ADDRESS", `${hostname} was not checked before connecting`), "");
-        if ((lookupOptions as { all?: boolean }).all) return cb(null, [address]);
-        return cb(null, address.address, address.family);
-      },
-    },
-  });
+  const ownAgent = options.connections ? null : new Agent({ connect: { timeout: settings.connectTimeoutMs, lookup: pinnedLookup((name) => pinned.get(name)) } });
   const robots = options.robots === false ? null : options.robots instanceof RobotsCache ? options.robots : new RobotsCache();
-  const hop = { pinned, agent, signal: controller.signal, settings, options };
+  const hop: Hop = { pinned, agent: ownAgent, signal: controller.signal, settings, options };
   try {
     const visited: string[] = [];
     let current = start;
@@ -131,7 +126,8 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
       if (robots) await checkRobots(current, robots, hop);
       const response = await send(current, hop, how);
       if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304) {
-        response.body.resume();
+        // Read to its end (a small body), so the connection is free for the next hop.
+        await response.body.dump();
         const decision = nextHop(current, header(response.headers, "location") ?? undefined, visited, settings.maxRedirects);
         if (!decision.follow) throw new AcquireError("REDIRECTS", `Refused ${start.href}: ${decision.reason}.`, { data: { url: start.href, redirects: visited } });
         if (options.followRedirect && !options.followRedirect(decision.url.href)) {
@@ -148,13 +144,14 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
     throw translate(error, start, controller.signal.aborted, settings);
   } finally {
     clearTimeout(timer);
-    await agent.close().catch(() => undefined);
+    await ownAgent?.close().catch(() => undefined);
   }
 }
 
 interface Hop {
   pinned: Map<string, LookupAddress>;
-  agent: Agent;
+  /** This fetch's own agent; null when it goes through options.connections. */
+  agent: Agent | null;
   signal: AbortSignal;
   settings: { maxBytes: number; timeoutMs: number; connectTimeoutMs: number; maxRedirects: number; userAgent: string };
   options: FetchOptions;
@@ -211,9 +208,11 @@ async function send(url: URL, hop: Hop, how: HopRequest) {
   if (how.conditional && options.etag) headers["if-none-match"] = options.etag;
   if (how.conditional && options.lastModified) headers["if-modified-since"] = options.lastModified;
   Object.assign(headers, how.headers);
+  const host = url.hostname.toLowerCase();
+  const dispatcher = hop.agent ?? options.connections?.agentFor(host, hop.pinned.get(host) as LookupAddress, settings.connectTimeoutMs);
   return request(url, {
     method: how.method,
-    dispatcher: hop.agent,
+    dispatcher,
     headers,
     signal: hop.signal,
     headersTimeout: settings.timeoutMs,

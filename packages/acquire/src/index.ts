@@ -1,5 +1,6 @@
 export { ACCEPTED_CONTENT_TYPES, fetchDocument } from "./fetch-document.js";
 export type { FetchResult } from "./fetch-document.js";
+export { ConnectionPool } from "./connections.js";
 export { DEFAULT_MAX_BYTES, loadRobots, ROBOTS_AGENT } from "./hops.js";
 export type { FetchOptions, HostLookup } from "./hops.js";
 export { probeDocument } from "./probe.js";

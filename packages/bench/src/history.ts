@@ -217,12 +217,16 @@ export const HISTORY = `## Changes made after profiling (before → after)
   Meeting 0.7 on this machine would take less CPU per chunk: a cheaper embedder or extraction, or
   a pool kept warm across ingests (a long-running server, crawls) instead of started per ingest.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
-  requests × 20 ms): 0.19 (28.5 pages/s for 1,005 pages), 0.28 of a plain fetch of the same
-  pages measured in the same run, on a heavily loaded machine. The crawler alone (fetch, links,
-  politeness) reaches 0.48: each request opens a new connection (@kmcp/acquire pins every hop's
-  vetted address in an agent of its own) and every HTML page is parsed for links. Indexing is the
-  rest: extraction, embedding and Chroma writes, now 16 pages a batch. Meeting 0.7 would take
-  reusing connections across fetches of one host and indexing in a worker thread.
+  requests × 20 ms): 0.68 (102 pages/s for 1,005 pages, 0.79 of a plain fetch of the same pages
+  measured in the same run) at load 7–10; 0.38 (0.56 of plain fetch) in a run at load 14–18. The
+  crawler alone (fetch with kept-alive connections, links, politeness) reaches 0.66–0.82. What is
+  left is CPU on a shared 2-core machine: 7 ms of CPU per page in the crawl's process (all
+  threads; extraction on a worker thread, fetching, Chroma's request encoding and PostgreSQL on
+  the main one), plus Chroma's and PostgreSQL's own work for each batch and each page's state.
+  Peak RSS is not flat (1.23–1.35× from 105 to 1,005 pages) although what the crawl holds is (heap
+  after a full GC 36 → 38 MiB): the peak follows V8's heaps growing under extraction's allocation
+  rate, now in two threads. Recording pages' states in batches (one statement for several pages)
+  would remove a PostgreSQL round trip per page; not done.
 - **Reloading the warm copy at a million sources** (figure 11): reading the whole mirror from
   Chroma took 447 s at a million sources on this busy machine (~25 s at 100k, where 3.6 s of
   ~17 s was the loading process's own CPU and the rest waiting for Chroma's pages of 10,000). A process that keeps the copy warm (the MCP server)

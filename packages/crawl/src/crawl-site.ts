@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { fetchDocument, loadRobots, ROBOTS_AGENT, RobotsCache, robotsAllow, robotsCrawlDelayMs, type FetchResult, type RobotsRules } from "@kmcp/acquire";
+import { ConnectionPool, fetchDocument, loadRobots, ROBOTS_AGENT, RobotsCache, robotsAllow, robotsCrawlDelayMs, type FetchResult, type RobotsRules } from "@kmcp/acquire";
 import { normaliseUrl } from "@kmcp/core";
 import { charsetOf, decodeText, mediaType } from "@kmcp/extract";
 import { fetchVerdict } from "./fetch-verdict.js";
@@ -10,8 +10,10 @@ import { discoverSeeds } from "./seeds.js";
 import type { CrawlCounts, CrawlInput, CrawlRun, FrontierPage, PageSettlement } from "./crawl-types.js";
 
 const MAX_FAILURES_LISTED = 100;
-// Pages fetched and waiting to be indexed, beyond those being fetched: enough for a sink to write in batches.
-const INDEXING_AHEAD = 32;
+// Pages fetched and waiting to be indexed, beyond those being fetched: enough for a sink to write
+// large batches (a store's cost is mostly per request) while fetching goes on, with at most so
+// much of their bodies held (a page may be a 20 MB PDF), so memory stays bounded.
+const INDEXING_AHEAD = { pages: 64, bytes: 32 * 2 ** 20 };
 const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
 const realClock = { now: () => Date.now(), sleep: (ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined) };
 
@@ -38,13 +40,23 @@ function normaliseUrlOrNull(url: string): string | null {
  * @throws whatever the sink throws (its store is down): requests in flight finish first.
  */
 export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
+  // One site, many pages: connections are kept open between requests (each hop still vetted).
+  const connections = new ConnectionPool();
+  try {
+    return await crawlWith({ ...input, fetchOptions: { ...input.fetchOptions, connections } });
+  } finally {
+    await connections.close();
+  }
+}
+
+async function crawlWith(input: CrawlInput & { fetchOptions: NonNullable<CrawlInput["fetchOptions"]> }): Promise<CrawlRun> {
   const clock = input.clock ?? realClock;
-  const { sink, signal } = input;
+  const { sink, signal, fetchOptions } = input;
   const scope = scopeRules(input.startUrl, input.scope);
   const startUrl = normaliseUrl(input.startUrl);
   const robotsCache = input.robots ?? new RobotsCache();
-  const fetchOptions = input.fetchOptions ?? {};
   const maxAttempts = input.maxAttempts ?? 3;
+  const ahead = { ...INDEXING_AHEAD, ...input.indexingAhead };
   const rules: RobotsRules = await loadRobots(startUrl, fetchOptions, robotsCache);
   const gate = new HostGate({
     concurrency: input.scope.concurrency,
@@ -62,6 +74,8 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
   const counts: CrawlCounts = { stored: 0, unchanged: 0, gone: 0, failed: 0, skipped: { robots: 0, scope: 0, type: 0, duplicate: 0, host_failed: 0 } };
   const failures: CrawlRun["failures"] = [];
   let settledCount = input.settled;
+  // Bytes of the bodies fetched and not settled yet.
+  let heldBytes = 0;
   let fetchedCount = input.settled;
   // Pages being fetched or indexed; the loop wakes when a request ends or a page is settled.
   const inFlight = new Set<Promise<void>>();
@@ -120,10 +134,11 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
 
   /**
    * Fetch a page, then settle it. `release` is called once the request is over (with the failure
-   * that counts against the host, if any), before the page is indexed: politeness is about
-   * requests, so the next one may start while this page is still being extracted and stored.
+   * that counts against the host, if any, and the size of the body now held), before the page is
+   * indexed: politeness is about requests, so the next one may start while this page is still
+   * being extracted and stored.
    */
-  async function visit(page: Queued, release: (hostFailure: string | null) => void): Promise<void> {
+  async function visit(page: Queued, release: (hostFailure: string | null, bodyBytes?: number) => void): Promise<void> {
     let fetched: FetchResult;
     // A redirect is followed only to a page in scope not known yet (claimed here, so no other
     // request fetches it meanwhile): each page is requested once — a known one on its own, with
@@ -158,8 +173,11 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
       if (verdict.kind === "skipped") return settle({ url: page.url, status: "skipped", reason: verdict.reason });
       return settle({ url: page.url, status: "failed", reason: verdict.reason });
     }
-    release(null);
-    if (fetched.notModified) return settle({ url: page.url, status: "unchanged", reason: null });
+    if (fetched.notModified) {
+      release(null);
+      return settle({ url: page.url, status: "unchanged", reason: null });
+    }
+    release(null, fetched.bytes.byteLength);
     const finalUrl = normaliseUrl(fetched.finalUrl);
     let url = page.url;
     if (finalUrl !== page.url) {
@@ -205,7 +223,8 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
       !signal?.aborted &&
       retries.length + queue.length > 0 &&
       fetchedCount < input.scope.maxPages &&
-      inFlight.size < input.scope.concurrency + INDEXING_AHEAD
+      inFlight.size < input.scope.concurrency + ahead.pages &&
+      heldBytes < ahead.bytes
     ) {
       const head = retries[0] ?? queue[0];
       // Decided without a request: robots.txt, and a resumed page the job's scope leaves out.
@@ -221,9 +240,12 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
       gate.start(clock.now());
       fetchedCount++;
       let released = false;
-      const release = (hostFailure: string | null) => {
+      let holding = 0;
+      const release = (hostFailure: string | null, bodyBytes = 0) => {
         if (released) return;
         released = true;
+        holding = bodyBytes;
+        heldBytes += bodyBytes;
         gate.finish(hostFailure);
         wake();
       };
@@ -233,6 +255,7 @@ export async function crawlSite(input: CrawlInput): Promise<CrawlRun> {
         })
         .finally(() => {
           release(null);
+          heldBytes -= holding;
           inFlight.delete(task);
           wake();
         });

@@ -83,6 +83,11 @@ export interface CrawlInput {
   maxAttempts?: number;
   /** Failures in a row before the host is given up on (default 10). */
   maxHostFailures?: number;
+  /**
+   * How far fetching may run ahead of indexing: pages fetched and not settled yet, beyond those
+   * being fetched (default 64), and the bytes of their bodies held (default 32 MiB).
+   */
+  indexingAhead?: { pages?: number; bytes?: number };
   onProgress?: (progress: CrawlProgress) => void;
   /** Aborting stops starting requests; those in flight finish and are settled. */
   signal?: AbortSignal;

@@ -22,6 +22,12 @@ describe("extractLinks", () => {
     ]);
   });
 
+  it("reads tags and attributes in any case, entities decoded, and a <base> placed after the links it applies to", () => {
+    const html = `<A HREF="x?a=1&amp;b=2">x</A><a href="/s" REL="NoFollow">s</a><BASE HREF="/v3/"><a href="y">y</a><script>"<a href='/in-script'>"</script>`;
+    expect(extractLinks(html, "https://docs.test/v1/page")).toEqual(["https://docs.test/v3/x?a=1&b=2", "https://docs.test/v3/y"]);
+    expect(extractLinks(`<a href="/b">b</a><META NAME="KMCP" CONTENT="None">`, "https://docs.test/")).toEqual([]);
+  });
+
   it("leaves out rel=nofollow links, and every link of a nofollow page", () => {
     expect(extractLinks(`<a href="/a" rel="nofollow">a</a><a href="/b">b</a>`, "https://docs.test/")).toEqual(["https://docs.test/b"]);
     expect(extractLinks(`<html><head><meta name="robots" content="noindex, nofollow"></head><body><a href="/b">b</a></body></html>`, "https://docs.test/")).toEqual([]);

@@ -152,6 +152,59 @@ describe("crawlSite against a local site", () => {
     expect(refetched).toEqual([]);
     expect(paths([...first.stored, ...resumed.stored].filter((u, i, all) => all.indexOf(u) === i))).toEqual(site.expectedPaths());
   });
+
+  it("fetches ahead of indexing: pages wait to be stored while later ones are fetched, up to indexingAhead pages beyond the requests", async () => {
+    // Stores are held until 3 requests + 5 pages ahead are all waiting to be stored (or the last
+    // page came): a crawler that waited for indexing before fetching would never get there (the
+    // test times out).
+    const cap = 3 + 5;
+    const expected = site.expectedPaths().length;
+    const memory = memorySink();
+    let held: (() => void)[] = [];
+    let calls = 0;
+    let waiting = 0;
+    let most = 0;
+    const sink: CrawlSink = {
+      ...memory.sink,
+      async store(page) {
+        calls++;
+        most = Math.max(most, ++waiting);
+        await new Promise<void>((resolve) => {
+          held.push(resolve);
+          if (held.length === cap || calls === expected) {
+            // Released a moment later: a crawler that fetched past the bound would store a ninth meanwhile.
+            const releasing = held;
+            held = [];
+            setTimeout(() => releasing.forEach((release) => release()), 20);
+          }
+        });
+        waiting--;
+        return memory.sink.store(page);
+      },
+    };
+    await crawl(sink, {}, { indexingAhead: { pages: 5 } });
+    expect(most).toBe(cap);
+    expect(paths(memory.stored)).toEqual(site.expectedPaths());
+  });
+
+  it("holds at most indexingAhead.bytes of fetched bodies: no request starts while more waits to be stored", async () => {
+    const memory = memorySink();
+    let waiting = 0;
+    let most = 0;
+    const sink: CrawlSink = {
+      ...memory.sink,
+      async store(page) {
+        most = Math.max(most, ++waiting);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        waiting--;
+        return memory.sink.store(page);
+      },
+    };
+    // One byte: once a body is held, only the requests already started (at most 3) may add theirs.
+    await crawl(sink, {}, { indexingAhead: { bytes: 1 } });
+    expect(most).toBeLessThanOrEqual(3);
+    expect(paths(memory.stored)).toEqual(site.expectedPaths());
+  });
 });
 
 describe("crawlSite against a failing site", () => {

@@ -79,7 +79,7 @@ export const KmcpEnvSchema = z.object({
   KMCP_REFRESH_INTERVAL: duration(60_000).optional(),
   /** Health warns about crawled sites whose last successful crawl is older than this (default 7d). */
   KMCP_CRAWL_MAX_AGE: duration(1_000).default(7 * 86_400_000),
-  /** Worker threads that read, extract, chunk and embed files during `kmcp ingest` (0: none); default from the cores. */
+  /** Worker threads that read, extract, chunk and embed files during `kmcp ingest` and pages during a crawl (0: none); default from the cores. */
   KMCP_INGEST_THREADS: z.coerce.number().int().min(0, "must be 0 or more").max(16, "must be at most 16").optional(),
 });
 

@@ -1,11 +1,11 @@
 import type { CrawlSink, StoreVerdict } from "@kmcp/crawl";
 import { MAX_TITLE_LENGTH } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
-import { charsetOf, detectDocumentKind, extractDocument, isExtractError } from "@kmcp/extract";
-import type { IngestedPage, IngestPage, PageIngester } from "@kmcp/search";
+import { charsetOf, detectDocumentKind, isExtractError, type Extracted } from "@kmcp/extract";
+import type { IngestedPage, IngestPage, PageIngester, Preparer } from "@kmcp/search";
 
-/** Pages written to the chunk store together: one read, one embedding call, one write per batch. */
-const BATCH_PAGES = 16;
+/** Most pages written to the chunk store together: one read, one embedding call, one write per batch. */
+const BATCH_PAGES = 32;
 /** How long a page waits for others to share its batch. */
 const BATCH_WAIT_MS = 25;
 
@@ -16,8 +16,15 @@ const BATCH_WAIT_MS = 25;
  * after its batch is written: a crash before leaves the page pending, and its next visit writes
  * the same chunk ids and removes any others.
  */
-export function createCrawlSink(deps: { db: Pick<Db, "crawls">; pages: PageIngester; sourceId: string; jobId: string }): CrawlSink {
-  const { db, pages, sourceId, jobId } = deps;
+export function createCrawlSink(deps: {
+  db: Pick<Db, "crawls">;
+  pages: PageIngester;
+  /** @kmcp/extract's extractDocument, on worker threads or not. */
+  extract: Preparer["extract"];
+  sourceId: string;
+  jobId: string;
+}): CrawlSink {
+  const { db, pages, extract, sourceId, jobId } = deps;
   const batch = createPageBatcher(pages);
   return {
     discover: (found) => db.crawls.discover(sourceId, found),
@@ -26,9 +33,9 @@ export function createCrawlSink(deps: { db: Pick<Db, "crawls">; pages: PageInges
     async store(page): Promise<StoreVerdict> {
       const kind = detectDocumentKind({ bytes: page.bytes, contentType: page.contentType, fileName: new URL(page.finalUrl).pathname });
       if (kind === null) return { status: "skipped", reason: "type", detail: `${page.contentType ?? "no content type"} is not a document kmcp reads` };
-      let extracted: Awaited<ReturnType<typeof extractDocument>>;
+      let extracted: Extracted;
       try {
-        extracted = await extractDocument({ bytes: page.bytes, kind, charset: charsetOf(page.contentType), url: page.finalUrl });
+        extracted = await extract({ bytes: page.bytes, kind, charset: charsetOf(page.contentType), url: page.finalUrl });
       } catch (error) {
         if (!isExtractError(error)) throw error;
         return { status: "failed", reason: error.message };
@@ -46,26 +53,45 @@ export function createCrawlSink(deps: { db: Pick<Db, "crawls">; pages: PageInges
   };
 }
 
-/** Collects pages for ingestPages: a batch is written when full, or BATCH_WAIT_MS after its first page. */
+/**
+ * Collects pages for ingestPages, as a group commit: one batch is written at a time, and the pages
+ * that arrive meanwhile are the next (up to BATCH_PAGES), so batches grow while writes are slow
+ * instead of slow writes piling up. The first batch waits BATCH_WAIT_MS for company (or until full).
+ */
 function createPageBatcher(pages: PageIngester) {
-  let waiting: { page: IngestPage; resolve: (result: IngestedPage) => void; reject: (error: unknown) => void }[] = [];
+  const waiting: { page: IngestPage; resolve: (result: IngestedPage) => void; reject: (error: unknown) => void }[] = [];
   let timer: NodeJS.Timeout | null = null;
-  const flush = () => {
+  let writing = false;
+  const write = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const taken = waiting;
-    waiting = [];
-    pages.ingestPages(taken.map((w) => w.page)).then(
-      (results) => taken.forEach((w, i) => w.resolve(results[i] as IngestedPage)),
-      (error: unknown) => taken.forEach((w) => w.reject(error)),
-    );
+    if (writing || waiting.length === 0) return;
+    // A page twice in one batch cannot happen in a crawl (a page is visited once); be safe anyway: it waits for the next.
+    const taken: typeof waiting = [];
+    const urls = new Set<string>();
+    for (const w of waiting) {
+      if (taken.length === BATCH_PAGES || urls.has(w.page.url)) break;
+      urls.add(w.page.url);
+      taken.push(w);
+    }
+    waiting.splice(0, taken.length);
+    writing = true;
+    pages
+      .ingestPages(taken.map((w) => w.page))
+      .then(
+        (results) => taken.forEach((w, i) => w.resolve(results[i] as IngestedPage)),
+        (error: unknown) => taken.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        writing = false;
+        write();
+      });
   };
   return (page: IngestPage) =>
     new Promise<IngestedPage>((resolve, reject) => {
-      // The same page twice in one batch cannot happen in a crawl (a page is visited once); be safe anyway.
-      if (waiting.some((w) => w.page.url === page.url)) flush();
       waiting.push({ page, resolve, reject });
-      if (waiting.length >= BATCH_PAGES) flush();
-      else timer ??= setTimeout(flush, BATCH_WAIT_MS);
+      if (writing) return;
+      if (waiting.length >= BATCH_PAGES) write();
+      else timer ??= setTimeout(write, BATCH_WAIT_MS);
     });
 }

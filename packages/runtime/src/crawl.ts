@@ -2,7 +2,8 @@ import { AcquireError, RobotsCache } from "@kmcp/acquire";
 import { crawlSite, type CrawlProgress, type CrawlRun } from "@kmcp/crawl";
 import { CrawlScopeSchema, formatIssues, SourceUrlSchema, type AcquireSourceOptions, type CrawlJobStatus, type CrawlScopeInput, type SyncReport } from "@kmcp/core";
 import { DbError, type CrawlJobCounts, type Db } from "@kmcp/db";
-import type { PageIngester } from "@kmcp/search";
+import type { ChromaStore } from "@kmcp/chroma-store";
+import { createPageIngester, createPreparer, type Embedder } from "@kmcp/search";
 import { newSource, type FetchingDeps } from "./acquire.js";
 import { createCrawlSink } from "./crawl-sink.js";
 
@@ -35,7 +36,10 @@ export interface CrawlResult {
 
 export interface CrawlDeps extends FetchingDeps {
   db: Pick<Db, "sources" | "crawls">;
-  pages: PageIngester;
+  store: Pick<ChromaStore, "heartbeat" | "chunks">;
+  embedder: Embedder;
+  /** Worker threads that extract, chunk and embed a crawl's pages (0: none); default @kmcp/search's. */
+  prepareThreads?: number | undefined;
 }
 
 /**
@@ -76,6 +80,10 @@ export function createCrawl(deps: CrawlDeps) {
       const job = resumed ? latest : await db.crawls.startJob({ sourceId: source.id, scope: scopeParsed.data });
       if (resumed) logger.info("resuming the crawl job", { jobId: job.id, url });
       const known = await db.crawls.pages(source.id);
+      // Pages are extracted, chunked and embedded on worker threads, off the thread that fetches.
+      const preparer = createPreparer({ embedder: deps.embedder, threads: deps.prepareThreads });
+      preparer.start(); // its threads load their code while robots.txt and the first pages are fetched
+      const pages = createPageIngester({ store: deps.store, embedder: deps.embedder, preparer });
       const run = await crawlSite({
         startUrl: url,
         scope: job.scope,
@@ -83,12 +91,12 @@ export function createCrawl(deps: CrawlDeps) {
         known: known.map((page) => page.url),
         settled: known.filter((page) => page.jobId === job.id && !(page.status === "skipped" && page.reason === "robots")).length,
         seed: !resumed,
-        sink: createCrawlSink({ db, pages: deps.pages, sourceId: source.id, jobId: job.id }),
+        sink: createCrawlSink({ db, pages, extract: preparer.extract, sourceId: source.id, jobId: job.id }),
         fetchOptions: { ...deps.fetchOptions, allowPrivate: deps.allowPrivate },
         robots: new RobotsCache(),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
-      });
+      }).finally(() => preparer.close());
       const interrupted = options.signal?.aborted === true && run.remaining > 0;
       const ended = run.stopReason ? "stopped" : "completed";
       if (!interrupted) await db.crawls.finishJob(job.id, { status: ended, stopReason: run.stopReason });

@@ -20,7 +20,6 @@ import {
   createFileSnapshotStore,
   createIngester,
   createLocalEmbedder,
-  createPageIngester,
   createOpenAiEmbedder,
   createSearch,
   type Embedder,
@@ -164,7 +163,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
       if (migrated && (await store.pendingWrites.count().catch(() => 0)) > 0) await requests.replay().catch(() => {});
     }
     const acquire = createAcquire({ db, ingester, sync, store, logger, allowPrivate: config.acquireAllowPrivate });
-    const crawl = createCrawl({ db, pages: createPageIngester({ store, embedder }), sync, store, logger, allowPrivate: config.acquireAllowPrivate });
+    const crawl = createCrawl({ db, store, embedder, prepareThreads: config.ingestThreads, sync, logger, allowPrivate: config.acquireAllowPrivate });
     return {
       db,
       store,

@@ -1,7 +1,7 @@
 import type { ChromaStore } from "@kmcp/chroma-store";
 import { CrawlScopeSchema, silentLogger } from "@kmcp/core";
 import type { Db } from "@kmcp/db";
-import { createLocalEmbedder, createPageIngester, createSearch } from "@kmcp/search";
+import { createLocalEmbedder, createSearch } from "@kmcp/search";
 import type { OfflineSyncManager } from "@kmcp/sync-core";
 import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ describe("crawling a site into one source", () => {
   beforeAll(async () => {
     ({ postgres, db, store, sync } = await privateStores());
     site = await startFixtureSite({ sections: 3, pagesPerSection: 8 });
-    crawl = createCrawl({ db, pages: createPageIngester({ store, embedder }), sync, store, logger: silentLogger, allowPrivate: true });
+    crawl = createCrawl({ db, store, embedder, sync, logger: silentLogger, allowPrivate: true });
   });
   afterAll(() => site?.close());
 

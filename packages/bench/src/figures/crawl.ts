@@ -12,6 +12,8 @@ const CONCURRENCY = 3;
 
 interface ChildRun {
   durationMs: number;
+  /** CPU time of the crawl's process, all its threads. */
+  cpuMs: number;
   peakRss: number;
   heapAfterGc: number;
   pages: number;
@@ -67,6 +69,7 @@ export async function measureCrawl(options: { database: (name: string) => Promis
     { label: "baseline: the same pages fetched 3 at a time with Node's fetch (keep-alive; nothing checked, parsed or kept)", workload: `${run.pages} pages`, reps: 1, median: run.plain, unit: "pages/s" },
     { label: "kmcp crawl (frontier in PostgreSQL, extract, embed, Chroma)", workload: `${run.pages} pages, ${run.kmcp.chunks} chunks`, reps: 1, median: rate(run.kmcp), unit: "pages/s" },
     { label: "the crawler alone (fetch, links, politeness; keeps nothing)", workload: `${run.pages} pages`, reps: 1, median: rate(run.engine), unit: "pages/s" },
+    { label: "kmcp crawl, CPU time of its process (all threads) per page", workload: `${run.pages} pages`, reps: 1, median: run.kmcp.cpuMs / run.pages, unit: "ms" },
     { label: "kmcp crawl, peak RSS of its process", workload: `${run.pages} pages`, reps: 1, median: run.kmcp.peakRss / 2 ** 20, unit: "MiB" },
     { label: "kmcp crawl, JS heap still held at the end (after a full GC)", workload: `${run.pages} pages`, reps: 1, median: run.kmcp.heapAfterGc / 2 ** 20, unit: "MiB" },
   ]);
