@@ -19,6 +19,9 @@ export async function openSyncServices(options: { config: KmcpConfig; logger?: L
   const logger = options.logger ?? silentLogger;
   // Only the Prisma-free part of @kmcp/db: loading Prisma is most of what @kmcp/db costs.
   const stores = await openStores(options.config, logger, createSyncDb, { processName: options.processName });
+  // Chroma's collections open while PostgreSQL connects and is checked, instead of after it; the
+  // calls that need them wait for the same opening (and report its failure themselves).
+  stores.store.prepareSync().catch(() => {});
   await migrateIfReachable(stores, logger);
   const { db, store, sync } = stores;
   return {
