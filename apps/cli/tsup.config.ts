@@ -1,5 +1,47 @@
+import path from "node:path";
 import { tsupConfig } from "@kmcp/tooling/tsup";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-// Split into chunks, so `kmcp sync …` (src/sync-program.ts) loads only the sync command's dependencies.
-export default defineConfig(tsupConfig({ entry: ["src/main.ts"], dts: false, splitting: true, banner: { js: "#!/usr/bin/env node" } }));
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+const banner = { js: "#!/usr/bin/env node" };
+
+/**
+ * zod's translations of its messages (`z.locales`: 64 languages, about a third of its code), which
+ * kmcp never uses, reduced to the English one that zod's messages come from anyway.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`) ? { path: path.resolve(args.resolveDir, "../locales/en.js"), namespace: "zod-english-only" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
+export default defineConfig([
+  // Every command; split into chunks, each loading its dependencies from node_modules. The light
+  // sync commands' file is the other build's, so it is left out here and kept by the clean.
+  tsupConfig({ entry: ["src/main.ts"], dts: false, splitting: true, banner, external: ["./sync-main.js"], clean: ["!sync-main.*"] }),
+  // `kmcp sync run|status|watch` (src/sync-main.ts) as one file holding its workspace packages,
+  // zod, commander and the chromadb client: a sync with nothing to do spent most of its time
+  // resolving and loading ~120 files (measured in BENCHMARKS.md, figure 14). Only the Prisma-free
+  // parts are taken in (@kmcp/db/sync, @kmcp/runtime/sync and /config, @kmcp/search/config);
+  // everything else stays an import, so that a test sees it if the sync path ever loads Prisma or search.
+  tsupConfig({
+    entry: ["src/sync-main.ts"],
+    dts: false,
+    clean: false,
+    noExternal: [/^@kmcp\/(core|chroma-store|sync-core|db\/sync|runtime\/(sync|config)|search\/config)$/, /^(zod|commander|chromadb)(\/|$)/],
+    // chromadb imports its optional embedding packages only for collections that name one (kmcp's never do).
+    external: ["@chroma-core/default-embed"],
+    esbuildPlugins: [zodEnglishOnly],
+    // commander is CommonJS: its require() calls of Node's modules need a require in an ES module.
+    banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },
+  }),
+]);

@@ -1,5 +1,4 @@
-import { runCommandLine } from "./run-command-line.js";
-import { createSyncProgram, isSyncCommand } from "./sync-program.js";
+import { isLightSyncCommand } from "./sync-command.js";
 
 // A reader that goes away (`kmcp sources list | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,8 +9,10 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
-// The whole command tree loads every command's dependencies; `kmcp sync …` needs only its own.
-const build = isSyncCommand(argv) ? createSyncProgram : (await import("./program.js")).createProgram;
-const code = await runCommandLine(build, argv, { env: process.env });
+// The whole command tree loads every command's dependencies; `kmcp sync run|status|watch` loads
+// one prebuilt file with only its own.
+const code = isLightSyncCommand(argv)
+  ? await (await import("./sync-main.js")).runSyncCommandLine(argv, process.env)
+  : await (await import("./run-cli.js")).runCli(argv, { env: process.env });
 // A failure exits at once; success lets the event loop drain (as a finished command leaves nothing running).
 if (code !== 0) process.exit(code);

@@ -11,8 +11,3 @@ import type { OutputStream } from "./output.js";
 export function createSyncProgram(io: { stdout: OutputStream; stderr: OutputStream }): Command {
   return createCommandLine(io, registerSyncCommand);
 }
-
-/** True for `kmcp [global options] sync …` (the global options take no values). */
-export function isSyncCommand(argv: readonly string[]): boolean {
-  return argv.find((arg) => !arg.startsWith("-")) === "sync";
-}

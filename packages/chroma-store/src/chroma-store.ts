@@ -46,6 +46,12 @@ export interface ChromaStore {
    *   (default: the store's requestTimeoutMs).
    */
   heartbeat(options?: { timeoutMs?: number }): Promise<number>;
+  /**
+   * Opens (creating if need be) the collections a sync uses and asks the server's batch limit, at
+   * once, so that a process can do it while it connects to PostgreSQL rather than afterwards.
+   * Optional: every call opens what it needs; a failure here is met (and reported) again there.
+   */
+  prepareSync(): Promise<void>;
   /** Forget the client and cached collections. The store stays usable and reconnects on next use. */
   close(): Promise<void>;
 }
@@ -77,11 +83,12 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     pendingWrites: `${prefix}pending_writes`,
   });
   const syncStateSpec: CollectionSpec = { name: collections.syncState, kind: "sync_state" };
+  const sourcesSpec: CollectionSpec = { name: collections.sources, kind: "sources_metadata" };
 
   return {
     url: resolved.displayUrl,
     collections,
-    sources: createSourceMirror(connection, { name: collections.sources, kind: "sources_metadata" }),
+    sources: createSourceMirror(connection, sourcesSpec),
     pendingWrites: createPendingWrites(connection, { name: collections.pendingWrites, kind: "pending_writes" }),
     chunks: createChunkStore(connection, { name: collections.chunks, kind: "source_chunks", space: "cosine" }),
 
@@ -114,6 +121,11 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
       const started = performance.now();
       await connection.call("sending a heartbeat", (c) => c.heartbeat(), timeoutMs);
       return performance.now() - started;
+    },
+
+    async prepareSync() {
+      const open = (spec: CollectionSpec) => connection.withCollection(spec, `opening collection ${spec.name}`, async () => undefined);
+      await Promise.all([open(sourcesSpec), open(syncStateSpec), connection.maxBatchSize()]);
     },
 
     async close() {

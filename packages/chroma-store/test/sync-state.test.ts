@@ -29,6 +29,22 @@ describe("sync state in Chroma", () => {
     expect((await later.readSyncState()).checkpoint).toBe("7");
   });
 
+  it("prepareSync() creates the collections a sync uses, and refuses a same-named collection kmcp did not make", async () => {
+    const prefix = uniqueCollectionPrefix("prepare");
+    const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
+    await store.prepareSync();
+    const url = new URL(sharedChromaUrl());
+    const raw = new ChromaClient({ host: url.hostname, port: Number(url.port) });
+    for (const name of [store.collections.sources, store.collections.syncState]) {
+      expect((await raw.getCollection({ name })).metadata).toMatchObject({ kmcp_format: 1 });
+    }
+    expect(await store.readSyncState()).toEqual({ checkpoint: null, lastReport: null, updatedAt: null });
+
+    const foreign = uniqueCollectionPrefix("prepare-foreign");
+    await raw.createCollection({ name: `${foreign}sync_state`, embeddingFunction: null, metadata: { made_by: "someone else" } });
+    await expect(createChromaStore({ url: sharedChromaUrl(), collectionPrefix: foreign }).prepareSync()).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
   it("reports a corrupt stored state as CORRUPT, telling how to recover", async () => {
     const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: uniqueCollectionPrefix("bad") });
     await store.writeSyncState({ checkpoint: "1", lastReport: report });

@@ -1,5 +1,10 @@
 import { redactSecrets } from "./redact.js";
 
+// Marks every kmcp error, whichever copy of this package made it: the CLI's light sync command
+// (one bundled file) loads its own copy beside the installed packages it imports lazily
+// (@kmcp/local-servers), and their errors must still map to the right exit codes.
+const KMCP_ERROR = Symbol.for("@kmcp/core:KmcpError");
+
 /**
  * The one base of every error kmcp throws. Messages are redacted: a URL's credentials never reach one. Each package keeps its own subclass and its own
  * union of codes (DbError, ChromaStoreError, ...), so callers branch on `code` and the apps map
@@ -16,6 +21,7 @@ export abstract class KmcpError<C extends string = string> extends Error {
     this.data = options.data;
   }
 }
+Object.defineProperty(KmcpError.prototype, KMCP_ERROR, { value: true });
 
 /**
  * The type guard of one error class, optionally narrowed to a code:
@@ -29,7 +35,7 @@ export function errorGuard<C extends string, E extends KmcpError<C>>(
 
 /** True for any kmcp error, optionally with the given code. */
 export function isKmcpError(error: unknown, code?: string): error is KmcpError {
-  return error instanceof KmcpError && (code === undefined || error.code === code);
+  return error instanceof Error && KMCP_ERROR in error && (code === undefined || (error as { code?: unknown }).code === code);
 }
 
 /** What @kmcp/core itself refuses: bad input to its parsers (URLs, cursors, schemas). */

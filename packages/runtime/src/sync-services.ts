@@ -19,7 +19,12 @@ export async function openSyncServices(options: { config: KmcpConfig; logger?: L
   const logger = options.logger ?? silentLogger;
   // Only the Prisma-free part of @kmcp/db: loading Prisma is most of what @kmcp/db costs.
   const stores = await openStores(options.config, logger, createSyncDb, { processName: options.processName });
-  await migrateIfReachable(stores, logger);
+  // Chroma's collections open while PostgreSQL connects and is checked, instead of after it (the
+  // connection first: the first Chroma request starts Node's fetch, which takes a while); the
+  // calls that need them wait for the same opening (and report its failure themselves).
+  const migrated = migrateIfReachable(stores, logger);
+  stores.store.prepareSync().catch(() => {});
+  await migrated;
   const { db, store, sync } = stores;
   return {
     db,

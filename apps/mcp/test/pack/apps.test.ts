@@ -43,6 +43,15 @@ describe("the published apps, installed alone", () => {
     for (const command of ["up", "down", "db", "sources", "ingest", "search", "requests", "sync", "health", "demo"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 
+  it("runs `kmcp sync run` from its bundled file: PostgreSQL unreachable, exit 5 naming it", async () => {
+    const failed = await exec(path.join(project, "node_modules/.bin/kmcp"), ["sync", "run"], { cwd: project, env, timeout: 60_000 }).then(
+      () => null,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.stderr).toMatch(/^kmcp: .*PostgreSQL is unreachable/m);
+    expect(failed?.code).toBe(5);
+  });
+
   describe("kmcp-mcp over stdio", () => {
     let client: Client;
     afterAll(async () => {
