@@ -1,4 +1,4 @@
-export { charsetOf, detectDocumentKind, mediaType } from "./detect.js";
+export { charsetOf, detectDocumentKind, kindOfFileName, mediaType } from "./detect.js";
 export type { DetectInput } from "./detect.js";
 export { decodeText } from "./decode.js";
 export { extractDocument } from "./extract.js";
