@@ -25,8 +25,12 @@ import { splitIntoBatches } from "./split-into-batches.js";
 /** The `source_chunks` collection: searchable chunks of source content, in one vector space. */
 export interface ChunkStore {
   readonly collectionName: string;
-  /** The vector space recorded on the collection; null while it has never held a chunk. */
-  space(): Promise<VectorSpace | null>;
+  /**
+   * The vector space recorded on the collection; null while it has never held a chunk. With
+   * `expected`, the cached collection handle answers when it records that space (no request;
+   * query() checks the space of the collection it reads anyway); otherwise it is read afresh.
+   */
+  space(expected?: VectorSpace): Promise<VectorSpace | null>;
   /**
    * Insert or replace chunks. The first write records `space` on the collection; writing
    * vectors of another space while it holds chunks is refused.
@@ -136,14 +140,19 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     if (!sameSpace(recorded, asked)) throw mismatch(recorded, asked);
     if (sourceIds?.length === 0) return [];
     const where = sourceIds ? ({ sourceId: { $in: [...sourceIds] } } as Where) : undefined;
-    const result = await use(`searching ${name}`, (c) =>
-      c.query({
+    const result = await use(`searching ${name}`, async (c) => {
+      // Checked again on the handle queried: it is a new one when the collection was re-created meanwhile.
+      const held = recordedSpace(c);
+      if (!held) return null;
+      if (!sameSpace(held, asked)) throw mismatch(held, asked);
+      return c.query({
         queryEmbeddings: [[...embedding]],
         nResults: limit,
         ...(where ? { where } : {}),
         include: text ? ["documents", "metadatas", "distances"] : ["metadatas", "distances"],
-      }),
-    );
+      });
+    });
+    if (!result) return [];
     const ids = result.ids[0] ?? [];
     return ids.map((id, i): ChunkMatch => ({
       ...decode(id, result.metadatas[0]?.[i]),
@@ -188,7 +197,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   return {
     collectionName: name,
 
-    space: () => currentSpace(),
+    space: (expected) => currentSpace(expected && parseInput(VectorSpaceSchema, expected, "vector space")),
 
     async upsert(space, chunks) {
       const asked = parseInput(VectorSpaceSchema, space, "vector space");

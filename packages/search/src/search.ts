@@ -67,6 +67,9 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
     k: fusion?.k ?? DEFAULT_FUSION.k,
     weights: { lexical: fusion?.weights?.lexical ?? DEFAULT_FUSION.weights.lexical, vector: fusion?.weights?.vector ?? DEFAULT_FUSION.weights.vector },
   };
+  // The space this embedder makes, when known up front: the chunk store's cached collection
+  // handle then answers space() without a request (the query checks the space it reads anyway).
+  const expectedSpace = embedder.dimension === undefined ? undefined : { embedder: embedder.id, dimension: embedder.dimension };
   const live = createLiveLexicalIndex({
     chunks: store.chunks,
     ...(lexicalRefreshMs === undefined ? {} : { refreshMs: lexicalRefreshMs }),
@@ -79,7 +82,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
       const query = parseInput(SearchQuerySchema, input, "search");
       // Read together: when Chroma is down both fail, and Promise.all handles the rejection it does
       // not return (a freshness read left pending and failing unobserved crashed the process).
-      const [space, mirrorTime] = await Promise.all([store.chunks.space(), mirrorAsOf?.() ?? null]);
+      const [space, mirrorTime] = await Promise.all([store.chunks.space(expectedSpace), mirrorAsOf?.() ?? null]);
       if (space) assertSameSpace(space, embedder, store.chunks.collectionName);
       const { text, phrases } = parseQuery(query.query);
       const [vector] = await embedder.embed([query.mode === "vector" ? query.query : text]);
@@ -106,8 +109,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
           tierWeights: weights,
           eligible,
         });
-        const missing = hybrid.kept.map((c) => c.id).filter((id) => !hybrid.texts.has(id));
-        for (const [id, chunkText] of await store.chunks.texts(missing)) hybrid.texts.set(id, chunkText);
+        // One read for the kept chunks' texts and records (heading path, position).
         const records = await chunkRecords(store, hybrid.kept);
         const results = hybrid.kept.flatMap((fused): SearchResult[] => {
           const source = hybrid.sources.get(fused.sourceId);
@@ -117,7 +119,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
             rank: 0, // numbered below, once chunks removed meanwhile are left out
             score: fused.score,
             relevance: fused.relevance,
-            text: hybrid.texts.get(fused.id) ?? "",
+            text: hybrid.texts.get(fused.id) ?? record.text,
             headingPath: record.headingPath,
             pages: record.pages ?? null,
             document: pageOf(record),
@@ -202,7 +204,7 @@ function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: numb
   };
 }
 
-/** Heading path and position of the fused chunks kept (the lexical index keeps neither). */
+/** Text, heading path and position of the fused chunks kept (the lexical index keeps none of them). */
 async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
   if (kept.length === 0) return new Map();
   return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
