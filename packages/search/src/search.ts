@@ -1,4 +1,4 @@
-import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord } from "@kmcp/chroma-store";
+import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord, SourceMirror } from "@kmcp/chroma-store";
 import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { capPerSource, DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
@@ -38,6 +38,11 @@ export interface Search {
 
 export interface SearchDeps {
   store: Pick<ChromaStore, "chunks" | "sources">;
+  /**
+   * Where the candidates' source records are read (default `store.sources`): e.g.
+   * SourceCatalog.mirrorRecords, which answers from the in-memory copy of the mirror.
+   */
+  mirror?: Pick<SourceMirror, "getMany">;
   embedder: Embedder;
   /** Default: DEFAULT_TIER_WEIGHTS. */
   tierWeights?: TierWeights;
@@ -60,7 +65,8 @@ const MAX_CANDIDATES = 100_000;
 
 type Candidate = Omit<SearchResult, "rank">;
 
-export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs, lexicalSnapshot, onLexicalSnapshotError }: SearchDeps): Search {
+export function createSearch({ store: chromaStore, mirror, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs, lexicalSnapshot, onLexicalSnapshotError }: SearchDeps): Search {
+  const store = { chunks: chromaStore.chunks, sources: mirror ?? chromaStore.sources };
   const weights = parseInput(TierWeightsSchema, tierWeights ?? {}, "tier weights");
   const maxWeight = Math.max(...Object.values(weights));
   const fusionParams = {
@@ -180,7 +186,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
 }
 
 /** Why a search found nothing: every candidate was looked at, so it is the index or the filters. */
-async function emptyReason(store: SearchDeps["store"], query: z.output<typeof SearchQuerySchema>): Promise<EmptyReason> {
+async function emptyReason(store: Pick<SearchDeps["store"], "chunks">, query: z.output<typeof SearchQuerySchema>): Promise<EmptyReason> {
   if ((await store.chunks.count()) === 0) return "nothing_ingested";
   const filtered = query.sourceType !== undefined || query.authorityTier !== undefined || query.status !== undefined;
   return filtered ? "filtered" : "not_searchable";
@@ -205,7 +211,7 @@ function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: numb
 }
 
 /** Text, heading path and position of the fused chunks kept (the lexical index keeps none of them). */
-async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
+async function chunkRecords(store: Pick<SearchDeps["store"], "chunks">, kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
   if (kept.length === 0) return new Map();
   return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
 }
