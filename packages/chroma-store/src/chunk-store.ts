@@ -85,6 +85,10 @@ export interface ChunkStore {
 const VERSION_KEY = "kmcp_version";
 const PAGE_SIZE = 5_000;
 
+// Built once: a search reads through these on every call, and making a zod schema costs more than using it.
+const QueryOptionsSchema = z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) });
+const IdsSchema = z.array(IdSchema);
+
 const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder && a.dimension === b.dimension;
 
 export function createChunkStore(connection: ChromaConnection, spec: CollectionSpec): ChunkStore {
@@ -128,7 +132,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[]; text?: boolean }) {
     const asked = parseInput(VectorSpaceSchema, space, "vector space");
     const { limit, sourceIds, text } = parseInput(
-      z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) }),
+      QueryOptionsSchema,
       options,
       "query options",
     );
@@ -264,7 +268,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     async delete(ids) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         await use(`deleting ${batch.length} chunks from ${name}`, (c) => c.delete({ ids: batch }));
       }
@@ -272,7 +276,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     async deleteSources(sourceIds) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), sourceIds, "source ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, sourceIds, "source ids"))];
       for (const batch of splitIntoBatches(unique, 100)) {
         await use(`deleting the chunks of ${batch.length} sources from ${name}`, (c) =>
           c.delete({ where: { sourceId: { $in: batch } } as Where }),
@@ -284,7 +288,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     query,
 
     async texts(ids) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const texts = new Map<string, string>();
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => c.get({ ids: batch, include: ["documents"] }));
@@ -326,7 +330,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, PAGE_SIZE),
 
     async records(ids) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const records: ChunkRecord[] = [];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => c.get({ ids: batch, include: ["documents", "metadatas"] }));
