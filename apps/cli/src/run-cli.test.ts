@@ -62,7 +62,13 @@ describe("usage errors", () => {
     ["an unknown command", ["sources", "explode"], 2, "unknown command"],
     ["a limit over 1000", ["sources", "list", "--limit", "1001"], 2, "limit"],
     ["a malformed id", ["sources", "archive", "42"], 2, "UUID"],
-  ])("refuses %s with one clear line and exit %i", async (_what, args, code, message) => {
+    ["an unknown acquire tier", ["acquire", "https://x.test/", "--tier", "tier_0"], 2, "--tier"],
+    ["a blank acquire title", ["acquire", "https://x.test/", "--title", "   "], 2, "--title: must not be empty"],
+    ["a --wait that is not seconds", ["sync", "run", "--wait", "soon"], 2, "--wait must be a number of seconds from 0 to 86400"],
+    ["a negative --wait", ["sync", "run", "--wait", "-1"], 2, "--wait must be a number of seconds from 0 to 86400"],
+    ["a --wait over a day", ["sync", "run", "--wait", "86401"], 2, "--wait must be a number of seconds from 0 to 86400"],
+    ["an --older-than that is not a duration", ["sources", "refresh", "--older-than", "soon"], 2, "Invalid --older-than"],
+  ])("refuses %s with one clear line and the usage exit code", async (_what, args, code, message) => {
     const result = await kmcp(args);
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);

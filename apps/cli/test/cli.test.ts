@@ -3,6 +3,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
+import { createChromaStore } from "@kmcp/chroma-store";
+import { createDb } from "@kmcp/db";
+import { embeddedServicesStatus } from "@kmcp/local-servers";
 import { bin, json, kmcp, startCli, tempHome } from "./run-cli.js";
 
 let env: Record<string, string>;
@@ -205,6 +208,34 @@ describe("kmcp sync", () => {
     expect(report).toMatchObject({ status: "pass", checks: { "postgres:responseTime": [{ status: "pass" }], "chroma:responseTime": [{ status: "pass" }], "mirror:freshness": [{ status: "pass" }], "writes:backlog": [{ status: "pass", observedValue: 0 }] } });
     const human = await kmcp(["health"], env);
     expect(human.stdout).toMatch(/^CHECK\s+STATUS\s+OBSERVED\s+DETAIL$/m);
+  });
+
+  it("waits for another process's sync as long as --wait says, then gives up naming it (exit 5); sync status says who syncs", async () => {
+    // Another process (an MCP server, say) is played by taking the sync lease directly in PostgreSQL.
+    const status = await embeddedServicesStatus(env.KMCP_HOME!);
+    const db = createDb({ url: status.postgres.url! });
+    const store = createChromaStore({ url: status.chroma.url! });
+    const lease = { name: store.collections.syncState, holderId: "other-process" };
+    let token: number | null = null; // released in finally if an assertion fails first, so later tests can sync
+    try {
+      const held = await db.leases.acquire({ ...lease, holder: "kmcp-mcp pid 7 on elsewhere", ttlMs: 120_000 });
+      if (!held.acquired) throw new Error("the sync lease was not free");
+      token = held.token;
+      const busy = await kmcp(["sync", "run", "--wait", "0.5"], env);
+      expect(busy.code).toBe(5);
+      expect(busy.stderr).toContain("Another process is syncing: kmcp-mcp pid 7 on elsewhere");
+      expect(busy.stderr).toMatch(/kmcp: Another sync is running: kmcp-mcp pid 7 on elsewhere \(syncing since \d{4}-.*\) held the sync lease for the 500 ms this call would wait/);
+      expect(json(await kmcp(["sync", "status", "--json"], env))).toMatchObject({ lease: { holder: "kmcp-mcp pid 7 on elsewhere", self: false } });
+      expect((await kmcp(["sync", "status"], env)).stdout).toMatch(/^syncing now {2}kmcp-mcp pid 7 on elsewhere \(since \d{4}-/m);
+
+      await db.leases.release({ ...lease, token, ok: true });
+      token = null;
+      expect(json(await kmcp(["sync", "run", "--wait", "0", "--json"], env))).toMatchObject({ outcome: "success" });
+      expect((await kmcp(["sync", "status"], env)).stdout).toMatch(/^syncing now {2}no process$/m);
+    } finally {
+      if (token !== null) await db.leases.release({ ...lease, token, ok: false });
+      await Promise.all([db.close(), store.close()]);
+    }
   });
 
   it("watches: syncs in the background until interrupted", async () => {

@@ -175,4 +175,17 @@ describe("kmcp acquire --crawl", () => {
     expect(site.requests.filter((r) => r.status === 200 && r.path.endsWith(".html"))).toEqual([]);
     expect(await store.chunks.version()).toBe(quiet);
   });
+
+  it("health warns about crawled sites last crawled longer ago than KMCP_CRAWL_MAX_AGE; sources refresh --older-than leaves fresher sites alone", async () => {
+    type Health = { checks: Record<string, { status: string; observedValue: number | null }[]> };
+    const crawlCheck = async (extra: Record<string, string> = {}) => (JSON.parse((await kmcp(["health", "--json"], { ...env, ...extra })).stdout) as Health).checks["crawls:freshness"]?.[0];
+    expect(await crawlCheck()).toMatchObject({ status: "pass", observedValue: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // both sites were crawled more than 1 s ago now
+    expect(await crawlCheck({ KMCP_CRAWL_MAX_AGE: "1s" })).toMatchObject({ status: "warn", observedValue: 2 });
+
+    site.reset();
+    expect(json(await kmcp(["sources", "refresh", "--older-than", "7d", "--json"], env))).toEqual([]);
+    expect((await kmcp(["sources", "refresh", "--older-than", "7d"], env)).stdout).toContain("No crawled site is due for a refresh.");
+    expect(site.requests).toEqual([]);
+  });
 });

@@ -18,7 +18,12 @@ Options:
 
 Environment:
   DATABASE_URL               postgresql://user:password@host:port/db of your PostgreSQL (default: embedded, under KMCP_HOME)
-  CHROMA_URL                 http://host:port of your Chroma server (default: embedded, under KMCP_HOME)
+  CHROMA_URL                 http://host:port of your Chroma server, or https://api.trychroma.com (default: embedded, under KMCP_HOME)
+  CHROMA_API_KEY             Chroma Cloud's API key, sent as x-chroma-token (never shown); with it the limits below default to Cloud's quotas
+  CHROMA_TENANT, CHROMA_DATABASE
+                             Chroma tenant and database (default: the API key's own; without a key default_tenant, default_database)
+  KMCP_CHROMA_MAX_BATCH, KMCP_CHROMA_MAX_RESULTS, KMCP_CHROMA_MAX_CONCURRENCY
+                             most records per Chroma write, results per read, requests in flight per collection (default: unbounded; 300, 300, 10 with an API key)
   KMCP_HOME                  where the embedded servers keep their data (default ~/.kmcp; /var/lib/kmcp for root)
   KMCP_MCP_TOKEN             a static bearer token HTTP clients may send (16+ characters; off loopback this or OAuth is required)
   KMCP_MCP_OAUTH_ISSUER      accept OAuth 2.1 JWT access tokens from this issuer too (https; http only on loopback)

@@ -3,14 +3,12 @@
  * Chroma, and a document server on loopback (hence KMCP_ACQUIRE_ALLOW_PRIVATE=1).
  */
 import { createServer, type Server } from "node:http";
-import type { LocalPostgres } from "@kmcp/local-servers";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
+import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { closeServer, listenOnLoopback } from "@kmcp/testing/http";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { startFixtureSite, type FixtureSite } from "@kmcp/testing/site";
 import { ProgressNotificationSchema, type ProgressNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, tempHome, text } from "./harness.js";
+import { call, connectStdio, startStores, text } from "./harness.js";
 
 const PAGE = `<!doctype html><html><head><title>Beekeeping</title></head><body><nav>Menu</nav>
 <article><h1>Beekeeping</h1><p>The beekeeper smokes the hive gently before lifting the frames, and checks the brood for the queen's eggs.
@@ -18,7 +16,7 @@ Swarming season starts when the colony outgrows its boxes in late spring.</p></a
 
 describe("knowledge_preflight and knowledge_acquire over stdio", () => {
   let postgres: LocalPostgres;
-  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let chroma: LocalChroma;
   let web: Server;
   let base: string;
   let session: Awaited<ReturnType<typeof connectStdio>>;
@@ -31,14 +29,13 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
       res.writeHead(404).end();
     });
     base = await listenOnLoopback(web);
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    let env: Record<string, string>;
+    ({ postgres, chroma, env } = await startStores());
     session = await connectStdio({
-      DATABASE_URL: postgres.url,
-      CHROMA_URL: chroma.url,
-      KMCP_HOME: await tempHome(),
-      KMCP_SYNC_INTERVAL_MS: "600000",
+      ...env,
       KMCP_ACQUIRE_ALLOW_PRIVATE: "1",
       KMCP_MCP_ALLOW_ACQUIRE: "1",
+      KMCP_CRAWL_MAX_AGE: "1s", // so that health soon calls the crawled site stale
     });
   });
   afterAll(async () => {
@@ -104,6 +101,14 @@ describe("knowledge_preflight and knowledge_acquire over stdio", () => {
     expect((found.structuredContent!.results as { document: { url: string } | null }[])[0]?.document?.url).toBe(`${site.base}/docs/s1/p2.html`);
     const stats = await call(session.client, "knowledge_stats");
     expect(stats.structuredContent).toMatchObject({ crawls: { sites: { completed: 1, running: 0 }, pages: { stored: expected.length } } });
+    await vi.waitFor(
+      async () => {
+        const status = await call(session.client, "knowledge_status");
+        const checks = (status.structuredContent as { health: { checks: Record<string, unknown[]> } }).health.checks;
+        expect(checks["crawls:freshness"]?.[0]).toMatchObject({ status: "warn", observedValue: 1 });
+      },
+      { timeout: 15_000, interval: 250 },
+    );
 
     const misuse = await call(session.client, "knowledge_acquire", { url: site.start, maxPages: 3 });
     expect(misuse.isError).toBe(true);

@@ -6,12 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { createChromaStore, type ChromaStore } from "@kmcp/chroma-store";
 import { createDb, type Db } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/local-servers";
+import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { verifyMirror } from "@kmcp/sync-core";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, tempHome, text } from "./harness.js";
+import { call, connectStdio, startStores, text } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,13 +19,14 @@ type Outcome =
 
 describe("the MCP server when PostgreSQL dies during concurrent reads and writes", () => {
   let postgres: LocalPostgres;
-  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let chroma: LocalChroma;
   let db: Db;
   let store: ChromaStore;
   let session: Awaited<ReturnType<typeof connectStdio>>;
 
   beforeAll(async () => {
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    let env: Record<string, string>;
+    ({ postgres, chroma, env } = await startStores());
     db = createDb({ url: postgres.url, connectTimeoutMs: 1_000, pingTimeoutMs: 1_000 });
     await db.migrate();
     // The server's own collections (default prefix) on a Chroma of this test's own.
@@ -41,7 +40,7 @@ describe("the MCP server when PostgreSQL dies during concurrent reads and writes
         status: "active",
       })),
     });
-    session = await connectStdio({ DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" });
+    session = await connectStdio(env);
   });
   afterAll(async () => {
     await session?.close();

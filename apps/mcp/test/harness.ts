@@ -3,7 +3,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeServerTempDir } from "@kmcp/local-servers";
+import { makeServerTempDir, type LocalChroma, type LocalPostgres } from "@kmcp/local-servers";
+import { startPrivateChroma } from "@kmcp/testing/chroma";
+import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -42,6 +44,16 @@ export const initialize = (headers: Record<string, string>) => ({
 
 export async function tempHome(): Promise<string> {
   return path.join(await makeServerTempDir("kmcp-mcp-"), "home");
+}
+
+/**
+ * PostgreSQL and Chroma servers of the test file's own (it may stop or kill them), and the
+ * environment that points the built server at them: its own KMCP_HOME, and background syncs
+ * rare, so that a test syncs when it means to.
+ */
+export async function startStores(): Promise<{ postgres: LocalPostgres; chroma: LocalChroma; env: Record<string, string> }> {
+  const [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+  return { postgres, chroma, env: { DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" } };
 }
 
 /** The built server over stdio, driven by the SDK's own client. */

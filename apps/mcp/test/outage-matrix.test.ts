@@ -15,11 +15,9 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { expectOutageWrites, snapshotStores, STACK_LINE, takeDown } from "@kmcp/testing/snapshot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, connectStdio, tempHome, text } from "./harness.js";
+import { call, connectStdio, startStores, text } from "./harness.js";
 
 type Scenario = "postgres down" | "chroma down" | "both down";
 const SCENARIOS: Scenario[] = ["both down", "postgres down", "chroma down"]; // chroma down last: its writes reach PostgreSQL
@@ -55,8 +53,8 @@ describe("every MCP tool during an outage", () => {
   const actual: Record<string, Partial<Record<Scenario, string>>> = {};
 
   beforeAll(async () => {
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
-    env = { DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_LOG_LEVEL: "warn", KMCP_SYNC_INTERVAL_MS: "600000" };
+    ({ postgres, chroma, env } = await startStores());
+    env = { ...env, KMCP_LOG_LEVEL: "warn" };
     // Seeded with the runtime the server runs on: a source, an ingested Markdown file (chunks to
     // search), a request, and a sync (so the mirror exists).
     const dir = path.dirname(env.KMCP_HOME!);

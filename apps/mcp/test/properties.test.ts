@@ -1,11 +1,9 @@
 import { createDb, type Db } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/local-servers";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, connectStdio, tempHome, text } from "./harness.js";
+import { call, connectStdio, startStores, text } from "./harness.js";
 
 // Property-based tests of the built server's tool inputs: hostile and malformed arguments must
 // come back as short isError results, write nothing, and never widen a text search.
@@ -178,7 +176,7 @@ const invalidCalls: fc.Arbitrary<[string, Record<string, unknown>]> = fc.oneof(
 
 describe("MCP tools under random and hostile input (property-based)", () => {
   let postgres: LocalPostgres;
-  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let chroma: LocalChroma;
   let db: Db;
   let session: Awaited<ReturnType<typeof connectStdio>>;
   let client: Client;
@@ -187,13 +185,14 @@ describe("MCP tools under random and hostile input (property-based)", () => {
   let before: Awaited<ReturnType<typeof counts>>;
 
   beforeAll(async () => {
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    let env: Record<string, string>;
+    ({ postgres, chroma, env } = await startStores());
     db = createDb({ url: postgres.url });
     await db.migrate();
     seeded = [];
     for (const s of SEEDS) seeded.push(await db.sources.create({ ...s, authorityTier: "tier_2_trusted", status: "active" }));
     await db.requests.create({ url: "https://prop-existing.example.test/", reason: "seeded" });
-    session = await connectStdio({ DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" });
+    session = await connectStdio(env);
     client = session.client;
     before = await counts();
   });

@@ -1,9 +1,7 @@
 import { createDb, type Db } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/local-servers";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, connectStdio, tempHome } from "./harness.js";
+import { call, connectStdio, startStores } from "./harness.js";
 
 const ROUNDS = 500;
 
@@ -14,7 +12,7 @@ const ROUNDS = 500;
  */
 describe("read-after-write through the MCP server's read cache", () => {
   let postgres: LocalPostgres;
-  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let chroma: LocalChroma;
   let db: Db;
   /** The second connection: its own process-side pool of one connection, no read cache. */
   let writer: Db;
@@ -22,7 +20,8 @@ describe("read-after-write through the MCP server's read cache", () => {
   let id: string;
 
   beforeAll(async () => {
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    let env: Record<string, string>;
+    ({ postgres, chroma, env } = await startStores());
     db = createDb({ url: postgres.url });
     await db.migrate();
     const source = await db.sources.create({
@@ -35,7 +34,7 @@ describe("read-after-write through the MCP server's read cache", () => {
     id = source.id;
     writer = createDb({ url: postgres.url, poolSize: 1 });
     // Default configuration: KMCP_READ_CACHE is not set, so the read cache is on.
-    session = await connectStdio({ DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" });
+    session = await connectStdio(env);
   }, 120_000);
 
   afterAll(async () => {

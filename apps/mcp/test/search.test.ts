@@ -6,14 +6,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AuthorityTier, SourceType } from "@kmcp/core";
-import type { LocalPostgres } from "@kmcp/local-servers";
+import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import { createKmcp, parseKmcpEnv } from "@kmcp/runtime";
 import type { SearchResult } from "@kmcp/search";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, tempHome, text } from "./harness.js";
+import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, startStores, tempHome, text } from "./harness.js";
 
 const CORPUS_DIR = fileURLToPath(new URL("../../../packages/search/corpus/", import.meta.url));
 const BASE_URL = "https://corpus.example.test/";
@@ -40,7 +38,7 @@ const resultsOf = (r: Awaited<ReturnType<typeof call>>) => r.structuredContent!.
 
 describe("knowledge_search over stdio", () => {
   let postgres: LocalPostgres;
-  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let chroma: LocalChroma;
   let session: Awaited<ReturnType<typeof connectStdio>>;
   let client: Client;
   let password: string;
@@ -48,9 +46,8 @@ describe("knowledge_search over stdio", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    ({ postgres, chroma, env } = await startStores());
     password = decodeURIComponent(new URL(postgres.url).password);
-    env = { DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" };
     // The server's own wiring on the same env: same database, same Chroma collections (the
     // default kmcp_ prefix), same (local) embedder.
     const kmcp = createKmcp({ config: parseKmcpEnv(env) });

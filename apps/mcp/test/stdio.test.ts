@@ -1,31 +1,30 @@
 import { createDb, type Db } from "@kmcp/db";
-import type { LocalPostgres } from "@kmcp/local-servers";
-import { startPrivateChroma } from "@kmcp/testing/chroma";
-import { startPrivatePostgres } from "@kmcp/testing/postgres";
+import type { LocalChroma, LocalPostgres } from "@kmcp/local-servers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, tempHome, text } from "./harness.js";
+import { call, connectStdio, openAiEmbedderEnv, startRefusingEmbeddings, startStores, tempHome, text } from "./harness.js";
 import { TOOL_NAMES as TOOLS } from "./tool-names.js";
 
 const QUEUED_ID = "0b7c3a52-5d7e-4c1e-9a3f-2e8d6b4f1a90";
 
 describe("the MCP server over stdio", () => {
   let postgres: LocalPostgres;
-  let chroma: Awaited<ReturnType<typeof startPrivateChroma>>;
+  let chroma: LocalChroma;
   let db: Db;
   let session: Awaited<ReturnType<typeof connectStdio>>;
   let client: Client;
   let password: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
-    [postgres, chroma] = await Promise.all([startPrivatePostgres(), startPrivateChroma()]);
+    ({ postgres, chroma, env } = await startStores());
     password = decodeURIComponent(new URL(postgres.url).password);
     db = createDb({ url: postgres.url });
     await db.migrate();
     for (const [i, type] of (["documentation", "blog", "standards_body", "documentation"] as const).entries()) {
       await db.sources.create({ url: `https://mcp-${i}.example.test/`, title: `MCP source ${i}`, sourceType: type, authorityTier: i === 0 ? "tier_1_canonical" : "tier_2_trusted", status: "active" });
     }
-    session = await connectStdio({ DATABASE_URL: postgres.url, CHROMA_URL: chroma.url, KMCP_HOME: await tempHome(), KMCP_SYNC_INTERVAL_MS: "600000" });
+    session = await connectStdio(env);
     client = session.client;
   });
   afterAll(async () => {
@@ -114,10 +113,8 @@ describe("the MCP server over stdio", () => {
     const embeddings = await startRefusingEmbeddings();
     const key = "sk-test-0123456789abcdefSECRET";
     const other = await connectStdio({
-      DATABASE_URL: postgres.url,
-      CHROMA_URL: chroma.url,
+      ...env,
       KMCP_HOME: await tempHome(),
-      KMCP_SYNC_INTERVAL_MS: "600000",
       ...openAiEmbedderEnv(embeddings.url, key),
     });
     try {

@@ -53,7 +53,8 @@ export interface ChunkStore {
   /** Remove every chunk of these sources. */
   deleteSources(sourceIds: readonly string[]): Promise<void>;
   /**
-   * The `limit` chunks nearest to `embedding`, nearest first, optionally only of `sourceIds`.
+   * The `limit` chunks nearest to `embedding`, nearest first, optionally only of `sourceIds`;
+   * never more than the store's `maxResults` (one query cannot be paged).
    * With `text: false` each match's text is "" (less to transfer; fetch the ones kept with texts()).
    * @throws {ChromaStoreError} `CONFLICT` when the collection holds another space.
    */
@@ -94,6 +95,8 @@ const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder 
 export function createChunkStore(connection: ChromaConnection, spec: CollectionSpec): ChunkStore {
   const name = spec.name;
   const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) => connection.withCollection(spec, operation, run);
+  // Pages of listings stay within the server's per-read cap (Chroma Cloud: 300 results).
+  const pageSize = Math.min(PAGE_SIZE, connection.limits.maxResults);
 
   function mismatch(recorded: VectorSpace, asked: VectorSpace): ChromaStoreError {
     return new ChromaStoreError(
@@ -151,7 +154,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       if (!sameSpace(held, asked)) throw mismatch(held, asked);
       return c.query({
         queryEmbeddings: [[...embedding]],
-        nResults: limit,
+        // Capped at the server's per-read results: fewer, nearest, candidates rather than a refused search.
+        nResults: Math.min(limit, connection.limits.maxResults),
         ...(where ? { where } : {}),
         include: text ? ["documents", "metadatas", "distances"] : ["metadatas", "distances"],
       });
@@ -173,7 +177,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
         return stored;
       });
-    }, PAGE_SIZE);
+    }, pageSize);
     return chunks.sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
   }
 
@@ -263,7 +267,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const page = parseInput(z.string().min(1).max(4_096), url, "page url");
       const ids = (await storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where)).map((c) => c.id);
       if (ids.length === 0) return;
-      await use(`deleting the chunks of ${page} from ${name}`, (c) => c.delete({ ids }));
+      for (const batch of splitIntoBatches(ids, await connection.maxBatchSize())) {
+        await use(`deleting the chunks of ${page} from ${name}`, (c) => c.delete({ ids: batch }));
+      }
       await bumpVersion();
     },
 
@@ -309,7 +315,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async tally() {
       let chunks = 0;
       const sources = new Set<string>();
-      const pages = paginate(async (offset, limit) => (await use(`counting chunks in ${name}`, (c) => c.get({ limit, offset, include: ["metadatas"] }))).metadatas, PAGE_SIZE);
+      const pages = paginate(async (offset, limit) => (await use(`counting chunks in ${name}`, (c) => c.get({ limit, offset, include: ["metadatas"] }))).metadatas, pageSize);
       for await (const metadatas of pages) {
         chunks += metadatas.length;
         for (const metadata of metadatas) {
@@ -327,7 +333,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       });
     },
 
-    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, PAGE_SIZE),
+    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, pageSize),
 
     async records(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];

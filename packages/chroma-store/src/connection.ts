@@ -1,7 +1,8 @@
 import { withDeadline } from "@kmcp/core";
 import { ChromaClient, type Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
-import type { ResolvedChromaStoreOptions } from "./options.js";
+import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
+import { createRequestSlots } from "./request-slots.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
 /** A collection this package owns: its name and the marker it carries in Chroma. */
@@ -27,21 +28,36 @@ export interface ChromaConnection {
   withCollection<T>(spec: CollectionSpec, operation: string, run: (collection: Collection) => Promise<T>): Promise<T>;
   /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
   forget(name: string): void;
-  /** The server's largest accepted batch, asked once. */
+  /** Most records per write or read by ids: the configured limit or the server's largest batch (asked once), whichever is smaller. */
   maxBatchSize(): Promise<number>;
+  /** The configured limits (maxBatchSize there is the configured one alone). */
+  readonly limits: ChromaLimits;
   /** Forget the client and cached collections; the next call starts afresh. */
   reset(): void;
 }
 
+/**
+ * ChromaClient with the tenant and database left unset when none is given, as the client's
+ * CloudClient does: the first request then asks the server which ones the API key belongs to.
+ * (ChromaClient itself would fall back to default_tenant/default_database.)
+ */
+class KeyScopedClient extends ChromaClient {
+  constructor(args: ConstructorParameters<typeof ChromaClient>[0] & { tenant: string | undefined; database: string | undefined }) {
+    super(args);
+    this.tenant = args.tenant;
+    this.database = args.database;
+  }
+}
 
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
   let client: ChromaClient | undefined;
   let batchSize: Promise<number> | undefined;
   const collections = new Map<string, Promise<Collection>>();
+  const inSlot = createRequestSlots(options.limits.maxConcurrentRequests);
 
   function getClient(): ChromaClient {
     // Constructing the client sends nothing; the first request is the first contact.
-    client ??= new ChromaClient({
+    client ??= new KeyScopedClient({
       host: options.host,
       port: options.port,
       ssl: options.ssl,
@@ -58,7 +74,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
       // settle later; its outcome no longer matters.
       return await withDeadline(() => run(getClient()), timeoutMs, () => Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" }));
     } catch (error) {
-      throw translateChromaError(error, operation, options.displayUrl);
+      throw translateChromaError(error, operation, options.displayUrl, options.secrets);
     }
   }
 
@@ -99,20 +115,22 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
 
   async function withCollection<T>(spec: CollectionSpec, operation: string, run: (c: Collection) => Promise<T>) {
     const collection = await cachedCollection(spec);
+    // The request timeout covers the wait for a slot too: a caller is never held longer than it.
+    const limited = (c: Collection) => call(operation, () => inSlot(spec.name, () => run(c)));
     try {
-      return await call(operation, () => run(collection));
+      return await limited(collection);
     } catch (error) {
       // The collection was dropped (or the server's data replaced) since we opened it:
       // reopen, creating it again, and retry once.
       if (!(error instanceof ChromaStoreError && error.code === "NOT_FOUND")) throw error;
       collections.delete(spec.name);
-      const reopened = await cachedCollection(spec);
-      return call(operation, () => run(reopened));
+      return limited(await cachedCollection(spec));
     }
   }
 
   return {
     displayUrl: options.displayUrl,
+    limits: options.limits,
     call,
     withCollection,
     forget(name) {
@@ -120,7 +138,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     },
     maxBatchSize() {
       if (!batchSize) {
-        const pending = call("reading the server's max batch size", (c) => c.getMaxBatchSize());
+        const pending = call("reading the server's max batch size", (c) => c.getMaxBatchSize()).then((server) => Math.min(server, options.limits.maxBatchSize));
         batchSize = pending;
         pending.catch(() => {
           if (batchSize === pending) batchSize = undefined;

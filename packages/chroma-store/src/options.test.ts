@@ -25,8 +25,27 @@ describe("resolveChromaStoreOptions", () => {
       database: "default_database",
       collectionPrefix: "kmcp_",
       requestTimeoutMs: 15_000,
+      limits: { maxBatchSize: Infinity, maxResults: Infinity, maxConcurrentRequests: Infinity },
+      secrets: [],
     });
     expect(resolveChromaStoreOptions(undefined).port).toBe(8000);
+  });
+
+  it("sends an API key as x-chroma-token, leaves tenant and database to the key, and defaults to Chroma Cloud's quotas", () => {
+    const resolved = resolveChromaStoreOptions({ url: "https://api.trychroma.com", apiKey: "ck-secret-key-1" });
+    expect(resolved).toMatchObject({
+      headers: { "x-chroma-token": "ck-secret-key-1" },
+      tenant: undefined,
+      database: undefined,
+      limits: { maxBatchSize: 300, maxResults: 300, maxConcurrentRequests: 10 },
+      secrets: ["ck-secret-key-1"],
+    });
+    expect(resolved.displayUrl).not.toContain("ck-secret");
+    const explicit = resolveChromaStoreOptions({ host: "h", port: 1, apiKey: "k-123", tenant: "t", database: "d", maxBatchSize: 100, maxResults: 50, maxConcurrentRequests: 2 });
+    expect(explicit).toMatchObject({ tenant: "t", database: "d", limits: { maxBatchSize: 100, maxResults: 50, maxConcurrentRequests: 2 } });
+    expect(explicit.headers).toEqual({ "x-chroma-token": "k-123" });
+    // Limits apply to a self-hosted server too, without a key.
+    expect(resolveChromaStoreOptions({ maxResults: 300 }).limits).toEqual({ maxBatchSize: Infinity, maxResults: 300, maxConcurrentRequests: Infinity });
   });
 
   it("takes a URL apart, defaulting the port by scheme", () => {
@@ -51,6 +70,7 @@ describe("resolveChromaStoreOptions", () => {
     const resolved = resolveChromaStoreOptions({ url: "http://admin:p%40ss@chroma:8000" });
     expect(resolved.headers).toEqual({ Authorization: `Basic ${Buffer.from("admin:p@ss").toString("base64")}` });
     expect(resolved.displayUrl).toBe("http://chroma:8000");
+    expect(resolved.secrets).toEqual(["p@ss"]);
   });
 
   it("rejects bad options with messages that name the field and never echo a password", () => {
@@ -65,5 +85,9 @@ describe("resolveChromaStoreOptions", () => {
     expect(validationError({ requestTimeoutMs: 0 }).message).toMatch(/requestTimeoutMs/);
     expect(validationError({ tenant: "" }).message).toMatch(/tenant/);
     expect(validationError({ unknown: 1 }).message).toMatch(/unknown/);
+    expect(validationError({ apiKey: "" }).message).toMatch(/apiKey/);
+    expect(validationError({ maxBatchSize: 0 }).message).toMatch(/maxBatchSize/);
+    expect(validationError({ maxResults: 1.5 }).message).toMatch(/maxResults/);
+    expect(validationError({ maxConcurrentRequests: -1 }).message).toMatch(/maxConcurrentRequests/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Collection } from "chromadb";
+import { readAllPages } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -36,14 +37,19 @@ export interface PendingWrites {
   count(): Promise<number>;
 }
 
+const LIST_PAGE_SIZE = 1_000;
+
 export function createPendingWrites(connection: ChromaConnection, spec: CollectionSpec): PendingWrites {
   const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) => connection.withCollection(spec, operation, run);
 
   async function read(ids?: string[]): Promise<PendingWrite[]> {
-    const result = await use("reading queued writes", (c) => c.get({ ...(ids ? { ids } : {}), include: ["metadatas", "documents"] }));
-    return result.ids
-      .map((id, i) => decode(id, result.metadatas[i], result.documents[i], spec.name))
-      .sort((a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : 1));
+    const page = async (args: { ids: string[] } | { limit: number; offset: number }) => {
+      const result = await use("reading queued writes", (c) => c.get({ ...args, include: ["metadatas", "documents"] }));
+      return result.ids.map((id, i) => decode(id, result.metadatas[i], result.documents[i], spec.name));
+    };
+    // Listed a page at a time: a server may cap one read's results (Chroma Cloud: 300).
+    const writes = ids ? await page({ ids }) : await readAllPages((offset, limit) => page({ limit, offset }), Math.min(LIST_PAGE_SIZE, connection.limits.maxResults));
+    return writes.sort((a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : 1));
   }
 
   return {

@@ -15,6 +15,7 @@ import { completeRecord, MirrorRecordInputSchema, type MirrorRecord, type Mirror
 import { fromChromaMetadata, toChromaMetadata } from "./mirror-record-mapping.js";
 import { parseInput } from "./parse-input.js";
 import { placeholderEmbedding } from "./placeholder-embedding.js";
+import { readRange } from "./read-range.js";
 import { splitIntoBatches } from "./split-into-batches.js";
 
 /** Typed reads and writes of the `sources_metadata` collection: the mirror of PostgreSQL's sources. */
@@ -54,18 +55,22 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
   const name = spec.name;
   const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) =>
     connection.withCollection(spec, operation, run);
+  const { maxResults } = connection.limits;
 
-  async function getRecords(args: { ids?: string[]; where?: ChromaWhere; limit?: number; offset?: number }, operation: string) {
-    const result = await use(operation, (c) =>
-      c.get({
-        ...(args.ids ? { ids: args.ids } : {}),
-        ...(args.where ? { where: args.where as Where } : {}),
-        ...(args.limit !== undefined ? { limit: args.limit } : {}),
-        ...(args.offset ? { offset: args.offset } : {}),
-        include: ["metadatas"],
-      }),
-    );
-    return result.ids.map((id, index) => fromChromaMetadata(id, result.metadatas[index], name));
+  async function getRecords(args: { ids: string[] } | { where?: ChromaWhere; limit: number; offset?: number }, operation: string) {
+    const read = async (page: { ids: string[] } | { where?: ChromaWhere; limit: number; offset: number }) => {
+      const result = await use(operation, (c) =>
+        c.get({
+          ...("ids" in page ? { ids: page.ids } : { limit: page.limit, ...(page.offset ? { offset: page.offset } : {}) }),
+          ...("where" in page && page.where ? { where: page.where as Where } : {}),
+          include: ["metadatas"],
+        }),
+      );
+      return result.ids.map((id, index) => fromChromaMetadata(id, result.metadatas[index], name));
+    };
+    if ("ids" in args) return read(args);
+    // A server may cap one read's results (Chroma Cloud: 300), so a long range is read in pages.
+    return readRange((offset, limit) => read({ where: args.where, limit, offset }), { offset: args.offset ?? 0, limit: args.limit }, maxResults);
   }
 
   async function getMany(ids: readonly string[]): Promise<MirrorRecord[]> {
@@ -82,7 +87,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
 
   async function* iterateIds(options: { pageSize?: number } = {}): AsyncGenerator<string, void, undefined> {
     const pageSize = parseInput(z.number().int().min(1).max(COUNT_PAGE_SIZE).default(1000), options.pageSize, "pageSize");
-    const pages = paginate(async (offset, limit) => (await use(`listing ids of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, pageSize);
+    const pages = paginate(async (offset, limit) => (await use(`listing ids of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, Math.min(pageSize, maxResults));
     for await (const page of pages) yield* page;
   }
 
@@ -150,7 +155,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
       let total = 0;
       const pages = paginate(
         async (offset, limit) => (await use(`counting sources in ${name}`, (c) => c.get({ where: where as Where, limit, offset, include: [] }))).ids,
-        COUNT_PAGE_SIZE,
+        Math.min(COUNT_PAGE_SIZE, maxResults),
       );
       for await (const page of pages) total += page.length;
       return total;

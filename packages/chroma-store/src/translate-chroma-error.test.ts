@@ -1,4 +1,4 @@
-import { ChromaClientError, ChromaConnectionError, ChromaNotFoundError, ChromaUniqueError } from "chromadb";
+import { ChromaClientError, ChromaConnectionError, ChromaNotFoundError, ChromaQuotaExceededError, ChromaUniqueError, ChromaUnauthorizedError } from "chromadb";
 import { describe, expect, it } from "vitest";
 import { ChromaStoreError } from "./errors.js";
 import { translateChromaError } from "./translate-chroma-error.js";
@@ -39,5 +39,24 @@ describe("translateChromaError", () => {
     const translated = translateChromaError(leaky, "writing", "http://admin:hunter2@host:8000");
     expect(translated.message).not.toContain("hunter2");
     expect(translated.message).toContain("http://***@host:8000");
+  });
+
+  it("names a quota refusal (Chroma Cloud's 422) and the limits that avoid it", () => {
+    const quota = new ChromaQuotaExceededError("Quota exceeded: 'Number of records' exceeded quota limit for action 'Upsert': current usage of 301 exceeds limit of 300");
+    const translated = translateChromaError(quota, "writing 301 sources", "https://api.trychroma.com:443");
+    expect(translated.code).toBe("VALIDATION");
+    expect(translated.data).toMatchObject({ reason: "quota" });
+    expect(translated.message).toContain("current usage of 301 exceeds limit of 300");
+    expect(translated.message).toContain("maxBatchSize");
+  });
+
+  it("masks the given secrets (an API key) wherever the server echoed them", () => {
+    const echoed = new ChromaClientError("Bad request: token ck-abcdefgh12345678 is not valid for tenant x");
+    const translated = translateChromaError(echoed, "writing", "https://h:443", ["ck-abcdefgh12345678"]);
+    expect(translated.message).not.toContain("ck-abcdefgh12345678");
+    // Regression: a 401 (ChromaUnauthorizedError, which names itself ChromaAuthError) was UNKNOWN.
+    const refused = translateChromaError(new ChromaUnauthorizedError("Unauthorized"), "x", "u");
+    expect(refused.code).toBe("UNAUTHORIZED");
+    expect(refused.message).toContain("API key");
   });
 });

@@ -34,6 +34,38 @@ describe("parseKmcpEnv", () => {
   });
 });
 
+describe("parseKmcpEnv: Chroma Cloud settings", () => {
+  const cloud = { CHROMA_URL: "https://api.trychroma.com", CHROMA_API_KEY: "ck-Zq81secretKEY", CHROMA_TENANT: "t-1", CHROMA_DATABASE: "kb" };
+  it("passes the API key, tenant, database and limits on to the store; unset, the store's defaults apply", () => {
+    expect(parseKmcpEnv({}).chroma).toEqual({});
+    expect(parseKmcpEnv({ ...cloud, KMCP_CHROMA_MAX_BATCH: "100", KMCP_CHROMA_MAX_RESULTS: "250", KMCP_CHROMA_MAX_CONCURRENCY: "4" }).chroma).toEqual({
+      apiKey: "ck-Zq81secretKEY",
+      tenant: "t-1",
+      database: "kb",
+      maxBatchSize: 100,
+      maxResults: 250,
+      maxConcurrentRequests: 4,
+    });
+    // Limits alone suit a self-hosted or embedded server too.
+    expect(parseKmcpEnv({ KMCP_CHROMA_MAX_RESULTS: "300" }).chroma).toMatchObject({ maxResults: 300 });
+  });
+  it("refuses a key, tenant or database without CHROMA_URL, and bad limits, by name and without echoing the key", () => {
+    const message = refusal(() => parseKmcpEnv({ CHROMA_API_KEY: cloud.CHROMA_API_KEY, CHROMA_TENANT: "t", KMCP_CHROMA_MAX_BATCH: "0", KMCP_CHROMA_MAX_CONCURRENCY: "x" }));
+    expect(message).toContain("KMCP_CHROMA_MAX_BATCH");
+    expect(message).toContain("KMCP_CHROMA_MAX_CONCURRENCY");
+    expect(refusal(() => parseKmcpEnv({ CHROMA_API_KEY: cloud.CHROMA_API_KEY, CHROMA_TENANT: "t" }))).toMatch(/CHROMA_API_KEY: needs CHROMA_URL.*CHROMA_TENANT: needs CHROMA_URL/);
+    expect(message).not.toContain("Zq81");
+    expect(refusal(() => parseKmcpEnv({ ...cloud, CHROMA_API_KEY: "" }))).toContain("CHROMA_API_KEY");
+  });
+  it("scrubs the Chroma API key from every log line", async () => {
+    const { createLogger } = await import("./logger.js");
+    const lines: string[] = [];
+    const logger = createLogger(parseKmcpEnv({ ...cloud, KMCP_LOG_LEVEL: "info" }), { write: (line) => lines.push(line) });
+    logger.warn("chroma refused", { error: "token ck-Zq81secretKEY is not allowed", header: { "x-chroma-token": "ck-Zq81secretKEY" } });
+    expect(lines.join("")).not.toContain("Zq81secretKEY");
+  });
+});
+
 describe("parseKmcpEnv regressions", () => {
   it("refuses a postgresql:// URL that does not parse, without echoing it (it used to crash later, printing the password)", () => {
     for (const url of ["postgresql://kmcp:s3cr/3tPW@host:5432/db", "postgresql://kmcp:s3cr3tPW@host:99999/db", "postgresql://kmcp:s3cr3tPW@host:port/db"]) {

@@ -1,6 +1,7 @@
 import { homedir, userInfo } from "node:os";
 import path from "node:path";
 import { formatIssues, redactSecrets } from "@kmcp/core";
+import type { ChromaStoreOptions } from "@kmcp/chroma-store";
 import type { SearchDeps } from "@kmcp/search";
 // The light entry point: parsing the configuration must not load search and ingestion.
 import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
@@ -30,6 +31,17 @@ export const KmcpEnvSchema = z.object({
     .refine((u) => URL.canParse(u), "is not a valid URL (percent-encode special characters in the password)")
     .optional(),
   CHROMA_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  /** Chroma Cloud's API key (or a token-authenticated server's), sent as `x-chroma-token`; needs CHROMA_URL. */
+  CHROMA_API_KEY: z.string().min(1).optional(),
+  /** Chroma tenant and database (default: the API key's own; without a key, default_tenant and default_database). */
+  CHROMA_TENANT: z.string().min(1).optional(),
+  CHROMA_DATABASE: z.string().min(1).optional(),
+  /** Most records one Chroma write (or read by ids) carries (default: the server's max batch size; 300 with an API key). */
+  KMCP_CHROMA_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Most results one Chroma read or search asks for (default unlimited; 300 with an API key). */
+  KMCP_CHROMA_MAX_RESULTS: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Most Chroma requests in flight per collection from one process (default unlimited; 10 with an API key). */
+  KMCP_CHROMA_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).optional(),
   KMCP_HOME: z.string().min(1).optional(),
   KMCP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("warn"),
   KMCP_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
@@ -72,6 +84,12 @@ export const KmcpEnvSchema = z.object({
 /** The fusion settings createSearch takes. */
 export type SearchFusion = NonNullable<SearchDeps["fusion"]>;
 
+/** How to use the Chroma server besides its URL; unset fields keep @kmcp/chroma-store's defaults. */
+export type ChromaAccess = Pick<
+  Exclude<ChromaStoreOptions, { host: string }>,
+  "apiKey" | "tenant" | "database" | "maxBatchSize" | "maxResults" | "maxConcurrentRequests"
+>;
+
 /** Which embedder search and ingestion use. */
 export type EmbedderConfig = { kind: "local" } | { kind: "openai"; options: z.output<typeof OpenAiEmbedderOptionsSchema> };
 
@@ -80,6 +98,8 @@ export interface KmcpConfig {
   databaseUrl: string | undefined;
   /** Unset: use the embedded Chroma under `home`. */
   chromaUrl: string | undefined;
+  /** CHROMA_API_KEY (a secret: never print it), CHROMA_TENANT, CHROMA_DATABASE and KMCP_CHROMA_MAX_*. */
+  chroma: ChromaAccess;
   home: string;
   logLevel: z.output<typeof KmcpEnvSchema>["KMCP_LOG_LEVEL"];
   syncIntervalMs: number;
@@ -120,10 +140,21 @@ export function parseKmcpEnv(env: Record<string, string | undefined>): KmcpConfi
   const weights = e.KMCP_SEARCH_TIER_WEIGHTS === undefined ? undefined : parseTierWeights(e.KMCP_SEARCH_TIER_WEIGHTS);
   if (weights && !weights.ok) problems.push(`KMCP_SEARCH_TIER_WEIGHTS: ${weights.message}`);
   const fusion = fusionConfig(e, problems);
+  for (const name of ["CHROMA_API_KEY", "CHROMA_TENANT", "CHROMA_DATABASE"] as const) {
+    if (e[name] !== undefined && !e.CHROMA_URL) problems.push(`${name}: needs CHROMA_URL (for Chroma Cloud, https://api.trychroma.com); the embedded Chroma takes none`);
+  }
   if (problems.length > 0) throw new ConfigError("VALIDATION", redactSecrets(`Invalid environment: ${problems.join("; ")}`));
   return {
     databaseUrl: e.DATABASE_URL,
     chromaUrl: e.CHROMA_URL,
+    chroma: {
+      apiKey: e.CHROMA_API_KEY,
+      tenant: e.CHROMA_TENANT,
+      database: e.CHROMA_DATABASE,
+      maxBatchSize: e.KMCP_CHROMA_MAX_BATCH,
+      maxResults: e.KMCP_CHROMA_MAX_RESULTS,
+      maxConcurrentRequests: e.KMCP_CHROMA_MAX_CONCURRENCY,
+    },
     home: path.resolve(e.KMCP_HOME ?? defaultHome()),
     logLevel: e.KMCP_LOG_LEVEL,
     syncIntervalMs: e.KMCP_SYNC_INTERVAL_MS,

@@ -42,7 +42,7 @@ export async function openStores<D extends SyncDb>(
     chromaUrl ??= local.chroma.url ?? undefined;
   }
   const db = connect({ url: databaseUrl!, connectTimeoutMs: 2_000, pingTimeoutMs: 2_000 });
-  const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000 });
+  const store = createChromaStore({ url: chromaUrl, requestTimeoutMs: 10_000, ...config.chroma });
   const sync = createSyncManager({ db, store, logger, processName: `${options.processName ?? "kmcp"} pid ${process.pid} on ${hostname()}` });
   return { db, store, sync, embedded, started, databaseUrl: databaseUrl! };
 }

@@ -1,13 +1,11 @@
-import { AuthorityTierSchema, MAX_TITLE_LENGTH, SourceTypeSchema } from "@kmcp/core";
+import { AcquireSourceOptionsSchema, CoreError } from "@kmcp/core";
 import { DbError, isDbError } from "@kmcp/db";
 import type { AcquireResult } from "@kmcp/runtime";
 import { Option, type Command } from "commander";
-import { z } from "zod";
 import { action, type CliContext } from "../context.js";
 import { parseFlags, withoutUndefined } from "./flags.js";
 import { plural } from "./format.js";
 import { collect, crawlScope, crawlSummary, hasScopeFlags, printCrawl, runCrawl, type CrawlFlags } from "./crawl.js";
-import { CoreError } from "@kmcp/core";
 
 interface AcquireFlags extends CrawlFlags {
   title?: string;
@@ -15,11 +13,6 @@ interface AcquireFlags extends CrawlFlags {
   tier?: string;
 }
 
-const AcquireFlagsSchema = z.strictObject({
-  title: z.string().min(1).max(MAX_TITLE_LENGTH).optional(),
-  sourceType: SourceTypeSchema.optional(),
-  authorityTier: AuthorityTierSchema.optional(),
-});
 const FLAG_OF = { title: "--title", sourceType: "--type", authorityTier: "--tier" };
 
 export function registerAcquireCommand(program: Command): void {
@@ -47,7 +40,7 @@ export function registerAcquireCommand(program: Command): void {
     )
     .action(
       action(async (ctx, url: string, flags: AcquireFlags, command: Command) => {
-        const options = parseFlags(AcquireFlagsSchema, withoutUndefined({ title: flags.title, sourceType: flags.type, authorityTier: flags.tier }), "acquire options", FLAG_OF);
+        const options = parseFlags(AcquireSourceOptionsSchema, withoutUndefined({ title: flags.title, sourceType: flags.type, authorityTier: flags.tier }), "acquire options", FLAG_OF);
         if (!flags.crawl && hasScopeFlags(flags)) throw new CoreError("VALIDATION", "--max-pages, --max-depth, --include, --exclude and --concurrency go with --crawl.");
         if (flags.crawl) {
           const scope = crawlScope(flags);

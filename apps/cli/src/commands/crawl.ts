@@ -1,5 +1,5 @@
 import { CrawlScopeSchema, type CrawlScopeInput } from "@kmcp/core";
-import { summarizeCrawl, type CrawlResult, type KmcpServices } from "@kmcp/runtime";
+import { summarizeCrawl, type CrawlOptions, type CrawlResult, type KmcpServices } from "@kmcp/runtime";
 import type { CliContext } from "../context.js";
 import { parseFlags, withoutUndefined } from "./flags.js";
 import { plural } from "./format.js";
@@ -35,33 +35,47 @@ export function hasScopeFlags(flags: CrawlFlags): boolean {
 export const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /**
- * Crawl with a progress bar on a TTY (stderr), a line per failure with --verbose, and Ctrl-C
- * stopping new requests (the job stays resumable: run the same command again).
+ * Runs `work` with a signal that Ctrl-C aborts, after `onInterrupt` (a crawl then starts no new
+ * requests and stays resumable: run the same command again).
  */
-export async function runCrawl(ctx: CliContext, services: KmcpServices, url: string, options: { scope: CrawlScopeInput; title?: string; sourceType?: string; authorityTier?: string; verbose: boolean }) {
-  const progress = ctx.out.progress("Crawling");
+export async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>, onInterrupt?: () => void): Promise<T> {
   const stop = new AbortController();
   const onSigint = () => {
-    ctx.out.warn("stopping: requests in flight finish; run the same command again to resume.");
+    onInterrupt?.();
     stop.abort();
   };
   process.once("SIGINT", onSigint);
-  let shown = false;
   try {
-    return await services.crawl(url, {
-      scope: options.scope,
-      ...withoutUndefined({ title: options.title }),
-      ...(options.sourceType ? { sourceType: options.sourceType as never } : {}),
-      ...(options.authorityTier ? { authorityTier: options.authorityTier as never } : {}),
-      signal: stop.signal,
-      onProgress: (p) => {
-        shown = true;
-        progress.update(p.done, p.done + p.queued + p.inFlight, `${p.done} done, ${p.queued} queued${p.failed ? `, ${p.failed} failed` : ""}`);
-        if (options.verbose && p.last?.status === "failed") ctx.out.warn(`${p.last.url}: ${p.last.reason ?? "failed"}`);
-      },
-    });
+    return await work(stop.signal);
   } finally {
     process.removeListener("SIGINT", onSigint);
+  }
+}
+
+/** Crawl with a progress bar on a TTY (stderr), a line per failure with --verbose, and Ctrl-C stopping new requests. */
+export async function runCrawl(
+  ctx: CliContext,
+  services: KmcpServices,
+  url: string,
+  { verbose, ...options }: Pick<CrawlOptions, "scope" | "title" | "sourceType" | "authorityTier"> & { verbose: boolean },
+) {
+  const progress = ctx.out.progress("Crawling");
+  let shown = false;
+  try {
+    return await untilInterrupted(
+      (signal) =>
+        services.crawl(url, {
+          ...options,
+          signal,
+          onProgress: (p) => {
+            shown = true;
+            progress.update(p.done, p.done + p.queued + p.inFlight, `${p.done} done, ${p.queued} queued${p.failed ? `, ${p.failed} failed` : ""}`);
+            if (verbose && p.last?.status === "failed") ctx.out.warn(`${p.last.url}: ${p.last.reason ?? "failed"}`);
+          },
+        }),
+      () => ctx.out.warn("stopping: requests in flight finish; run the same command again to resume."),
+    );
+  } finally {
     if (shown) progress.done();
   }
 }

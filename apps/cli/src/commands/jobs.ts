@@ -2,7 +2,7 @@ import { CoreError, IdSchema, parseInput } from "@kmcp/core";
 import { parseDuration, type SiteRefresh } from "@kmcp/runtime";
 import type { Command } from "commander";
 import { action, type CliContext } from "../context.js";
-import { crawlSummary, printCrawl } from "./crawl.js";
+import { crawlSummary, printCrawl, untilInterrupted } from "./crawl.js";
 import { wholeNumber } from "./flags.js";
 
 /** `kmcp jobs`: site crawls, newest first, with their page counts. */
@@ -54,22 +54,16 @@ export function registerRefreshCommand(sources: Command): void {
         if (olderThanMs === null) throw new CoreError("VALIDATION", "Invalid --older-than: give a duration such as 7d, 12h, 30m or 45s.");
         if (flags.source !== undefined) parseInput(IdSchema, flags.source, "--source");
         const { refreshSources } = await ctx.services();
-        const stop = new AbortController();
-        const onSigint = () => stop.abort();
-        process.once("SIGINT", onSigint);
-        let refreshed: SiteRefresh[];
-        try {
-          refreshed = await refreshSources({
-            ...(olderThanMs === undefined ? {} : { olderThanMs }),
-            ...(flags.source ? { sourceId: flags.source } : {}),
-            signal: stop.signal,
+        const refreshed = await untilInterrupted((signal) =>
+          refreshSources({
+            olderThanMs,
+            sourceId: flags.source,
+            signal,
             onSite: ({ url, index, total }) => {
-              if (!ctx.json) process.stderr.write(`Refreshing ${index + 1}/${total}: ${url}\n`);
+              if (!ctx.json) ctx.out.note(`Refreshing ${index + 1}/${total}: ${url}`);
             },
-          });
-        } finally {
-          process.removeListener("SIGINT", onSigint);
-        }
+          }),
+        );
         if (ctx.json) return ctx.out.json(refreshed.map((site) => ({ url: site.url, sourceId: site.sourceId, skipped: site.skipped, crawl: site.result ? crawlSummary(site.result) : null })));
         printRefresh(ctx, refreshed);
       }),

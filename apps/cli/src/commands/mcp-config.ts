@@ -22,6 +22,11 @@ export interface ServerLaunch {
 const PASSED_ON = [
   "KMCP_HOME",
   "CHROMA_URL",
+  "CHROMA_TENANT",
+  "CHROMA_DATABASE",
+  "KMCP_CHROMA_MAX_BATCH",
+  "KMCP_CHROMA_MAX_RESULTS",
+  "KMCP_CHROMA_MAX_CONCURRENCY",
   "KMCP_EMBEDDER",
   "KMCP_EMBEDDING_URL",
   "KMCP_EMBEDDING_MODEL",
@@ -32,7 +37,7 @@ const PASSED_ON = [
   "KMCP_SEARCH_VECTOR_WEIGHT",
 ];
 /** Settings that hold secrets: never printed, the user adds them. */
-const SECRET = ["DATABASE_URL", "KMCP_EMBEDDING_API_KEY"];
+const SECRET = ["DATABASE_URL", "KMCP_EMBEDDING_API_KEY", "CHROMA_API_KEY"];
 
 /** The built server of this installation (apps/mcp/dist/main.js next to apps/cli/dist), if there is one. */
 export function localServerPath(): string | null {

@@ -1,6 +1,6 @@
-import { CrawlJobStatusSchema, type AuthorityTier, type CrawlScopeInput, type SourceType } from "@kmcp/core";
+import { CrawlJobStatusSchema } from "@kmcp/core";
 import { z } from "zod";
-import { summarizeCrawl } from "@kmcp/runtime";
+import { summarizeCrawl, type CrawlOptions } from "@kmcp/runtime";
 import type { ServerDeps } from "../deps.js";
 import { ok } from "../tool-result.js";
 
@@ -25,14 +25,13 @@ type Notify = (params: { progress: number; total: number; message: string }) => 
 export async function crawlSite(
   deps: ServerDeps,
   url: string,
-  options: { title?: string; sourceType?: SourceType; authorityTier?: AuthorityTier; scope: CrawlScopeInput },
+  options: Pick<CrawlOptions, "scope" | "title" | "sourceType" | "authorityTier">,
   notify: Notify | null,
 ) {
   const { crawl } = await deps.kmcp.ready();
   let pending = Promise.resolve();
   const result = await crawl(url, {
     ...options,
-    scope: Object.fromEntries(Object.entries(options.scope).filter(([, v]) => v !== undefined)),
     ...(notify
       ? {
           onProgress: (p) => {

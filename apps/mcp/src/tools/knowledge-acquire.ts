@@ -1,4 +1,4 @@
-import { AuthorityTierSchema, CoreError, CrawlScopeSchema, MAX_TITLE_LENGTH, MAX_URL_LENGTH, SourceTypeSchema } from "@kmcp/core";
+import { AcquireSourceOptionsSchema, CoreError, CrawlScopeSchema, MAX_URL_LENGTH } from "@kmcp/core";
 import { ACQUIRE_STEPS, type AcquireStep } from "@kmcp/runtime";
 import { crawlOutputSchema, crawlSite } from "./knowledge-acquire-crawl.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -27,9 +27,9 @@ export function registerKnowledgeAcquireTool(server: McpServer, deps: ServerDeps
         "at most `concurrency` requests at once), into one source whose search results cite each page; a crawl that was interrupted resumes; progress per page.",
       inputSchema: {
         url: z.string().min(1).max(MAX_URL_LENGTH).describe("the http(s) url to acquire"),
-        title: z.string().min(1).max(MAX_TITLE_LENGTH).optional().describe("title of the source (default: the document's own title)"),
-        sourceType: SourceTypeSchema.optional().describe("source type (default for a new source: documentation)"),
-        authorityTier: AuthorityTierSchema.optional().describe("authority tier (default for a new source: tier_2_trusted)"),
+        title: AcquireSourceOptionsSchema.shape.title.describe("title of the source (default: the document's own title)"),
+        sourceType: AcquireSourceOptionsSchema.shape.sourceType.describe("source type (default for a new source: documentation)"),
+        authorityTier: AcquireSourceOptionsSchema.shape.authorityTier.describe("authority tier (default for a new source: tier_2_trusted)"),
         crawl: z.boolean().optional().describe("crawl the whole site under the url (default false: the one document)"),
         maxPages: CrawlScopeSchema.shape.maxPages.unwrap().optional().describe("with crawl: pages fetched at most (default 500)"),
         maxDepth: CrawlScopeSchema.shape.maxDepth.unwrap().optional().describe("with crawl: links away from the url at most (default: no limit)"),
