@@ -134,11 +134,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
 
   async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[]; text?: boolean }) {
     const asked = parseInput(VectorSpaceSchema, space, "vector space");
-    const { limit, sourceIds, text } = parseInput(
-      QueryOptionsSchema,
-      options,
-      "query options",
-    );
+    const { limit, sourceIds, text } = parseInput(QueryOptionsSchema, options, "query options");
     if (embedding.length !== asked.dimension) {
       throw new ChromaStoreError("VALIDATION", `The query vector has ${embedding.length} dimensions; ${asked.embedder} makes ${asked.dimension}.`);
     }
