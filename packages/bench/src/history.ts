@@ -102,6 +102,22 @@ export const HISTORY = `## Changes made after profiling (before → after)
   one kmcp with the pool and one without side by side, 3 × 8 s each interleaved: 96 → 276
   calls/s (2.9×).
 
+- **Search under load** (figure 9): each hybrid search made five Chroma requests: re-opening
+  the chunk collection to read its vector space, the vector query for 100 candidates, the
+  candidates' sources from the mirror, the kept chunks' texts, then their records. Now two: the
+  space comes from the cached collection handle when it holds the embedder's space (the query
+  checks the space of the handle it reads, so a collection re-created meanwhile is still caught),
+  the kept chunks' texts and records come in one read, and in \`kmcp-mcp\` the candidates'
+  sources come from the in-memory copy of the mirror it already keeps warm
+  (\`SourceCatalog.mirrorRecords\`: used only when loaded for the mirror's current version, read
+  at most once a second and at once after this process's own sync; Chroma answers otherwise).
+  The chunk store also stopped building two zod schemas on every query. Results are identical:
+  231 searches (8 evaluation queries and 3 with phrases or no match × 7 filter/limit/explain
+  variants × 3 modes) gave the same JSON from the old and the new code in one process on the same
+  stores. Interleaved with the old build under 50 clients (quick sizes, load average 14–19):
+  53–83 → 82–167 calls/s (1.3–2.5×); per call, the kmcp process 5.4–8.9 → 3.3–6.0 ms of CPU and
+  Chroma 5.6–6.9 → 3.5–4.4 ms; kmcp / bare 0.17–0.18 → 0.26 (full run), 0.27 and 0.31 (quick runs).
+
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
   answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
@@ -175,17 +191,21 @@ export const HISTORY = `## Changes made after profiling (before → after)
   location, so the CLI would have to declare both), Node 22's compile cache, or a resident
   process to ask.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): 0.18–0.30 with calls alternating \`knowledge_sources\` and \`knowledge_search\`. The
-  gap is search. Each search makes five Chroma requests: re-opening the chunk collection to read
-  its vector space, the vector query for 100 candidates, the candidates' sources from the mirror,
-  the kept chunks' texts, then their records. Timed one by one (200 of each, machine load ~15),
-  they cost the kmcp process 1.7–4.1 ms of CPU each (12.6 ms together) and Chroma 0.8–5.5 ms
-  (12.5 ms), where the bare server spends ~1 ms on a whole call. Not done here (packages/search
-  and chroma-store, where other work is under way): take the space from the cached collection
-  handle (the query checks it anyway), read the kept chunks' texts and records in one request,
-  and read the candidates' sources from the in-memory mirror copy the server already keeps. By
-  these timings that saves about half of a search's CPU; meeting 0.5 would need search at about
-  a third of its cost.
+  answers): 0.26 (full run), 0.27 and 0.31 (quick runs) with calls alternating \`knowledge_sources\` and \`knowledge_search\`
+  (0.17–0.30 before search's Chroma requests went from five to two; zero errors in every run).
+  \`knowledge_sources\` alone is at 0.67–1.04; the gap is search. Its two Chroma requests, timed
+  one by one, cost Chroma ~6.5 ms of CPU and the kmcp process ~4 ms: the vector query for 100
+  candidates (the first round's fixed depth) with their metadata is most of it, and on the kmcp
+  side much of that is undici sending the 1,024-number query vector as JSON and decoding 100
+  metadata records; the rest of the kmcp process's ~3.5 ms a call is spread over the SDK's
+  HTTP layer (a web Request and Response per call), PostgreSQL's version check, zod and garbage
+  collection, with no single large part left (profiled under load). The bare server spends
+  ~0.9 ms on a whole call. Meeting 0.5 would need search at about half its cost again: fewer
+  vector candidates in the first round (a change of results, to be tried on the evaluation
+  set), a cheaper wire format for the query vector, or a result cache keyed by the query and
+  invalidated by the chunk collection's version and the mirror's — not done here, because it
+  would mostly help a benchmark that repeats eight queries, and it would make the vector half
+  as stale as the keyword index (up to a second after another process's write).
 - **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
   p95 1,564 ms (median 619 ms) against 39.5 ms for the bare Chroma query (ratio 40), measured at a
   load average of 8–28 on 2 cores; vector mode alone p95 273 ms (ratio 6.9). The time is

@@ -25,8 +25,12 @@ import { splitIntoBatches } from "./split-into-batches.js";
 /** The `source_chunks` collection: searchable chunks of source content, in one vector space. */
 export interface ChunkStore {
   readonly collectionName: string;
-  /** The vector space recorded on the collection; null while it has never held a chunk. */
-  space(): Promise<VectorSpace | null>;
+  /**
+   * The vector space recorded on the collection; null while it has never held a chunk. With
+   * `expected`, the cached collection handle answers when it records that space (no request;
+   * query() checks the space of the collection it reads anyway); otherwise it is read afresh.
+   */
+  space(expected?: VectorSpace): Promise<VectorSpace | null>;
   /**
    * Insert or replace chunks. The first write records `space` on the collection; writing
    * vectors of another space while it holds chunks is refused.
@@ -82,6 +86,10 @@ export interface ChunkStore {
 const VERSION_KEY = "kmcp_version";
 const PAGE_SIZE = 5_000;
 
+// Built once: a search reads through these on every call, and making a zod schema costs more than using it.
+const QueryOptionsSchema = z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) });
+const IdsSchema = z.array(IdSchema);
+
 const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder && a.dimension === b.dimension;
 
 export function createChunkStore(connection: ChromaConnection, spec: CollectionSpec): ChunkStore {
@@ -126,11 +134,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
 
   async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[]; text?: boolean }) {
     const asked = parseInput(VectorSpaceSchema, space, "vector space");
-    const { limit, sourceIds, text } = parseInput(
-      z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) }),
-      options,
-      "query options",
-    );
+    const { limit, sourceIds, text } = parseInput(QueryOptionsSchema, options, "query options");
     if (embedding.length !== asked.dimension) {
       throw new ChromaStoreError("VALIDATION", `The query vector has ${embedding.length} dimensions; ${asked.embedder} makes ${asked.dimension}.`);
     }
@@ -139,15 +143,20 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     if (!sameSpace(recorded, asked)) throw mismatch(recorded, asked);
     if (sourceIds?.length === 0) return [];
     const where = sourceIds ? ({ sourceId: { $in: [...sourceIds] } } as Where) : undefined;
-    const result = await use(`searching ${name}`, (c) =>
-      c.query({
+    const result = await use(`searching ${name}`, async (c) => {
+      // Checked again on the handle queried: it is a new one when the collection was re-created meanwhile.
+      const held = recordedSpace(c);
+      if (!held) return null;
+      if (!sameSpace(held, asked)) throw mismatch(held, asked);
+      return c.query({
         queryEmbeddings: [[...embedding]],
         // Capped at the server's per-read results: fewer, nearest, candidates rather than a refused search.
         nResults: Math.min(limit, connection.limits.maxResults),
         ...(where ? { where } : {}),
         include: text ? ["documents", "metadatas", "distances"] : ["metadatas", "distances"],
-      }),
-    );
+      });
+    });
+    if (!result) return [];
     const ids = result.ids[0] ?? [];
     return ids.map((id, i): ChunkMatch => ({
       ...decode(id, result.metadatas[0]?.[i]),
@@ -192,7 +201,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   return {
     collectionName: name,
 
-    space: () => currentSpace(),
+    space: (expected) => currentSpace(expected && parseInput(VectorSpaceSchema, expected, "vector space")),
 
     async upsert(space, chunks) {
       const asked = parseInput(VectorSpaceSchema, space, "vector space");
@@ -261,7 +270,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     async delete(ids) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         await use(`deleting ${batch.length} chunks from ${name}`, (c) => c.delete({ ids: batch }));
       }
@@ -269,7 +278,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     async deleteSources(sourceIds) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), sourceIds, "source ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, sourceIds, "source ids"))];
       for (const batch of splitIntoBatches(unique, 100)) {
         await use(`deleting the chunks of ${batch.length} sources from ${name}`, (c) =>
           c.delete({ where: { sourceId: { $in: batch } } as Where }),
@@ -281,7 +290,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     query,
 
     async texts(ids) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const texts = new Map<string, string>();
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => c.get({ ids: batch, include: ["documents"] }));
@@ -323,7 +332,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, pageSize),
 
     async records(ids) {
-      const unique = [...new Set(parseInput(z.array(IdSchema), ids, "chunk ids"))];
+      const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const records: ChunkRecord[] = [];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
         const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => c.get({ ids: batch, include: ["documents", "metadatas"] }));

@@ -137,6 +137,7 @@ export function createKmcp(options: CreateKmcpOptions): Kmcp {
     const embedder = config.embedder.kind === "openai" ? createOpenAiEmbedder(config.embedder.options) : createLocalEmbedder();
     const search = createSearch({
       store,
+      mirror: { getMany: catalog.mirrorRecords },
       embedder,
       tierWeights: config.tierWeights,
       fusion: config.fusion,

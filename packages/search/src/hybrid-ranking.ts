@@ -35,7 +35,7 @@ const MAX_DEPTH = 10_000;
  * the filters or no list has more to give.
  */
 export async function rankHybrid(
-  store: Pick<ChromaStore, "chunks" | "sources">,
+  store: { chunks: ChromaStore["chunks"]; sources: Pick<ChromaStore["sources"], "getMany"> },
   live: LiveLexicalIndex,
   input: HybridRankingInput,
 ): Promise<HybridRanking> {

@@ -1,4 +1,4 @@
-import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord } from "@kmcp/chroma-store";
+import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord, SourceMirror } from "@kmcp/chroma-store";
 import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { capPerSource, DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
@@ -38,6 +38,11 @@ export interface Search {
 
 export interface SearchDeps {
   store: Pick<ChromaStore, "chunks" | "sources">;
+  /**
+   * Where the candidates' source records are read (default `store.sources`): e.g.
+   * SourceCatalog.mirrorRecords, which answers from the in-memory copy of the mirror.
+   */
+  mirror?: Pick<SourceMirror, "getMany">;
   embedder: Embedder;
   /** Default: DEFAULT_TIER_WEIGHTS. */
   tierWeights?: TierWeights;
@@ -60,13 +65,17 @@ const MAX_CANDIDATES = 100_000;
 
 type Candidate = Omit<SearchResult, "rank">;
 
-export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs, lexicalSnapshot, onLexicalSnapshotError }: SearchDeps): Search {
+export function createSearch({ store: chromaStore, mirror, embedder, tierWeights, mirrorAsOf, fusion, lexicalRefreshMs, lexicalSnapshot, onLexicalSnapshotError }: SearchDeps): Search {
+  const store = { chunks: chromaStore.chunks, sources: mirror ?? chromaStore.sources };
   const weights = parseInput(TierWeightsSchema, tierWeights ?? {}, "tier weights");
   const maxWeight = Math.max(...Object.values(weights));
   const fusionParams = {
     k: fusion?.k ?? DEFAULT_FUSION.k,
     weights: { lexical: fusion?.weights?.lexical ?? DEFAULT_FUSION.weights.lexical, vector: fusion?.weights?.vector ?? DEFAULT_FUSION.weights.vector },
   };
+  // The space this embedder makes, when known up front: the chunk store's cached collection
+  // handle then answers space() without a request (the query checks the space it reads anyway).
+  const expectedSpace = embedder.dimension === undefined ? undefined : { embedder: embedder.id, dimension: embedder.dimension };
   const live = createLiveLexicalIndex({
     chunks: store.chunks,
     ...(lexicalRefreshMs === undefined ? {} : { refreshMs: lexicalRefreshMs }),
@@ -79,7 +88,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
       const query = parseInput(SearchQuerySchema, input, "search");
       // Read together: when Chroma is down both fail, and Promise.all handles the rejection it does
       // not return (a freshness read left pending and failing unobserved crashed the process).
-      const [space, mirrorTime] = await Promise.all([store.chunks.space(), mirrorAsOf?.() ?? null]);
+      const [space, mirrorTime] = await Promise.all([store.chunks.space(expectedSpace), mirrorAsOf?.() ?? null]);
       if (space) assertSameSpace(space, embedder, store.chunks.collectionName);
       const { text, phrases } = parseQuery(query.query);
       const [vector] = await embedder.embed([query.mode === "vector" ? query.query : text]);
@@ -106,8 +115,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
           tierWeights: weights,
           eligible,
         });
-        const missing = hybrid.kept.map((c) => c.id).filter((id) => !hybrid.texts.has(id));
-        for (const [id, chunkText] of await store.chunks.texts(missing)) hybrid.texts.set(id, chunkText);
+        // One read for the kept chunks' texts and records (heading path, position).
         const records = await chunkRecords(store, hybrid.kept);
         const results = hybrid.kept.flatMap((fused): SearchResult[] => {
           const source = hybrid.sources.get(fused.sourceId);
@@ -117,7 +125,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
             rank: 0, // numbered below, once chunks removed meanwhile are left out
             score: fused.score,
             relevance: fused.relevance,
-            text: hybrid.texts.get(fused.id) ?? "",
+            text: hybrid.texts.get(fused.id) ?? record.text,
             headingPath: record.headingPath,
             pages: record.pages ?? null,
             document: pageOf(record),
@@ -178,7 +186,7 @@ export function createSearch({ store, embedder, tierWeights, mirrorAsOf, fusion,
 }
 
 /** Why a search found nothing: every candidate was looked at, so it is the index or the filters. */
-async function emptyReason(store: SearchDeps["store"], query: z.output<typeof SearchQuerySchema>): Promise<EmptyReason> {
+async function emptyReason(store: Pick<SearchDeps["store"], "chunks">, query: z.output<typeof SearchQuerySchema>): Promise<EmptyReason> {
   if ((await store.chunks.count()) === 0) return "nothing_ingested";
   const filtered = query.sourceType !== undefined || query.authorityTier !== undefined || query.status !== undefined;
   return filtered ? "filtered" : "not_searchable";
@@ -202,8 +210,8 @@ function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: numb
   };
 }
 
-/** Heading path and position of the fused chunks kept (the lexical index keeps neither). */
-async function chunkRecords(store: SearchDeps["store"], kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
+/** Text, heading path and position of the fused chunks kept (the lexical index keeps none of them). */
+async function chunkRecords(store: Pick<SearchDeps["store"], "chunks">, kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
   if (kept.length === 0) return new Map();
   return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
 }

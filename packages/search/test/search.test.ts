@@ -129,6 +129,22 @@ describe("search over the shipped corpus", () => {
     expect((await search.search(query)).results).toEqual(before.results);
   });
 
+  it("takes the candidates' sources from the mirror reader it is given (e.g. an in-memory copy)", async () => {
+    const ids = (await db.sources.list({ limit: 100 })).items.map((s) => s.id);
+    const copy = new Map((await store.sources.getMany(ids)).map((record) => [record.id, record]));
+    const mirror = { getMany: async (wanted: readonly string[]) => wanted.flatMap((id) => copy.get(id) ?? []) };
+    const fromCopy = createSearch({ store, mirror, embedder, mirrorAsOf: sync.mirrorAsOf });
+    for (const mode of ["hybrid", "vector", "lexical"] as const) {
+      for (const { query } of queries.slice(0, 4)) expect(await fromCopy.search({ query, mode, limit: 5 })).toEqual(await search.search({ query, mode, limit: 5 }));
+    }
+    // What the copy says is what counts: a source archived there is left out, as the mirror would.
+    const query = { query: queries[0]!.query, limit: 5 };
+    const top = (await search.search(query)).results[0]!.source;
+    copy.set(top.id, { ...copy.get(top.id)!, status: "archived" });
+    expect((await fromCopy.search(query)).results.map((r) => r.source.id)).not.toContain(top.id);
+    expect((await search.search(query)).results[0]!.source.id).toBe(top.id);
+  });
+
   it("re-ingesting the unchanged corpus writes nothing", async () => {
     const chunksBefore = await store.chunks.tally();
     const sourcesBefore = (await db.sources.list({ limit: 1000 })).items;

@@ -1,4 +1,4 @@
-import { fromMirrorRecord, type ChromaStore } from "@kmcp/chroma-store";
+import { fromMirrorRecord, type ChromaStore, type MirrorRecord } from "@kmcp/chroma-store";
 import {
   AuthorityTier,
   parseInput,
@@ -42,6 +42,13 @@ export interface SourceCatalog {
   stats(): Promise<{ stats: SourceStats } & Origin>;
   /** Resolves once the in-memory copy of the mirror is loaded (at once without `keepWarm`). */
   whenWarm(): Promise<void>;
+  /**
+   * Mirror records by id, unknown ids left out (what search filters and cites its candidates
+   * with): from the in-memory copy when it is kept warm and loaded for the mirror's current
+   * version (read at most once a second: another process's sync shows within a second),
+   * otherwise from Chroma.
+   */
+  mirrorRecords(ids: readonly string[]): Promise<MirrorRecord[]>;
 }
 
 export interface SourceCatalogOptions {
@@ -205,6 +212,13 @@ export function createSourceCatalog(options: SourceCatalogOptions): SourceCatalo
     },
 
     whenWarm: () => warmed,
+
+    async mirrorRecords(ids) {
+      const version = keepWarm ? await keepWarm.mirrorVersion({ recent: true }).catch(() => null) : null;
+      // Not loaded for this version (yet): current() starts loading it, and Chroma answers meanwhile.
+      const loaded = version === null ? undefined : snapshot.current(version);
+      return loaded ? [...new Set(ids)].flatMap((id) => loaded.getById(id) ?? []) : store.sources.getMany(ids);
+    },
   };
 }
 

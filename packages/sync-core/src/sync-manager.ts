@@ -71,8 +71,10 @@ export interface OfflineSyncManager {
   /**
    * The mirror's version as stored in Chroma, read afresh: when a sync (by any process) last
    * wrote to it. Equal versions mean the same mirror contents. Null before the first sync.
+   * With `recent`, from the report read at most once a second and this process's own last
+   * report (as mirrorAsOf()): another process's sync shows within a second, this one's at once.
    */
-  mirrorVersion(): Promise<number | null>;
+  mirrorVersion(options?: { recent?: boolean }): Promise<number | null>;
   /**
    * Background incremental syncs: one now, then on every change PostgreSQL notifies (unless
    * `push: false`), and every `intervalMs` (± jitter) as a safety net, backing off after failures.
@@ -260,7 +262,7 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       });
     },
     trigger: () => background?.trigger ?? null,
-    mirrorVersion: () => stored.read().then((r) => r?.lastChangedAt ?? null),
+    mirrorVersion: async ({ recent = false } = {}) => (await (recent ? lastReport({ fresh: false }) : stored.read()))?.lastChangedAt ?? null,
     async mirrorAsOf() {
       const last = await lastReport({ fresh: false });
       return last?.lastSuccessAt ? new Date(last.lastSuccessAt) : null;

@@ -68,6 +68,37 @@ describe("SourceCatalog with keepWarm", () => {
     await server.start();
   });
 
+  it("gives search its mirror records from memory, the same as Chroma's", async () => {
+    catalog = await warmCatalog();
+    const ids = [...(await db.sources.list({ limit: 30 })).items.map((s) => s.id), "00000000-0000-4000-8000-000000000000"];
+    const fromChroma = await store.sources.getMany(ids);
+    expect(fromChroma).toHaveLength(30);
+    const gets = vi.spyOn(store.sources, "getMany");
+    expect(await catalog.mirrorRecords(ids)).toEqual(fromChroma);
+    expect(gets).not.toHaveBeenCalled();
+  });
+
+  it("gives search the records of its own sync at once, and of another process's soon after", async () => {
+    catalog = await warmCatalog();
+    const [own, others] = (await db.sources.list({ limit: 2, status: "active" })).items;
+    await db.sources.update(own!.id, { title: "Renamed before an own sync" });
+    await manager.syncSources();
+    expect((await catalog.mirrorRecords([own!.id]))[0]).toMatchObject({ title: "Renamed before an own sync" });
+    await db.sources.update(others!.id, { title: "Renamed before another process's sync" });
+    await createSyncManager({ db, store }).syncSources();
+    // The version is read at most once a second, and the copy for it then loads.
+    await vi.waitFor(async () => expect((await catalog.mirrorRecords([others!.id]))[0]).toMatchObject({ title: "Renamed before another process's sync" }), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    const gets = vi.spyOn(store.sources, "getMany");
+    await vi.waitFor(async () => {
+      gets.mockClear();
+      expect(await catalog.mirrorRecords([own!.id, others!.id])).toHaveLength(2);
+      expect(gets).not.toHaveBeenCalled();
+    }, { timeout: 20_000, interval: 100 });
+  });
+
   it("never answers from a copy another process's sync made stale", async () => {
     catalog = await warmCatalog();
     // Another process (its own manager) changes the mirror; this catalog hears nothing of it.
