@@ -35,7 +35,7 @@ Environment:
   KMCP_MCP_ALLOWED_ORIGINS   comma-separated browser origins allowed besides loopback ones
   KMCP_MCP_ALLOW_ACQUIRE     1: list knowledge_acquire, so assistants may fetch and ingest urls themselves (default 0: they ask with knowledge_request)
   KMCP_ACQUIRE_ALLOW_PRIVATE 1: preflight and acquisition may fetch from loopback, private and link-local addresses (default 0)
-  KMCP_INGEST_THREADS        worker threads that extract, chunk and embed the pages a crawl fetches (default: one fewer than the cores, 1 to 4; 0: all in the main thread)
+  KMCP_INGEST_THREADS        worker threads that extract, chunk and embed the pages a crawl fetches (default: the cores less two, 0 to 4; 0: all in the main thread)
   KMCP_REFRESH_INTERVAL      e.g. 24h: re-crawl crawled sites older than this, this often (conditional requests); off when unset
   KMCP_CRAWL_MAX_AGE         crawled sites' age after which health warns (default 7d)
   KMCP_LOG_LEVEL             debug, info, warn (default), error, silent; JSON lines on stderr

@@ -233,12 +233,12 @@ export const HISTORY = `## Changes made after profiling (before → after)
   the remedy; the built-in one is for offline use and tests. Search time beyond the bare query is
   mostly the exact re-ranking: a second, 4× larger candidate round when tier weights could still
   reorder the results, and reading those candidates' sources from the mirror.
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): 0.29–0.58 for HTML and
-  0.28–0.52 for PDF in five runs on a machine loaded by other work (load average 13–35 on 2
-  cores), against 0.19–0.67 and 0.26–0.55 for the ingest before it, interleaved: no difference
-  that the spread between runs does not swamp. Reading, extracting, chunking and embedding (the
-  built-in embedder) now run on a worker thread (tinypool; \`prepareThreads\` or
-  \`KMCP_INGEST_THREADS\`, by default one fewer than the cores, so one here) while the main thread
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): 0.48 for HTML and 0.52
+  for PDF on a quiet machine; 0.29–0.58 and 0.28–0.52 in five runs on a machine loaded by other
+  work (load average 13–35 on 2 cores), against 0.19–0.67 and 0.26–0.55 for the ingest before
+  the preparation pool, interleaved: no difference that the spread between runs does not swamp. Reading, extracting, chunking and embedding (the
+  built-in embedder) can run on worker threads (tinypool; \`prepareThreads\` or
+  \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) while the main thread
   talks to PostgreSQL, encodes the Chroma requests and writes; its event loop is busy 13–46% of
   the ingest, so it no longer sets the pace. What does is the CPU the process gets: with both
   cores taken by other work there is no idle core for the worker, and the worker costs CPU of its
@@ -251,13 +251,16 @@ export const HISTORY = `## Changes made after profiling (before → after)
   same files alone (no database, no Chroma; CPU per thread from /proc), the pool left the main
   thread 0.04–0.13 s of the 1.0–1.2 s it spent before, for 5–10% more CPU in all (HTML 1.93–2.0 s
   against 1.80–1.84 s, PDF 1.72–1.84 s against 1.62–1.71 s); the rest of the whole ingest's extra
-  CPU (0.6–0.8 s for HTML) is not explained yet. The pool should pay where a core is idle (a quiet
-  machine, more cores), which could not be measured here.
+  CPU (0.6–0.8 s for HTML) is not explained yet. On a quiet 2-core machine the worker thread was
+  the slower too (HTML 406 against 445 chunks/s, PDF 386 against 422; Chroma takes the other core
+  while it writes), so on 2 cores the default is no worker thread; the pool should pay where a
+  core is idle (more cores), which could not be measured here.
   Meeting 0.7 on this machine would take less CPU per chunk: a cheaper embedder or extraction, or
   a pool kept warm across ingests (a long-running server, crawls) instead of started per ingest.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
-  requests × 20 ms): 0.68 (102 pages/s for 1,005 pages, 0.79 of a plain fetch of the same pages
-  measured in the same run) at load 7–10; 0.38 (0.56 of plain fetch) in a run at load 14–18. The
+  requests × 20 ms): met on a quiet machine, 0.73 (110 pages/s for 1,005 pages, 0.82 of a plain
+  fetch of the same pages measured in the same run, load average 2–4); not met when other work
+  shares the 2 cores: 0.68 at load 7–10, 0.38 (0.56 of plain fetch) at load 14–18. The
   crawler alone (fetch with kept-alive connections, links, politeness) reaches 0.66–0.82. What is
   left is CPU on a shared 2-core machine: 7 ms of CPU per page in the crawl's process (all
   threads; extraction on a worker thread, fetching, Chroma's request encoding and PostgreSQL on

@@ -112,7 +112,7 @@ export interface IngesterDeps {
   /**
    * Worker threads that read, extract, chunk and embed (built-in embedder) files while ingestFiles
    * writes; started per ingest of two files or more and stopped when it ends. 0: all in the
-   * calling thread. Default: one fewer than the machine's cores, 1 to 4 (defaultPrepareThreads).
+   * calling thread. Default: the machine's cores less two, 0 to 4 (defaultPrepareThreads).
    */
   prepareThreads?: number;
 }

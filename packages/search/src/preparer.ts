@@ -42,13 +42,18 @@ export interface PreparerOptions {
   threads?: number | undefined;
 }
 
-/** One thread fewer than the machine's cores (the calling thread coordinates and writes), at least 1, at most 4. */
+/**
+ * The machine's cores less two (one for the calling thread, which coordinates and writes, one for
+ * the servers it writes to, usually on the same machine), at most 4: on 2 cores a worker thread
+ * made an ingest slower, not faster (BENCHMARKS.md, figure 8), so there every step stays in the
+ * calling thread.
+ */
 export function defaultPrepareThreads(): number {
-  return Math.min(4, Math.max(1, availableParallelism() - 1));
+  return Math.min(4, Math.max(0, availableParallelism() - 2));
 }
 
 /**
- * A Preparer. With threads (the default), its pool starts at the first task, so a preparer that
+ * A Preparer. With threads, its pool starts at the first task, so a preparer that
  * is never used costs nothing; `close()` it when done, or its threads keep the process alive.
  * @example
  * const preparer = createPreparer({ embedder });

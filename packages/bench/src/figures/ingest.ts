@@ -123,10 +123,13 @@ interface KindRun {
   phases: Phases & { extractCpuMs: number; embedCpuMs: number };
   raw: Awaited<ReturnType<typeof rawAdd>>;
   rawInBatches: Awaited<ReturnType<typeof rawAdd>>;
-  /** The same ingest with every step in the calling thread (prepareThreads: 0), into another fresh collection: chunks/s, and its cost. */
-  inThreadRate: number;
-  inThread: Omit<Cost, "result">;
+  /** The same ingest with the other setting (no preparation thread when the default has some, else one), into another fresh collection: chunks/s, and its cost. */
+  otherThreads: number;
+  otherRate: number;
+  other: Omit<Cost, "result">;
 }
+
+const threadsText = (threads: number) => (threads === 0 ? "every step in the main thread" : `${threads} preparation thread${threads === 1 ? "" : "s"}`);
 
 /** Ingest `files` into a fresh database and chunk collection with `threads` preparation threads. */
 async function ingestOnce(options: { url: string; chromaUrl: string; chromaPid: number | undefined; name: string; files: string[]; root: string; threads: number }) {
@@ -148,7 +151,7 @@ async function ingestOnce(options: { url: string; chromaUrl: string; chromaPid: 
 /**
  * Ingest `files` into a fresh chunk collection with the default preparation threads, then add the
  * same chunks raw, at the chunk store's batch size and in the ingest's own batches; then ingest
- * them again with every step in the calling thread, for context.
+ * them again with the other threading (none if the default has threads, else one), for context.
  */
 async function ingestKind(options: { database: (name: string) => Promise<string>; chromaUrl: string; chromaPid: number | undefined; kind: string; files: string[]; root: string; batch: number }): Promise<KindRun> {
   const { database, chromaUrl, chromaPid, kind, files, root, batch } = options;
@@ -159,7 +162,8 @@ async function ingestKind(options: { database: (name: string) => Promise<string>
   const groups = Array.from({ length: Math.ceil(all.length / batch) }, (_, i) => all.slice(i * batch, (i + 1) * batch));
   const raw = await rawAdd(chromaUrl, chromaPid, `bench_raw_${kind}`, groups);
   const rawInBatches = await rawAdd(chromaUrl, chromaPid, `bench_raw_batches_${kind}`, phases.upserts.map((upsert) => upsert.chunks));
-  const inThread = await ingestOnce({ url: await database(`ingest_${kind}_in_thread`), chromaUrl, chromaPid, name: `${kind}_in_thread`, files, root, threads: 0 });
+  const otherThreads = threads === 0 ? 1 : 0;
+  const other = await ingestOnce({ url: await database(`ingest_${kind}_other`), chromaUrl, chromaPid, name: `${kind}_other`, files, root, threads: otherThreads });
   return {
     kind,
     threads,
@@ -170,8 +174,9 @@ async function ingestKind(options: { database: (name: string) => Promise<string>
     phases: { ...phases, extractCpuMs: await extractCpuMs(files), embedCpuMs: await embedCpuMs(all) },
     raw,
     rawInBatches,
-    inThreadRate: inThread.chunks / (inThread.ingest.wallMs / 1000),
-    inThread: inThread.ingest,
+    otherThreads,
+    otherRate: other.chunks / (other.ingest.wallMs / 1000),
+    other: other.ingest,
   };
 }
 
@@ -185,11 +190,11 @@ function breakdown(run: KindRun): string {
   const rest = ingest.cpuMs - phases.extractCpuMs - phases.embedCpuMs;
   const chroma = (cost: { chromaCpuMs: number | null }) => (cost.chromaCpuMs === null ? "not read" : seconds(cost.chromaCpuMs));
   return (
-    `${run.kind.toUpperCase()} ingest, ${seconds(ingest.wallMs)} with ${run.threads} preparation thread${run.threads === 1 ? "" : "s"}: this process used ${seconds(ingest.cpuMs)} of CPU in all its threads ` +
+    `${run.kind.toUpperCase()} ingest, ${seconds(ingest.wallMs)} with ${threadsText(run.threads)}: this process used ${seconds(ingest.cpuMs)} of CPU in all its threads ` +
     `(extraction ${seconds(phases.extractCpuMs)} and embedding ${seconds(phases.embedCpuMs)}, both measured in a second pass; the rest ${seconds(rest)}: chunking, page placement, PostgreSQL, hashing, encoding the Chroma requests, moving documents between threads, the threads' start, garbage collection) ` +
     `and Chroma's server ${chroma(ingest)}; the main thread's event loop was busy ${Math.round(ingest.mainBusy * 100)}% of the time. ` +
     `${phases.upserts.length} upserts (${sizes[0]}–${sizes[Math.floor(sizes.length / 2)]}–${sizes.at(-1)} chunks, min–median–max) were in flight ${seconds(upsertMs)} in all, while later files were prepared. ` +
-    `The same ingest with every step in the main thread took ${seconds(run.inThread.wallMs)} (this process ${seconds(run.inThread.cpuMs)} of CPU, Chroma ${chroma(run.inThread)}). ` +
+    `The same ingest with ${threadsText(run.otherThreads)} took ${seconds(run.other.wallMs)} (this process ${seconds(run.other.cpuMs)} of CPU, Chroma ${chroma(run.other)}). ` +
     `The raw add in batches of the server's maximum took ${seconds(raw.wallMs)} (this process ${seconds(raw.cpuMs)} of CPU, Chroma ${chroma(raw)}).`
   );
 }
@@ -221,7 +226,7 @@ export async function measureIngest(options: {
       { label: `ingestFiles, ${run.kind.toUpperCase()} (extract + chunk + embed + write)`, workload, reps: 1, median: run.rate, unit: "chunks/s" },
       { label: `baseline: raw Chroma add of the same vectors, batches of ${batch}`, workload, reps: 1, median: run.raw.rate, unit: "chunks/s" },
       { label: `raw Chroma add in the ingest's own batches (${run.phases.upserts.length} calls)`, workload, reps: 1, median: run.rawInBatches.rate, unit: "chunks/s" },
-      { label: `ingestFiles with every step in the calling thread (prepareThreads: 0)`, workload, reps: 1, median: run.inThreadRate, unit: "chunks/s" },
+      { label: `ingestFiles with ${threadsText(run.otherThreads)} (prepareThreads: ${run.otherThreads})`, workload, reps: 1, median: run.otherRate, unit: "chunks/s" },
     ];
   });
   return {
@@ -232,7 +237,7 @@ export async function measureIngest(options: {
       ...acquire.ratios,
     ],
     notes: [
-      `Embedder: the built-in local one (${createLocalEmbedder().dimension} dimensions). Each kind is ingested into a fresh database and chunk collection; the baselines add the very chunks the ingest wrote (ids, vectors, texts, metadata) to a fresh cosine collection right after it, at the chunk store's batch size (the server's maximum) and, for context, in the batches the ingest made. The ingest writes chunks across documents: each upsert takes every document prepared while the previous one ran (up to the server's maximum), new chunks before the ones they replace. Files are read, extracted, chunked and embedded on worker threads (createPreparer; KMCP_INGEST_THREADS when set, else one fewer than the cores, 1–4) while the main thread talks to PostgreSQL and writes; for context, the same ingest runs again with every step in the main thread (prepareThreads: 0) into another fresh database and collection.`,
+      `Embedder: the built-in local one (${createLocalEmbedder().dimension} dimensions). Each kind is ingested into a fresh database and chunk collection; the baselines add the very chunks the ingest wrote (ids, vectors, texts, metadata) to a fresh cosine collection right after it, at the chunk store's batch size (the server's maximum) and, for context, in the batches the ingest made. The ingest writes chunks across documents: each upsert takes every document prepared while the previous one ran (up to the server's maximum), new chunks before the ones they replace. Files are read, extracted, chunked and embedded by the default preparation threads (createPreparer; KMCP_INGEST_THREADS when set, else the cores less two, 0–4: ${runs[0]?.threads ?? 0} here; with none, in the main thread, which also talks to PostgreSQL and writes); for context, the same ingest runs again with the other setting (one worker thread when the default has none, else none) into another fresh database and collection.`,
       `HTML: generated documentation pages with nav and footer boilerplate and four sections of three paragraphs; PDF: ${options.pdfPageCount}-page PDFs of text made with pdf-lib.`,
       ...runs.map(breakdown),
       ...acquire.notes,
