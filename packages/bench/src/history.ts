@@ -263,11 +263,13 @@ export const HISTORY = `## Changes made after profiling (before → after)
   shares the 2 cores: 0.68 at load 7–10, 0.38 (0.56 of plain fetch) at load 14–18. The
   crawler alone (fetch with kept-alive connections, links, politeness) reaches 0.66–0.82. What is
   left is CPU on a shared 2-core machine: 7 ms of CPU per page in the crawl's process (all
-  threads; extraction on a worker thread, fetching, Chroma's request encoding and PostgreSQL on
-  the main one), plus Chroma's and PostgreSQL's own work for each batch and each page's state.
-  Peak RSS is not flat (1.23–1.35× from 105 to 1,005 pages) although what the crawl holds is (heap
-  after a full GC 36 → 38 MiB): the peak follows V8's heaps growing under extraction's allocation
-  rate, now in two threads. Recording pages' states in batches (one statement for several pages)
+  threads: extraction, fetching, Chroma's request encoding and PostgreSQL), plus Chroma's and
+  PostgreSQL's own work for each batch and each page's state. Extraction on a worker thread
+  (\`KMCP_INGEST_THREADS=1\`, no longer the default on 2 cores) made no difference here: 0.73–0.75
+  of the limit with and without it in four interleaved runs on a quiet machine.
+  Peak RSS is not flat (1.19–1.44× from 105 to 1,005 pages in those runs, with or without the
+  worker) although what the crawl holds is (heap after a full GC 36 → 38 MiB): the peak follows
+  V8's heaps growing under extraction's allocation rate. Recording pages' states in batches (one statement for several pages)
   would remove a PostgreSQL round trip per page; not done.
 - **Reloading the warm copy at a million sources** (figure 11): reading the whole mirror from
   Chroma took 447 s at a million sources on this busy machine (~25 s at 100k, where 3.6 s of
