@@ -176,8 +176,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   fresh servers just filled, gave 255 and 271 ms (load 6 and 6–8).
 
 ## Known limits
-- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 255 ms in
-  figure 14 (load average 6), 198 ms in an interleaved run of old and new against servers that
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 210 ms in
+  figure 14 on a quiet machine (load average 2), 255 ms at load 6, 198 ms in an interleaved run of old and new against servers that
   had been running a while (old 261 ms there; see "Changes made after profiling"): at the target
   in the best conditions, not reliably. What is left: V8 compiling the one 0.9 MB
   file (~30 ms), Node's fetch (undici) starting for the first Chroma request (~25 ms), garbage
@@ -191,7 +191,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   location, so the CLI would have to declare both), Node 22's compile cache, or a resident
   process to ask.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): 0.26 (full run), 0.27 and 0.31 (quick runs) with calls alternating \`knowledge_sources\` and \`knowledge_search\`
+  answers): 0.26 (full run, load 22–33), 0.27 and 0.31 (quick runs), 0.20 on a quiet machine
+  (305 against 1,531 calls/s: the bare server gains more from idle cores than kmcp does) with calls alternating \`knowledge_sources\` and \`knowledge_search\`
   (0.17–0.30 before search's Chroma requests went from five to two; zero errors in every run).
   \`knowledge_sources\` alone is at 0.67–1.04; the gap is search. Its two Chroma requests, timed
   one by one, cost Chroma ~6.5 ms of CPU and the kmcp process ~4 ms: the vector query for 100
