@@ -179,8 +179,9 @@ export const HISTORY = `## Changes made after profiling (before → after)
 - **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 210 ms in
   figure 14 on a quiet machine (load average 2), 255 ms at load 6, 198 ms in an interleaved run of old and new against servers that
   had been running a while (old 261 ms there; see "Changes made after profiling"): at the target
-  in the best conditions, not reliably. What is left: V8 compiling the one 0.9 MB
-  file (~30 ms), Node's fetch (undici) starting for the first Chroma request (~25 ms), garbage
+  in the best conditions, not reliably (six quiet runs: 199–214 ms). What is left: V8
+  compiling the one 0.9 MB file (~30 ms; minifying it to 0.4 MB measured no difference, 200 and
+  205 ms against 199, 208 and 214 interleaved), Node's fetch (undici) starting for the first Chroma request (~25 ms), garbage
   collection (~30 ms), zod building the schemas the bundled packages define at load, pg, and the
   round trips (a PostgreSQL connection with SCRAM, the migration check, the lease taken and
   released, the feed, the state read, written and counted in Chroma). With embedded servers (no
