@@ -2,7 +2,7 @@ import type { SyncReport, SyncState } from "@kmcp/core";
 import { describe, expect, it } from "vitest";
 import { createServerMetrics } from "./create-server-metrics.js";
 import type { MetricsSources } from "./sources.js";
-import { samples } from "../test/samples.js";
+import { expectSamples, samples } from "../test/samples.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const state = (over: Partial<SyncState> = {}): SyncState => ({
@@ -38,16 +38,18 @@ describe("createServerMetrics", () => {
     const m = metrics();
     m.attach(sources({ oldest: async () => new Date(NOW - 12_500), pending: async () => 3 }).attached);
     const s = samples(await m.render());
-    expect(s.get("kmcp_postgres_online")).toBe(1);
-    expect(s.get("kmcp_mirror_lag_seconds")).toBe(12.5);
-    expect(s.get("kmcp_mirror_last_sync_age_seconds")).toBe(30);
-    expect(s.get("kmcp_mirror_last_sync_duration_seconds")).toBe(0.25);
-    expect(s.get('kmcp_mirror_last_sync_records{kind="upserted"}')).toBe(4);
-    expect(s.get('kmcp_mirror_last_sync_records{kind="deleted"}')).toBe(1);
-    expect(s.get('kmcp_mirror_last_sync_records{kind="unchanged"}')).toBe(7);
-    expect(s.get("kmcp_mirror_last_sync_failed")).toBe(0);
-    expect(s.get("kmcp_mirror_sources")).toBe(12);
-    expect(s.get("kmcp_write_backlog")).toBe(3);
+    expectSamples(s, {
+      kmcp_postgres_online: 1,
+      kmcp_mirror_lag_seconds: 12.5,
+      kmcp_mirror_last_sync_age_seconds: 30,
+      kmcp_mirror_last_sync_duration_seconds: 0.25,
+      'kmcp_mirror_last_sync_records{kind="upserted"}': 4,
+      'kmcp_mirror_last_sync_records{kind="deleted"}': 1,
+      'kmcp_mirror_last_sync_records{kind="unchanged"}': 7,
+      kmcp_mirror_last_sync_failed: 0,
+      kmcp_mirror_sources: 12,
+      kmcp_write_backlog: 3,
+    });
   });
 
   it("reports a caught-up mirror as lag 0, an outage as online 0 with the failure flagged", async () => {
@@ -55,9 +57,11 @@ describe("createServerMetrics", () => {
     const failed = state({ isOnline: false, status: "offline", error: { side: "postgres", message: "down" } });
     m.attach(sources({ state: async () => failed }).attached);
     const s = samples(await m.render());
-    expect(s.get("kmcp_mirror_lag_seconds")).toBe(0);
-    expect(s.get("kmcp_postgres_online")).toBe(0);
-    expect(s.get("kmcp_mirror_last_sync_failed")).toBe(1);
+    expectSamples(s, {
+      kmcp_mirror_lag_seconds: 0,
+      kmcp_postgres_online: 0,
+      kmcp_mirror_last_sync_failed: 1,
+    });
   });
 
   it("shows NaN (unknown) for readings that fail, hang, or have no source yet, and still renders", async () => {
@@ -69,11 +73,13 @@ describe("createServerMetrics", () => {
     const never = new Promise<never>(() => {});
     m.attach(sources({ state: () => never, oldest: async () => Promise.reject(new Error("PostgreSQL is down")), pending: async () => 2 }).attached);
     const s = samples(await m.render());
-    expect(s.get("kmcp_mirror_lag_seconds")).toBeNaN();
-    expect(s.get("kmcp_postgres_online")).toBeNaN();
-    expect(s.get("kmcp_mirror_last_sync_age_seconds")).toBeNaN();
-    expect(s.get('kmcp_mirror_last_sync_records{kind="upserted"}')).toBeNaN();
-    expect(s.get("kmcp_write_backlog")).toBe(2);
+    expectSamples(s, {
+      kmcp_mirror_lag_seconds: NaN,
+      kmcp_postgres_online: NaN,
+      kmcp_mirror_last_sync_age_seconds: NaN,
+      'kmcp_mirror_last_sync_records{kind="upserted"}': NaN,
+      kmcp_write_backlog: 2,
+    });
   });
 
   it("shows no sync age before the first successful sync", async () => {
@@ -106,11 +112,13 @@ describe("createServerMetrics", () => {
     emit("sync:finished", report({ mode: "full", upserted: 5, durationMs: 3000 }));
     emit("sync:failed", report({ outcome: "failed", durationMs: 40 }), new Error("x"));
     const s = samples(await m.render());
-    expect(s.get('kmcp_sync_records_total{kind="upserted"}')).toBe(15);
-    expect(s.get('kmcp_sync_records_total{kind="deleted"}')).toBe(4);
-    expect(s.get('kmcp_sync_duration_seconds_count{mode="incremental",outcome="success"}')).toBe(1);
-    expect(s.get('kmcp_sync_duration_seconds_sum{mode="full",outcome="success"}')).toBe(3);
-    expect(s.get('kmcp_sync_duration_seconds_count{mode="incremental",outcome="failed"}')).toBe(1);
+    expectSamples(s, {
+      'kmcp_sync_records_total{kind="upserted"}': 15,
+      'kmcp_sync_records_total{kind="deleted"}': 4,
+      'kmcp_sync_duration_seconds_count{mode="incremental",outcome="success"}': 1,
+      'kmcp_sync_duration_seconds_sum{mode="full",outcome="success"}': 3,
+      'kmcp_sync_duration_seconds_count{mode="incremental",outcome="failed"}': 1,
+    });
   });
 
   it("records tool calls by tool, origin and outcome", async () => {
@@ -119,10 +127,12 @@ describe("createServerMetrics", () => {
     m.observeToolCall({ tool: "knowledge_sources", origin: "mirror", outcome: "ok", seconds: 0.02 });
     m.observeToolCall({ tool: "knowledge_search", origin: "none", outcome: "error", seconds: 0.3 });
     const s = samples(await m.render());
-    expect(s.get('kmcp_tool_call_duration_seconds_bucket{le="0.005",tool="knowledge_sources",origin="primary",outcome="ok"}')).toBe(1);
-    expect(s.get('kmcp_tool_call_duration_seconds_bucket{le="0.01",tool="knowledge_sources",origin="mirror",outcome="ok"}')).toBe(0);
-    expect(s.get('kmcp_tool_call_duration_seconds_count{tool="knowledge_sources",origin="mirror",outcome="ok"}')).toBe(1);
-    expect(s.get('kmcp_tool_call_duration_seconds_count{tool="knowledge_search",origin="none",outcome="error"}')).toBe(1);
+    expectSamples(s, {
+      'kmcp_tool_call_duration_seconds_bucket{le="0.005",tool="knowledge_sources",origin="primary",outcome="ok"}': 1,
+      'kmcp_tool_call_duration_seconds_bucket{le="0.01",tool="knowledge_sources",origin="mirror",outcome="ok"}': 0,
+      'kmcp_tool_call_duration_seconds_count{tool="knowledge_sources",origin="mirror",outcome="ok"}': 1,
+      'kmcp_tool_call_duration_seconds_count{tool="knowledge_search",origin="none",outcome="error"}': 1,
+    });
   });
 
   it("keeps each instance's samples apart and exports process metrics unless told not to", async () => {

@@ -6,7 +6,7 @@ import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMirrorLagSource, createServerMetrics } from "../src/index.js";
-import { samples } from "./samples.js";
+import { expectSamples, samples } from "./samples.js";
 
 function metricsOf(db: Db, store: ChromaStore, sync: OfflineSyncManager, now = Date.now) {
   const metrics = createServerMetrics({ now, processMetrics: false });
@@ -40,11 +40,13 @@ describe("server metrics on real PostgreSQL and Chroma", () => {
     s = await scrape();
     expect(s.get("kmcp_mirror_lag_seconds")).toBe(0);
     expect(s.get("kmcp_mirror_last_sync_age_seconds")).toBeGreaterThanOrEqual(10);
-    expect(s.get('kmcp_mirror_last_sync_records{kind="upserted"}')).toBe(2);
-    expect(s.get("kmcp_mirror_sources")).toBe(2);
-    expect(s.get('kmcp_sync_records_total{kind="upserted"}')).toBe(2);
-    expect(s.get('kmcp_sync_duration_seconds_count{mode="incremental",outcome="success"}')).toBe(1);
-    expect(s.get("kmcp_write_backlog")).toBe(0);
+    expectSamples(s, {
+      'kmcp_mirror_last_sync_records{kind="upserted"}': 2,
+      kmcp_mirror_sources: 2,
+      'kmcp_sync_records_total{kind="upserted"}': 2,
+      'kmcp_sync_duration_seconds_count{mode="incremental",outcome="success"}': 1,
+      kmcp_write_backlog: 0,
+    });
 
     const source = await create(db, 3);
     await db.sources.delete(source.id);
@@ -95,9 +97,11 @@ describe("server metrics on real PostgreSQL and Chroma", () => {
     expect(s.get("kmcp_postgres_online")).toBe(0);
     expect(s.get("kmcp_mirror_lag_seconds")).toBeNaN();
     expect(s.get("kmcp_mirror_last_sync_age_seconds")).toBeGreaterThanOrEqual(0);
-    expect(s.get("kmcp_mirror_last_sync_failed")).toBe(1);
-    expect(s.get("kmcp_mirror_sources")).toBe(1);
-    expect(s.get("kmcp_write_backlog")).toBe(1);
-    expect(s.get('kmcp_sync_duration_seconds_count{mode="incremental",outcome="failed"}')).toBe(1);
+    expectSamples(s, {
+      kmcp_mirror_last_sync_failed: 1,
+      kmcp_mirror_sources: 1,
+      kmcp_write_backlog: 1,
+      'kmcp_sync_duration_seconds_count{mode="incremental",outcome="failed"}': 1,
+    });
   });
 });
