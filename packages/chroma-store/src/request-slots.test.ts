@@ -21,7 +21,8 @@ describe("createRequestSlots", () => {
     const running = new Map<string, number>();
     const peak = new Map<string, number>();
     const gates = Array.from({ length: 6 }, (_, i) => gate(running, peak, i < 5 ? "a" : "b"));
-    const results = gates.map((g, i) => inSlot(i < 5 ? "a" : "b", g.task));
+    const started: number[] = [];
+    const results = gates.map((g, i) => inSlot(i < 5 ? "a" : "b", () => (started.push(i), g.task())));
     await new Promise((resolve) => setImmediate(resolve));
     expect(running.get("a")).toBe(2);
     expect(running.get("b")).toBe(1);
@@ -31,6 +32,8 @@ describe("createRequestSlots", () => {
     }
     expect(await Promise.all(results)).toEqual(["a", "a", "a", "a", "a", "b"]);
     expect(peak.get("a")).toBe(2);
+    // Each freed slot of "a" went to its longest-waiting task (results alone keep call order whatever the run order).
+    expect(started).toEqual([0, 1, 5, 2, 3, 4]);
   });
 
   it("frees the slot of a failed task", async () => {
