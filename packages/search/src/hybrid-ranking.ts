@@ -23,8 +23,6 @@ export interface HybridRankingInput {
 export interface HybridRanking {
   kept: FusedCandidate[];
   sources: Map<string, MirrorRecord | null>;
-  /** Texts already read (for phrase checks), so they are not read twice. */
-  texts: Map<string, string>;
 }
 
 const MAX_DEPTH = 10_000;
@@ -41,6 +39,7 @@ export async function rankHybrid(
 ): Promise<HybridRanking> {
   const { mode, text, phrases, vector, space, limit, fusion, tierWeights, eligible } = input;
   const sources = new Map<string, MirrorRecord | null>();
+  // Texts read for the phrase checks, kept across rounds so none is read twice.
   const texts = new Map<string, string>();
   const weights = mode === "lexical" ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
 
@@ -71,6 +70,6 @@ export async function rankHybrid(
       },
     });
     const exhausted = lexical.length < depth && nearest.length < depth;
-    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources, texts };
+    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources };
   }
 }

@@ -125,7 +125,7 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
             rank: 0, // numbered below, once chunks removed meanwhile are left out
             score: fused.score,
             relevance: fused.relevance,
-            text: hybrid.texts.get(fused.id) ?? record.text,
+            text: record.text,
             headingPath: record.headingPath,
             pages: record.pages ?? null,
             document: pageOf(record),
