@@ -23,11 +23,20 @@ export interface HybridRankingInput {
 export interface HybridRanking {
   kept: FusedCandidate[];
   sources: Map<string, MirrorRecord | null>;
-  /** Texts already read (for phrase checks), so they are not read twice. */
-  texts: Map<string, string>;
 }
 
 const MAX_DEPTH = 10_000;
+
+/** Adds to `sources` the records of the candidates' sources it does not hold yet (null for a source the mirror lacks), in one read. */
+export async function readSources(
+  mirror: Pick<ChromaStore["sources"], "getMany">,
+  candidates: readonly { sourceId: string }[],
+  sources: Map<string, MirrorRecord | null>,
+): Promise<void> {
+  const unknown = [...new Set(candidates.map((c) => c.sourceId))].filter((id) => !sources.has(id));
+  const found = await mirror.getMany(unknown);
+  for (const id of unknown) sources.set(id, found.find((record) => record.id === id) ?? null);
+}
 
 /**
  * The lexical and (in hybrid mode) vector candidates, restricted to eligible sources and to
@@ -41,15 +50,14 @@ export async function rankHybrid(
 ): Promise<HybridRanking> {
   const { mode, text, phrases, vector, space, limit, fusion, tierWeights, eligible } = input;
   const sources = new Map<string, MirrorRecord | null>();
+  // Texts read for the phrase checks, kept across rounds so none is read twice.
   const texts = new Map<string, string>();
   const weights = mode === "lexical" ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
 
   for (let depth = Math.max(SEARCH_CANDIDATES, limit * fusion.perSource * 2); ; depth = Math.min(depth * 4, MAX_DEPTH)) {
     const lexical = weights.lexical > 0 ? live.index.search(text, { limit: depth, phrases }) : [];
     const nearest = weights.vector > 0 && vector ? await store.chunks.query(space, vector, { limit: depth, text: false }) : [];
-    const unknown = [...new Set([...lexical, ...nearest].map((c) => c.sourceId))].filter((id) => !sources.has(id));
-    const found = await store.sources.getMany(unknown);
-    for (const id of unknown) sources.set(id, found.find((record) => record.id === id) ?? null);
+    await readSources(store.sources, [...lexical, ...nearest], sources);
 
     const keep = (list: readonly RankedCandidate[]) => list.filter((c) => eligible(sources.get(c.sourceId)));
     let lexicalKept = keep(lexical);
@@ -71,6 +79,6 @@ export async function rankHybrid(
       },
     });
     const exhausted = lexical.length < depth && nearest.length < depth;
-    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources, texts };
+    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources };
   }
 }

@@ -56,11 +56,12 @@ export function createPageIngester({ store, embedder, preparer = createPreparer(
   // Checked once per ingester (a crawl): the store's upsert refuses another space by itself, so
   // later pages skip the two reads; the check is for a clear EMBEDDER_MISMATCH before any write.
   let spaceChecked = false;
+  const keyOf = (page: { sourceId: string; url: string }) => `${page.sourceId} ${page.url}`;
 
   async function ingestPages(inputs: readonly IngestPage[], options: { chunking?: ChunkOptions } = {}): Promise<IngestedPage[]> {
     const pages = parseInput(z.array(IngestPageSchema), inputs, "pages");
     const chunking = parseInput(ChunkOptionsSchema, options.chunking ?? {}, "chunk options");
-    if (new Set(pages.map((p) => `${p.sourceId} ${p.url}`)).size !== pages.length) {
+    if (new Set(pages.map(keyOf)).size !== pages.length) {
       throw new SearchError("VALIDATION", "A page appears twice in one batch; pass each page once.");
     }
     if (pages.length === 0) return [];
@@ -74,7 +75,6 @@ export function createPageIngester({ store, embedder, preparer = createPreparer(
       const scope = pageScopeOf(page.sourceId, page.url);
       return { page, title, contentHash, chunkId: (index: number) => chunkIdOf(scope, contentHash, index) };
     });
-    const keyOf = (page: { sourceId: string; url: string }) => `${page.sourceId} ${page.url}`;
     const stored = new Map<string, StoredChunk[]>();
     for (const sourceId of new Set(pages.map((p) => p.sourceId))) {
       const found = await store.chunks.ofPages(sourceId, pages.filter((p) => p.sourceId === sourceId).map((p) => p.url));

@@ -2,7 +2,7 @@ import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord, SourceMirror }
 import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
 import { capPerSource, DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
-import { rankHybrid, type SearchMode } from "./hybrid-ranking.js";
+import { rankHybrid, readSources, type SearchMode } from "./hybrid-ranking.js";
 import type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 import { createLiveLexicalIndex } from "./live-lexical-index.js";
 import { parseInput } from "./parse-input.js";
@@ -125,7 +125,7 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
             rank: 0, // numbered below, once chunks removed meanwhile are left out
             score: fused.score,
             relevance: fused.relevance,
-            text: hybrid.texts.get(fused.id) ?? record.text,
+            text: record.text,
             headingPath: record.headingPath,
             pages: record.pages ?? null,
             document: pageOf(record),
@@ -143,9 +143,7 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
       for (let wanted = Math.max(query.limit * OVERFETCH, MIN_CANDIDATES); ; wanted = Math.min(wanted * OVERFETCH, MAX_CANDIDATES)) {
         // Texts are fetched only for the results kept: candidates can be hundreds.
         const matches = await store.chunks.query(space, vector, { limit: wanted, text: false });
-        const unknown = [...new Set(matches.map((m) => m.sourceId))].filter((id) => !sources.has(id));
-        const found = await store.sources.getMany(unknown);
-        for (const id of unknown) sources.set(id, found.find((record) => record.id === id) ?? null);
+        await readSources(store.sources, matches, sources);
 
         ranked = matches.flatMap((match) => {
           const source = sources.get(match.sourceId);
