@@ -1,4 +1,4 @@
-export { createSyncManager, DEFAULT_LEASE_TTL_MS, DEFAULT_PUSH_DEBOUNCE_MS, DEFAULT_SYNC_BATCH_SIZE } from "./sync-manager.js";
+export { createSyncManager, DEFAULT_LEASE_TTL_MS, DEFAULT_SYNC_BATCH_SIZE } from "./sync-manager.js";
 export type { OfflineSyncManager, SyncEvents, SyncManagerOptions, SyncSourcesOptions } from "./sync-manager.js";
 
 export { createSourceCatalog } from "./source-catalog.js";

@@ -97,7 +97,7 @@ export const DEFAULT_SYNC_BATCH_SIZE = 2_500;
 /** A dead holder's lease lapses after this; renewed every second while a sync runs. */
 export const DEFAULT_LEASE_TTL_MS = 3_000;
 /** How long the first notification of a burst waits for the rest before a sync starts. */
-export const DEFAULT_PUSH_DEBOUNCE_MS = 20;
+const DEFAULT_PUSH_DEBOUNCE_MS = 20;
 
 export function createSyncManager(options: SyncManagerOptions): OfflineSyncManager {
   const { db, store } = options;
