@@ -1,4 +1,4 @@
-import type { ChromaStore, MirrorRecord, VectorSpace } from "@kmcp/chroma-store";
+import type { ChromaStore, ChunkRecord, MirrorRecord, VectorSpace } from "@kmcp/chroma-store";
 import { fuseRankings, SEARCH_CANDIDATES, type FusedCandidate, type FusionOptions, type RankedCandidate } from "./fuse.js";
 import type { LiveLexicalIndex } from "./live-lexical-index.js";
 import { holdsPhrases } from "./parse-query.js";
@@ -23,6 +23,8 @@ export interface HybridRankingInput {
 export interface HybridRanking {
   kept: FusedCandidate[];
   sources: Map<string, MirrorRecord | null>;
+  /** The vector candidates of the first round, with their texts: the kept ones need no second read. */
+  records: Map<string, ChunkRecord>;
 }
 
 const MAX_DEPTH = 10_000;
@@ -52,11 +54,28 @@ export async function rankHybrid(
   const sources = new Map<string, MirrorRecord | null>();
   // Texts read for the phrase checks, kept across rounds so none is read twice.
   const texts = new Map<string, string>();
+  const records = new Map<string, ChunkRecord>();
+  let round = 0;
   const weights = mode === "lexical" ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
 
   for (let depth = Math.max(SEARCH_CANDIDATES, limit * fusion.perSource * 2); ; depth = Math.min(depth * 4, MAX_DEPTH)) {
+    // The first round's candidates come with their texts: the results are mostly among them, and
+    // Chroma reads a chunk's text with its metadata at little extra cost, so the results then need
+    // no read of their own. Deeper rounds (rare) stay without: four times as many texts.
+    const first = round++ === 0;
+    const querying = weights.vector > 0 && vector ? store.chunks.query(space, vector, { limit: depth, text: first }) : null;
+    // Chroma answers the vector query while this process ranks the keywords (synchronous work):
+    // the request is sent first (one turn of the event loop), and a failure is awaited below.
+    if (querying && weights.lexical > 0) {
+      querying.catch(() => {});
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const lexical = weights.lexical > 0 ? live.index.search(text, { limit: depth, phrases }) : [];
-    const nearest = weights.vector > 0 && vector ? await store.chunks.query(space, vector, { limit: depth, text: false }) : [];
+    const nearest = querying ? await querying : [];
+    if (first) {
+      for (const { distance: _distance, ...record } of nearest) records.set(record.id, record);
+      for (const record of records.values()) texts.set(record.id, record.text);
+    }
     await readSources(store.sources, [...lexical, ...nearest], sources);
 
     const keep = (list: readonly RankedCandidate[]) => list.filter((c) => eligible(sources.get(c.sourceId)));
@@ -79,6 +98,6 @@ export async function rankHybrid(
       },
     });
     const exhausted = lexical.length < depth && nearest.length < depth;
-    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources };
+    if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources, records };
   }
 }

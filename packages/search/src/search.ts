@@ -115,8 +115,9 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
           tierWeights: weights,
           eligible,
         });
-        // One read for the kept chunks' texts and records (heading path, position).
-        const records = await chunkRecords(store, hybrid.kept);
+        // The kept chunks' texts and records (heading path, position): those of the vector
+        // candidates came with them, the others in one read.
+        const records = await chunkRecords(store, hybrid.kept, hybrid.records);
         const results = hybrid.kept.flatMap((fused): SearchResult[] => {
           const source = hybrid.sources.get(fused.sourceId);
           const record = records.get(fused.id);
@@ -140,9 +141,14 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
       }
 
       let ranked: Candidate[] = [];
+      // The first round's texts: the results are mostly among its (few) nearest candidates.
+      const texts = new Map<string, string>();
+      let round = 0;
       for (let wanted = Math.max(query.limit * OVERFETCH, MIN_CANDIDATES); ; wanted = Math.min(wanted * OVERFETCH, MAX_CANDIDATES)) {
-        // Texts are fetched only for the results kept: candidates can be hundreds.
-        const matches = await store.chunks.query(space, vector, { limit: wanted, text: false });
+        // Deeper rounds (four times as many candidates) come without texts; the kept ones they add are read after.
+        const first = round++ === 0;
+        const matches = await store.chunks.query(space, vector, { limit: wanted, text: first });
+        if (first) for (const match of matches) texts.set(match.id, match.text);
         await readSources(store.sources, matches, sources);
 
         ranked = matches.flatMap((match) => {
@@ -158,7 +164,8 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
         if (exhausted || (last !== undefined && last.score >= floor)) break;
       }
       const kept = capPerSource(ranked, sourceIdOf, query.perSource, query.minScore, query.limit);
-      const texts = await store.chunks.texts(kept.map((candidate) => candidate.chunk.id));
+      const unread = kept.map((candidate) => candidate.chunk.id).filter((id) => !texts.has(id));
+      if (unread.length > 0) for (const [id, text] of await store.chunks.texts(unread)) texts.set(id, text);
       return {
         results: kept.map((candidate, i) => {
           const result: SearchResult = { rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" };
@@ -208,10 +215,16 @@ function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: numb
   };
 }
 
-/** Text, heading path and position of the fused chunks kept (the lexical index keeps none of them). */
-async function chunkRecords(store: Pick<SearchDeps["store"], "chunks">, kept: readonly FusedCandidate[]): Promise<Map<string, ChunkRecord>> {
-  if (kept.length === 0) return new Map();
-  return new Map((await store.chunks.records(kept.map((c) => c.id))).map((record) => [record.id, record]));
+/** Text, heading path and position of the fused chunks kept (the lexical index keeps none of them), from `known` or else read. */
+async function chunkRecords(store: Pick<SearchDeps["store"], "chunks">, kept: readonly FusedCandidate[], known: ReadonlyMap<string, ChunkRecord>): Promise<Map<string, ChunkRecord>> {
+  const records = new Map<string, ChunkRecord>();
+  for (const { id } of kept) {
+    const record = known.get(id);
+    if (record) records.set(id, record);
+  }
+  const unread = kept.filter((c) => !records.has(c.id)).map((c) => c.id);
+  if (unread.length > 0) for (const record of await store.chunks.records(unread)) records.set(record.id, record);
+  return records;
 }
 
 /** The page of a many-page source a chunk is on (null for a one-document source). */
