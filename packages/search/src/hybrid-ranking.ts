@@ -36,8 +36,8 @@ export async function readSources(
   sources: Map<string, MirrorRecord | null>,
 ): Promise<void> {
   const unknown = [...new Set(candidates.map((c) => c.sourceId))].filter((id) => !sources.has(id));
-  const found = await mirror.getMany(unknown);
-  for (const id of unknown) sources.set(id, found.find((record) => record.id === id) ?? null);
+  const found = new Map((await mirror.getMany(unknown)).map((record) => [record.id, record]));
+  for (const id of unknown) sources.set(id, found.get(id) ?? null);
 }
 
 /**

@@ -145,6 +145,36 @@ describe("search over the shipped corpus", () => {
     expect((await search.search(query)).results[0]!.source.id).toBe(top.id);
   });
 
+  it("takes the kept chunks' texts from the first vector query, and reads only the others", async () => {
+    const reads: { first: Set<string> | null; later: string[][] } = { first: null, later: [] };
+    const chunks: ChromaStore["chunks"] = {
+      ...store.chunks,
+      async query(...args) {
+        const matches = await store.chunks.query(...args);
+        reads.first ??= new Set(matches.map((m) => m.id));
+        return matches;
+      },
+      texts: (ids) => (reads.later.push([...ids]), store.chunks.texts(ids)),
+      records: (ids) => (reads.later.push([...ids]), store.chunks.records(ids)),
+    };
+    const counted = createSearch({ store: { ...store, chunks }, embedder });
+    await counted.warm(); // the keyword index reads every chunk once, at its build
+    for (const mode of ["vector", "hybrid"] as const) {
+      for (const { query } of queries.slice(0, 6)) {
+        reads.first = null;
+        reads.later = [];
+        const { results } = await counted.search({ query, mode, limit: 10 });
+        expect(results.length).toBeGreaterThan(0);
+        expect(reads.first!.size).toBeGreaterThan(0);
+        // Texts and records are read afterwards only for results the first query did not bring.
+        const kept = results.map((r) => r.chunk.id);
+        for (const ids of reads.later) for (const id of ids) expect(!reads.first!.has(id) && kept.includes(id), `${mode} ${query}: ${id}`).toBe(true);
+        const stored = new Map((await store.chunks.records(kept)).map((r) => [r.id, r]));
+        for (const r of results) expect({ text: r.text, headingPath: r.headingPath }).toEqual({ text: stored.get(r.chunk.id)!.text, headingPath: stored.get(r.chunk.id)!.headingPath });
+      }
+    }
+  });
+
   it("re-ingesting the unchanged corpus writes nothing", async () => {
     const chunksBefore = await store.chunks.tally();
     const sourcesBefore = (await db.sources.list({ limit: 1000 })).items;
