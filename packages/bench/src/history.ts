@@ -118,6 +118,38 @@ export const HISTORY = `## Changes made after profiling (before → after)
   53–83 → 82–167 calls/s (1.3–2.5×); per call, the kmcp process 5.4–8.9 → 3.3–6.0 ms of CPU and
   Chroma 5.6–6.9 → 3.5–4.4 ms; kmcp / bare 0.17–0.18 → 0.26 (full run), 0.27 and 0.31 (quick runs).
 
+- **Search reads its results with its candidates** (figures 6 and 9): profiled phase by phase
+  (20k chunks, sources read from the Chroma mirror as the library does without a warm copy, load
+  average 3–5): a vector-mode search took 37 ms (median), of which the vector query 10.7 ms a
+  round and 1.78 rounds a search (40 candidates, then 160 in the 78% of searches where tier
+  weights could still reorder them), their sources 6.9 ms a round, the kept chunks' texts 2.7 ms;
+  embedding the query 0.08 ms, the space check 0.04 ms, ranking and shaping well under 1 ms. A
+  hybrid search (51 ms): the vector query for 100 candidates 14 ms, their sources 13 ms, the kept
+  records 3.6 ms, and MiniSearch's scoring most of its 30 ms of CPU. In Chroma, a query for 100
+  candidates cost 9.5 ms of CPU with their metadata, 8.3 ms with their texts too, and 4.0 ms
+  with ids and distances alone (the bare 10-result query: 5.2 ms): reading each candidate's
+  metadata is most of a search's Chroma cost, and its text comes with it for nothing measurable.
+  Two changes: the first candidate round brings its candidates' texts and records (deeper rounds,
+  4× larger, still come without), so results among them need no second read; and a hybrid search
+  sends the vector query before it ranks the keywords, so Chroma answers while MiniSearch scores.
+  Same results: the 231 searches of the previous entry, and figure 6's 83 labelled queries × 3
+  modes × limits 10 and 30 (498 searches) at 1k and at 20k chunks, gave the same JSON from the
+  old and the new code on the same stores. Old and new engines interleaved in one process: at 1k
+  chunks with sources from memory (as in \`kmcp-mcp\`), vector mode 9.7 → 6.9 ms median and
+  4.4 → 3.4 ms of CPU, the texts read in 4% of searches instead of all; hybrid 12.9 → 10.8 ms and
+  5.3 → 4.6 ms of CPU, the second read in 55% of searches. At 20k chunks hybrid 64 → 51 ms
+  median; vector mode 43 → 40 ms, texts still read in 72% (the results come from the second
+  round). Under 50 clients (an old and a new \`kmcp-mcp\` on the same stores, 10 s each,
+  alternating, load average 7–27): Chroma's CPU per call 2.8–3.6 → 2.2–2.4 ms with both tools
+  (7 pairs) and 5.5–7.1 → 4.3–4.9 ms with search alone (3 pairs); the kmcp process's 2.9–5.7 →
+  2.8–5.4 ms; calls/s no different beyond the noise (new/old: 68.6/53.9, 73.1/60.3, 75.6/70.4,
+  75.4/120.3, 110/165, 164/174, 146/120 with both tools; 95/97, 104/106, 95/109 search alone).
+  Figure 9 full, alone: Chroma 3.9 → 2.9 ms and kmcp 3.5 → 3.0 ms of CPU per call, search's
+  median latency 391 → 259 ms, kmcp / bare still 0.26. Figure 6 at 20k chunks, old and new code
+  in separate runs a few minutes apart (load average 17–29, bare query p95 22.9 and 81.4 ms):
+  vector-mode p95 / bare p95 7.00 → 4.59, hybrid 8.67 → 5.15; medians over the bare median
+  8.2 → 6.5 and 14.2 → 8.2.
+
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
   answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
@@ -192,22 +224,27 @@ export const HISTORY = `## Changes made after profiling (before → after)
   location, so the CLI would have to declare both), Node 22's compile cache, or a resident
   process to ask.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): 0.26 (full run, load 22–33), 0.27 and 0.31 (quick runs), 0.20 on a quiet machine
-  (305 against 1,531 calls/s: the bare server gains more from idle cores than kmcp does) with calls alternating \`knowledge_sources\` and \`knowledge_search\`
-  (0.17–0.30 before search's Chroma requests went from five to two; zero errors in every run).
-  \`knowledge_sources\` alone is at 0.67–1.04; the gap is search. Its two Chroma requests, timed
-  one by one, cost Chroma ~6.5 ms of CPU and the kmcp process ~4 ms: the vector query for 100
-  candidates (the first round's fixed depth) with their metadata is most of it, and on the kmcp
-  side much of that is undici sending the 1,024-number query vector as JSON and decoding 100
-  metadata records; the rest of the kmcp process's ~3.5 ms a call is spread over the SDK's
-  HTTP layer (a web Request and Response per call), PostgreSQL's version check, zod and garbage
-  collection, with no single large part left (profiled under load). The bare server spends
-  ~0.9 ms on a whole call. Meeting 0.5 would need search at about half its cost again: fewer
-  vector candidates in the first round (a change of results, to be tried on the evaluation
-  set), a cheaper wire format for the query vector, or a result cache keyed by the query and
-  invalidated by the chunk collection's version and the mirror's — not done here, because it
-  would mostly help a benchmark that repeats eight queries, and it would make the vector half
-  as stale as the keyword index (up to a second after another process's write).
+  answers): 0.26 (full runs, load 17–33, before and after search started reading its results
+  with its candidates), 0.27 and 0.31 (quick runs), 0.20 on a quiet machine (305 against 1,531
+  calls/s: the bare server gains more from idle cores than kmcp does) with calls alternating
+  \`knowledge_sources\` and \`knowledge_search\` (0.17–0.30 before search's Chroma requests went
+  from five to two; zero errors in every run). \`knowledge_sources\` alone is at 0.67–1.04; the
+  gap is search. A search call now costs Chroma 4.3–4.9 ms of CPU and the kmcp process 4.3–5.4 ms
+  under load (one Chroma request for most searches, two for the others); the bare server spends
+  ~0.9 ms on a whole call. Of Chroma's part, reading the 100 vector candidates' metadata is over
+  half (a query with ids and distances alone costs it 4.0 ms against 9.5 ms at 20k chunks); the
+  ranking needs each candidate's source id, and that is all it needs. Getting it without Chroma
+  would take the keyword index, which holds every chunk's source id, answering for the vector
+  candidates (and Chroma for the few chunks written since its last refresh) — left until the
+  FTS5 keyword engine being written now lands; or reading it from the chunk id, which starts
+  with the source id for every chunk kmcp writes (\`chunkIdOf\`) but is not enforced by the
+  store. Of the kmcp process's part (a CPU profile under 50 clients), Node's fetch (undici and
+  web streams) sending and decoding the Chroma requests is about a fifth, garbage collection
+  about a sixth, the socket writes a tenth, zod (the SDK's input and output checks, the chunk
+  metadata) 6%, the SDK's HTTP layer, the search code, the chunk store and MiniSearch 2–4% each.
+  A result cache keyed by the query (invalidated by the chunk collection's version and the
+  mirror's) would meet the target on this benchmark, which repeats eight queries, and help
+  little otherwise; not done.
 - **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
   p95 1,564 ms (median 619 ms) against 39.5 ms for the bare Chroma query (ratio 40), measured at a
   load average of 8–28 on 2 cores; vector mode alone p95 273 ms (ratio 6.9). The time is
@@ -234,7 +271,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   a little between runs). An embedding model (\`KMCP_EMBEDDER=openai\`, e.g. Ollama locally) is
   the remedy; the built-in one is for offline use and tests. Search time beyond the bare query is
   mostly the exact re-ranking: a second, 4× larger candidate round when tier weights could still
-  reorder the results, and reading those candidates' sources from the mirror.
+  reorder the results (78% of vector-mode searches at 20k chunks), Chroma reading every
+  candidate's metadata for it, and reading those candidates' sources from the mirror.
 - **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): 0.48 for HTML and 0.52
   for PDF on a quiet machine; 0.29–0.58 and 0.28–0.52 in five runs on a machine loaded by other
   work (load average 13–35 on 2 cores), against 0.19–0.67 and 0.26–0.55 for the ingest before
