@@ -139,7 +139,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   4.4 → 3.4 ms of CPU, the texts read in 4% of searches instead of all; hybrid 12.9 → 10.8 ms and
   5.3 → 4.6 ms of CPU, the second read in 55% of searches. At 20k chunks hybrid 64 → 51 ms
   median; vector mode 43 → 40 ms, texts still read in 72% (the results come from the second
-  round). Under 50 clients (an old and a new \`kmcp-mcp\` on the same stores, 10 s each,
+  round); at 20k with sources from memory, hybrid 37 → 32 ms median, 115 → 58 ms p95, 23.9 →
+  22.6 ms of CPU, and vector mode 25 ms median both, 6.7 → 5.9 ms of CPU. Under 50 clients (an old and a new \`kmcp-mcp\` on the same stores, 10 s each,
   alternating, load average 7–27): Chroma's CPU per call 2.8–3.6 → 2.2–2.4 ms with both tools
   (7 pairs) and 5.5–7.1 → 4.3–4.9 ms with search alone (3 pairs); the kmcp process's 2.9–5.7 →
   2.8–5.4 ms; calls/s no different beyond the noise (new/old: 68.6/53.9, 73.1/60.3, 75.6/70.4,
