@@ -73,8 +73,10 @@ export async function rankHybrid(
     const lexical = weights.lexical > 0 ? live.index.search(text, { limit: depth, phrases }) : [];
     const nearest = querying ? await querying : [];
     if (first) {
-      for (const { distance: _distance, ...record } of nearest) records.set(record.id, record);
-      for (const record of records.values()) texts.set(record.id, record.text);
+      for (const { distance: _distance, ...record } of nearest) {
+        records.set(record.id, record);
+        texts.set(record.id, record.text);
+      }
     }
     await readSources(store.sources, [...lexical, ...nearest], sources);
 
