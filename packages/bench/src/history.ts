@@ -218,7 +218,9 @@ export const HISTORY = `## Changes made after profiling (before → after)
   (365–579) in two interleaved pairs at load averages 9–12, 7.5× less; 94 ms (median 39) at load 5.
   FTS5 still scores every matching row (counting the matches alone takes 4 ms at the median;
   bm25() is the rest), and the filler's common words match most chunks, so on a loaded machine the
-  keyword half alone is near the 150 ms budget and hybrid adds the vector half. FIGURE_LINE
+  keyword half alone is near the 150 ms budget and hybrid adds the vector half.
+  The whole figure was not rerun at 100k with FTS5: a run on 2026-11-26 failed while filling the
+  collection (Chroma writes timed out at a load average of about 20).
   Going further needs fewer rows scored per query (a top-k BM25 with block-max pruning, which FTS5
   does not do, or pruning very common query words, which cost 0.02–0.04 MRR@10 when tried).
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.

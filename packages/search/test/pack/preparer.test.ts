@@ -27,5 +27,5 @@ describe("the published package", () => {
       `,
     );
     expect(JSON.parse(output)).toEqual({ title: "Herons", menu: false, chunks: 1, same: true, failure: "SearchError READ", keyword: ["c1"] });
-  }, 900_000);
+  }, 1_500_000);
 });
