@@ -247,17 +247,21 @@ export const HISTORY = `## Changes made after profiling (before → after)
   mirror's) would meet the target on this benchmark, which repeats eight queries, and help
   little otherwise; not done.
 - **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
-  p95 1,564 ms (median 619 ms) against 39.5 ms for the bare Chroma query (ratio 40), measured at a
-  load average of 8–28 on 2 cores; vector mode alone p95 273 ms (ratio 6.9). The time is
-  MiniSearch's: lexical mode alone has p95 1,452 ms. MiniSearch scores *every* chunk that holds
-  any query word, in JavaScript, and builds a result object for each before sorting; the filler
-  documents hold the corpus's common words, so a query matches most of the 100k chunks (a CPU
-  profile over the evaluation set's README chunks replicated to 103k: half the time in its
-  per-posting scoring loop, a fifth building results, 15% garbage collection). Dropping the query
-  words held by more than 5–20% of the chunks (max-score style pruning) cut the median time 3–15×
-  on the evaluation set but cost 0.02–0.04 MRR@10 there, so it was not adopted. Meeting 150 ms needs an engine that scores in native code
-  or stops early (SQLite FTS5 through better-sqlite3 — which compiles from source here, about 2
-  minutes per fresh machine — or a top-k BM25 with block-max pruning); not done here.
+  with MiniSearch as the keyword index, p95 1,564 ms (median 619 ms) against 39.5 ms for the bare
+  Chroma query (ratio 40), at a load average of 8–28 on 2 cores; lexical mode alone p95 1,452 ms,
+  vector mode 273 ms (ratio 6.9). MiniSearch scored every chunk holding any query word in
+  JavaScript. The keyword index is now SQLite FTS5 (better-sqlite3; our terms, bm25() in native
+  code). Over the figure's 100k chunks in one process, the keyword half's first round (top 100) for
+  the figure's 83 queries: FTS5 p95 122–216 ms (median 46–82) against MiniSearch's 922–1,593 ms
+  (365–579) in two interleaved pairs at load averages 9–12, 7.5× less; 94 ms (median 39) at load 5.
+  FTS5 still scores every matching row (counting the matches alone takes 4 ms at the median;
+  bm25() is the rest), and the filler's common words match most chunks, so on a loaded machine the
+  keyword half alone is near the 150 ms budget and hybrid adds the vector half.
+  The whole figure was not rerun at 100k with FTS5 (a run failed while filling the collection:
+  Chroma writes timed out at a load average of about 20); at 20k chunks, load 15–18, hybrid p95
+  was 163 ms against 139 ms for vector mode and 19.9 ms for the bare query (ratios 8.2 and 6.9).
+  Going further needs fewer rows scored per query (a top-k BM25 with block-max pruning, which FTS5
+  does not do, or pruning very common query words, which cost 0.02–0.04 MRR@10 when tried).
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU

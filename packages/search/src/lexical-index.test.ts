@@ -30,12 +30,30 @@ describe("lexical index", () => {
     expect(top("frozen lockfile")).toContain("pnpm");
   });
 
-  it("keeps only chunks holding every word of a phrase", () => {
-    // Word order is checked on the text by the search (holdsPhrases); the index checks the words.
-    expect(top("lockfile", ["frozen lockfile"]).sort()).toEqual(["lockfile", "pnpm"]);
+  it("keeps only chunks holding the words of a phrase in sequence", () => {
+    // "lockfile" holds both words, apart and in the other order; the search checks the exact text (holdsPhrases).
+    expect(top("lockfile", ["frozen lockfile"])).toEqual(["pnpm"]);
+    expect(top("lockfile", ["lockfile frozen"])).toEqual([]);
     expect(top("lockfile", ["frozen tokio"])).toEqual([]);
     expect(top("lockfile", ["frozen-lockfile"])).toEqual(["pnpm"]);
     expect(top("process", ["oom killer"])).toEqual(["aio"]);
+    // Stop words are not index terms: "get the SIGKILL" is "get sigkill".
+    expect(top("process", ["get the SIGKILL"])).toEqual(["aio"]);
+  });
+
+  it("keeps only chunks of the sources asked for", () => {
+    expect(index.search("process", { limit: 5, source: (id) => id === "linux" }).map((h) => h.id).sort()).toEqual(["aio", "signals"]);
+    expect(index.search("lockfile", { limit: 5, source: (id) => id === "linux" })).toEqual([]);
+  });
+
+  it("restores from its serialized database the same index, which can change again", () => {
+    const restored = createLexicalIndex({}, index.serialize());
+    expect(restored.ids().sort()).toEqual(chunks.map((c) => c.id).sort());
+    expect(restored.search("frozen lockfile", { limit: 5 })).toEqual(index.search("frozen lockfile", { limit: 5 }));
+    restored.remove(["pnpm"]);
+    expect(restored.search("--frozen-lockfile", { limit: 5 }).map((h) => h.id)).toEqual(["lockfile"]);
+    expect(index.has("pnpm")).toBe(true);
+    expect(() => createLexicalIndex({}, new TextEncoder().encode('{"not": "a database"}'))).toThrow();
   });
 
   it("adds, replaces and removes chunks", () => {

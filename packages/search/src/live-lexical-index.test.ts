@@ -30,9 +30,9 @@ function fakeChunks(initial: LexicalChunk[]) {
   };
 }
 
-function memorySnapshots(initial: string | null = null) {
+function memorySnapshots(initial: Uint8Array | null = null) {
   let saved = initial;
-  const store: LexicalSnapshotStore & { saved: () => string | null; writes: number } = {
+  const store: LexicalSnapshotStore & { saved: () => Uint8Array | null; writes: number } = {
     writes: 0,
     saved: () => saved,
     read: async () => saved,
@@ -92,13 +92,25 @@ describe("live lexical index with a snapshot", () => {
     expect(source.read.flat()).toHaveLength(12);
 
     const errors: unknown[] = [];
-    const damaged = memorySnapshots(`${snapshots.saved()!.split("\n")[0]}\n{"not": "an index"`);
+    const saved = Buffer.from(snapshots.saved()!);
+    const damaged = memorySnapshots(Buffer.concat([saved.subarray(0, saved.indexOf(0x0a) + 1), Buffer.from('{"not": "an index"')]));
     source.read.length = 0;
     const rebuilt = createLiveLexicalIndex({ chunks: source.chunks, snapshot: damaged, lexical: { headingBoost: 2 }, onSnapshotError: (e) => errors.push(e) });
     await rebuilt.refresh();
     expect(errors).toHaveLength(1);
     expect(source.read.flat()).toHaveLength(12);
     expect(ids(rebuilt.index.search("signal", { limit: 50 }))).toEqual(["c0", "c10", "c2", "c4", "c6", "c8"]);
+  });
+
+  it("ignores a snapshot of the former format (MiniSearch JSON) and builds from the chunks", async () => {
+    const source = fakeChunks(corpus);
+    const errors: unknown[] = [];
+    const former = `${JSON.stringify({ format: "kmcp-lexical-index-1", options: {}, probe: [] })}\n{"documentCount":0}`;
+    const live = createLiveLexicalIndex({ chunks: source.chunks, snapshot: memorySnapshots(new TextEncoder().encode(former)), onSnapshotError: (e) => errors.push(e) });
+    await live.refresh();
+    expect(errors).toEqual([]);
+    expect(source.read.flat()).toHaveLength(12);
+    expect(ids(live.index.search("signal", { limit: 50 }))).toEqual(["c0", "c10", "c2", "c4", "c6", "c8"]);
   });
 
   it("goes on without a snapshot when writing it fails", async () => {

@@ -37,8 +37,8 @@ export interface LiveLexicalIndexDeps {
 }
 
 const RECORD_BATCH = 2_000;
-// Writing a snapshot blocks the process while the index is serialized (seconds at 100k chunks),
-// so it waits until the search that caused it has answered.
+// Writing a snapshot copies the database image (tens of milliseconds at 100k chunks) while the
+// process waits, so it waits until the search that caused it has answered.
 const SNAPSHOT_DELAY_MS = 2_000;
 
 export function createLiveLexicalIndex(deps: LiveLexicalIndexDeps): LiveLexicalIndex {
@@ -61,7 +61,7 @@ export function createLiveLexicalIndex(deps: LiveLexicalIndexDeps): LiveLexicalI
   }
 
   function scheduleSave() {
-    // A tenth of the index at least: serializing a large index often would stall searches.
+    // A tenth of the index at least: rewriting a large snapshot file often is wasted work.
     if (!snapshot || saveTimer || unsaved < Math.max(snapshotEvery, index.size / 10)) return;
     saveTimer = setTimeout(() => {
       const serialized = serializeLexicalIndex(index, lexical);

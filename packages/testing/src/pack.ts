@@ -20,9 +20,11 @@ export async function installPackedPackages(packageDirs: string[]): Promise<stri
   }
   for (const file of await readdir(project)) if (file.endsWith(".tgz")) tarballs.push(`./${file}`);
   await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  // Long enough for better-sqlite3 (@kmcp/search) to compile from source where no prebuilt binary
+  // can be downloaded: about 1 minute of CPU, but 7–12 minutes seen on a 2-core machine at load 16–23.
   await exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
     cwd: project,
-    timeout: 240_000,
+    timeout: 1_200_000,
   });
   // A workspace package left out of the tarballs would be fetched from the registry (or fail
   // there): whatever that holds under our name is not what is being tested.

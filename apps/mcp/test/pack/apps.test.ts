@@ -28,7 +28,7 @@ describe("the published apps, installed alone", () => {
       DATABASE_URL: "postgresql://kmcp:kmcp@127.0.0.1:1/kmcp",
       CHROMA_URL: "http://127.0.0.1:1",
     };
-  }, 600_000);
+  }, 1_500_000);
 
   it("installs every workspace dependency from its tarball, none from the registry", async () => {
     const lock = JSON.parse(await readFile(path.join(project, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };

@@ -18,7 +18,7 @@ const row = (label: string, s: Split) => `| ${label} | ${cells(s.tune)} | ${cell
 const metrics = "recall@1 | recall@5 | recall@10 | MRR@10";
 console.log(`${chunks} chunks; queries: tune ${halves.tune}, held-out ${halves.heldOut}; build ms: ${JSON.stringify(Object.fromEntries(Object.entries(buildMs).map(([k, v]) => [k, Math.round(v)])))}`);
 console.log(`| method | tune: ${metrics} | held-out: ${metrics} | all: ${metrics} |\n|---|${"---|".repeat(12)}`);
-console.log(row("lexical (MiniSearch BM25)", results.lexical));
+console.log(row("lexical (SQLite FTS5 BM25, our terms)", results.lexical));
 console.log(row("vector (local:hash-v1)", results.vector));
 console.log(row(`hybrid (RRF k=${params.k}, weights ${params.lexicalWeight}/${params.vectorWeight})`, results.hybrid));
 console.log(row("reference: SQLite FTS5 bm25", results.fts5));

@@ -2,13 +2,13 @@ import { installPackedPackages, runInProject, workspacePackageDirs } from "@kmcp
 import { describe, expect, it } from "vitest";
 
 describe("the published package", () => {
-  it("ships the preparer's worker: a packed install reads, chunks and embeds in worker threads, then exits", async () => {
+  it("ships the preparer's worker and the native keyword index: a packed install reads, chunks and embeds in worker threads, indexes and finds a chunk, then exits", async () => {
     const project = await installPackedPackages(await workspacePackageDirs(["@kmcp/search"]));
     const output = await runInProject(
       project,
       `
       import { writeFile } from "node:fs/promises";
-      import { createLocalEmbedder, createPreparer } from "@kmcp/search";
+      import { createLexicalIndex, createLocalEmbedder, createPreparer } from "@kmcp/search";
       const file = new URL("./page.html", import.meta.url).pathname;
       await writeFile(file, "<html><body><nav>Menu</nav><article><h1>Herons</h1><p>Herons eat fish at dawn, standing still in shallow water.</p></article></body></html>");
       const embedder = createLocalEmbedder();
@@ -19,9 +19,13 @@ describe("the published package", () => {
       const failure = await preparer.read(file + ".missing", "html").catch((error) => error.name + " " + error.code);
       await preparer.close();
       // No process.exit: the script ending on its own shows the closed pool holds nothing open.
-      console.log(JSON.stringify({ title: read.title, menu: read.content.includes("Menu"), chunks: chunked.pieces.length, same: JSON.stringify(chunked.vectors[0]) === JSON.stringify(expected[0]), failure }));
+      // The keyword index is SQLite FTS5 through better-sqlite3, a native addon the install built.
+      const index = createLexicalIndex();
+      index.add([{ id: "c1", sourceId: "s1", text: chunked.pieces[0].text, headingPath: chunked.pieces[0].headingPath }]);
+      const keyword = createLexicalIndex({}, index.serialize()).search("heron", { limit: 5 }).map((hit) => hit.id);
+      console.log(JSON.stringify({ title: read.title, menu: read.content.includes("Menu"), chunks: chunked.pieces.length, same: JSON.stringify(chunked.vectors[0]) === JSON.stringify(expected[0]), failure, keyword }));
       `,
     );
-    expect(JSON.parse(output)).toEqual({ title: "Herons", menu: false, chunks: 1, same: true, failure: "SearchError READ" });
-  }, 300_000);
+    expect(JSON.parse(output)).toEqual({ title: "Herons", menu: false, chunks: 1, same: true, failure: "SearchError READ", keyword: ["c1"] });
+  }, 1_500_000);
 });
