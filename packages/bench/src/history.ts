@@ -125,7 +125,7 @@ export const HISTORY = `## Changes made after profiling (before → after)
   weights could still reorder them), their sources 6.9 ms a round, the kept chunks' texts 2.7 ms;
   embedding the query 0.08 ms, the space check 0.04 ms, ranking and shaping well under 1 ms. A
   hybrid search (51 ms): the vector query for 100 candidates 14 ms, their sources 13 ms, the kept
-  records 3.6 ms, and MiniSearch's scoring most of its 30 ms of CPU. In Chroma, a query for 100
+  records 3.6 ms, and MiniSearch's scoring (the keyword engine then) most of its 30 ms of CPU. In Chroma, a query for 100
   candidates cost 9.5 ms of CPU with their metadata, 8.3 ms with their texts too, and 4.0 ms
   with ids and distances alone (the bare 10-result query: 5.2 ms): reading each candidate's
   metadata is most of a search's Chroma cost, and its text comes with it for nothing measurable.
@@ -235,15 +235,16 @@ export const HISTORY = `## Changes made after profiling (before → after)
   ~0.9 ms on a whole call. Of Chroma's part, reading the 100 vector candidates' metadata is over
   half (a query with ids and distances alone costs it 4.0 ms against 9.5 ms at 20k chunks); the
   ranking needs each candidate's source id, and that is all it needs. Getting it without Chroma
-  would take the keyword index, which holds every chunk's source id, answering for the vector
-  candidates (and Chroma for the few chunks written since its last refresh) — left until the
-  FTS5 keyword engine being written now lands; or reading it from the chunk id, which starts
-  with the source id for every chunk kmcp writes (\`chunkIdOf\`) but is not enforced by the
-  store. Of the kmcp process's part (a CPU profile under 50 clients), Node's fetch (undici and
+  would take the keyword index, whose FTS5 \`chunk\` table maps every chunk id to its source id,
+  answering for the vector candidates (and Chroma for the few chunks written since its last
+  refresh), with the query asking Chroma for ids and distances only (and texts for the kept
+  ones read after) — not done here, the FTS5 engine landed as this was measured; or reading it
+  from the chunk id, which starts with the source id for every chunk kmcp writes (\`chunkIdOf\`)
+  but is not enforced by the store. Of the kmcp process's part (a CPU profile under 50 clients), Node's fetch (undici and
   web streams) sending and decoding the Chroma requests is about a fifth, garbage collection
   about a sixth, the socket writes a tenth, zod (the SDK's input and output checks, the chunk
-  metadata) 6%, the SDK's HTTP layer, the search code, the chunk store and MiniSearch 2–4% each.
-  A result cache keyed by the query (invalidated by the chunk collection's version and the
+  metadata) 6%, the SDK's HTTP layer, the search code, the chunk store and MiniSearch (the keyword
+  engine then) 2–4% each. A result cache keyed by the query (invalidated by the chunk collection's version and the
   mirror's) would meet the target on this benchmark, which repeats eight queries, and help
   little otherwise; not done.
 - **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
