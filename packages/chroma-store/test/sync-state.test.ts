@@ -67,14 +67,14 @@ describe("sync state in Chroma", () => {
     await store.prepareSync();
     const url = new URL(sharedChromaUrl());
     const raw = new ChromaClient({ host: url.hostname, port: Number(url.port) });
-    const collection = await raw.getCollection({ name: store.collections.syncState, embeddingFunction: null });
+    const collection = await raw.getCollection({ name: store.collections.syncState });
     // What kmcp wrote before: one record, checkpoint and time in its metadata, the report as its document.
     await collection.upsert({ ids: ["sources_metadata"], embeddings: [[0]], metadatas: [{ format: 1, updatedAt: 1_000, checkpoint: "41", kmcp_nulls: "" }], documents: [JSON.stringify(report)] });
     expect(await store.readSyncState()).toEqual({ checkpoint: "41", lastReport: report, updatedAt: 1_000 });
 
     const written = await store.writeSyncState({ checkpoint: "42", lastReport: { ...report, upserted: 1 } });
     expect(await store.readSyncState()).toEqual({ checkpoint: "42", lastReport: { ...report, upserted: 1 }, updatedAt: written.updatedAt });
-    const metadata = (await raw.getCollection({ name: store.collections.syncState, embeddingFunction: null })).metadata;
+    const metadata = (await raw.getCollection({ name: store.collections.syncState })).metadata;
     expect(metadata).toMatchObject({ kmcp_kind: "sync_state", kmcp_format: 1, kmcp_sync_checkpoint: "42", kmcp_sync_updated_at: written.updatedAt });
     // A store opened before that write (its collection cached) reads the new state too.
     const earlier = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });

@@ -22,7 +22,7 @@ export function registerSyncCommand(program: Command): void {
         // Counted once the sync's writes and report are stored, while its lease is released.
         let counting: Promise<number | null> | undefined;
         const countMirror = () => (counting ??= store.sources.count().catch(() => null));
-        manager.on("sync:finished", countMirror);
+        manager.on("sync:finished", () => void countMirror());
         const report = await manager.syncSources({
           mode: flags.full ? "full" : "incremental",
           waitMs: Math.round(waitS * 1000),
