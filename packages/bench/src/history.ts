@@ -174,6 +174,21 @@ export const HISTORY = `## Changes made after profiling (before → after)
   sources: 261 → 198 ms wall and 280 → 220 ms of CPU (15 pairs, load average 7.2 → 6.2); 382 →
   310 ms (10 pairs, load 8 → 11); 924 → 727 ms (15 pairs, load 15–18). Figure 14 itself, on
   fresh servers just filled, gave 255 and 271 ms (load 6 and 6–8).
+  Then (issue 17, again): timestamps of each step of a run that finds nothing to do had, after
+  loading, a chain of waits: PostgreSQL's connection, the migration check (two queries), the
+  lease, the stored state read alongside a count of the whole mirror, the feed, the state written
+  back as a Chroma record upsert (27–52 ms at load 4, the longest wait), the lease released, and
+  the mirror counted again for the output. Now the sync state lives in the sync-state
+  collection's own metadata (written with one collection modify: median 9.8 against 29.1 ms for
+  the record upsert, p90 40 against 115, alternated in one process at load 9; read with the
+  collection: 2.2 against 2.5 ms), an empty mirror is recognised from one record instead of a
+  count, an up-to-date database is checked with one query, the output's count runs while the
+  lease is released, and pg with its dependencies is in \`dist/sync-main.js\` (~20 CommonJS files
+  and Node's export lexer less: loading the file took 113 → 90 ms of CPU at load 13). Old and new
+  CLI interleaved, each run paired with a Node start, same servers and 10,000 sources: own CPU
+  239 → 226 ms (40 pairs, load 8.7 → 10.3), 249 → 229 (20 pairs, load 7.6), 251 → 230 (30 pairs,
+  load 8.5 → 9.4); wall times at those loads moved by scheduling more than by the change (paired
+  medians from −74 to +60 ms).
 
 ## Known limits
 - **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 210 ms in
