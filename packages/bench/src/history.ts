@@ -191,16 +191,20 @@ export const HISTORY = `## Changes made after profiling (before → after)
   medians from −74 to +60 ms). Each step timed in both (8 runs each, interleaved, load 26, pg
   not bundled in either so that its queries could be timed; medians): the state written 68 → 33
   ms, the migration check 8.5 → 2.4, the state and mirror read 57 → 47, start-up to exit 559 →
-  476 ms.
+  476 ms. Timed after the output, the process then waited for PostgreSQL to close the connection
+  it was told to end (2–7 ms, 24–32 ms in some runs); a finished sync command now exits once its
+  output is flushed. With that, old and new interleaved as above at load 5.2–5.6 (20 pairs): own
+  work 341 → 244 ms wall (paired median −74 ms), 233 → 216 ms of CPU.
 
 ## Known limits
 - **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): before
   the last change (see "Changes made after profiling") 210 ms in figure 14 on a quiet machine
   (load average 2) and 199–214 ms in six quiet runs: at the target only in the best conditions.
   The last change (the sync state in the collection's metadata, fewer round trips, pg bundled)
-  could not be measured on a quiet machine: the load average stayed 8–24 while it was made, where
-  figure 14 gives 553 ms (load 22) and wall times move by more than the change. Interleaved with the
-  old CLI it took 13–21 ms less CPU, and the wait it shortened most (the state written back: a
+  could not be measured on a quiet machine: the load average stayed 5–27 while it was made, where
+  figure 14 gives 226–258 ms (load 5–10) and wall times move by more than the change. Interleaved
+  with the old CLI it took 13–21 ms less CPU and, at load 5.5, 74 ms less wall time (paired
+  median); the wait it shortened most (the state written back: a
   record upsert of 27–52 ms at load 4, a collection modify of ~10 ms) is on the critical path, so a
   quiet run should land clearly under the target, but that is an estimate, not a measurement. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
   compiling it, zod installing its methods on the first schema and building the schemas the
