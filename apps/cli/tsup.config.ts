@@ -29,7 +29,7 @@ export default defineConfig([
   // sync commands' file is the other build's, so it is left out here and kept by the clean.
   tsupConfig({ entry: ["src/main.ts"], dts: false, splitting: true, banner, external: ["./sync-main.js"], clean: ["!sync-main.*"] }),
   // `kmcp sync run|status|watch` (src/sync-main.ts) as one file holding its workspace packages,
-  // zod, commander and the chromadb client: a sync with nothing to do spent most of its time
+  // zod, commander, the chromadb client and pg: a sync with nothing to do spent most of its time
   // resolving and loading ~120 files (measured in BENCHMARKS.md, figure 14). Only the Prisma-free
   // parts are taken in (@kmcp/db/sync, @kmcp/runtime/sync and /config, @kmcp/search/config);
   // everything else stays an import, so that a test sees it if the sync path ever loads Prisma or search.
@@ -37,9 +37,15 @@ export default defineConfig([
     entry: ["src/sync-main.ts"],
     dts: false,
     clean: false,
-    noExternal: [/^@kmcp\/(core|chroma-store|sync-core|db\/sync|runtime\/(sync|config)|search\/config)$/, /^(zod|commander|chromadb)(\/|$)/],
-    // chromadb imports its optional embedding packages only for collections that name one (kmcp's never do).
-    external: ["@chroma-core/default-embed"],
+    noExternal: [
+      /^@kmcp\/(core|chroma-store|sync-core|db\/sync|runtime\/(sync|config)|search\/config)$/,
+      /^(zod|commander|chromadb)(\/|$)/,
+      // pg and its dependencies: ~20 CommonJS files resolved and read one by one otherwise.
+      /^(pg|pg-(connection-string|pool|protocol|types|int8)|pgpass|postgres-(array|bytea|date|interval)|split2|xtend|obuf)(\/|$)/,
+    ],
+    // chromadb imports its optional embedding packages only for collections that name one (kmcp's
+    // never do); pg its native binding and its Cloudflare socket only when asked for them.
+    external: ["@chroma-core/default-embed", "pg-native", "pg-cloudflare"],
     esbuildPlugins: [zodEnglishOnly],
     // commander is CommonJS: its require() calls of Node's modules need a require in an ES module.
     banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },

@@ -219,17 +219,45 @@ export const HISTORY = `## Changes made after profiling (before → after)
   sources: 261 → 198 ms wall and 280 → 220 ms of CPU (15 pairs, load average 7.2 → 6.2); 382 →
   310 ms (10 pairs, load 8 → 11); 924 → 727 ms (15 pairs, load 15–18). Figure 14 itself, on
   fresh servers just filled, gave 255 and 271 ms (load 6 and 6–8).
+  Then (issue 17, again): timestamps of each step of a run that finds nothing to do had, after
+  loading, a chain of waits: PostgreSQL's connection, the migration check (two queries), the
+  lease, the stored state read alongside a count of the whole mirror, the feed, the state written
+  back as a Chroma record upsert (27–52 ms at load 4, the longest wait), the lease released, and
+  the mirror counted again for the output. Now the sync state lives in the sync-state
+  collection's own metadata (written with one collection modify: median 9.8 against 29.1 ms for
+  the record upsert, p90 40 against 115, alternated in one process at load 9; read with the
+  collection: 2.2 against 2.5 ms), an empty mirror is recognised from one record instead of a
+  count, an up-to-date database is checked with one query, the output's count runs while the
+  lease is released, and pg with its dependencies is in \`dist/sync-main.js\` (~20 CommonJS files
+  and Node's export lexer less: loading the file took 113 → 90 ms of CPU at load 13). Old and new
+  CLI interleaved, each run paired with a Node start, same servers and 10,000 sources: own CPU
+  239 → 226 ms (40 pairs, load 8.7 → 10.3), 249 → 229 (20 pairs, load 7.6), 251 → 230 (30 pairs,
+  load 8.5 → 9.4); wall times at those loads moved by scheduling more than by the change (paired
+  medians from −74 to +60 ms). Each step timed in both (8 runs each, interleaved, load 26, pg
+  not bundled in either so that its queries could be timed; medians): the state written 68 → 33
+  ms, the migration check 8.5 → 2.4, the state and mirror read 57 → 47, start-up to exit 559 →
+  476 ms. Timed after the output, the process then waited for PostgreSQL to close the connection
+  it was told to end (2–7 ms, 24–32 ms in some runs); a finished sync command now exits once its
+  output is flushed. With that, old and new interleaved as above at load 5.2–5.6 (20 pairs): own
+  work 341 → 244 ms wall (paired median −74 ms), 233 → 216 ms of CPU.
 
 ## Known limits
-- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): 210 ms in
-  figure 14 on a quiet machine (load average 2), 255 ms at load 6, 198 ms in an interleaved run of old and new against servers that
-  had been running a while (old 261 ms there; see "Changes made after profiling"): at the target
-  in the best conditions, not reliably (six quiet runs: 199–214 ms). What is left: V8
-  compiling the one 0.9 MB file (~30 ms; minifying it to 0.4 MB measured no difference, 200 and
-  205 ms against 199, 208 and 214 interleaved), Node's fetch (undici) starting for the first Chroma request (~25 ms), garbage
-  collection (~30 ms), zod building the schemas the bundled packages define at load, pg, and the
-  round trips (a PostgreSQL connection with SCRAM, the migration check, the lease taken and
-  released, the feed, the state read, written and counted in Chroma). With embedded servers (no
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): before
+  the last change (see "Changes made after profiling") 210 ms in figure 14 on a quiet machine
+  (load average 2) and 199–214 ms in six quiet runs: at the target only in the best conditions.
+  The last change (the sync state in the collection's metadata, fewer round trips, pg bundled)
+  could not be measured on a quiet machine: the load average stayed 5–27 while it was made, where
+  figure 14 gives 226–258 ms (load 5–10) and wall times move by more than the change. Interleaved
+  with the old CLI it took 13–21 ms less CPU and, at load 5.5, 74 ms less wall time (paired
+  median); the wait it shortened most (the state written back: a
+  record upsert of 27–52 ms at load 4, a collection modify of ~10 ms) is on the critical path, so a
+  quiet run should land clearly under the target, but that is an estimate, not a measurement. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
+  compiling it, zod installing its methods on the first schema and building the schemas the
+  bundled packages define, Node's fetch (undici) loaded by pg's Cloudflare check), garbage
+  collection (5–6 scavenges, ~20 ms), and the round trips (a PostgreSQL
+  connection with SCRAM, the migration check, the lease taken and released, the feed; in Chroma
+  the state read and written and one record read). A V8 code cache for the file (v8-compile-cache
+  on a CommonJS build) saved only ~3 ms of CPU here and was not kept. With embedded servers (no
   \`DATABASE_URL\`/\`CHROMA_URL\`) \`@kmcp/local-servers\` is imported from node_modules as
   before, with its own copy of \`@kmcp/core\` and zod, so that case gains nothing (430 ms of CPU
   for the whole process, old and new, at load 13). Going further would take bundling

@@ -1,13 +1,12 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { createChunkStore, type ChunkStore } from "./chunk-store.js";
-import { createChromaConnection, type CollectionSpec } from "./connection.js";
+import { collectionMarker, createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";
-import { placeholderEmbedding } from "./placeholder-embedding.js";
 import { createPendingWrites, type PendingWrites } from "./pending-writes.js";
 import { createSourceMirror, type SourceMirror } from "./source-mirror.js";
-import { decodeSyncState, encodeSyncState, SyncStateInputSchema, type SyncState, type SyncStateInput } from "./sync-state.js";
+import { decodeSyncState, decodeSyncStateMetadata, encodeSyncStateMetadata, SyncStateInputSchema, type SyncState, type SyncStateInput } from "./sync-state.js";
 
 /** Names of the Chroma collections a store uses, all starting with its collectionPrefix. */
 export interface ChromaStoreCollections {
@@ -58,7 +57,7 @@ export interface ChromaStore {
 
 const HeartbeatOptionsSchema = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() });
 
-// The sync state of the sources mirror; other mirrors would get their own record id.
+// The record in which versions before the state moved to the collection's metadata kept it.
 const SYNC_STATE_ID = "sources_metadata";
 
 /**
@@ -93,6 +92,11 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     chunks: createChunkStore(connection, { name: collections.chunks, kind: "source_chunks", space: "cosine" }),
 
     async readSyncState() {
+      // Kept in the collection's metadata, read fresh with the collection itself.
+      const collection = await connection.reopen(syncStateSpec);
+      const state = decodeSyncStateMetadata(collection.metadata, collections.syncState);
+      if (state) return state;
+      // Until the first write of this version: the record earlier versions wrote, if any.
       const result = await connection.withCollection(syncStateSpec, "reading the sync state", (c) =>
         c.get({ ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] }),
       );
@@ -104,16 +108,10 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     },
 
     async writeSyncState(state) {
-      const stored = encodeSyncState(parseInput(SyncStateInputSchema, state, "sync state"), Date.now());
-      await connection.withCollection(syncStateSpec, "writing the sync state", (c) =>
-        c.upsert({
-          ids: [SYNC_STATE_ID],
-          embeddings: [placeholderEmbedding()],
-          metadatas: [stored.metadata],
-          documents: [stored.document],
-        }),
-      );
-      return decodeSyncState(stored, collections.syncState);
+      const stored = encodeSyncStateMetadata(parseInput(SyncStateInputSchema, state, "sync state"), Date.now());
+      // Replaces the collection's whole metadata (a record left by an earlier version is no longer read).
+      await connection.withCollection(syncStateSpec, "writing the sync state", (c) => c.modify({ metadata: { ...collectionMarker(syncStateSpec), ...stored } }));
+      return decodeSyncStateMetadata(stored, collections.syncState)!;
     },
 
     async heartbeat(heartbeatOptions = {}) {

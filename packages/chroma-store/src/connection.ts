@@ -19,6 +19,11 @@ const KIND_KEY = "kmcp_kind";
 const FORMAT_KEY = "kmcp_format";
 const FORMAT = 1;
 
+/** The metadata marking a collection as this package's `spec.kind`: whatever replaces a collection's metadata keeps it. */
+export function collectionMarker(spec: CollectionSpec): Record<string, string | number> {
+  return { [KIND_KEY]: spec.kind, [FORMAT_KEY]: FORMAT };
+}
+
 /** The lazily opened link to one Chroma server: the only place that talks to the chromadb client. */
 export interface ChromaConnection {
   readonly displayUrl: string;
@@ -28,6 +33,8 @@ export interface ChromaConnection {
   withCollection<T>(spec: CollectionSpec, operation: string, run: (collection: Collection) => Promise<T>): Promise<T>;
   /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
   forget(name: string): void;
+  /** Opens the collection afresh (creating it if need be): its metadata as the server has it now. */
+  reopen(spec: CollectionSpec): Promise<Collection>;
   /** Most records per write or read by ids: the configured limit or the server's largest batch (asked once), whichever is smaller. */
   maxBatchSize(): Promise<number>;
   /** The configured limits (maxBatchSize there is the configured one alone). */
@@ -83,7 +90,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
       c.getOrCreateCollection({
         name: spec.name,
         embeddingFunction: null,
-        metadata: { [KIND_KEY]: spec.kind, [FORMAT_KEY]: FORMAT },
+        metadata: collectionMarker(spec),
         ...(spec.space ? { configuration: { hnsw: { space: spec.space } } } : {}),
       }),
     );
@@ -135,6 +142,10 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     withCollection,
     forget(name) {
       collections.delete(name);
+    },
+    reopen(spec) {
+      collections.delete(spec.name);
+      return cachedCollection(spec);
     },
     maxBatchSize() {
       if (!batchSize) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChromaStoreError } from "./errors.js";
-import { decodeSyncState, EMPTY_SYNC_STATE, encodeSyncState } from "./sync-state.js";
+import { decodeSyncState, decodeSyncStateMetadata, EMPTY_SYNC_STATE, encodeSyncState, encodeSyncStateMetadata } from "./sync-state.js";
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -46,5 +46,31 @@ describe("sync state encoding", () => {
     expect(codeOf(() => decodeSyncState({ metadata: { ...good.metadata, updatedAt: "yesterday" }, document: "{}" }, "c"))).toBe("CORRUPT");
     expect(codeOf(() => decodeSyncState({ metadata: { format: 1, updatedAt: 10 }, document: "{}" }, "c"))).toBe("CORRUPT");
     expect(codeOf(() => decodeSyncState({ metadata: null, document: "{}" }, "c"))).toBe("CORRUPT");
+  });
+});
+
+describe("sync state in a collection's metadata", () => {
+  const marker = { kmcp_kind: "sync_state", kmcp_format: 1 };
+
+  it("round-trips beside the collection's own keys, a null checkpoint as no key", () => {
+    const report = { upserted: 0, finishedAt: "2025-01-01T00:00:00.000Z" };
+    const written = encodeSyncStateMetadata({ checkpoint: "42:7", lastReport: report }, 5000);
+    expect(decodeSyncStateMetadata({ ...marker, ...written }, "c")).toEqual({ checkpoint: "42:7", lastReport: report, updatedAt: 5000 });
+    const cleared = encodeSyncStateMetadata({ checkpoint: null, updatedAt: 7 }, 5000);
+    expect(Object.keys(cleared).some((key) => key.includes("checkpoint"))).toBe(false);
+    expect(decodeSyncStateMetadata({ ...marker, ...cleared }, "c")).toEqual({ checkpoint: null, lastReport: null, updatedAt: 7 });
+  });
+
+  it("says there is none in metadata that holds only the collection's marker", () => {
+    expect(decodeSyncStateMetadata(marker, "c")).toBeUndefined();
+    expect(decodeSyncStateMetadata(null, "c")).toBeUndefined();
+  });
+
+  it("reports damaged state as CORRUPT", () => {
+    const written = encodeSyncStateMetadata({ checkpoint: "1", lastReport: {} }, 5000);
+    expect(codeOf(() => decodeSyncStateMetadata({ ...written, kmcp_sync_report: "{truncated" }, "c"))).toBe("CORRUPT");
+    expect(codeOf(() => decodeSyncStateMetadata({ ...written, kmcp_sync_updated_at: "yesterday" }, "c"))).toBe("CORRUPT");
+    const { kmcp_sync_report: _dropped, ...withoutReport } = written;
+    expect(codeOf(() => decodeSyncStateMetadata(withoutReport, "c"))).toBe("CORRUPT");
   });
 });

@@ -92,3 +92,33 @@ export function decodeSyncState(
   }
   return { checkpoint: metadata.data.checkpoint, lastReport, updatedAt: metadata.data.updatedAt };
 }
+
+/**
+ * Keys of the state in the sync-state collection's own metadata, where it is kept (a collection's
+ * metadata is written and read in one quick request; a record upsert costs Chroma several times
+ * more, and a sync that finds nothing to do still writes its report). The record form above is
+ * what kmcp wrote before, still read when the metadata holds no state.
+ */
+const META = { format: "kmcp_sync_format", updatedAt: "kmcp_sync_updated_at", checkpoint: "kmcp_sync_checkpoint", report: "kmcp_sync_report" } as const;
+
+/** `input` as keys of the collection's metadata (the checkpoint's key left out when it is null). */
+export function encodeSyncStateMetadata(input: z.output<typeof SyncStateInputSchema>, now: number): ChromaMetadata {
+  const { document } = encodeSyncState(input, now);
+  return {
+    [META.format]: FORMAT,
+    [META.updatedAt]: input.updatedAt ?? now,
+    ...(input.checkpoint === null ? {} : { [META.checkpoint]: input.checkpoint }),
+    [META.report]: document,
+  };
+}
+
+/**
+ * The SyncState held in a collection's metadata, or undefined when it holds none (never written
+ * there: see the record form).
+ * @throws {ChromaStoreError} `CORRUPT` when it is not what encodeSyncStateMetadata() writes.
+ */
+export function decodeSyncStateMetadata(metadata: Record<string, unknown> | null | undefined, collection: string): SyncState | undefined {
+  if (!metadata || !(META.format in metadata)) return undefined;
+  const fields = { format: metadata[META.format], updatedAt: metadata[META.updatedAt], checkpoint: metadata[META.checkpoint] ?? null };
+  return decodeSyncState({ metadata: fields, document: metadata[META.report] as string | undefined }, collection);
+}

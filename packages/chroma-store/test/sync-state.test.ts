@@ -5,6 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChromaStoreError, createChromaStore } from "../src/index.js";
 import { makeSources } from "./fixtures.js";
 
+/** A client of the test server that bypasses the store, to see and damage what it wrote. */
+function rawChroma(): ChromaClient {
+  const url = new URL(sharedChromaUrl());
+  return new ChromaClient({ host: url.hostname, port: Number(url.port) });
+}
+
 const report = { mode: "incremental", upserted: 12, deleted: 3, durationMs: 41.5, errors: [], finishedAt: "2025-06-01T10:00:00.000Z" };
 
 describe("sync state in Chroma", () => {
@@ -33,8 +39,7 @@ describe("sync state in Chroma", () => {
     const prefix = uniqueCollectionPrefix("prepare");
     const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
     await store.prepareSync();
-    const url = new URL(sharedChromaUrl());
-    const raw = new ChromaClient({ host: url.hostname, port: Number(url.port) });
+    const raw = rawChroma();
     for (const name of [store.collections.sources, store.collections.syncState]) {
       expect((await raw.getCollection({ name })).metadata).toMatchObject({ kmcp_format: 1 });
     }
@@ -48,10 +53,9 @@ describe("sync state in Chroma", () => {
   it("reports a corrupt stored state as CORRUPT, telling how to recover", async () => {
     const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: uniqueCollectionPrefix("bad") });
     await store.writeSyncState({ checkpoint: "1", lastReport: report });
-    const url = new URL(sharedChromaUrl());
-    const raw = new ChromaClient({ host: url.hostname, port: Number(url.port) });
+    const raw = rawChroma();
     const collection = await raw.getCollection({ name: store.collections.syncState });
-    await collection.update({ ids: ["sources_metadata"], embeddings: [[0]], documents: ["{truncated"] });
+    await collection.modify({ metadata: { ...collection.metadata, kmcp_sync_report: "{truncated" } });
     const error = await store.readSyncState().then(
       () => undefined,
       (e: unknown) => e,
@@ -59,6 +63,27 @@ describe("sync state in Chroma", () => {
     expect(error).toBeInstanceOf(ChromaStoreError);
     expect((error as ChromaStoreError).code).toBe("CORRUPT");
     expect((error as ChromaStoreError).message).toMatch(/not valid JSON.*full sync/);
+  });
+
+  it("keeps the state in the collection's metadata, and reads the record earlier versions wrote until the first write", async () => {
+    const prefix = uniqueCollectionPrefix("legacy");
+    const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
+    await store.prepareSync();
+    const raw = rawChroma();
+    const collection = await raw.getCollection({ name: store.collections.syncState });
+    // What kmcp wrote before: one record, checkpoint and time in its metadata, the report as its document.
+    await collection.upsert({ ids: ["sources_metadata"], embeddings: [[0]], metadatas: [{ format: 1, updatedAt: 1_000, checkpoint: "41", kmcp_nulls: "" }], documents: [JSON.stringify(report)] });
+    expect(await store.readSyncState()).toEqual({ checkpoint: "41", lastReport: report, updatedAt: 1_000 });
+
+    const written = await store.writeSyncState({ checkpoint: "42", lastReport: { ...report, upserted: 1 } });
+    expect(await store.readSyncState()).toEqual({ checkpoint: "42", lastReport: { ...report, upserted: 1 }, updatedAt: written.updatedAt });
+    const metadata = (await raw.getCollection({ name: store.collections.syncState })).metadata;
+    expect(metadata).toMatchObject({ kmcp_kind: "sync_state", kmcp_format: 1, kmcp_sync_checkpoint: "42", kmcp_sync_updated_at: written.updatedAt });
+    // A store opened before that write (its collection cached) reads the new state too.
+    const earlier = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
+    await earlier.prepareSync();
+    await store.writeSyncState({ checkpoint: null, lastReport: null, updatedAt: 5 });
+    expect(await earlier.readSyncState()).toEqual({ checkpoint: null, lastReport: null, updatedAt: 5 });
   });
 
   it("rejects a report that is not JSON before writing", async () => {

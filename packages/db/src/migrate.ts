@@ -75,13 +75,18 @@ async function withClient<T>(url: string, secrets: readonly string[], action: st
   }
 }
 
-async function readApplied(client: pg.Client | pg.Pool): Promise<AppliedRow[]> {
-  const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
-  if (!exists.rows[0]?.present) return [];
+/** The recorded migrations; fails when the table does not exist yet. */
+async function selectApplied(client: pg.Client | pg.Pool): Promise<AppliedRow[]> {
   const { rows } = await client.query<AppliedRow>(
     `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
   );
   return rows;
+}
+
+async function readApplied(client: pg.Client | pg.Pool): Promise<AppliedRow[]> {
+  const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  if (!exists.rows[0]?.present) return [];
+  return selectApplied(client);
 }
 
 export async function migrationStatus(url: string, secrets: readonly string[] = [], known: readonly Migration[] = bundledMigrations): Promise<MigrationStatus> {
@@ -102,10 +107,11 @@ export async function migrate(
   known: readonly Migration[] = bundledMigrations,
   options: { pool?: pg.Pool } = {},
 ): Promise<MigrateResult> {
-  // Up to date, the usual case at start-up: one read on a pooled connection, no lock, no
-  // connection of its own. Anything else (or any doubt) takes the locked path below.
+  // Up to date, the usual case at start-up: one read (one round trip) on a pooled connection, no
+  // lock, no connection of its own. Anything else (or any doubt, such as no migrations table yet)
+  // takes the locked path below.
   if (options.pool) {
-    const status = await readApplied(options.pool).then(
+    const status = await selectApplied(options.pool).then(
       (applied) => planMigrations(known, applied),
       () => undefined,
     );

@@ -59,8 +59,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   const { db, store, batchSize, now, lease } = options;
   const startedAt = now();
   const counts: SyncRunCounts = { upserted: 0, deleted: 0, unchanged: 0 };
-  const [stored, mirrorCount] = await Promise.all([readStoredState(store, options.mode), store.sources.count()]);
-  const mirrorWasEmpty = mirrorCount === 0;
+  // Whether the mirror is empty, from one record rather than a count of the whole collection
+  // (which grows with the mirror: a run that finds nothing to do should not).
+  const [stored, anyRecord] = await Promise.all([readStoredState(store, options.mode), store.sources.find({ limit: 1 })]);
+  const mirrorWasEmpty = anyRecord.length === 0;
   // A checkpoint over an empty mirror means the mirror was wiped behind our back: trusting the
   // checkpoint would leave it empty for good, so rebuild it.
   const mode = options.mode === "incremental" && stored.checkpoint !== null && mirrorWasEmpty ? "full" : options.mode;

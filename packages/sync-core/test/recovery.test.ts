@@ -14,7 +14,7 @@ describe("recovering from a damaged mirror", () => {
   it("stops on a corrupt checkpoint with a clear way out, and a full sync rebuilds it", async () => {
     const { db, store, manager } = await syncedSources(120);
     const state = await rawChroma().getCollection({ name: store.collections.syncState });
-    await state.update({ ids: ["sources_metadata"], embeddings: [[0]], documents: ["{truncated"] });
+    await state.modify({ metadata: { ...state.metadata, kmcp_sync_report: "{truncated" } });
 
     const failed = await manager.syncSources().catch((e: Error & { code?: string }) => e);
     expect(failed).toMatchObject({ code: "CORRUPT_STATE", message: expect.stringContaining("kmcp sync run --full") });
@@ -40,7 +40,8 @@ describe("recovering from a damaged mirror", () => {
 
   it("starts from the beginning when the checkpoint is missing, writing nothing that is already right", async () => {
     const { db, store } = await syncedSources(80);
-    await (await rawChroma().getCollection({ name: store.collections.syncState })).delete({ ids: ["sources_metadata"] });
+    // The collection's metadata without the state: only its kmcp marker.
+    await (await rawChroma().getCollection({ name: store.collections.syncState })).modify({ metadata: { kmcp_kind: "sync_state", kmcp_format: 1 } });
 
     const fresh = createSyncManager({ db, store });
     expect(await fresh.syncSources()).toMatchObject({ upserted: 0, unchanged: 80 });

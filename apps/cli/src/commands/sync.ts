@@ -19,6 +19,10 @@ export function registerSyncCommand(program: Command): void {
         if (!Number.isFinite(waitS) || waitS < 0 || waitS > 86_400) throw new ExitError(EXIT.usage, "--wait must be a number of seconds from 0 to 86400.");
         const { sync: manager, store } = await ctx.syncServices();
         const progress = ctx.out.progress(flags.full ? "Full sync" : "Sync");
+        // Counted once the sync's writes and report are stored, while its lease is released.
+        let counting: Promise<number | null> | undefined;
+        const countMirror = () => (counting ??= store.sources.count().catch(() => null));
+        manager.on("sync:finished", () => void countMirror());
         const report = await manager.syncSources({
           mode: flags.full ? "full" : "incremental",
           waitMs: Math.round(waitS * 1000),
@@ -26,7 +30,7 @@ export function registerSyncCommand(program: Command): void {
           onProgress: (c) => progress.update(c.upserted + c.deleted + c.unchanged),
         });
         progress.done();
-        const mirrorSize = await store.sources.count().catch(() => null);
+        const mirrorSize = await countMirror();
         if (ctx.json) return ctx.out.json({ ...report, mirrorSize });
         const holds = mirrorSize === null ? "The mirror's size is unknown" : `The mirror holds ${plural(mirrorSize, "source")}`;
         ctx.out.line(`${holds}; this ${report.mode} sync wrote ${report.upserted}, deleted ${report.deleted}, left ${report.unchanged} unchanged (${report.durationMs} ms).`);
