@@ -35,6 +35,9 @@ interface PreparedDocument {
   stale: string[];
 }
 
+/** A file read and extracted, ready to prepare, or why it could not be. */
+type ReadFile = { path: string; read: Awaited<ReturnType<Preparer["read"]>> } | FailedDocument;
+
 /**
  * How many files are prepared together (one PostgreSQL round trip reads their sources, one or two
  * create the new ones); twice as many are read ahead meanwhile.
@@ -128,7 +131,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     preparer: Preparer,
     onProgress: ((progress: IngestProgress) => void | Promise<void>) | undefined,
   ): Promise<IngestReport> {
-    const readFile = async (i: number): Promise<{ path: string; read: Awaited<ReturnType<Preparer["read"]>> } | FailedDocument> => {
+    const readFile = async (i: number): Promise<ReadFile> => {
       const file = files[i] as (typeof files)[number];
       try {
         return { path: file.path, read: await preparer.read(file.path, file.format) };
@@ -138,7 +141,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       }
     };
     const sources = createIngestSources(db);
-    const prepareFile = async (i: number, outcome: Awaited<ReturnType<typeof readFile>>): Promise<PreparedDocument | FailedDocument> => {
+    const prepareFile = async (i: number, outcome: ReadFile): Promise<PreparedDocument | FailedDocument> => {
       if (!("read" in outcome)) return outcome;
       const fallbackTitle = path.basename(outcome.path).replace(/\.[^.]+$/, "");
       const prepared = await prepare({ preparer, sources }, { url: urls[i] as string, ...outcome.read }, options, fallbackTitle);
@@ -152,8 +155,8 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     const reads = inOrder(files.length, 2 * PREPARE_GROUP, readFile);
     try {
       for (let first = 0; first < files.length; first += PREPARE_GROUP) {
-        const read: Awaited<ReturnType<typeof readFile>>[] = [];
-        while (read.length < Math.min(PREPARE_GROUP, files.length - first)) read.push((await reads.next()).value as (typeof read)[number]);
+        const read: ReadFile[] = [];
+        while (read.length < Math.min(PREPARE_GROUP, files.length - first)) read.push((await reads.next()).value as ReadFile);
         // Prepared at once, so their source lookups and creations go to PostgreSQL together.
         const group = read.map((outcome, k) => prepareFile(first + k, outcome));
         for (const preparing of group) preparing.catch(() => undefined); // awaited in order below
