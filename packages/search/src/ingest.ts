@@ -148,15 +148,25 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       return { ...prepared, result: { ...prepared.result, path: outcome.path } };
     };
 
-    const writer = await chunkWriter();
     const documents: IngestedDocument[] = [];
     const failed: FailedDocument[] = [];
-    // Files are read while the group before them is prepared and written.
+    // Files are read while the group before them is prepared and written, the first ones while
+    // the stored vector space is checked (nothing is written before it is).
     const reads = inOrder(files.length, 2 * PREPARE_GROUP, readFile);
+    let ahead: Promise<IteratorResult<ReadFile>> | null = files.length > 0 ? reads.next() : null;
+    ahead?.catch(() => undefined);
+    const nextRead = async () => {
+      const next = ahead ?? reads.next();
+      ahead = null;
+      return (await next).value as ReadFile;
+    };
+    let writer: Awaited<ReturnType<typeof chunkWriter>> | undefined;
     try {
+      await assertStoredSpace(store.chunks, embedder);
+      writer = await chunkWriter();
       for (let first = 0; first < files.length; first += PREPARE_GROUP) {
         const read: ReadFile[] = [];
-        while (read.length < Math.min(PREPARE_GROUP, files.length - first)) read.push((await reads.next()).value as ReadFile);
+        while (read.length < Math.min(PREPARE_GROUP, files.length - first)) read.push(await nextRead());
         // Prepared at once, so their source lookups and creations go to PostgreSQL together.
         const group = read.map((outcome, k) => prepareFile(first + k, outcome));
         for (const preparing of group) preparing.catch(() => undefined); // awaited in order below
@@ -182,7 +192,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     } catch (error) {
       // Documents already prepared are written still, as a one-at-a-time ingest would have
       // written them before reaching this one; then the first failure is reported.
-      await writer.drain().catch(() => undefined);
+      await writer?.drain().catch(() => undefined);
       throw error;
     } finally {
       await reads.return(undefined);
@@ -200,11 +210,10 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       const urls = files.map((file) => fileUrl(file.path, root, parsed.baseUrl));
       // Reading, extracting, chunking and embedding run in worker threads while this thread writes
       // (a single file has nothing to overlap with: it is prepared here, sparing the threads' start).
-      // The threads start now and load their code during the checks below.
+      // The threads start now and load their code while the first files are read.
       const preparer = createPreparer({ embedder, threads: files.length > 1 ? prepareThreads : 0 });
       preparer.start();
       try {
-        await assertStoredSpace(store.chunks, embedder);
         return await ingestPrepared(files, urls, parsed, preparer, onProgress);
       } finally {
         await preparer.close();
