@@ -40,7 +40,8 @@ type ReadFile = { path: string; read: Awaited<ReturnType<Preparer["read"]>> } | 
 
 /**
  * How many files are prepared together (one PostgreSQL round trip reads their sources, one or two
- * create the new ones); twice as many are read ahead meanwhile.
+ * create the new ones), and read ahead meanwhile. More reads at once would not read faster on the
+ * calling thread (extraction is CPU), only make the first group wait for all of them.
  */
 const PREPARE_GROUP = 8;
 
@@ -152,7 +153,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     const failed: FailedDocument[] = [];
     // Files are read while the group before them is prepared and written, the first ones while
     // the stored vector space is checked (nothing is written before it is).
-    const reads = inOrder(files.length, 2 * PREPARE_GROUP, readFile);
+    const reads = inOrder(files.length, PREPARE_GROUP, readFile);
     let ahead: Promise<IteratorResult<ReadFile>> | null = files.length > 0 ? reads.next() : null;
     ahead?.catch(() => undefined);
     const nextRead = async () => {
@@ -164,9 +165,10 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     try {
       await assertStoredSpace(store.chunks, embedder);
       writer = await chunkWriter();
-      for (let first = 0; first < files.length; first += PREPARE_GROUP) {
+      // The first file alone, so Chroma has its first write while the next group is read.
+      for (let first = 0, size = 1; first < files.length; first += size, size = PREPARE_GROUP) {
         const read: ReadFile[] = [];
-        while (read.length < Math.min(PREPARE_GROUP, files.length - first)) read.push(await nextRead());
+        while (read.length < Math.min(size, files.length - first)) read.push(await nextRead());
         // Prepared at once, so their source lookups and creations go to PostgreSQL together.
         const group = read.map((outcome, k) => prepareFile(first + k, outcome));
         for (const preparing of group) preparing.catch(() => undefined); // awaited in order below
