@@ -147,17 +147,19 @@ export const HISTORY = `## Changes made after profiling (before → after)
   the built-in embedder at 0.4–0.55 s (a string built and hashed twice per feature occurrence),
   1,000 PostgreSQL round trips (5 a file: a cached get is a version check and a select, then
   \`upsertMany\` and the get again; 0.18 s in socket writes alone, plus the server's work on the
-  core Chroma needs) and garbage collection at 0.45 s; for 50 PDFs, pdf.js at 0.9–1.0 s. Now the page is
-  parsed once (Readability reads it and hands its article element to turndown as a DOM, with text
-  nodes joined as a browser's parser leaves them: the same Markdown for 343 HTML files found on
-  this machine); the embedder hashes each word, stem, trigram and pair once and then knows them by
-  identity (the same vectors to the last bit, about a third of the CPU); files are prepared in
-  groups of 8 whose sources are read in one query (\`sources.getByUrls\`) and created in one upsert
-  and one read back (75 round trips for the 200 files instead of 1,000). Five runs interleaved
-  with the code before (load average 9–36, other sessions' work): the process's CPU for the 200
-  HTML files 2.5–3.0 s → 1.6–1.9 s, for the 50 PDFs 1.9–2.2 s → 1.8–2.0 s; HTML ingest / raw add
-  0.33–0.54 → 0.41–0.74, PDF 0.38–0.72 → 0.33–0.58 (at that load the raw add of the same PDF
-  chunks itself took 2.3–7.7 s: noise).
+  core Chroma needs) and garbage collection at 0.45 s; for 50 PDFs, pdf.js at 0.9–1.0 s; and the
+  main thread idle ~0.35 s before the first write, reading nothing while the vector space was
+  checked. Now the page is parsed once (Readability reads it and hands its article element to
+  turndown as a DOM, with text nodes joined as a browser's parser leaves them: the same Markdown
+  for 343 HTML files found on this machine); the embedder hashes each word, stem, trigram and pair
+  once and then knows them by identity (the same vectors to the last bit, about a third of the
+  CPU); files are prepared in groups of 8 whose sources are read in one query
+  (\`sources.getByUrls\`) and created in one upsert and one read back (75 round trips for the 200
+  files instead of 1,000); the first files are read during the space check, and the first file
+  goes alone so Chroma starts early (the PDFs' first write came 1.8 s in with 16 files read at
+  once, 0.9 s now). Ten runs interleaved with the code before (load average 6–36, other
+  sessions' work): the process's CPU for the 200 HTML files 2.4–3.0 s → 1.6–1.9 s, for the 50
+  PDFs 1.8–2.2 s → 1.6–2.0 s; the ratios moved within their noise (BENCHMARKS figure 8).
 
 - **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
   whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,
@@ -254,25 +256,30 @@ export const HISTORY = `## Changes made after profiling (before → after)
   the remedy; the built-in one is for offline use and tests. Search time beyond the bare query is
   mostly the exact re-ranking: a second, 4× larger candidate round when tier weights could still
   reorder the results, and reading those candidates' sources from the mirror.
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met reliably. Under
-  other sessions' load (load average 9–36 on 2 cores) HTML reached 0.41–0.74 and PDF 0.33–0.58;
-  on a quiet machine, before the last round of changes, 0.48 and 0.52. With every step on the main
-  thread (the default here) that thread sets the pace: Chroma writes the previous files' chunks on
-  the other core while it prepares the next ones (upserts are in flight most of the ingest), so
-  the ingest goes as fast as the process's CPU per chunk allows. For HTML that is now 1.6–1.9 s
-  for 200 pages (see "Changes made after profiling"), against a raw add of about 1.2 s on a quiet
-  machine, where 0.7 needs about 1.7 s. PDF is bound by pdf.js: 0.9 s of CPU for the 300 pages
-  (2.5–3 ms a page measured alone; destroying each document or pdf.js's font options changed
-  nothing) of the 1.8–2.0 s the process uses, against a raw add of about 1.1 s, so 0.7 (about 1.6
-  s) needs that extraction off the main thread on a core of its own, or a cheaper PDF text
-  extractor. A worker thread (tinypool; \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default
-  the cores less two, so none here) takes reading, extracting, chunking and embedding off the
-  main thread, but on 2 cores there is no idle core for it (Chroma and other work take the
-  second), and it costs CPU of its own: a cold V8 isolate that loads its modules (0.13 s, 0.2 s
-  more for linkedom, Readability and turndown), compiles the code again, and documents and
-  vectors that cross threads (5–10% more CPU in all, measured alone). On a quiet 2-core machine it
-  was the slower (HTML 406 against 445 chunks/s, PDF 386 against 422), so on 2 cores the default
-  is none; it should pay where a core is idle, which could not be measured here.
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. Under other
+  sessions' load (load average 6–36 on 2 cores) HTML reached 0.35–0.74 and PDF 0.32–0.58, within
+  the spread of the code before (0.33–0.59 and 0.38–0.72), because the raw add itself varied
+  1.1–7.7 s; on a quiet machine, before the last round of changes, 0.48 and 0.52. The main
+  thread's CPU no longer sets the pace alone (HTML: event loop busy 65%, 1.7 s of CPU in a 3.1 s
+  ingest): what is left is (1) the time to the first write, 0.6–0.8 s, in which the ingest makes
+  the new collection, connects to PostgreSQL and Chroma and loads the extraction modules while the
+  raw add's collection is made before its clock starts; (2) the chain of writes: each batch is an
+  upsert (idempotent, where the baseline adds), two requests that bump the collection's version,
+  and client-side encoding that waits for the event loop between files, so 4–6 upserts of the
+  same chunks take longer than the baseline's one add; (3) for PDF, pdf.js: 0.9 s of CPU for
+  the 300 pages (2.5–3 ms a page measured alone; destroying each document or pdf.js's font
+  options changed nothing) of the 1.6–2.0 s the process uses, against a raw add of about 1.1 s.
+  Next steps that could close it: bump the collection's version once per ingest rather than per
+  batch, open the collection and connections before the first file is extracted (a warm-up), and
+  take PDF extraction off the main thread where a core is free. A worker thread (tinypool;
+  \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) takes
+  reading, extracting, chunking and embedding off the main thread, but on 2 cores there is no idle
+  core for it (Chroma and other work take the second), and it costs CPU of its own: a cold V8
+  isolate that loads its modules (0.13 s, 0.2 s more for linkedom, Readability and turndown),
+  compiles the code again, and documents and vectors that cross threads (5–10% more CPU in all,
+  measured alone). On a quiet 2-core machine it was the slower (HTML 406 against 445 chunks/s, PDF
+  386 against 422), so on 2 cores the default is none; it should pay where a core is idle, which
+  could not be measured here.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
   requests × 20 ms): met on a quiet machine, 0.73 (110 pages/s for 1,005 pages, 0.82 of a plain
   fetch of the same pages measured in the same run, load average 2–4); not met when other work
