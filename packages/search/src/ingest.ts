@@ -162,6 +162,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       return (await next).value as ReadFile;
     };
     let writer: Awaited<ReturnType<typeof chunkWriter>> | undefined;
+    let group: Promise<PreparedDocument | FailedDocument>[] = [];
     try {
       await assertStoredSpace(store.chunks, embedder);
       writer = await chunkWriter();
@@ -170,7 +171,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
         const read: ReadFile[] = [];
         while (read.length < Math.min(size, files.length - first)) read.push(await nextRead());
         // Prepared at once, so their source lookups and creations go to PostgreSQL together.
-        const group = read.map((outcome, k) => prepareFile(first + k, outcome));
+        group = read.map((outcome, k) => prepareFile(first + k, outcome));
         for (const preparing of group) preparing.catch(() => undefined); // awaited in order below
         for (const [k, preparing] of group.entries()) {
           const outcome = await preparing;
@@ -197,6 +198,8 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       await writer?.drain().catch(() => undefined);
       throw error;
     } finally {
+      // Nothing is left running once the ingest returns or throws.
+      await Promise.allSettled(group);
       await reads.return(undefined);
     }
     await writer.drain();
