@@ -185,6 +185,27 @@ export const HISTORY = `## Changes made after profiling (before → after)
   machine (load average 14–43): 0.07–0.09 → 0.36–0.57 (HTML, 35–36 → 147–179 chunks/s) and
   0.17–0.22 → 0.33–0.47 (PDF, 64–66 → 118–156 chunks/s).
 
+- **Ingest, CPU per chunk** (figure 8): a CPU profile of the figure's ingest (main thread, every
+  step on it as by default on 2 cores, with each database and store call timed) had, for 200 HTML
+  pages, extraction at ~0.9 s (linkedom, Readability, and turndown's own parser: the page was
+  parsed three times, once more to copy it for Readability and once more from the article's HTML),
+  the built-in embedder at 0.4–0.55 s (a string built and hashed twice per feature occurrence),
+  1,000 PostgreSQL round trips (5 a file: a cached get is a version check and a select, then
+  \`upsertMany\` and the get again; 0.18 s in socket writes alone, plus the server's work on the
+  core Chroma needs) and garbage collection at 0.45 s; for 50 PDFs, pdf.js at 0.9–1.0 s; and the
+  main thread idle ~0.35 s before the first write, reading nothing while the vector space was
+  checked. Now the page is parsed once (Readability reads it and hands its article element to
+  turndown as a DOM, with text nodes joined as a browser's parser leaves them: the same Markdown
+  for 343 HTML files found on this machine); the embedder hashes each word, stem, trigram and pair
+  once and then knows them by identity (the same vectors to the last bit, about a third of the
+  CPU); files are prepared in groups of 8 whose sources are read in one query
+  (\`sources.getByUrls\`) and created in one upsert and one read back (75 round trips for the 200
+  files instead of 1,000); the first files are read during the space check, and the first file
+  goes alone so Chroma starts early (the PDFs' first write came 1.8 s in with 16 files read at
+  once, 0.9 s now). Ten runs interleaved with the code before (load average 6–36, other
+  sessions' work): the process's CPU for the 200 HTML files 2.4–3.0 s → 1.6–1.9 s, for the 50
+  PDFs 1.8–2.2 s → 1.6–2.0 s; the ratios moved within their noise (BENCHMARKS figure 8).
+
 - **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
   whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,
   write the records, write the state with the report, release): p95 345–403 ms with one process
@@ -319,30 +340,30 @@ export const HISTORY = `## Changes made after profiling (before → after)
   mostly the exact re-ranking: a second, 4× larger candidate round when tier weights could still
   reorder the results (78% of vector-mode searches at 20k chunks), Chroma reading every
   candidate's metadata for it, and reading those candidates' sources from the mirror.
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): 0.48 for HTML and 0.52
-  for PDF on a quiet machine; 0.29–0.58 and 0.28–0.52 in five runs on a machine loaded by other
-  work (load average 13–35 on 2 cores), against 0.19–0.67 and 0.26–0.55 for the ingest before
-  the preparation pool, interleaved: no difference that the spread between runs does not swamp. Reading, extracting, chunking and embedding (the
-  built-in embedder) can run on worker threads (tinypool; \`prepareThreads\` or
-  \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) while the main thread
-  talks to PostgreSQL, encodes the Chroma requests and writes; its event loop is busy 13–46% of
-  the ingest, so it no longer sets the pace. What does is the CPU the process gets: with both
-  cores taken by other work there is no idle core for the worker, and the worker costs CPU of its
-  own: a cold V8 isolate that loads its modules (0.13 s, and 0.2 s more for linkedom, Readability
-  and turndown at its first HTML page; the formats load lazily now) and compiles and optimises
-  the extraction, chunking and embedding code again, and documents and vectors that cross
-  threads. In the same runs the process used 3.0–3.2 s of CPU for 200 HTML files with the pool
-  against 2.3–2.5 s with every step on the main thread (2.3–2.6 s before), 2.3–2.5 s against
-  2.1–2.3 s for 50 PDFs; two worker threads used 3.8 and 3.3 s (0.36 and 0.29). Preparing the
-  same files alone (no database, no Chroma; CPU per thread from /proc), the pool left the main
-  thread 0.04–0.13 s of the 1.0–1.2 s it spent before, for 5–10% more CPU in all (HTML 1.93–2.0 s
-  against 1.80–1.84 s, PDF 1.72–1.84 s against 1.62–1.71 s); the rest of the whole ingest's extra
-  CPU (0.6–0.8 s for HTML) is not explained yet. On a quiet 2-core machine the worker thread was
-  the slower too (HTML 406 against 445 chunks/s, PDF 386 against 422; Chroma takes the other core
-  while it writes), so on 2 cores the default is no worker thread; the pool should pay where a
-  core is idle (more cores), which could not be measured here.
-  Meeting 0.7 on this machine would take less CPU per chunk: a cheaper embedder or extraction, or
-  a pool kept warm across ingests (a long-running server, crawls) instead of started per ingest.
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. Under other
+  sessions' load (load average 6–36 on 2 cores) HTML reached 0.35–0.74 and PDF 0.32–0.58, within
+  the spread of the code before (0.33–0.59 and 0.38–0.72), because the raw add itself varied
+  1.1–7.7 s; on a quiet machine, before the last round of changes, 0.48 and 0.52. The main
+  thread's CPU no longer sets the pace alone (HTML: event loop busy 65%, 1.7 s of CPU in a 3.1 s
+  ingest): what is left is (1) the time to the first write, 0.6–0.8 s, in which the ingest makes
+  the new collection, connects to PostgreSQL and Chroma and loads the extraction modules while the
+  raw add's collection is made before its clock starts; (2) the chain of writes: each batch is an
+  upsert (idempotent, where the baseline adds), two requests that bump the collection's version,
+  and client-side encoding that waits for the event loop between files, so 4–6 upserts of the
+  same chunks take longer than the baseline's one add; (3) for PDF, pdf.js: 0.9 s of CPU for
+  the 300 pages (2.5–3 ms a page measured alone; destroying each document or pdf.js's font
+  options changed nothing) of the 1.6–2.0 s the process uses, against a raw add of about 1.1 s.
+  Next steps that could close it: bump the collection's version once per ingest rather than per
+  batch, open the collection and connections before the first file is extracted (a warm-up), and
+  take PDF extraction off the main thread where a core is free. A worker thread (tinypool;
+  \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) takes
+  reading, extracting, chunking and embedding off the main thread, but on 2 cores there is no idle
+  core for it (Chroma and other work take the second), and it costs CPU of its own: a cold V8
+  isolate that loads its modules (0.13 s, 0.2 s more for linkedom, Readability and turndown),
+  compiles the code again, and documents and vectors that cross threads (5–10% more CPU in all,
+  measured alone). On a quiet 2-core machine it was the slower (HTML 406 against 445 chunks/s, PDF
+  386 against 422), so on 2 cores the default is none; it should pay where a core is idle, which
+  could not be measured here.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
   requests × 20 ms): met on a quiet machine, 0.73 (110 pages/s for 1,005 pages, 0.82 of a plain
   fetch of the same pages measured in the same run, load average 2–4); not met when other work

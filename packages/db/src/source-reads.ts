@@ -85,6 +85,12 @@ export async function selectSource(pool: pg.Pool, ref: { id: string } | { url: s
   return rows[0] ? toSource(rows[0]) : null;
 }
 
+/** The sources whose url is one of `urls` (already normalised), in one query. */
+export async function selectSourcesByUrl(pool: pg.Pool, urls: readonly string[]): Promise<Source[]> {
+  const { rows } = await pool.query<SourceRow>(`SELECT ${COLUMNS} FROM sources WHERE url = ANY($1::text[])`, [urls]);
+  return rows.map(toSource);
+}
+
 export async function countSources(pool: pg.Pool, filters: SourceFilters): Promise<number> {
   const params: unknown[] = [];
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM sources ${where(filters, params)}`, params);

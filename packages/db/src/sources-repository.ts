@@ -7,6 +7,7 @@ import {
   SourceListQuerySchema,
   SourceRefSchema,
   SourceUpdateSchema,
+  SourceUrlSchema,
   type SourceCreateInput,
   type SourceListQuery,
   type Page,
@@ -17,7 +18,7 @@ import type { RepositoryContext } from "./context.js";
 import { DbError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
 import { splitDistinctUrls, upsertSourceRows, type BulkSourceRow } from "./source-bulk.js";
-import { countSources, findExistingIds, groupSourceCounts, selectSource, selectSources, type SourceKindCount } from "./source-reads.js";
+import { countSources, findExistingIds, groupSourceCounts, selectSource, selectSources, selectSourcesByUrl, type SourceKindCount } from "./source-reads.js";
 
 /** What `upsertMany` did with a batch: counts per outcome, and the inputs it refused. */
 export interface UpsertManyResult {
@@ -46,6 +47,12 @@ export interface SourcesRepository {
   upsertMany(inputs: readonly SourceCreateInput[]): Promise<UpsertManyResult>;
   /** One source by id or url (any spelling that normalises to it); null when there is none. */
   get(idOrUrl: string): Promise<Source | null>;
+  /**
+   * The sources of these urls (any spelling that normalises to one), by their url: one query,
+   * uncached, for looking up a batch (an ingest's files). A url with no source is not in the map.
+   * @throws DbError VALIDATION when a url is not a source url.
+   */
+  getByUrls(urls: readonly string[]): Promise<Map<string, Source>>;
   /**
    * Sources ordered by url (byte order: normalised urls are ASCII), filtered, one page at a
    * time. The cursor is shared with the offline mirror (see encodeSourceCursor).
@@ -140,6 +147,13 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     return read(["get", ref], "read the source", () => selectSource(pool, ref), (source) => source && copySource(source));
   }
 
+  async function getByUrls(urls: readonly string[]): Promise<Map<string, Source>> {
+    const normalised = [...new Set(parseInput(SourceUrlSchema.array(), urls, "source urls"))];
+    if (normalised.length === 0) return new Map();
+    const sources = await ctx.run("read the sources", () => selectSourcesByUrl(pool, normalised));
+    return new Map(sources.map((source) => [source.url, source]));
+  }
+
   async function list(query: SourceListQuery = {}): Promise<Page<Source>> {
     const q = parseInput(SourceListQuerySchema, query, "source list query");
     const afterUrl = q.cursor ? decodeSourceCursor(q.cursor) : undefined;
@@ -179,7 +193,7 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
     }
   }
 
-  return { create, upsert, upsertMany, get, list, count, countByKind, existingIds: (ids) => findExistingIds(ctx, ids), update, archive: (id) => update(id, { status: "archived" }), delete: remove };
+  return { create, upsert, upsertMany, get, getByUrls, list, count, countByKind, existingIds: (ids) => findExistingIds(ctx, ids), update, archive: (id) => update(id, { status: "archived" }), delete: remove };
 }
 
 /** A source of its own: the fields are strings and numbers apart from the Dates. */

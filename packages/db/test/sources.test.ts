@@ -25,6 +25,17 @@ describe("sources repository", () => {
     expect(await db.sources.get("00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 
+  it("gets a batch by url in one call: keyed by the normalised url, unknown urls absent, a bad url refused", async () => {
+    const a = await db.sources.create(sourceInput({ url: "https://batch.example.test/a" }));
+    const b = await db.sources.create(sourceInput({ url: "https://batch.example.test/b" }));
+    const found = await db.sources.getByUrls(["HTTPS://BATCH.example.test:443/a/#x", "https://batch.example.test/b", "https://batch.example.test/missing", "https://batch.example.test/b"]);
+    expect([...found.keys()].sort()).toEqual([a.url, b.url]);
+    expect(found.get(a.url)).toEqual(a);
+    expect(found.get(b.url)?.id).toBe(b.id);
+    expect((await db.sources.getByUrls([])).size).toBe(0);
+    expect(await caught(() => db.sources.getByUrls(["not a url"]))).toMatchObject({ code: "VALIDATION" });
+  });
+
   it("tells which ids name a source now, in the spelling asked; ids that are not UUIDs name none", async () => {
     const kept = await db.sources.create(sourceInput({ url: "https://exists.example.test/kept" }));
     const gone = await db.sources.create(sourceInput({ url: "https://exists.example.test/gone" }));

@@ -59,6 +59,15 @@ describe("extractDocument: HTML", () => {
     }
   });
 
+  it("reads a text cut by entities as one text: only Markdown's own characters at a line start are escaped (the parsed article goes to Markdown as a DOM)", async () => {
+    const page = ARTICLE.replace("<h2>Choosing a size</h2>", "<p>Read -&gt; parse &amp; chunk -&gt; embed, then &lt;write&gt; &gt; 5 &#42;times&#42;.</p>\n<h2>Choosing a size</h2>");
+    const result = await extractDocument({ bytes: utf8(page), kind: "html" });
+    expect(result.markdown).toContain("Read -> parse & chunk -> embed, then <write> > 5 \\*times\\*.");
+    // A page Readability finds no article in goes the same way (its body without the chrome).
+    const bare = await extractDocument({ bytes: utf8("<html><body><nav>Menu</nav><p>a -&gt; b</p></body></html>"), kind: "html" });
+    expect(bare.markdown).toBe("a -> b");
+  });
+
   it("refuses a page with no text", async () => {
     expect(await failure(() => extractDocument({ bytes: utf8("<html><body><nav>Menu</nav><script>x()</script></body></html>"), kind: "html" }))).toMatchObject({ code: "EMPTY" });
   });

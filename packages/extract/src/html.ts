@@ -24,35 +24,50 @@ export function extractHtml(bytes: Uint8Array, charset?: string | null): Extract
 
 /** @internal Also the second half of the DOCX path. */
 export function extractHtmlString(source: string, options: { readability?: boolean } = {}): Extracted {
-  const { document } = parseHTML(source.includes("<html") ? source : `<!doctype html><html><head></head><body>${source}</body></html>`);
+  let document = parsePage(source);
   const pageTitle = clean(document.querySelector("title")?.textContent);
+  const firstH1 = clean(document.querySelector("h1")?.textContent);
+
+  let content: DomNode | null = null;
+  let articleTitle: string | null = null;
+  if (options.readability !== false) {
+    // The article element itself goes to Markdown (the serializer), not its HTML parsed once more.
+    const article = new Readability(document as never, { charThreshold: 100, serializer: (element: unknown) => element }).parse();
+    if (article?.content && clean(article.textContent)) {
+      content = article.content as DomNode;
+      articleTitle = clean(article.title);
+    } else {
+      // Readability changed the page as it read it: the fallback starts again from the source
+      // (rare, so the common path saves copying the page).
+      document = parsePage(source);
+    }
+  }
+  if (content === null) {
+    for (const element of [...document.querySelectorAll(CHROME)]) element.remove();
+  }
+  const root: DomNode = content ?? document.body ?? document;
+  // The parser leaves a text cut by an entity ("a &gt; b") in several text nodes; joined, as a
+  // browser's parser makes them, so Markdown escapes see the text whole.
+  root.normalize();
+  const markdown = htmlToMarkdown(root);
+  if (markdown === "") {
+    throw new ExtractError("EMPTY", "The page has no text content (nothing left once navigation, scripts and banners are removed).");
+  }
+  return { kind: "html", title: articleTitle ?? pageTitle ?? firstH1, markdown, pages: null };
+}
+
+/** What Markdown is made from: an element or document of the page's DOM. */
+type DomNode = { nodeType: number; normalize(): void };
+
+/** The page's DOM without cookie banners and the chrome that is never content. */
+function parsePage(source: string) {
+  const { document } = parseHTML(source.includes("<html") ? source : `<!doctype html><html><head></head><body>${source}</body></html>`);
   for (const element of [...document.querySelectorAll("*")]) {
     const marker = `${element.getAttribute("id") ?? ""} ${element.getAttribute("class") ?? ""}`;
     if (BANNERS.test(marker)) element.remove();
   }
   for (const element of [...document.querySelectorAll(ALWAYS_DROPPED)]) element.remove();
-  const firstH1 = clean(document.querySelector("h1")?.textContent);
-
-  let html: string | null = null;
-  let articleTitle: string | null = null;
-  if (options.readability !== false) {
-    // Readability changes the document it reads: give it a copy.
-    const copy = parseHTML(document.toString()).document;
-    const article = new Readability(copy as never, { charThreshold: 100 }).parse();
-    if (article?.content && clean(article.textContent)) {
-      html = article.content;
-      articleTitle = clean(article.title);
-    }
-  }
-  if (html === null) {
-    for (const element of [...document.querySelectorAll(CHROME)]) element.remove();
-    html = document.body?.innerHTML ?? document.toString();
-  }
-  const markdown = htmlToMarkdown(html ?? "");
-  if (markdown === "") {
-    throw new ExtractError("EMPTY", "The page has no text content (nothing left once navigation, scripts and banners are removed).");
-  }
-  return { kind: "html", title: articleTitle ?? pageTitle ?? firstH1, markdown, pages: null };
+  return document;
 }
 
 function clean(text: string | null | undefined): string | null {

@@ -11,6 +11,7 @@ import { SearchError } from "./errors.js";
 import { findDocuments } from "./find-documents.js";
 import { changedFields, chunkIdOf, contentHashOf, isComplete, sourceTitle, staleChunkIds, writeOutcome } from "./ingest-plan.js";
 import { inOrder } from "./in-order.js";
+import { createIngestSources, type IngestSources } from "./ingest-sources.js";
 import { parseInput } from "./parse-input.js";
 import {
   INGEST_DEFAULTS,
@@ -34,43 +35,47 @@ interface PreparedDocument {
   stale: string[];
 }
 
-/** How many files are read and prepared at once: enough to overlap one's PostgreSQL round trips with another's extraction. */
-const PREPARE_AHEAD = 4;
+/** A file read and extracted, ready to prepare, or why it could not be. */
+type ReadFile = { path: string; read: Awaited<ReturnType<Preparer["read"]>> } | FailedDocument;
+
+/**
+ * How many files are prepared together (one PostgreSQL round trip reads their sources, one or two
+ * create the new ones), and read ahead meanwhile. More reads at once would not read faster on the
+ * calling thread (extraction is CPU), only make the first group wait for all of them.
+ */
+const PREPARE_GROUP = 8;
 
 /** Ingestion into `store.chunks`, creating sources in `db`. Run a sync afterwards so search sees new sources. */
 export function createIngester({ db, store, embedder, prepareThreads }: IngesterDeps): Ingester {
   /** The source for `url` brought up to date (title, and type or tier when asked), or created. */
-  async function upsertSource(existing: Source | null, url: string, title: string, options: IngestOptions): Promise<Source> {
+  async function upsertSource(sources: IngestSources, existing: Source | null, url: string, title: string, options: IngestOptions): Promise<Source> {
     if (existing) {
       const patch = changedFields(existing, { title, sourceType: options.sourceType, authorityTier: options.authorityTier });
       return Object.keys(patch).length === 0 ? existing : db.sources.update(existing.id, patch);
     }
-    // Created with upsertMany, plain SQL in one round trip, not create(), whose Prisma query
-    // costs several times the CPU (an ingest of many small files spent a fifth of its time
-    // there); and being an upsert, an ingest that created the url meanwhile is brought up to date, not an error.
-    const { rejected } = await db.sources.upsertMany([
-      {
-        url,
-        title,
-        sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
-        authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
-        status: "active",
-      },
-    ]);
-    const created = rejected.length === 0 ? await db.sources.get(url) : null;
-    if (!created) throw new SearchError("VALIDATION", `Could not create the source for ${url}: ${rejected[0]?.error ?? "it was removed meanwhile"}.`);
-    return created;
+    return sources.create({
+      url,
+      title,
+      sourceType: options.sourceType ?? INGEST_DEFAULTS.sourceType,
+      authorityTier: options.authorityTier ?? INGEST_DEFAULTS.authorityTier,
+      status: "active",
+    });
   }
 
   /**
    * Decide what a document needs and prepare it, writing only its source: nothing (unchanged),
    * or new chunks (embedded) and the stored ones they replace, for the chunk writer.
    */
-  async function prepare(preparer: Preparer, document: z.output<typeof IngestDocumentSchema>, options: IngestOptions, fallbackTitle: string): Promise<PreparedDocument> {
+  async function prepare(
+    { preparer, sources }: { preparer: Preparer; sources: IngestSources },
+    document: z.output<typeof IngestDocumentSchema>,
+    options: IngestOptions,
+    fallbackTitle: string,
+  ): Promise<PreparedDocument> {
     const chunking = ChunkOptionsSchema.parse(options.chunking ?? {});
     const title = sourceTitle(document.title ?? documentTitle(document.content, document.format)) ?? sourceTitle(fallbackTitle) ?? "Untitled";
     const contentHash = contentHashOf({ embedderId: embedder.id, chunking, format: document.format, title, pages: document.pages, content: document.content });
-    const existing = await db.sources.get(document.url);
+    const existing = await sources.find(document.url);
     const stored = existing ? await store.chunks.ofSource(existing.id) : [];
     if (existing && isComplete(stored, contentHash)) {
       // Content unchanged: only a type or tier given explicitly may change (the stored title
@@ -81,7 +86,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       return { result, chunks: [], stale: [] };
     }
 
-    const source = await upsertSource(existing, document.url, title, options);
+    const source = await upsertSource(sources, existing, document.url, title, options);
     const [{ pieces, pages, vectors }] = (await preparer.chunk([{ content: document.content, format: document.format, pages: document.pages, chunking, label: title }])) as [PreparedChunks];
     const chunks = pieces.map((piece, i) => ({
       id: chunkIdOf(source.id, contentHash, piece.index),
@@ -115,7 +120,11 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     return createChunkWriter({ chunks: store.chunks, embedder: embedder.id, maxChunks: await store.chunks.maxBatchSize() });
   }
 
-  /** Prepares `files` a few at a time (worker threads, see createPreparer) and writes them in batches as they come, in order. */
+  /**
+   * Reads `files` ahead of the rest (worker threads, see createPreparer), then prepares them in
+   * groups that look up and create their sources together, and writes them in batches as they
+   * come, in order.
+   */
   async function ingestPrepared(
     files: Awaited<ReturnType<typeof findDocuments>>,
     urls: readonly string[],
@@ -123,47 +132,75 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     preparer: Preparer,
     onProgress: ((progress: IngestProgress) => void | Promise<void>) | undefined,
   ): Promise<IngestReport> {
-    // A file is read and prepared while the ones before it wait for PostgreSQL or the writer.
-    const prepareFile = async (i: number): Promise<PreparedDocument | FailedDocument> => {
+    const readFile = async (i: number): Promise<ReadFile> => {
       const file = files[i] as (typeof files)[number];
-      let read: Awaited<ReturnType<Preparer["read"]>>;
       try {
-        read = await preparer.read(file.path, file.format);
+        return { path: file.path, read: await preparer.read(file.path, file.format) };
       } catch (error) {
         if (!(error instanceof ExtractError || error instanceof SearchError)) throw error;
         return { path: file.path, error: `${file.path}: ${error.message}`, reason: error.message, code: error.code };
       }
-      const prepared = await prepare(preparer, { url: urls[i] as string, ...read }, options, path.basename(file.path).replace(/\.[^.]+$/, ""));
-      return { ...prepared, result: { ...prepared.result, path: file.path } };
+    };
+    const sources = createIngestSources(db);
+    const prepareFile = async (i: number, outcome: ReadFile): Promise<PreparedDocument | FailedDocument> => {
+      if (!("read" in outcome)) return outcome;
+      const fallbackTitle = path.basename(outcome.path).replace(/\.[^.]+$/, "");
+      const prepared = await prepare({ preparer, sources }, { url: urls[i] as string, ...outcome.read }, options, fallbackTitle);
+      return { ...prepared, result: { ...prepared.result, path: outcome.path } };
     };
 
-    const writer = await chunkWriter();
     const documents: IngestedDocument[] = [];
     const failed: FailedDocument[] = [];
-    let i = 0;
+    // Files are read while the group before them is prepared and written, the first ones while
+    // the stored vector space is checked (nothing is written before it is).
+    const reads = inOrder(files.length, PREPARE_GROUP, readFile);
+    let ahead: Promise<IteratorResult<ReadFile>> | null = files.length > 0 ? reads.next() : null;
+    ahead?.catch(() => undefined);
+    const nextRead = async () => {
+      const next = ahead ?? reads.next();
+      ahead = null;
+      return (await next).value as ReadFile;
+    };
+    let writer: Awaited<ReturnType<typeof chunkWriter>> | undefined;
+    let group: Promise<PreparedDocument | FailedDocument>[] = [];
     try {
-      for await (const outcome of inOrder(files.length, PREPARE_AHEAD, prepareFile)) {
-        const done = ++i;
-        if (!("result" in outcome)) {
-          failed.push(outcome);
-          continue;
+      await assertStoredSpace(store.chunks, embedder);
+      writer = await chunkWriter();
+      // The first file alone, so Chroma has its first write while the next group is read.
+      for (let first = 0, size = 1; first < files.length; first += size, size = PREPARE_GROUP) {
+        const read: ReadFile[] = [];
+        while (read.length < Math.min(size, files.length - first)) read.push(await nextRead());
+        // Prepared at once, so their source lookups and creations go to PostgreSQL together.
+        group = read.map((outcome, k) => prepareFile(first + k, outcome));
+        for (const preparing of group) preparing.catch(() => undefined); // awaited in order below
+        for (const [k, preparing] of group.entries()) {
+          const outcome = await preparing;
+          const done = first + k + 1;
+          if (!("result" in outcome)) {
+            failed.push(outcome);
+            continue;
+          }
+          const { result: document, chunks, stale } = outcome;
+          // Written with the next batch, while the next files are prepared.
+          await writer.add({
+            chunks,
+            stale,
+            written: async () => {
+              documents.push(document);
+              await onProgress?.({ done, total: files.length, document });
+            },
+          });
         }
-        const { result: document, chunks, stale } = outcome;
-        // Written with the next batch, while the next files are prepared.
-        await writer.add({
-          chunks,
-          stale,
-          written: async () => {
-            documents.push(document);
-            await onProgress?.({ done, total: files.length, document });
-          },
-        });
       }
     } catch (error) {
       // Documents already prepared are written still, as a one-at-a-time ingest would have
       // written them before reaching this one; then the first failure is reported.
-      await writer.drain().catch(() => undefined);
+      await writer?.drain().catch(() => undefined);
       throw error;
+    } finally {
+      // Nothing is left running once the ingest returns or throws.
+      await Promise.allSettled(group);
+      await reads.return(undefined);
     }
     await writer.drain();
     return { documents, failed, totals: totalsOf(documents) };
@@ -178,11 +215,10 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       const urls = files.map((file) => fileUrl(file.path, root, parsed.baseUrl));
       // Reading, extracting, chunking and embedding run in worker threads while this thread writes
       // (a single file has nothing to overlap with: it is prepared here, sparing the threads' start).
-      // The threads start now and load their code during the checks below.
+      // The threads start now and load their code while the first files are read.
       const preparer = createPreparer({ embedder, threads: files.length > 1 ? prepareThreads : 0 });
       preparer.start();
       try {
-        await assertStoredSpace(store.chunks, embedder);
         return await ingestPrepared(files, urls, parsed, preparer, onProgress);
       } finally {
         await preparer.close();
@@ -193,7 +229,8 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       const parsedDocument = parseInput(IngestDocumentSchema, document, "document");
       const parsed = parseInput(IngestOptionsSchema.omit({ baseUrl: true, root: true }), options, "ingest options");
       await assertStoredSpace(store.chunks, embedder);
-      const { result, chunks, stale } = await prepare(createPreparer({ embedder, threads: 0 }), parsedDocument, parsed, parsedDocument.url);
+      const prepared = { preparer: createPreparer({ embedder, threads: 0 }), sources: createIngestSources(db) };
+      const { result, chunks, stale } = await prepare(prepared, parsedDocument, parsed, parsedDocument.url);
       const writer = await chunkWriter();
       await writer.add({ chunks, stale, written: () => undefined });
       await writer.drain();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLocalEmbedder, LOCAL_EMBEDDER_DIMENSION, stem, terms } from "./local-embedder.js";
+import { createLocalEmbedder, hashFeatures, LOCAL_EMBEDDER_DIMENSION, localFeatures, stem, terms } from "./local-embedder.js";
 
 const cosine = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * (b[i] ?? 0), 0);
 
@@ -30,6 +30,26 @@ describe("local embedder", () => {
     // be queried with different vectors: bump LOCAL_EMBEDDER_ID instead of updating these numbers.
     expect(nonZero).toEqual(PINNED_NON_ZERO);
     expect(v!.reduce((sum, x, i) => sum + x * (i + 1), 0)).toBeCloseTo(PINNED_CHECKSUM, 6);
+  });
+
+  it("computes exactly the vector its features define (hashFeatures of localFeatures, sub-linear counts), to the last bit", async () => {
+    const texts = [
+      "Caching caches cached: the cache keeps cached responses; caching again.",
+      "aaaaaa aaaaaa bbb bbb bbb x 7 a1 the of",
+      "Résumé naïve café — ｆｕｌｌｗｉｄｔｈ ＡＢＣ 東京 東京 tokyo",
+      "policy policies policy policies, request request response request",
+      "",
+      "?!",
+      Array.from({ length: 400 }, (_, i) => `word${i % 37} term${i % 11}`).join(" "),
+    ];
+    // Twice: the second pass is answered from the word and pair caches.
+    for (const pass of [1, 2]) {
+      const vectors = await createLocalEmbedder().embed(texts);
+      texts.forEach((text, i) => {
+        const reference = hashFeatures([...localFeatures(text)].map(([feature, count]) => [feature, Math.log1p(count)] as const), LOCAL_EMBEDDER_DIMENSION);
+        expect({ pass, text, vector: vectors[i] }).toEqual({ pass, text, vector: reference });
+      });
+    }
   });
 
   it("stems common English endings together and drops stop words", () => {

@@ -118,9 +118,113 @@ export function hashFeatures(values: Iterable<readonly [feature: string, value: 
   return vector.map((v) => v / norm);
 }
 
-function embedOne(text: string, dimension: number): number[] {
-  // Sub-linear term frequency: a word said ten times is not ten times the topic.
-  return hashFeatures([...localFeatures(text)].map(([feature, count]) => [feature, Math.log1p(count)] as const), dimension);
+/** One distinct feature (a feature string of localFeatures), interned: its place in the vector, (bucket + 1) times its sign, as hashFeatures puts it. */
+interface Feature {
+  slot: number;
+}
+
+/** A stem's features: its term, its trigrams in localFeatures' order (one twice in the word, twice) and, as met, its pairs with the stems that follow it. */
+interface StemFeatures {
+  stem: string;
+  term: Feature;
+  trigrams: Feature[];
+  pairs: Map<StemFeatures, Feature>;
+}
+
+// Words, stems, trigrams and pairs recur across the chunks of an ingest (a site's vocabulary), so
+// each is hashed once and then known by identity: no string is built or hashed per occurrence.
+// Bounded, as a long-running server embeds without end; emptied only between two texts, so within
+// one text a feature has a single object.
+const CACHE_LIMIT = 200_000;
+const wordStems = new Map<string, StemFeatures | null>();
+const stems = new Map<string, StemFeatures>();
+const trigrams = new Map<string, Feature>();
+let cached = 0;
+
+function featureOf(feature: string): Feature {
+  cached++;
+  return { slot: ((fnv1a(feature) % LOCAL_EMBEDDER_DIMENSION) + 1) * (fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1) };
+}
+
+/** What a lower-cased word adds to a text: nothing (a stop word, a lone letter) or its stem's features. */
+function stemFeaturesOf(word: string): StemFeatures | null {
+  let known = wordStems.get(word);
+  if (known !== undefined) return known;
+  known = null;
+  if (!STOPWORDS.has(word) && (word.length > 1 || /\d/.test(word))) {
+    const stemmed = stem(word);
+    known = stems.get(stemmed) ?? null;
+    if (!known) {
+      const padded = `<${stemmed}>`;
+      const grams: Feature[] = [];
+      for (let j = 0; padded.length > 5 && j + 3 <= padded.length; j++) {
+        const gram = padded.slice(j, j + 3);
+        let feature = trigrams.get(gram);
+        if (!feature) trigrams.set(gram, (feature = featureOf(`t:${gram}`)));
+        grams.push(feature);
+      }
+      known = { stem: stemmed, term: featureOf(`w:${stemmed}`), trigrams: grams, pairs: new Map() };
+      stems.set(stemmed, known);
+    }
+  }
+  wordStems.set(word, known);
+  cached++;
+  return known;
+}
+
+function pairOf(word: StemFeatures, next: StemFeatures): Feature {
+  let pair = word.pairs.get(next);
+  if (!pair) word.pairs.set(next, (pair = featureOf(`p:${word.stem} ${next.stem}`)));
+  return pair;
+}
+
+/**
+ * hashFeatures of localFeatures with sub-linear counts (a word said ten times is not ten times
+ * the topic), without a string per feature occurrence: the same features, first counted in the
+ * same order and added to the vector in that order, so the same vector to the last bit (a unit
+ * test compares them).
+ */
+function embedOne(text: string): number[] {
+  if (cached > CACHE_LIMIT) {
+    for (const cache of [wordStems, stems, trigrams]) cache.clear();
+    cached = 0;
+  }
+  const words: StemFeatures[] = [];
+  for (const word of text.normalize("NFKC").toLowerCase().match(WORD) ?? []) {
+    const features = stemFeaturesOf(word);
+    if (features) words.push(features);
+  }
+  // Each distinct feature, in the order localFeatures first counts it: its slot and weighted count.
+  const index = new Map<Feature, number>();
+  const slots: number[] = [];
+  const counts: number[] = [];
+  const add = (feature: Feature, weight: number) => {
+    let k = index.get(feature);
+    if (k === undefined) {
+      k = slots.length;
+      index.set(feature, k);
+      slots.push(feature.slot);
+      counts.push(weight);
+    } else counts[k] = (counts[k] as number) + weight;
+  };
+  for (const [i, word] of words.entries()) {
+    add(word.term, TERM_WEIGHT);
+    const next = words[i + 1];
+    if (next !== undefined) add(pairOf(word, next), PAIR_WEIGHT);
+    for (const gram of word.trigrams) add(gram, TRIGRAM_WEIGHT);
+  }
+
+  const vector = new Array<number>(LOCAL_EMBEDDER_DIMENSION).fill(0);
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k] as number;
+    const value = Math.log1p(counts[k] as number);
+    vector[Math.abs(slot) - 1]! += slot > 0 ? value : -value;
+  }
+  const norm = Math.hypot(...vector);
+  // Text without a single word (only punctuation) still gets a valid, comparable unit vector.
+  if (norm === 0) vector[0] = 1;
+  else for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
+  return vector;
 }
 
 // The embedders createLocalEmbedder made: a preparer computes their vectors in its worker threads
@@ -141,7 +245,7 @@ export function createLocalEmbedder(): Embedder {
     id: LOCAL_EMBEDDER_ID,
     dimension: LOCAL_EMBEDDER_DIMENSION,
     async embed(texts) {
-      return texts.map((text) => embedOne(text, LOCAL_EMBEDDER_DIMENSION));
+      return texts.map((text) => embedOne(text));
     },
   };
   localEmbedders.add(embedder);

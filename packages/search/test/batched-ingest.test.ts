@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ChromaStore, ChunkInput } from "@kmcp/chroma-store";
@@ -6,6 +6,7 @@ import type { Db } from "@kmcp/db";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pathToFileURL } from "node:url";
 import { createIngester, createLocalEmbedder, type Embedder } from "../src/index.js";
 
 const FILES = 12;
@@ -91,6 +92,54 @@ describe("ingest writes chunks in batches across documents", () => {
     const states = await chunkStates(db, real);
     expect(states.map((s) => s.state)).toEqual(Array(FILES).fill("complete"));
     expect(await real.chunks.count()).toBe(report.totals.chunksWritten);
+  });
+});
+
+/** The database with its source reads and writes counted: the urls of each getByUrls and upsertMany call. */
+function countingDb(db: Db) {
+  const calls: { getByUrls: number[]; upsertMany: number[] } = { getByUrls: [], upsertMany: [] };
+  const sources: Db["sources"] = {
+    ...db.sources,
+    getByUrls: (urls) => (calls.getByUrls.push(urls.length), db.sources.getByUrls(urls)),
+    upsertMany: (inputs) => (calls.upsertMany.push(inputs.length), db.sources.upsertMany(inputs)),
+  };
+  return { db: { ...db, sources }, calls };
+}
+
+describe("ingest prepares files in groups", () => {
+  it("reads and creates the sources of a group together; a damaged file in the middle writes nothing, the rest of its group and the next land", async () => {
+    const mixed = await mkdtemp(path.join(tmpdir(), "kmcp-grouped-"));
+    try {
+      await cp(dir, mixed, { recursive: true });
+      // Sorted between guide-04.md and guide-05.md: the fifth file of the second group (the first
+      // file goes alone, so Chroma has work early).
+      await writeFile(path.join(mixed, "guide-04b.pdf"), "I am a text file with a .pdf name.\n");
+      const real = isolatedStore();
+      const { db, calls } = countingDb(await migratedDb());
+      const report = await createIngester({ db, store: real, embedder: createLocalEmbedder() }).ingestFiles([mixed]);
+
+      expect(report.failed).toEqual([expect.objectContaining({ path: path.join(mixed, "guide-04b.pdf"), error: expect.stringContaining("guide-04b.pdf: ") })]);
+      expect(report.totals).toMatchObject({ added: FILES, sourcesCreated: FILES });
+      expect(report.documents.map((d) => path.basename(d.path!))).toEqual(Array.from({ length: FILES }, (_, n) => `guide-${String(n).padStart(2, "0")}.md`));
+      expect(await db.sources.get(pathToFileURL(path.join(mixed, "guide-04b.pdf")).href)).toBeNull();
+      const states = await chunkStates(db, real);
+      expect(states.map((s) => s.state)).toEqual(Array(FILES).fill("complete"));
+      expect(await real.chunks.count()).toBe(report.totals.chunksWritten);
+      // Thirteen files, groups of 1, 8 and 4: each group's sources read in one query and created
+      // in one upsert and one read back (five round trips a file before), the damaged file in none.
+      expect(calls.upsertMany).toEqual([1, 7, 4]);
+      expect(calls.getByUrls).toEqual([1, 1, 7, 7, 4, 4]);
+
+      // Again: every source is found in the group's one query, nothing is created or written.
+      calls.getByUrls.length = 0;
+      calls.upsertMany.length = 0;
+      const again = await createIngester({ db, store: real, embedder: createLocalEmbedder() }).ingestFiles([mixed]);
+      expect(again.totals).toMatchObject({ unchanged: FILES, sourcesCreated: 0, chunksWritten: 0 });
+      expect(again.failed).toHaveLength(1);
+      expect(calls).toEqual({ getByUrls: [1, 7, 4], upsertMany: [] });
+    } finally {
+      await rm(mixed, { recursive: true, force: true });
+    }
   });
 });
 
