@@ -268,8 +268,8 @@ async function crawlWith(input: CrawlInput & { fetchOptions: NonNullable<CrawlIn
       await Promise.race([woken, clock.sleep(waitMs as number, AbortSignal.any([pause.signal, ...(signal ? [signal] : [])]))]);
       pause.abort();
     } else {
-      // No controller per wake when nothing waits: signals are kept through young collections
-      // (weak references), so each one would be garbage only a full collection frees.
+      // No controller per wake when nothing waits: in heap profiles each one (and its abort
+      // event) outlived young collections, garbage only a full collection frees.
       await woken;
     }
     rearm();

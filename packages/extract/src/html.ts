@@ -57,10 +57,9 @@ export function extractHtmlString(source: string, options: { readability?: boole
 
 /**
  * The page's DOM. Not linkedom's parseHTML: that hands out the document's window, which linkedom
- * keeps in a module-wide WeakMap whose value refers back to the document. V8's young-generation
- * collections keep such entries alive, so every page's whole DOM moved to the old generation and
- * stayed there until a full collection: a crawl's heap grew by the DOMs of all the pages it read
- * (about 100 MB per 1,000 pages) before V8 collected them.
+ * keeps in a module-wide WeakMap whose value refers back to the document, and V8's young
+ * collections keep such entries alive: the whole DOM went to the old generation, to be freed only
+ * by a full collection (parsing a page 3,000 times promoted 111 MB, against 5 MB this way).
  */
 function parseDocument(html: string) {
   return new DOMParser().parseFromString(html, "text/html");
