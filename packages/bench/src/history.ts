@@ -374,10 +374,19 @@ export const HISTORY = `## Changes made after profiling (before → after)
   PostgreSQL's own work for each batch and each page's state. Extraction on a worker thread
   (\`KMCP_INGEST_THREADS=1\`, no longer the default on 2 cores) made no difference here: 0.73–0.75
   of the limit with and without it in four interleaved runs on a quiet machine.
-  Peak RSS is not flat (1.19–1.44× from 105 to 1,005 pages in those runs, with or without the
-  worker) although what the crawl holds is (heap after a full GC 36 → 38 MiB): the peak follows
-  V8's heaps growing under extraction's allocation rate. Recording pages' states in batches (one statement for several pages)
-  would remove a PostgreSQL round trip per page; not done.
+  Peak RSS is not flat (1.19–1.44× from 105 to 1,005 pages across runs) although what the crawl
+  holds is (heap after a full GC 42 → 44 MiB): the rest is garbage V8 has not collected yet.
+  Per-page objects that outlive two young collections go to the old generation (103 MB for 1,005
+  pages before linkedom's \`parseHTML\` was dropped, 89 MB after), which V8 collects only at a limit
+  set at start-up to about 4× the live heap, so a 1,005-page crawl's heap grows to ~160 MiB and a
+  105-page one ends first. Two thirds of that garbage is HTML extraction's DOMs (linkedom and
+  Readability; what still keeps them through young collections was not found), a fifth the Chroma
+  client's request bodies; bodies held and pages in flight weigh little (fewer pages fetched ahead
+  or smaller Chroma batches changed nothing). Parsing each page once (branch ingest-fast-2)
+  brings it to 59 MB and peaks of 255–298 MiB; a 3,005-page crawl peaked at 304–353 MiB, so the
+  peak levels off at V8's limit rather than growing with pages. Recording pages' states in
+  batches (one statement for several pages) would remove a PostgreSQL round trip per page; not
+  done (PostgreSQL's client accounts for ~3 MB of the garbage).
 - **Reloading the warm copy at a million sources** (figure 11): reading the whole mirror from
   Chroma took 447 s at a million sources on this busy machine (~25 s at 100k, where 3.6 s of
   ~17 s was the loading process's own CPU and the rest waiting for Chroma's pages of 10,000). A process that keeps the copy warm (the MCP server)
