@@ -170,6 +170,10 @@ export const HISTORY = `## Changes made after profiling (before → after)
   0.13 s. Evaluation quality holds or improves (6b: lexical MRR@10 0.830 → 0.832, R@5 0.920 → 0.940).
   Those pairs joined every matching row to its chunk id; joining only the best rows took another
   fifth off (same process, same results, load 7: median 43.6 → 34.6 ms, p95 126 → 113 ms).
+  Figure 6 at 100k chunks rerun on a quiet machine with FTS5 and the next entry's change: hybrid
+  p95 63.8 ms (median 46.2; target ≤ 150 ms), lexical mode 51.3, vector mode 48.8, bare query
+  8.29; a new process's first hybrid answer 1.7 s from the snapshot (51 MiB) and 14 s built from
+  Chroma, its RSS 252 MiB against 141 MiB for a vector-mode process.
 
 - **Ingest** (figure 8): ingestFiles wrote each document's chunks in an upsert of its own (5.7
   chunks a call for HTML, 17.6 for PDF), and each upsert also checked the space and bumped the
@@ -263,16 +267,11 @@ export const HISTORY = `## Changes made after profiling (before → after)
   work 341 → 244 ms wall (paired median −74 ms), 233 → 216 ms of CPU.
 
 ## Known limits
-- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): before
-  the last change (see "Changes made after profiling") 210 ms in figure 14 on a quiet machine
-  (load average 2) and 199–214 ms in six quiet runs: at the target only in the best conditions.
-  The last change (the sync state in the collection's metadata, fewer round trips, pg bundled)
-  could not be measured on a quiet machine: the load average stayed 5–27 while it was made, where
-  figure 14 gives 226–258 ms (load 5–10) and wall times move by more than the change. Interleaved
-  with the old CLI it took 13–21 ms less CPU and, at load 5.5, 74 ms less wall time (paired
-  median); the wait it shortened most (the state written back: a
-  record upsert of 27–52 ms at load 4, a collection modify of ~10 ms) is on the critical path, so a
-  quiet run should land clearly under the target, but that is an estimate, not a measurement. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): met
+  on a quiet machine, but without a margin: 180 and 195 ms (median of 20 runs, p95 197 and 216;
+  load average 3.9 and 0.8) after the sync state moved to the collection's metadata, round trips
+  were cut and pg bundled (see "Changes made after profiling"); 199–214 ms in six quiet runs
+  before. Under other work it is over: 226–258 ms at load 5–10. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
   compiling it, zod installing its methods on the first schema and building the schemas the
   bundled packages define, Node's fetch (undici) loaded by pg's Cloudflare check), garbage
   collection (5–6 scavenges, ~20 ms), and the round trips (a PostgreSQL
@@ -308,22 +307,6 @@ export const HISTORY = `## Changes made after profiling (before → after)
   engine then) 2–4% each. A result cache keyed by the query (invalidated by the chunk collection's version and the
   mirror's) would meet the target on this benchmark, which repeats eight queries, and help
   little otherwise; not done.
-- **Hybrid search time at 100k chunks** (figure 6 at 100k, issue #15's target p95 ≤ 150 ms):
-  with MiniSearch as the keyword index, p95 1,564 ms (median 619 ms) against 39.5 ms for the bare
-  Chroma query (ratio 40), at a load average of 8–28 on 2 cores; lexical mode alone p95 1,452 ms,
-  vector mode 273 ms (ratio 6.9). MiniSearch scored every chunk holding any query word in
-  JavaScript. The keyword index is now SQLite FTS5 (better-sqlite3; our terms, bm25() in native
-  code). Over the figure's 100k chunks in one process, the keyword half's first round (top 100) for
-  the figure's 83 queries: FTS5 p95 122–216 ms (median 46–82) against MiniSearch's 922–1,593 ms
-  (365–579) in two interleaved pairs at load averages 9–12, 7.5× less; 94 ms (median 39) at load 5.
-  FTS5 still scores every matching row (counting the matches alone takes 4 ms at the median;
-  bm25() is the rest), and the filler's common words match most chunks, so on a loaded machine the
-  keyword half alone is near the 150 ms budget and hybrid adds the vector half.
-  The whole figure was not rerun at 100k with FTS5 (a run failed while filling the collection:
-  Chroma writes timed out at a load average of about 20); at 20k chunks, load 15–18, hybrid p95
-  was 163 ms against 139 ms for vector mode and 19.9 ms for the bare query (ratios 8.2 and 6.9).
-  Going further needs fewer rows scored per query (a top-k BM25 with block-max pruning, which FTS5
-  does not do, or pruning very common query words, which cost 0.02–0.04 MRR@10 when tried).
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU
@@ -343,9 +326,9 @@ export const HISTORY = `## Changes made after profiling (before → after)
 - **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. Under other
   sessions' load (load average 6–36 on 2 cores) HTML reached 0.35–0.74 and PDF 0.32–0.58, within
   the spread of the code before (0.33–0.59 and 0.38–0.72), because the raw add itself varied
-  1.1–7.7 s; on a quiet machine, before the last round of changes, 0.48 and 0.52. The main
-  thread's CPU no longer sets the pace alone (HTML: event loop busy 65%, 1.7 s of CPU in a 3.1 s
-  ingest): what is left is (1) the time to the first write, 0.6–0.8 s, in which the ingest makes
+  1.1–7.7 s; on a quiet machine 0.57 (HTML) and 0.60 (PDF), against 0.48 and 0.52 before. The
+  main thread's CPU no longer sets the pace alone (HTML, quiet: event loop busy 67%, 1.6 s of
+  CPU in a 1.8 s ingest, against 1.0 s for the raw add): what is left is (1) the time to the first write, 0.6–0.8 s, in which the ingest makes
   the new collection, connects to PostgreSQL and Chroma and loads the extraction modules while the
   raw add's collection is made before its clock starts; (2) the chain of writes: each batch is an
   upsert (idempotent, where the baseline adds), two requests that bump the collection's version,
@@ -365,8 +348,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   386 against 422), so on 2 cores the default is none; it should pay where a core is idle, which
   could not be measured here.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
-  requests × 20 ms): met on a quiet machine, 0.73 (110 pages/s for 1,005 pages, 0.82 of a plain
-  fetch of the same pages measured in the same run, load average 2–4); not met when other work
+  requests × 20 ms): met on a quiet machine, 0.73–0.77 (110–115 pages/s for 1,005 pages,
+  0.82 of a plain fetch of the same pages measured in the same run, load average 1–4); not met when other work
   shares the 2 cores: 0.68 at load 7–10, 0.38 (0.56 of plain fetch) at load 14–18. The
   crawler alone (fetch with kept-alive connections, links, politeness) reaches 0.66–0.82. What is
   left is CPU on a shared 2-core machine: 7 ms of CPU per page in the crawl's process (all
@@ -374,7 +357,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   PostgreSQL's own work for each batch and each page's state. Extraction on a worker thread
   (\`KMCP_INGEST_THREADS=1\`, no longer the default on 2 cores) made no difference here: 0.73–0.75
   of the limit with and without it in four interleaved runs on a quiet machine.
-  Peak RSS is not flat (1.19–1.44× from 105 to 1,005 pages across runs) although what the crawl
+  Peak RSS is not flat (1.19–1.44× from 105 to 1,005 pages across runs; 1.27 and 1.35 on a
+  quiet machine after the changes below) although what the crawl
   holds is (heap after a full GC 42 → 44 MiB): the rest is garbage V8 has not collected yet.
   Per-page objects that outlive two young collections go to the old generation (103 MB for 1,005
   pages before linkedom's \`parseHTML\` was dropped, 89 MB after), which V8 collects only at a limit
