@@ -182,7 +182,10 @@ export function createRequestWriter(options: {
       let queuedUnavailable = false;
       if (!q.cursor && (!q.status || q.status === "pending")) {
         try {
-          pendingUpload = await pending();
+          // A replayed request keeps its queue entry until its insert is confirmed: in that window
+          // it is listed once, as stored.
+          const stored = new Set(page.items.map((request) => request.id));
+          pendingUpload = (await pending()).filter((request) => !stored.has(request.id));
         } catch (error) {
           // The stored page answers on its own; with PostgreSQL down too there is nothing to list.
           if (storedUnavailable || !(isChromaStoreError(error, "UNREACHABLE") || isChromaStoreError(error, "TIMEOUT"))) throw error;

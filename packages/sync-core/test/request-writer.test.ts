@@ -85,6 +85,10 @@ describe("requests made while PostgreSQL is down", () => {
     await db.requests.create(request);
     // The crash came between the insert and removing the queue entry.
     await store.pendingWrites.add({ id, kind: "acquisition_request", payload: { ...request, url: "https://queued-crash.example.test/" } });
+    // Until the replay removes the queue entry, the request is listed once, as stored.
+    const listing = await writer.list({ limit: 1000 });
+    expect(listing.items.filter((r) => r.id === id)).toHaveLength(1);
+    expect(listing.pendingUpload.map((r) => r.id)).not.toContain(id);
     expect(await writer.replay()).toEqual({ replayed: 1, remaining: 0, stuck: [] });
     expect(await db.prisma.acquisitionRequest.count({ where: { id } })).toBe(1);
   });
