@@ -62,7 +62,20 @@ const SUFFIXES: [suffix: string, replacement: string, minStem: number][] = [
 /** The topic words of a text: lower-cased, stop words dropped, stemmed. */
 export function terms(text: string): string[] {
   const words = text.normalize("NFKC").toLowerCase().match(WORD) ?? [];
-  return words.filter((w) => !STOPWORDS.has(w) && (w.length > 1 || /\d/.test(w))).map(stem);
+  return words.filter(isTopicWord).map(stem);
+}
+
+/** A lower-cased word that carries topic: not a stop word, not a lone letter. */
+function isTopicWord(word: string): boolean {
+  return !STOPWORDS.has(word) && (word.length > 1 || /\d/.test(word));
+}
+
+/** The trigrams of a stem marked at both ends (`<stem>`), none for stems of three letters or fewer. */
+function trigramsOf(stemmed: string): string[] {
+  const padded = `<${stemmed}>`;
+  const grams: string[] = [];
+  for (let j = 0; padded.length > 5 && j + 3 <= padded.length; j++) grams.push(padded.slice(j, j + 3));
+  return grams;
 }
 
 // FNV-1a, 32-bit: fast, stable across platforms and releases.
@@ -92,10 +105,7 @@ export function localFeatures(text: string): Map<string, number> {
     addFeature(counts, `w:${word}`, TERM_WEIGHT);
     const next = words[i + 1];
     if (next !== undefined) addFeature(counts, `p:${word} ${next}`, PAIR_WEIGHT);
-    const padded = `<${word}>`;
-    if (padded.length > 5) {
-      for (let j = 0; j + 3 <= padded.length; j++) addFeature(counts, `t:${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT);
-    }
+    for (const gram of trigramsOf(word)) addFeature(counts, `t:${gram}`, TRIGRAM_WEIGHT);
   }
   return counts;
 }
@@ -103,19 +113,26 @@ export function localFeatures(text: string): Map<string, number> {
 /** @internal Feature values hashed into a unit vector of `dimension` (signed feature hashing). */
 export function hashFeatures(values: Iterable<readonly [feature: string, value: number]>, dimension: number): number[] {
   const vector = new Array<number>(dimension).fill(0);
-  for (const [feature, value] of values) {
-    const hash = fnv1a(feature);
-    // A second hash picks the sign, so colliding features cancel out on average instead of piling up.
-    const sign = fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1;
-    vector[hash % dimension]! += sign * value;
-  }
+  for (const [feature, value] of values) addAt(vector, signedSlot(feature, dimension), value);
+  return toUnitLength(vector);
+}
+
+/** A feature's place in a vector of `dimension`, as (index + 1) times its sign. */
+function signedSlot(feature: string, dimension: number): number {
+  // A second hash picks the sign, so colliding features cancel out on average instead of piling up.
+  return ((fnv1a(feature) % dimension) + 1) * (fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1);
+}
+
+function addAt(vector: number[], slot: number, value: number): void {
+  vector[Math.abs(slot) - 1]! += slot > 0 ? value : -value;
+}
+
+/** `vector` scaled in place to length 1; text without a single word (only punctuation) still gets a valid, comparable unit vector. */
+function toUnitLength(vector: number[]): number[] {
   const norm = Math.hypot(...vector);
-  // Text without a single word (only punctuation) still gets a valid, comparable unit vector.
-  if (norm === 0) {
-    vector[0] = 1;
-    return vector;
-  }
-  return vector.map((v) => v / norm);
+  if (norm === 0) vector[0] = 1;
+  else for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
+  return vector;
 }
 
 /** One distinct feature (a feature string of localFeatures), interned: its place in the vector, (bucket + 1) times its sign, as hashFeatures puts it. */
@@ -143,7 +160,7 @@ let cached = 0;
 
 function featureOf(feature: string): Feature {
   cached++;
-  return { slot: ((fnv1a(feature) % LOCAL_EMBEDDER_DIMENSION) + 1) * (fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1) };
+  return { slot: signedSlot(feature, LOCAL_EMBEDDER_DIMENSION) };
 }
 
 /** What a lower-cased word adds to a text: nothing (a stop word, a lone letter) or its stem's features. */
@@ -151,18 +168,15 @@ function stemFeaturesOf(word: string): StemFeatures | null {
   let known = wordStems.get(word);
   if (known !== undefined) return known;
   known = null;
-  if (!STOPWORDS.has(word) && (word.length > 1 || /\d/.test(word))) {
+  if (isTopicWord(word)) {
     const stemmed = stem(word);
     known = stems.get(stemmed) ?? null;
     if (!known) {
-      const padded = `<${stemmed}>`;
-      const grams: Feature[] = [];
-      for (let j = 0; padded.length > 5 && j + 3 <= padded.length; j++) {
-        const gram = padded.slice(j, j + 3);
+      const grams = trigramsOf(stemmed).map((gram) => {
         let feature = trigrams.get(gram);
         if (!feature) trigrams.set(gram, (feature = featureOf(`t:${gram}`)));
-        grams.push(feature);
-      }
+        return feature;
+      });
       known = { stem: stemmed, term: featureOf(`w:${stemmed}`), trigrams: grams, pairs: new Map() };
       stems.set(stemmed, known);
     }
@@ -215,16 +229,8 @@ function embedOne(text: string): number[] {
   }
 
   const vector = new Array<number>(LOCAL_EMBEDDER_DIMENSION).fill(0);
-  for (let k = 0; k < slots.length; k++) {
-    const slot = slots[k] as number;
-    const value = Math.log1p(counts[k] as number);
-    vector[Math.abs(slot) - 1]! += slot > 0 ? value : -value;
-  }
-  const norm = Math.hypot(...vector);
-  // Text without a single word (only punctuation) still gets a valid, comparable unit vector.
-  if (norm === 0) vector[0] = 1;
-  else for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
-  return vector;
+  for (let k = 0; k < slots.length; k++) addAt(vector, slots[k] as number, Math.log1p(counts[k] as number));
+  return toUnitLength(vector);
 }
 
 // The embedders createLocalEmbedder made: a preparer computes their vectors in its worker threads
