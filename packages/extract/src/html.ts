@@ -1,7 +1,7 @@
-import { Readability } from "@mozilla/readability";
 import { DOMParser } from "linkedom";
 import { decodeText } from "./decode.js";
 import { ExtractError } from "./errors.js";
+import { readArticle } from "./html-article.js";
 import type { Extracted } from "./kinds.js";
 import { htmlToMarkdown } from "./markdown.js";
 
@@ -32,7 +32,7 @@ export function extractHtmlString(source: string, options: { readability?: boole
   let articleTitle: string | null = null;
   if (options.readability !== false) {
     // The article element itself goes to Markdown (the serializer), not its HTML parsed once more.
-    const article = new Readability(document as never, { charThreshold: 100, serializer: (element: unknown) => element }).parse();
+    const article = readArticle(document, { charThreshold: 100, serializer: (element: unknown) => element });
     if (article?.content && clean(article.textContent)) {
       content = article.content as DomNode;
       articleTitle = clean(article.title);

@@ -1,0 +1,58 @@
+import { Readability } from "@mozilla/readability";
+
+/** What the visibility test reads of an element (linkedom's and a browser's elements have it). */
+interface ElementLike {
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  className?: unknown;
+}
+
+/** A linkedom document, as much of it as is touched here. */
+interface DocumentLike {
+  querySelector(selectors: string): ElementLike | null;
+}
+
+type ReadabilityOptions = ConstructorParameters<typeof Readability>[1];
+
+/**
+ * Readability's article of a parsed page, without what would keep the page's DOM alive after it:
+ * linkedom makes an element's `style` and a document's window (which `baseURI` reads) on first
+ * use and keeps them in module-wide WeakMaps whose values refer back to the element or document.
+ * V8's young collections hold WeakMap values strongly, so every page Readability had read went
+ * whole to the old generation, freed only by a full collection that a crawl may not reach for
+ * hundreds of pages. Here the document's base URI is read without its window, and visibility
+ * from the `style` attribute — the same answers linkedom gives.
+ */
+export function readArticle(document: DocumentLike, options: ReadabilityOptions) {
+  // linkedom's baseURI: a <base href>, else the window's location, which Node does not have.
+  Object.defineProperty(document, "baseURI", { value: document.querySelector("base")?.getAttribute("href") ?? null });
+  const reader = new Readability(document as never, options);
+  // The one place Readability reads `style` (hidden elements are not content).
+  (reader as unknown as { _isProbablyVisible: (node: ElementLike) => boolean })._isProbablyVisible = isProbablyVisible;
+  return reader.parse();
+}
+
+/** Readability's `_isProbablyVisible`, with the inline style read from the attribute. */
+export function isProbablyVisible(node: ElementLike): boolean {
+  const style = node.getAttribute("style");
+  const className = typeof node.className === "string" ? node.className : "";
+  return (
+    inlineStyle(style, "display") !== "none" &&
+    inlineStyle(style, "visibility") !== "hidden" &&
+    !node.hasAttribute("hidden") &&
+    (!node.hasAttribute("aria-hidden") || node.getAttribute("aria-hidden") !== "true" || className.includes("fallback-image"))
+  );
+}
+
+/** A property's value in a `style` attribute, read as linkedom reads it (the last declaration wins; "" when none). */
+export function inlineStyle(style: string | null, property: string): string {
+  let value = "";
+  for (const rule of (style ?? "").split(/\s*;\s*/)) {
+    const colon = rule.indexOf(":");
+    if (colon >= 0 && rule.slice(0, colon).trim() === property) {
+      const declared = rule.slice(colon + 1).trim();
+      if (declared) value = declared;
+    }
+  }
+  return value;
+}
