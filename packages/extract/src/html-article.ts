@@ -25,7 +25,7 @@ type ReadabilityOptions = ConstructorParameters<typeof Readability>[1];
  */
 export function readArticle(document: DocumentLike, options: ReadabilityOptions) {
   // linkedom's baseURI: a <base href>, else the window's location, which Node does not have.
-  Object.defineProperty(document, "baseURI", { value: document.querySelector("base")?.getAttribute("href") ?? null });
+  Object.defineProperty(document, "baseURI", { value: document.querySelector("base")?.getAttribute("href") ?? null, configurable: true });
   const reader = new Readability(document as never, options);
   // The one place Readability reads `style` (hidden elements are not content).
   (reader as unknown as { _isProbablyVisible: (node: ElementLike) => boolean })._isProbablyVisible = isProbablyVisible;
