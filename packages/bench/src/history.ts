@@ -358,20 +358,25 @@ export const HISTORY = `## Changes made after profiling (before → after)
   PostgreSQL's own work for each batch and each page's state. Extraction on a worker thread
   (\`KMCP_INGEST_THREADS=1\`, no longer the default on 2 cores) made no difference here: 0.73–0.75
   of the limit with and without it in four interleaved runs on a quiet machine.
-  Peak RSS is not flat (1.19–1.44× from 105 to 1,005 pages across runs; 1.27 and 1.35 on a
-  quiet machine after the changes below) although what the crawl
-  holds is (heap after a full GC 42 → 44 MiB): the rest is garbage V8 has not collected yet.
-  Per-page objects that outlive two young collections go to the old generation (103 MB for 1,005
-  pages before linkedom's \`parseHTML\` was dropped, 89 MB after), which V8 collects only at a limit
-  set at start-up to about 4× the live heap, so a 1,005-page crawl's heap grows to ~160 MiB and a
-  105-page one ends first. Two thirds of that garbage is HTML extraction's DOMs (linkedom and
-  Readability; what still keeps them through young collections was not found), a fifth the Chroma
-  client's request bodies; bodies held and pages in flight weigh little (fewer pages fetched ahead
-  or smaller Chroma batches changed nothing). Parsing each page once (branch ingest-fast-2)
-  brings it to 59 MB and peaks of 255–298 MiB; a 3,005-page crawl peaked at 304–353 MiB, so the
-  peak levels off at V8's limit rather than growing with pages. Recording pages' states in
+  Peak RSS from 105 to 1,005 pages (target ≤ 1.25, flat): 1.13–1.17 in five runs at load 8–11
+  after branch crawl-rss-2, against 1.11–1.25 for the old code in the same interleaved runs and
+  1.27 and 1.35 on a quiet machine before it (1,005-page peaks 254–265 MiB against 256–285).
+  What the crawl holds is flat (heap after a full GC 41 → 45 MiB); what grew was garbage V8 had
+  not collected: per-page objects that outlive two young collections go to the old generation,
+  which V8 collects only at a limit set at start-up to about 4× the live heap. Most of it was HTML
+  extraction's DOMs, not because they lived long: Readability reads each element's \`style\` and
+  the document's \`baseURI\`, which linkedom makes on first use and keeps in module-wide WeakMaps
+  whose values refer back to the element or document, and V8's young collections hold WeakMap
+  values strongly, so each page's whole DOM stayed until a full collection. Readability now reads
+  neither (visibility from the \`style\` attribute, the base URI from \`<base href>\`): promoted per
+  1,005-page crawl 79–81 → 54–61 MB (33–40 MB of it at start-up). Not verified on a quiet
+  machine, where the old code's peak grew most. What is left is mostly in flight while a batch is
+  written (the Chroma client's request bodies, the batch's vectors), plus allocation that makes
+  young collections come often: chromadb 3.5 encodes each embedding to base64 through an array of
+  one-character strings (~380 KB a page, a third of the crawl's allocation), and Readability
+  compiles a CSS selector for each tag lookup (~70 KB a page). Recording pages' states in
   batches (one statement for several pages) would remove a PostgreSQL round trip per page; not
-  done (PostgreSQL's client accounts for ~3 MB of the garbage).
+  done.
 - **Reloading the warm copy at a million sources** (figure 11): reading the whole mirror from
   Chroma took 447 s at a million sources on this busy machine (~25 s at 100k, where 3.6 s of
   ~17 s was the loading process's own CPU and the rest waiting for Chroma's pages of 10,000). A process that keeps the copy warm (the MCP server)
