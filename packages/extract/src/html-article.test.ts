@@ -2,7 +2,7 @@ import { Readability } from "@mozilla/readability";
 import { DOMParser } from "linkedom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { extractHtmlString } from "./html.js";
-import { inlineStyle, isProbablyVisible } from "./html-article.js";
+import { elementsWithTag, inlineStyle, isProbablyVisible } from "./html-article.js";
 
 const PAGE = `<!doctype html><html><head><title>Hidden things</title></head><body><main><article>
 <h1>Hidden things</h1>
@@ -69,5 +69,30 @@ describe("inlineStyle", () => {
     expect(inlineStyle("display:none;display:", "display")).toBe("none");
     expect(inlineStyle("background: url(a:b); visibility: hidden", "background")).toBe("url(a:b)");
     expect(inlineStyle("DISPLAY:none", "display")).toBe("");
+  });
+});
+
+describe("elementsWithTag", () => {
+  it("finds what querySelectorAll finds for the tag lists Readability asks for, in document order, below the node only", () => {
+    const document = parse(
+      `<html><head><title>t</title><style>p{}</style></head><body><div id="a"><h1>x</h1><p>one <a href="/1">l</a><br><img src="i.png"></p>` +
+        `<section><h2>y</h2><div><p>two <font>f</font><a href="/2">m</a></p><table><tr><td><p>three</p></td></tr></table></div></section>` +
+        `<ul><li><ol><li>deep</li></ol></li></ul><figure><picture><source srcset="s"><img src="j.png"></picture></figure></div>` +
+        `<p>after</p><script>s()</script><noscript>n</noscript><svg><g><a href="/svg">v</a></g></svg><video><source src="v.mp4"></video></body></html>`,
+    );
+    const lists = [["a"], ["h1", "h2"], ["p"], ["br"], ["img", "picture", "figure", "video", "audio", "source"], ["script", "noscript"], ["ul", "ol"], ["style"], ["font"], ["table"], ["li"], ["nothing"]];
+    const roots = [document, document.querySelector("#a"), document.querySelector("section"), document.querySelector("td"), document.querySelector("title")];
+    // By identity: positions among all the page's elements.
+    const all: unknown[] = [...document.querySelectorAll("*")];
+    const positions = (elements: readonly unknown[]) => elements.map((element) => all.indexOf(element));
+    let compared = 0;
+    for (const root of roots) {
+      for (const tags of lists) {
+        const expected = [...(root as unknown as ParentNode).querySelectorAll(tags.join(","))];
+        expect(positions(elementsWithTag(root as never, tags))).toEqual(positions(expected));
+        compared += expected.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
   });
 });
