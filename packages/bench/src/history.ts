@@ -358,23 +358,25 @@ export const HISTORY = `## Changes made after profiling (before → after)
   PostgreSQL's own work for each batch and each page's state. Extraction on a worker thread
   (\`KMCP_INGEST_THREADS=1\`, no longer the default on 2 cores) made no difference here: 0.73–0.75
   of the limit with and without it in four interleaved runs on a quiet machine.
-  Peak RSS from 105 to 1,005 pages (target ≤ 1.25, flat): 1.13–1.17 in five runs at load 8–11
-  after branch crawl-rss-2, against 1.11–1.25 for the old code in the same interleaved runs and
-  1.27 and 1.35 on a quiet machine before it (1,005-page peaks 254–265 MiB against 256–285).
-  What the crawl holds is flat (heap after a full GC 41 → 45 MiB); what grew was garbage V8 had
-  not collected: per-page objects that outlive two young collections go to the old generation,
-  which V8 collects only at a limit set at start-up to about 4× the live heap. Most of it was HTML
-  extraction's DOMs, not because they lived long: Readability reads each element's \`style\` and
-  the document's \`baseURI\`, which linkedom makes on first use and keeps in module-wide WeakMaps
-  whose values refer back to the element or document, and V8's young collections hold WeakMap
-  values strongly, so each page's whole DOM stayed until a full collection. Readability now reads
-  neither (visibility from the \`style\` attribute, the base URI from \`<base href>\`): promoted per
-  1,005-page crawl 79–81 → 54–61 MB (33–40 MB of it at start-up). Not verified on a quiet
-  machine, where the old code's peak grew most. What is left is mostly in flight while a batch is
-  written (the Chroma client's request bodies, the batch's vectors), plus allocation that makes
-  young collections come often: chromadb 3.5 encodes each embedding to base64 through an array of
-  one-character strings (~380 KB a page, a third of the crawl's allocation), and Readability
-  compiles a CSS selector for each tag lookup (~70 KB a page). Recording pages' states in
+  Peak RSS from 105 to 1,005 pages (target ≤ 1.25, flat): 1.05–1.15 in three runs at load 8–10
+  after branch crawl-rss-2 (1.13–1.17 in five with its first change alone), against 1.16–1.27
+  for the old code in the same interleaved runs and 1.27 and 1.35 on a quiet machine before it
+  (1,005-page peaks 243–262 MiB against 281–294). Not yet measured on a quiet machine, where the
+  old code's peak grew most. What the crawl holds is flat (heap after a full GC 41 → 45 MiB);
+  what grew was garbage V8 had not collected: per-page objects that outlive two young
+  collections go to the old generation, which V8 collects only at a limit set at start-up to
+  about 4× the live heap. Most of it was HTML extraction's DOMs, not because they lived long:
+  Readability reads each element's \`style\` and the document's \`baseURI\`, which linkedom makes on
+  first use and keeps in module-wide WeakMaps whose values refer back to the element or
+  document, and V8's young collections hold WeakMap values strongly, so each page's whole DOM
+  stayed until a full collection. Readability now reads neither (visibility from the \`style\`
+  attribute, the base URI from \`<base href>\`): promoted per 1,005-page crawl 79–81 → 54–61 MB
+  (33–40 MB of it at start-up); and its lookups by tag no longer compile a CSS selector each
+  (extraction allocates a fifth less). What is left is mostly in flight while a batch is written
+  (the Chroma client's request bodies, the batch's vectors), plus allocation that makes young
+  collections come often: chromadb 3.5 encodes each embedding to base64 through an array of
+  one-character strings (~380 KB a page, a third of the crawl's allocation; not changed here:
+  it is the client's, under the chroma-store write path). Recording pages' states in
   batches (one statement for several pages) would remove a PostgreSQL round trip per page; not
   done.
 - **Reloading the warm copy at a million sources** (figure 11): reading the whole mirror from
