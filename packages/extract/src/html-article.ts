@@ -31,7 +31,9 @@ type ReadabilityOptions = ConstructorParameters<typeof Readability>[1];
  * V8's young collections hold WeakMap values strongly, so every page Readability had read went
  * whole to the old generation, freed only by a full collection that a crawl may not reach for
  * hundreds of pages. Here the document's base URI is read without its window, and visibility
- * from the `style` attribute — the same answers linkedom gives.
+ * from the `style` attribute — the same answers linkedom gives. Two of Readability 0.6's own
+ * methods are replaced on this reader: were a later version to rename them, its own would run
+ * (the same Markdown, the memory cost back); html-article.test.ts would then fail.
  */
 export function readArticle(document: DocumentLike, options: ReadabilityOptions) {
   // linkedom's baseURI: a <base href>, else the window's location, which Node does not have.
