@@ -33,7 +33,7 @@ type ReadabilityOptions = ConstructorParameters<typeof Readability>[1];
  * hundreds of pages. Here the document's base URI is read without its window, and visibility
  * from the `style` attribute — the same answers linkedom gives. Two of Readability 0.6's own
  * methods are replaced on this reader: were a later version to rename them, its own would run
- * (the same Markdown, the memory cost back); html-article.test.ts would then fail.
+ * (the same Markdown, the cost back; the style test in html-article.test.ts catches that one).
  */
 export function readArticle(document: DocumentLike, options: ReadabilityOptions) {
   // linkedom's baseURI: a <base href>, else the window's location, which Node does not have.
