@@ -68,4 +68,49 @@ describe("inOrder", () => {
     }
     expect(started).toBe(4);
   });
+
+  it("with firstAlone, runs the first task alone and starts the next `width` when it settles, before the consumer asks", async () => {
+    const { log, settle, task } = controlled();
+    const reads = inOrder(5, 2, task, { firstAlone: true });
+    const first = reads.next();
+    await tick();
+    expect(log).toEqual(["start 0"]);
+    settle.get(0)!.resolve(0);
+    expect((await first).value).toBe(0);
+    await tick();
+    // The consumer has not asked for the second yet: the next two started anyway.
+    expect(log).toEqual(["start 0", "start 1", "start 2"]);
+    settle.get(1)!.resolve(1);
+    expect((await reads.next()).value).toBe(1);
+    const third = reads.next();
+    await tick();
+    expect(log).toEqual(["start 0", "start 1", "start 2", "start 3"]);
+    settle.get(2)!.resolve(2);
+    expect((await third).value).toBe(2);
+    settle.get(3)!.resolve(3);
+    await reads.return(undefined);
+    // Stopped: the last task never starts.
+    expect(log).toEqual(["start 0", "start 1", "start 2", "start 3"]);
+  });
+
+  it("with firstAlone, a consumer that stops at the first result waits for the tasks it started and starts no more", async () => {
+    const { log, settle, task } = controlled();
+    const reads = inOrder(6, 2, task, { firstAlone: true });
+    const first = reads.next();
+    await tick();
+    settle.get(0)!.resolve(0);
+    await first;
+    await tick();
+    let returned = false;
+    const returning = reads.return(undefined).then(() => {
+      returned = true;
+    });
+    await tick();
+    expect(returned).toBe(false);
+    settle.get(1)!.resolve(1);
+    settle.get(2)!.resolve(2);
+    await returning;
+    await tick();
+    expect(log).toEqual(["start 0", "start 1", "start 2"]);
+  });
 });

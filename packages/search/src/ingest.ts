@@ -151,9 +151,11 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
 
     const documents: IngestedDocument[] = [];
     const failed: FailedDocument[] = [];
-    // Files are read while the group before them is prepared and written, the first ones while
-    // the stored vector space is checked (nothing is written before it is).
-    const reads = inOrder(files.length, PREPARE_GROUP, readFile);
+    // Files are read while the group before them is prepared and written, the first one while
+    // the stored vector space is checked (nothing is written before it is). The first is read
+    // alone, so its extraction is not shared with the next ones' (pdf.js interleaves documents):
+    // Chroma gets its first write sooner.
+    const reads = inOrder(files.length, PREPARE_GROUP, readFile, { firstAlone: true });
     let ahead: Promise<IteratorResult<ReadFile>> | null = files.length > 0 ? reads.next() : null;
     ahead?.catch(() => undefined);
     const nextRead = async () => {
