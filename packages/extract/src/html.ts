@@ -1,5 +1,5 @@
 import { Readability } from "@mozilla/readability";
-import { DOMParser } from "linkedom";
+import { DOMParser } from "linkedom/worker";
 import { decodeText } from "./decode.js";
 import { ExtractError } from "./errors.js";
 import type { Extracted } from "./kinds.js";
