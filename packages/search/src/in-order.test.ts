@@ -69,48 +69,52 @@ describe("inOrder", () => {
     expect(started).toBe(4);
   });
 
-  it("with firstAlone, runs the first task alone and starts the next `width` when it settles, before the consumer asks", async () => {
+  it("with rampUp, runs the first task alone and one more with each result taken, up to `width`", async () => {
     const { log, settle, task } = controlled();
-    const reads = inOrder(5, 2, task, { firstAlone: true });
+    const reads = inOrder(8, 3, task, { rampUp: true });
+    const started = () => log.map((entry) => Number(entry.split(" ")[1]));
     const first = reads.next();
     await tick();
-    expect(log).toEqual(["start 0"]);
+    expect(started()).toEqual([0]);
     settle.get(0)!.resolve(0);
     expect((await first).value).toBe(0);
     await tick();
-    // The consumer has not asked for the second yet: the next two started anyway.
-    expect(log).toEqual(["start 0", "start 1", "start 2"]);
+    // The first result is the consumer's alone until it asks for more.
+    expect(started()).toEqual([0]);
+    const second = reads.next();
+    await tick();
+    expect(started()).toEqual([0, 1, 2]);
+    settle.get(2)!.resolve(2);
     settle.get(1)!.resolve(1);
-    expect((await reads.next()).value).toBe(1);
+    expect((await second).value).toBe(1);
     const third = reads.next();
     await tick();
-    expect(log).toEqual(["start 0", "start 1", "start 2", "start 3"]);
-    settle.get(2)!.resolve(2);
+    expect(started()).toEqual([0, 1, 2, 3, 4]);
     expect((await third).value).toBe(2);
-    settle.get(3)!.resolve(3);
+    const fourth = reads.next();
+    await tick();
+    // Capped at `width` running beyond the one the consumer waits for.
+    expect(started()).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const i of [3, 4, 5]) settle.get(i)!.resolve(i);
+    expect((await fourth).value).toBe(3);
     await reads.return(undefined);
-    // Stopped: the last task never starts.
-    expect(log).toEqual(["start 0", "start 1", "start 2", "start 3"]);
+    // Stopped: no more tasks start.
+    expect(started()).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it("with firstAlone, a consumer that stops at the first result waits for the tasks it started and starts no more", async () => {
+  it("with rampUp, a consumer that stops after the first result leaves nothing else started", async () => {
     const { log, settle, task } = controlled();
-    const reads = inOrder(6, 2, task, { firstAlone: true });
-    const first = reads.next();
+    let count = 0;
+    const consuming = (async () => {
+      for await (const _ of inOrder(6, 3, task, { rampUp: true })) {
+        count++;
+        break;
+      }
+    })();
     await tick();
     settle.get(0)!.resolve(0);
-    await first;
-    await tick();
-    let returned = false;
-    const returning = reads.return(undefined).then(() => {
-      returned = true;
-    });
-    await tick();
-    expect(returned).toBe(false);
-    settle.get(1)!.resolve(1);
-    settle.get(2)!.resolve(2);
-    await returning;
-    await tick();
-    expect(log).toEqual(["start 0", "start 1", "start 2"]);
+    await consuming;
+    expect(count).toBe(1);
+    expect(log).toEqual(["start 0"]);
   });
 });

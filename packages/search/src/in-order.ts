@@ -1,15 +1,15 @@
 /**
  * `task(0)` … `task(count - 1)` with up to `width` running at once, their results yielded in
- * index order. With `firstAlone`, the first task runs alone and the others start once it settles,
- * so the first result is not shared with others' CPU work (its caller can start on it sooner).
+ * index order. With `rampUp`, the first task runs alone and one more may run with each result
+ * the consumer takes (1, 2, 3 … up to `width`), so the first results are not held back by work
+ * on later ones that shares their thread (pdf.js interleaves the documents it reads).
  * Once the consumer stops (break, or an error on either side), the tasks already started are
  * waited for before the generator returns or throws, so none is left running.
  */
-export async function* inOrder<T>(count: number, width: number, task: (index: number) => Promise<T>, options: { firstAlone?: boolean } = {}): AsyncGenerator<T> {
+export async function* inOrder<T>(count: number, width: number, task: (index: number) => Promise<T>, options: { rampUp?: boolean } = {}): AsyncGenerator<T> {
   const started: Promise<T>[] = [];
-  let stopped = false;
   const startUpTo = (end: number) => {
-    while (!stopped && started.length < Math.min(end, count)) {
+    while (started.length < Math.min(end, count)) {
       const running = task(started.length);
       // Awaited in order below; a failure of one not reached yet must not go unhandled.
       running.catch(() => undefined);
@@ -17,17 +17,11 @@ export async function* inOrder<T>(count: number, width: number, task: (index: nu
     }
   };
   try {
-    if (options.firstAlone && count > 0) {
-      startUpTo(1);
-      const more = () => startUpTo(1 + width);
-      (started[0] as Promise<T>).then(more, more);
-    }
     for (let i = 0; i < count; i++) {
-      if (!options.firstAlone || i > 0) startUpTo(i + width);
+      startUpTo(i + (options.rampUp ? Math.min(width, i + 1) : width));
       yield await (started[i] as Promise<T>);
     }
   } finally {
-    stopped = true;
     await Promise.allSettled(started);
   }
 }
