@@ -348,7 +348,9 @@ export const HISTORY = `## Changes made after profiling (before → after)
   its luck: HTML 0.78, 0.58, 0.51 against 0.58, 0.37, 0.40 for the code before in the same
   interleaved runs (the ingest itself 377–391 against 206–342 chunks/s, this process's CPU
   1.4–1.6 against 1.9–2.0 s), PDF within its noise (0.41, 0.35, 0.58 against 0.37, 0.74, 0.45;
-  161–316 against 228–314 chunks/s, CPU 1.6–1.9 against 1.7–1.9 s). What is left: (1) the
+  161–316 against 228–314 chunks/s, CPU 1.6–1.9 against 1.7–1.9 s); at load 3.4–4.6, with the
+  raw add back at quiet speed, HTML 0.50 and 0.45 against 0.45 and 0.46 (481–493 against 434–438
+  chunks/s), PDF 0.53 and 0.40 against 0.40 and 0.52. What is left: (1) the
   time to the first write, now 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under that load: the
   new collection, the connections, loading pdf.js or Readability and turndown, and the first
   file, while the raw add's collection is made before its clock starts; Chroma's first write to a
