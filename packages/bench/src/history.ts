@@ -210,6 +210,24 @@ export const HISTORY = `## Changes made after profiling (before → after)
   sessions' work): the process's CPU for the 200 HTML files 2.4–3.0 s → 1.6–1.9 s, for the 50
   PDFs 1.8–2.2 s → 1.6–2.0 s; the ratios moved within their noise (BENCHMARKS figure 8).
 
+- **Ingest, first write and write chain** (figure 8): a trace of the figure's ingest (each store
+  and database call timed) had the first write 0.8–1.3 s in for 200 HTML files and 1.1–2.6 s for
+  50 PDFs under other sessions' load (9–19; 0.4–0.8 s quiet), most of it loading the extraction
+  modules and extracting more than the first file: linkedom's ~190 module files took 0.25 s to
+  import quietly and 0.3–1.1 s at load 10–16, and eight PDFs read at once finish together
+  (pdf.js interleaves them), so the first file waited for seven others. Each write then made two
+  more requests to bump the collection's version (forget, reopen, modify), the first two more
+  again (a reopen after recording the space). Now pages are parsed with linkedom's own one-file
+  build (\`linkedom/worker\`, the same version and code: the same titles and Markdown for 500 HTML
+  files found on this machine; 74–158 ms to import at load 10–16); reading ramps up (the first
+  file read and prepared alone, then groups of 2, 4 and 8); the named files are looked up
+  concurrently; and a write bumps the version in one request on the cached handle (a handle that
+  holds the space is current in all but the token, which is replaced; one opened before the space
+  was recorded is still read afresh: a test fails without that). Under load 9–19, interleaved
+  with the code before: first write HTML 0.97–1.33 → 0.18–0.9 s, PDF 1.1–2.6 → 0.46–0.66 s; this
+  process's CPU for the 200 HTML files 1.9–2.1 → 1.45–1.7 s (PDF unchanged, 1.8–2.0 s). Ratios:
+  figure 8.
+
 - **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
   whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,
   write the records, write the state with the report, release): p95 345–403 ms with one process
@@ -324,22 +342,32 @@ export const HISTORY = `## Changes made after profiling (before → after)
   mostly the exact re-ranking: a second, 4× larger candidate round when tier weights could still
   reorder the results (78% of vector-mode searches at 20k chunks), Chroma reading every
   candidate's metadata for it, and reading those candidates' sources from the mirror.
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. Under other
-  sessions' load (load average 6–36 on 2 cores) HTML reached 0.35–0.74 and PDF 0.32–0.58, within
-  the spread of the code before (0.33–0.59 and 0.38–0.72), because the raw add itself varied
-  1.1–7.7 s; on a quiet machine 0.57 (HTML) and 0.60 (PDF), against 0.48 and 0.52 before. The
-  main thread's CPU no longer sets the pace alone (HTML, quiet: event loop busy 67%, 1.6 s of
-  CPU in a 1.8 s ingest, against 1.0 s for the raw add): what is left is (1) the time to the first write, 0.6–0.8 s, in which the ingest makes
-  the new collection, connects to PostgreSQL and Chroma and loads the extraction modules while the
-  raw add's collection is made before its clock starts; (2) the chain of writes: each batch is an
-  upsert (idempotent, where the baseline adds), two requests that bump the collection's version,
-  and client-side encoding that waits for the event loop between files, so 4–6 upserts of the
-  same chunks take longer than the baseline's one add; (3) for PDF, pdf.js: 0.9 s of CPU for
-  the 300 pages (2.5–3 ms a page measured alone; destroying each document or pdf.js's font
-  options changed nothing) of the 1.6–2.0 s the process uses, against a raw add of about 1.1 s.
-  Next steps that could close it: bump the collection's version once per ingest rather than per
-  batch, open the collection and connections before the first file is extracted (a warm-up), and
-  take PDF extraction off the main thread where a core is free. A worker thread (tinypool;
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. On a quiet
+  machine before the last round 0.57 (HTML) and 0.60 (PDF); after it, measured only under other
+  sessions' load (7–9 on 2 cores), where the raw add itself took 1.3–2.4 s and the ratio follows
+  its luck: HTML 0.78, 0.58, 0.51 against 0.58, 0.37, 0.40 for the code before in the same
+  interleaved runs (the ingest itself 377–391 against 206–342 chunks/s, this process's CPU
+  1.4–1.6 against 1.9–2.0 s), PDF within its noise (0.41, 0.35, 0.58 against 0.37, 0.74, 0.45;
+  161–316 against 228–314 chunks/s, CPU 1.6–1.9 against 1.7–1.9 s); at load 3.4–4.6, with the
+  raw add back at quiet speed, HTML 0.50 and 0.45 against 0.45 and 0.46 (481–493 against 434–438
+  chunks/s), PDF 0.53 and 0.40 against 0.40 and 0.52. What is left: (1) the
+  time to the first write, now 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under that load: the
+  new collection, the connections, loading pdf.js or Readability and turndown, and the first
+  file, while the raw add's collection is made before its clock starts; Chroma's first write to a
+  collection also costs 80–140 ms more than the next ones; (2) the chain of writes: Chroma writes
+  one request at a time (two upserts of 300 chunks at once took longer than one after the other),
+  and on 2 cores it shares the CPU with the main thread, which still needs 1.6 s (HTML) and
+  1.8 s (PDF) of CPU, so 5–7 upserts of the same chunks take longer than the baseline's one add
+  made by an idle client; each still bumps the collection's version (now one request), since once
+  per ingest would hide a batch's changes from other processes' lexical index until the ingest
+  ends; (3) for PDF, pdf.js: 0.9–1.2 s of CPU for the 300 pages (2.5–3 ms a page measured alone;
+  destroying each document or pdf.js's font options changed nothing), against a raw add of about
+  1.1 s quiet; (4) the built-in embedder with cold word caches, 0.2–0.4 s for the HTML chunks.
+  Next steps: cut the main thread's CPU further (the embedder, Readability's passes over the
+  page), take PDF extraction off the main thread where a core is free, and measure again on a
+  quiet machine. Not in the figure's clock but paid by every process that imports
+  \`@kmcp/extract\`: turndown's Node build loads domino (53 files) to parse HTML strings, which
+  extract never hands it; its browser build is the same code without it. A worker thread (tinypool;
   \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) takes
   reading, extracting, chunking and embedding off the main thread, but on 2 cores there is no idle
   core for it (Chroma and other work take the second), and it costs CPU of its own: a cold V8

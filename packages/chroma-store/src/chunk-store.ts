@@ -191,11 +191,28 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     return byPage;
   }
 
+  /**
+   * Replace the collection's metadata with `metadata(current)`, one request on the cached handle.
+   * The chromadb client sets the handle's metadata before it sends the change, so a failed one
+   * drops the handle: the next use reads what the server holds.
+   */
+  async function modifyMetadata(operation: string, metadata: (current: Metadata) => Metadata) {
+    try {
+      await use(operation, (c) => c.modify({ metadata: metadata(c.metadata ?? {}) }));
+    } catch (error) {
+      connection.forget(name);
+      throw error;
+    }
+  }
+
   /** Record that the chunks changed, after the change: a reader that saw the old token reads again. */
   async function bumpVersion() {
-    // A fresh handle, so the recorded space (kept beside the token) is never written back stale.
-    connection.forget(name);
-    await use(`recording a change of ${name}`, (c) => c.modify({ metadata: { ...c.metadata, [VERSION_KEY]: `${Date.now()}-${randomUUID()}` } }));
+    // The whole metadata is written back, so it must not be stale. On one collection the kind
+    // marker and the recorded space are written once (another space means a new collection,
+    // see upsert), so a handle that already holds a space is current in all but the token,
+    // which is replaced; one opened before the space was recorded is read afresh first.
+    if (!(await use(`reading the vector space of ${name}`, async (c) => recordedSpace(c)))) connection.forget(name);
+    await modifyMetadata(`recording a change of ${name}`, (current) => ({ ...current, [VERSION_KEY]: `${Date.now()}-${randomUUID()}` }));
   }
 
   return {
@@ -226,10 +243,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
           await connection.call(`recreating ${name} for ${asked.embedder}`, (client) => client.deleteCollection({ name }));
           connection.forget(name);
         }
-        await use(`recording the vector space of ${name}`, (c) =>
-          c.modify({ metadata: { ...c.metadata, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension } }),
-        );
-        connection.forget(name);
+        // On the handle currentSpace just read afresh (or the new collection's), which then holds the space.
+        await modifyMetadata(`recording the vector space of ${name}`, (current) => ({ ...current, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension }));
       }
       for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
         await use(`writing ${batch.length} chunks to ${name}`, (c) =>

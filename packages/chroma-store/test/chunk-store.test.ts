@@ -119,6 +119,28 @@ describe("chunk store in Chroma", () => {
     expect(await store.chunks.count()).toBe(2);
   });
 
+  it("keeps the space another store recorded when a write of its own comes through a handle opened before it, and tells every store of each write", async () => {
+    const early = newStore();
+    const prefix = early.collections.chunks.replace(/source_chunks$/, "");
+    // Opened while the collection is empty: this handle holds no space.
+    expect(await early.chunks.count()).toBe(0);
+    const writer = newStoreOn(prefix);
+    await writer.chunks.upsert(SPACE, [chunk("a", "s1", [1, 0, 0]), chunk("b", "s2", [0, 1, 0])]);
+    const afterUpsert = await writer.chunks.version();
+    expect(afterUpsert).not.toBeNull();
+    // The version written back with the whole metadata must not carry the early handle's (spaceless) view.
+    await early.chunks.deleteSources(["s2"]);
+    expect(await newStoreOn(prefix).chunks.space()).toEqual(SPACE);
+    const afterDelete = await writer.chunks.version();
+    expect(afterDelete).not.toBe(afterUpsert);
+    // Writes through a handle that holds the space bump the version in place, and keep the space too.
+    await writer.chunks.upsert(SPACE, [chunk("c", "s3", [0, 0, 1])]);
+    await writer.chunks.delete(["a"]);
+    expect(await early.chunks.version()).not.toBe(afterDelete);
+    expect(await newStoreOn(prefix).chunks.space()).toEqual(SPACE);
+    expect((await newStoreOn(prefix).chunks.query(SPACE, [0, 0, 1], { limit: 5 })).map((m) => m.id)).toEqual(["c"]);
+  });
+
   it("validates chunks and query options before writing anything", async () => {
     const store = newStore();
     await expect(store.chunks.upsert(SPACE, [{ ...chunk("a", "s1", [1, 0, 0]), text: "" }])).rejects.toMatchObject({ code: "VALIDATION" });

@@ -69,7 +69,9 @@ export function sniffBytes(bytes: Uint8Array): SniffedKind {
 
 function isBinary(head: Uint8Array): boolean {
   let control = 0;
-  for (const byte of head) {
+  // An index loop: the byte iterator cost several times more (detection runs on every file).
+  for (let i = 0; i < head.length; i++) {
+    const byte = head[i] as number;
     if (byte === 0) return true;
     if (byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte !== 0x1b)) control++;
   }

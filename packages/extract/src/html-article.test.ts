@@ -1,5 +1,5 @@
 import { Readability } from "@mozilla/readability";
-import { DOMParser } from "linkedom";
+import { DOMParser } from "linkedom/worker";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { extractHtmlString } from "./html.js";
 import { elementsWithTag, inlineStyle, isProbablyVisible } from "./html-article.js";

@@ -1,4 +1,4 @@
-import { DOMParser } from "linkedom";
+import { DOMParser } from "linkedom/worker";
 import { decodeText } from "./decode.js";
 import { ExtractError } from "./errors.js";
 import { readArticle } from "./html-article.js";

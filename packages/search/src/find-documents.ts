@@ -25,15 +25,17 @@ export async function findDocuments(inputs: readonly string[], cwd = process.cwd
   if (inputs.length === 0) throw new SearchError("VALIDATION", "Give at least one file, folder or glob pattern to ingest.");
   const found = new Set<string>();
   const problems: string[] = [];
-  for (const input of inputs) {
-    try {
-      const matches = await expand(input, cwd);
-      if (matches.length === 0) problems.push(`${input}: matches no Markdown, text, HTML, PDF or Word file`);
-      for (const match of matches) found.add(match);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      problems.push(`${input}: ${code === "ENOENT" ? "no such file or folder" : (error as Error).message}`);
+  // Expanded at once (a list of files is a stat each), then read in the order given.
+  const expanded = await Promise.allSettled(inputs.map((input) => expand(input, cwd)));
+  for (const [i, outcome] of expanded.entries()) {
+    const input = inputs[i] as string;
+    if (outcome.status === "rejected") {
+      const code = (outcome.reason as NodeJS.ErrnoException).code;
+      problems.push(`${input}: ${code === "ENOENT" ? "no such file or folder" : (outcome.reason as Error).message}`);
+      continue;
     }
+    if (outcome.value.length === 0) problems.push(`${input}: matches no Markdown, text, HTML, PDF or Word file`);
+    for (const match of outcome.value) found.add(match);
   }
   if (problems.length > 0) {
     throw new SearchError("VALIDATION", `Nothing was ingested; fix these paths: ${problems.join("; ")}.`, { data: { problems } });

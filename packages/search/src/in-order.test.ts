@@ -68,4 +68,53 @@ describe("inOrder", () => {
     }
     expect(started).toBe(4);
   });
+
+  it("with rampUp, runs the first task alone and one more with each result taken, up to `width`", async () => {
+    const { log, settle, task } = controlled();
+    const reads = inOrder(8, 3, task, { rampUp: true });
+    const started = () => log.map((entry) => Number(entry.split(" ")[1]));
+    const first = reads.next();
+    await tick();
+    expect(started()).toEqual([0]);
+    settle.get(0)!.resolve(0);
+    expect((await first).value).toBe(0);
+    await tick();
+    // The first result is the consumer's alone until it asks for more.
+    expect(started()).toEqual([0]);
+    const second = reads.next();
+    await tick();
+    expect(started()).toEqual([0, 1, 2]);
+    settle.get(2)!.resolve(2);
+    settle.get(1)!.resolve(1);
+    expect((await second).value).toBe(1);
+    const third = reads.next();
+    await tick();
+    expect(started()).toEqual([0, 1, 2, 3, 4]);
+    expect((await third).value).toBe(2);
+    const fourth = reads.next();
+    await tick();
+    // Capped at `width` running beyond the one the consumer waits for.
+    expect(started()).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const i of [3, 4, 5]) settle.get(i)!.resolve(i);
+    expect((await fourth).value).toBe(3);
+    await reads.return(undefined);
+    // Stopped: no more tasks start.
+    expect(started()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("with rampUp, a consumer that stops after the first result leaves nothing else started", async () => {
+    const { log, settle, task } = controlled();
+    let count = 0;
+    const consuming = (async () => {
+      for await (const _ of inOrder(6, 3, task, { rampUp: true })) {
+        count++;
+        break;
+      }
+    })();
+    await tick();
+    settle.get(0)!.resolve(0);
+    await consuming;
+    expect(count).toBe(1);
+    expect(log).toEqual(["start 0"]);
+  });
 });

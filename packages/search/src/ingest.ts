@@ -151,9 +151,11 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
 
     const documents: IngestedDocument[] = [];
     const failed: FailedDocument[] = [];
-    // Files are read while the group before them is prepared and written, the first ones while
-    // the stored vector space is checked (nothing is written before it is).
-    const reads = inOrder(files.length, PREPARE_GROUP, readFile);
+    // Files are read while the group before them is prepared and written, the first one while
+    // the stored vector space is checked (nothing is written before it is). Reading and groups
+    // start small (the first file alone, then groups of 2, 4, 8): eight extractions at once
+    // (pdf.js interleaves documents) held back Chroma's first writes.
+    const reads = inOrder(files.length, PREPARE_GROUP, readFile, { rampUp: true });
     let ahead: Promise<IteratorResult<ReadFile>> | null = files.length > 0 ? reads.next() : null;
     ahead?.catch(() => undefined);
     const nextRead = async () => {
@@ -167,7 +169,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
       await assertStoredSpace(store.chunks, embedder);
       writer = await chunkWriter();
       // The first file alone, so Chroma has its first write while the next group is read.
-      for (let first = 0, size = 1; first < files.length; first += size, size = PREPARE_GROUP) {
+      for (let first = 0, size = 1; first < files.length; first += size, size = Math.min(2 * size, PREPARE_GROUP)) {
         const read: ReadFile[] = [];
         while (read.length < Math.min(size, files.length - first)) read.push(await nextRead());
         // Prepared at once, so their source lookups and creations go to PostgreSQL together.

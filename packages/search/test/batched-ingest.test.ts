@@ -111,8 +111,8 @@ describe("ingest prepares files in groups", () => {
     const mixed = await mkdtemp(path.join(tmpdir(), "kmcp-grouped-"));
     try {
       await cp(dir, mixed, { recursive: true });
-      // Sorted between guide-04.md and guide-05.md: the fifth file of the second group (the first
-      // file goes alone, so Chroma has work early).
+      // Sorted between guide-04.md and guide-05.md: the third file of the third group (groups of
+      // 1, 2, 4, then 8: the first file goes alone, so Chroma has work early).
       await writeFile(path.join(mixed, "guide-04b.pdf"), "I am a text file with a .pdf name.\n");
       const real = isolatedStore();
       const { db, calls } = countingDb(await migratedDb());
@@ -125,10 +125,10 @@ describe("ingest prepares files in groups", () => {
       const states = await chunkStates(db, real);
       expect(states.map((s) => s.state)).toEqual(Array(FILES).fill("complete"));
       expect(await real.chunks.count()).toBe(report.totals.chunksWritten);
-      // Thirteen files, groups of 1, 8 and 4: each group's sources read in one query and created
+      // Thirteen files, groups of 1, 2, 4 and 6: each group's sources read in one query and created
       // in one upsert and one read back (five round trips a file before), the damaged file in none.
-      expect(calls.upsertMany).toEqual([1, 7, 4]);
-      expect(calls.getByUrls).toEqual([1, 1, 7, 7, 4, 4]);
+      expect(calls.upsertMany).toEqual([1, 2, 3, 6]);
+      expect(calls.getByUrls).toEqual([1, 1, 2, 2, 3, 3, 6, 6]);
 
       // Again: every source is found in the group's one query, nothing is created or written.
       calls.getByUrls.length = 0;
@@ -136,7 +136,7 @@ describe("ingest prepares files in groups", () => {
       const again = await createIngester({ db, store: real, embedder: createLocalEmbedder() }).ingestFiles([mixed]);
       expect(again.totals).toMatchObject({ unchanged: FILES, sourcesCreated: 0, chunksWritten: 0 });
       expect(again.failed).toHaveLength(1);
-      expect(calls).toEqual({ getByUrls: [1, 7, 4], upsertMany: [] });
+      expect(calls).toEqual({ getByUrls: [1, 2, 3, 6], upsertMany: [] });
     } finally {
       await rm(mixed, { recursive: true, force: true });
     }
