@@ -182,6 +182,8 @@ export async function evaluate(set: EvalSet, params: HybridParams, before: Hybri
     vector: split(set, (q) => docsOf(lists.get(q)!.vector)),
     hybrid: split(set, hybrid(params)),
     before: split(set, hybrid(before)),
+    // The lexical list with the shipped source evidence (lexical mode does not use it): whether the gain is fusion's.
+    lexicalEvidence: split(set, hybrid({ ...params, vectorWeight: 0 })),
     fts5: split(set, indexes.fts5),
   };
   const sweep = sweepParams().map((p) => ({ ...p, ...split(set, hybrid(p)) }));

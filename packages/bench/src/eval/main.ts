@@ -27,6 +27,7 @@ const metrics = "recall@1 | recall@5 | recall@10 | MRR@10";
 console.log(`${chunks} chunks; queries: tune ${halves.tune}, held-out ${halves.heldOut}; build ms: ${JSON.stringify(Object.fromEntries(Object.entries(buildMs).map(([k, v]) => [k, Math.round(v)])))}`);
 console.log(`| method | tune: ${metrics} | held-out: ${metrics} | all: ${metrics} |\n|---|${"---|".repeat(12)}`);
 console.log(row("lexical (SQLite FTS5 BM25, our terms)", results.lexical));
+console.log(row(`lexical + source evidence ${params.sourceEvidence} (not in lexical mode)`, results.lexicalEvidence));
 console.log(row("vector (local:hash-v1)", results.vector));
 const label = (p: HybridParams) =>
   `${p.method === "rrf" ? `RRF k=${p.k}, weights ${p.lexicalWeight}/${p.vectorWeight}` : `scores, weights ${p.lexicalWeight}/${p.vectorWeight}`}, source evidence ${p.sourceEvidence}`;
