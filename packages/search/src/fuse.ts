@@ -93,7 +93,7 @@ export function fuseRankings(lexical: readonly RankedCandidate[], vector: readon
       for (const entry of ranked) if (entry[which] !== null) entry.relevance += share / (k + entry[which]);
       continue;
     }
-    const top = Math.max(...list.map((c) => c.score ?? 0));
+    const top = list.reduce((max, c) => Math.max(max, c.score ?? 0), 0);
     const scaled = (candidate: RankedCandidate | undefined) => (top > 0 ? Math.min(1, Math.max(0, (candidate?.score ?? 0) / top)) : 0);
     const floor = scaled(list.at(-1));
     for (const entry of ranked) entry.relevance += share * (entry[which] === null ? floor : scaled(list[entry[which] - 1]));
