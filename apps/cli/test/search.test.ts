@@ -202,7 +202,8 @@ describe("kmcp search", () => {
     expect(vector.results.map((r) => r.explain!.vectorRank)).toEqual(vector.results.map((r) => r.rank));
     expect(vector.results.every((r) => r.explain!.lexicalRank === null)).toBe(true);
     expect(hybrid.results.some((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank !== null)).toBe(true);
-    expect(hybrid.results[0]!.explain).toMatchObject({ k: 5, weights: { lexical: 1.5, vector: 1 } });
+    expect(hybrid.results[0]!.explain).toMatchObject({ method: "scores", sourceEvidence: 0.1, weights: { lexical: 0.7, vector: 0.3 } });
+    expect(lexical.results[0]!.explain).toMatchObject({ method: "rrf", k: 5, sourceEvidence: 0, weights: { lexical: 0.7, vector: 0 } });
     // A word no document holds: the keywords find nothing, the vectors still answer.
     const [noKeyword, nearest] = await Promise.all([search(["zyxwvutsrq", "--mode", "lexical"]), search(["zyxwvutsrq", "--mode", "vector"])]);
     expect(noKeyword.results).toEqual([]);
@@ -210,7 +211,7 @@ describe("kmcp search", () => {
     // Without --explain there is no explanation; the human output prints it on a line of its own.
     expect((await search(["certificate", "rotation"])).results.every((r) => r.explain === undefined)).toBe(true);
     const human = await kmcp(["search", "certificate", "rotation", "--limit", "2", "--explain"], env);
-    expect(human.stdout).toMatch(/^ {3}hybrid: keyword rank (#\d+|–), vector rank (#\d+|–), weights 1\.5\/1 \(RRF k=5\), tier weight [\d.]+$/m);
+    expect(human.stdout).toMatch(/^ {3}hybrid: keyword rank (#\d+|–), vector rank (#\d+|–), weights 0\.7\/0\.3 \(scores fused, source evidence 0\.1\), tier weight [\d.]+$/m);
     expect((await kmcp(["search", "certificate", "rotation", "--limit", "2", "--mode", "vector", "--explain"], env)).stdout).toMatch(/^ {3}vector mode: cosine × tier weight [\d.]+$/m);
   });
 

@@ -48,7 +48,10 @@ Environment:
   KMCP_EMBEDDING_URL, KMCP_EMBEDDING_MODEL, KMCP_EMBEDDING_API_KEY, KMCP_EMBEDDING_DIMENSIONS, KMCP_EMBEDDING_BATCH_SIZE
                              the embedding server's settings, with KMCP_EMBEDDER=openai
   KMCP_SEARCH_TIER_WEIGHTS   search weight per authority tier, e.g. tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8
+  KMCP_SEARCH_FUSION         how hybrid search fuses keyword and vector results: scores (default: each list's scores over its best) or rrf (reciprocal ranks)
   KMCP_SEARCH_FUSION_K, KMCP_SEARCH_LEXICAL_WEIGHT, KMCP_SEARCH_VECTOR_WEIGHT
-                             hybrid search's rank fusion: constant k (default ${DEFAULT_FUSION.k}) and list weights (default ${DEFAULT_FUSION.weights.lexical} and ${DEFAULT_FUSION.weights.vector})
+                             rrf's constant k (default ${DEFAULT_FUSION.k}) and the list weights (default ${DEFAULT_FUSION.weights.lexical} and ${DEFAULT_FUSION.weights.vector})
+  KMCP_SEARCH_SOURCE_EVIDENCE
+                             share of a result's relevance taken from its source's best other match, 0 to 1 (default ${DEFAULT_FUSION.sourceEvidence})
 `;
 }

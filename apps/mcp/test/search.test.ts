@@ -158,7 +158,8 @@ describe("knowledge_search over stdio", () => {
     expect(lexical.results.every((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank === null)).toBe(true);
     expect(vector.results.every((r) => r.explain!.lexicalRank === null && r.explain!.vectorRank === r.rank)).toBe(true);
     expect(hybrid.results.some((r) => r.explain!.lexicalRank !== null && r.explain!.vectorRank !== null)).toBe(true);
-    expect(hybrid.text).toMatch(/ · hybrid: keyword rank (\d+|none), vector rank (\d+|none), weights 1\.5\/1, k 5, tier weight [\d.]+\n/);
+    expect(hybrid.text).toMatch(/ · hybrid: keyword rank (\d+|none), vector rank (\d+|none), weights 0\.7\/0\.3, scores fused, source evidence 0\.1, tier weight [\d.]+\n/);
+    expect(lexical.text).toMatch(/ · lexical: keyword rank \d+, vector rank none, weights 0\.7\/0, k 5, tier weight [\d.]+\n/);
     expect((await answer({})).results.every((r) => r.explain === undefined)).toBe(true);
     // A word no document holds: the keywords find nothing, the vectors still answer.
     expect((await answer({ query: "zyxwvutsrq", mode: "lexical" })).results).toEqual([]);

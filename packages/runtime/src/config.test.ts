@@ -129,7 +129,8 @@ describe("parseKmcpEnv: embedder and search settings", () => {
       weights: { lexical: 1, vector: 1.5 },
     });
     expect(parseKmcpEnv({ KMCP_SEARCH_VECTOR_WEIGHT: "0" }).fusion).toEqual({ weights: { vector: 0 } });
-    const bad: [string, string][] = [["KMCP_SEARCH_FUSION_K", "-1"], ["KMCP_SEARCH_FUSION_K", "abc"], ["KMCP_SEARCH_LEXICAL_WEIGHT", "-0.5"], ["KMCP_SEARCH_VECTOR_WEIGHT", "1e9"]];
+    expect(parseKmcpEnv({ KMCP_SEARCH_FUSION: "rrf", KMCP_SEARCH_SOURCE_EVIDENCE: "0" }).fusion).toEqual({ method: "rrf", sourceEvidence: 0 });
+    const bad: [string, string][] = [["KMCP_SEARCH_FUSION", "max"], ["KMCP_SEARCH_SOURCE_EVIDENCE", "1.5"], ["KMCP_SEARCH_FUSION_K", "-1"], ["KMCP_SEARCH_FUSION_K", "abc"], ["KMCP_SEARCH_LEXICAL_WEIGHT", "-0.5"], ["KMCP_SEARCH_VECTOR_WEIGHT", "1e9"]];
     for (const [name, value] of bad) expect(() => parseKmcpEnv({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(name));
     expect(() => parseKmcpEnv({ KMCP_SEARCH_LEXICAL_WEIGHT: "0", KMCP_SEARCH_VECTOR_WEIGHT: "0" })).toThrow(/may not both be 0/);
   });

@@ -4,7 +4,7 @@ import { formatIssues, redactSecrets } from "@kmcp/core";
 import type { ChromaStoreOptions } from "@kmcp/chroma-store";
 import type { SearchDeps } from "@kmcp/search";
 // The light entry point: parsing the configuration must not load search and ingestion.
-import { DEFAULT_FUSION, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
+import { DEFAULT_FUSION, FUSION_METHODS, OpenAiEmbedderOptionsSchema, parseTierWeights, type OpenAiEmbedderOptions, type TierWeights } from "@kmcp/search/config";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import { parseDuration } from "./duration.js";
@@ -68,7 +68,11 @@ export const KmcpEnvSchema = z.object({
   KMCP_EMBEDDING_BATCH_SIZE: z.coerce.number().int().positive().optional(),
   /** e.g. `tier_1_canonical=1,tier_2_trusted=0.9,tier_3_community=0.8` (see @kmcp/search). */
   KMCP_SEARCH_TIER_WEIGHTS: z.string().optional(),
-  /** Hybrid search's reciprocal rank fusion constant k (default DEFAULT_FUSION.k of @kmcp/search). */
+  /** How hybrid search fuses its two lists: `scores` (default) or `rrf` (reciprocal ranks); see @kmcp/search. */
+  KMCP_SEARCH_FUSION: z.enum(FUSION_METHODS).optional(),
+  /** Share of a result's relevance taken from its source's best other match, 0 to 1 (default DEFAULT_FUSION.sourceEvidence). */
+  KMCP_SEARCH_SOURCE_EVIDENCE: z.coerce.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1").optional(),
+  /** Hybrid search's reciprocal rank fusion constant k, with KMCP_SEARCH_FUSION=rrf (default DEFAULT_FUSION.k of @kmcp/search). */
   KMCP_SEARCH_FUSION_K: z.coerce.number().min(0, "must be 0 or more").max(1_000, "must be at most 1000").optional(),
   /** Weights of the keyword (BM25) and vector lists in hybrid search; 0 leaves a list out (not both). */
   KMCP_SEARCH_LEXICAL_WEIGHT: z.coerce.number().min(0, "must be 0 or more").max(100, "must be at most 100").optional(),
@@ -183,7 +187,12 @@ function fusionConfig(e: z.output<typeof KmcpEnvSchema>, problems: string[]): Se
     problems.push("KMCP_SEARCH_LEXICAL_WEIGHT and KMCP_SEARCH_VECTOR_WEIGHT: may not both be 0");
   }
   const weights = { ...(lexical === undefined ? {} : { lexical }), ...(vector === undefined ? {} : { vector }) };
-  return { ...(e.KMCP_SEARCH_FUSION_K === undefined ? {} : { k: e.KMCP_SEARCH_FUSION_K }), ...(Object.keys(weights).length > 0 ? { weights } : {}) };
+  return {
+    ...(e.KMCP_SEARCH_FUSION === undefined ? {} : { method: e.KMCP_SEARCH_FUSION }),
+    ...(e.KMCP_SEARCH_FUSION_K === undefined ? {} : { k: e.KMCP_SEARCH_FUSION_K }),
+    ...(Object.keys(weights).length > 0 ? { weights } : {}),
+    ...(e.KMCP_SEARCH_SOURCE_EVIDENCE === undefined ? {} : { sourceEvidence: e.KMCP_SEARCH_SOURCE_EVIDENCE }),
+  };
 }
 
 function embedderConfig(e: z.output<typeof KmcpEnvSchema>, problems: string[]): EmbedderConfig | undefined {

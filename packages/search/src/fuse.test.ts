@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { capPerSource, fuseRankings, type FusionOptions } from "./fuse.js";
 
 const c = (id: string, sourceId = id) => ({ id, sourceId });
-const options: FusionOptions = { k: 60, weights: { lexical: 1, vector: 1 }, perSource: 3, minScore: 0, limit: 10, tierWeight: () => 1 };
+const options: FusionOptions = { method: "rrf", sourceEvidence: 0, k: 60, weights: { lexical: 1, vector: 1 }, perSource: 3, minScore: 0, limit: 10, tierWeight: () => 1 };
 
 describe("fuseRankings", () => {
   it("ranks a chunk both lists agree on first, scaled so first in both lists is 1", () => {
@@ -38,6 +38,45 @@ describe("fuseRankings", () => {
   it("breaks ties by chunk id and counts a chunk listed twice once", () => {
     expect(fuseRankings([c("b")], [c("a")], options).map((f) => f.id)).toEqual(["a", "b"]);
     expect(fuseRankings([c("a"), c("a")], [], options)).toHaveLength(1);
+  });
+});
+
+describe("fuseRankings with scores", () => {
+  const s = (id: string, score: number, sourceId = id) => ({ id, sourceId, score });
+  const scores: FusionOptions = { ...options, method: "scores", weights: { lexical: 0.7, vector: 0.3 } };
+
+  it("lets the other list's margin decide a near-tie, where ranks let the heavier list decide", () => {
+    const lexical = [s("a", 10), s("b", 9.9)];
+    const vector = [s("b", 0.9), s("a", 0.3)];
+    expect(fuseRankings(lexical, vector, scores).map((f) => f.id)).toEqual(["b", "a"]);
+    expect(fuseRankings(lexical, vector, { ...scores, method: "rrf" }).map((f) => f.id)).toEqual(["a", "b"]);
+  });
+
+  it("divides each list's scores by its best, gives a chunk missing from a list that list's last score, and scales first in both to 1", () => {
+    const fused = fuseRankings([s("a", 10), s("b", 5)], [s("c", 0.5), s("b", 0.25)], { ...scores, weights: { lexical: 1, vector: 1 } });
+    const relevance = Object.fromEntries(fused.map((f) => [f.id, f.relevance]));
+    expect(relevance.a).toBeCloseTo((1 + 0.25 / 0.5) / 2, 12);
+    expect(relevance.b).toBeCloseTo((0.5 + 0.5) / 2, 12);
+    expect(relevance.c).toBeCloseTo((5 / 10 + 1) / 2, 12);
+    expect(fuseRankings([s("a", 3)], [s("a", 0.4)], scores)[0]!.relevance).toBeCloseTo(1, 12);
+  });
+
+  it("counts scores of 0 or below as no match (a list whose best is not positive adds nothing)", () => {
+    const fused = fuseRankings([s("a", 2)], [s("b", -0.1), s("a", -0.2)], { ...scores, weights: { lexical: 1, vector: 1 } });
+    expect(fused.map((f) => [f.id, f.relevance])).toEqual([
+      ["a", 0.5],
+      ["b", 0.5],
+    ]);
+  });
+
+  it("adds source evidence: a passage whose source matches elsewhere too overtakes a lone one", () => {
+    const lexical = [s("x1", 10, "x"), s("y1", 9.5, "y"), s("y2", 9, "y")];
+    const lexicalOnly = { ...scores, weights: { lexical: 1, vector: 0 } };
+    expect(fuseRankings(lexical, [], lexicalOnly).map((f) => f.id)).toEqual(["x1", "y1", "y2"]);
+    const withEvidence = fuseRankings(lexical, [], { ...lexicalOnly, sourceEvidence: 0.1 });
+    expect(withEvidence.map((f) => f.id)).toEqual(["y1", "x1", "y2"]);
+    expect(withEvidence[0]!.relevance).toBeCloseTo((0.95 + 0.1 * 0.9) / 1.1, 12);
+    expect(withEvidence[1]!.relevance).toBeCloseTo(1 / 1.1, 12);
   });
 });
 

@@ -56,7 +56,11 @@ export async function rankHybrid(
   const texts = new Map<string, string>();
   const records = new Map<string, ChunkRecord>();
   let round = 0;
-  const weights = mode === "lexical" ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
+  // Lexical mode is BM25's own order (its rank, × tier weight): the fusion settings are hybrid's.
+  const lexicalOnly = mode === "lexical";
+  const weights = lexicalOnly ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
+  const method = lexicalOnly ? "rrf" : fusion.method;
+  const sourceEvidence = lexicalOnly ? 0 : fusion.sourceEvidence;
 
   for (let depth = Math.max(SEARCH_CANDIDATES, limit * fusion.perSource * 2); ; depth = Math.min(depth * 4, MAX_DEPTH)) {
     // The first round's candidates come with their texts: the results are mostly among them, and
@@ -82,7 +86,8 @@ export async function rankHybrid(
 
     const keep = (list: readonly RankedCandidate[]) => list.filter((c) => eligible(sources.get(c.sourceId)));
     let lexicalKept = keep(lexical);
-    let vectorKept = keep(nearest);
+    // Cosine similarity from Chroma's cosine distance: the score "scores" fusion combines.
+    let vectorKept = keep(nearest.map(({ id, sourceId, distance }) => ({ id, sourceId, score: 1 - distance })));
     if (phrases.length > 0) {
       const unread = [...new Set([...lexicalKept, ...vectorKept].map((c) => c.id))].filter((id) => !texts.has(id));
       for (const [id, t] of await store.chunks.texts(unread)) texts.set(id, t);
@@ -92,7 +97,9 @@ export async function rankHybrid(
     }
     const kept = fuseRankings(lexicalKept, vectorKept, {
       ...fusion,
+      method,
       weights,
+      sourceEvidence,
       limit,
       tierWeight: (sourceId) => {
         const source = sources.get(sourceId);

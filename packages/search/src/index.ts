@@ -33,5 +33,5 @@ export type { SearchErrorCode } from "./errors.js";
 
 export { createLexicalIndex, DEFAULT_LEXICAL_OPTIONS } from "./lexical-index.js";
 export type { LexicalChunk, LexicalHit, LexicalIndex, LexicalIndexOptions, LexicalSearchOptions } from "./lexical-index.js";
-export { DEFAULT_FUSION, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
-export type { FusedCandidate, FusionOptions, RankedCandidate } from "./fuse.js";
+export { DEFAULT_FUSION, FUSION_METHODS, fuseRankings, SEARCH_CANDIDATES } from "./fuse.js";
+export type { FusedCandidate, FusionMethod, FusionOptions, RankedCandidate } from "./fuse.js";

@@ -32,10 +32,15 @@ export type SearchQuery = z.input<typeof SearchQuerySchema>;
 /** Why a result ranks where it does. */
 export const ExplainSchema = z.object({
   mode: z.enum(["hybrid", "lexical", "vector"]),
+  method: z
+    .enum(["scores", "rrf"])
+    .nullable()
+    .describe("how the lists were fused: each list's scores over its best (scores) or reciprocal ranks (rrf, also lexical mode's one list); null in vector mode"),
+  sourceEvidence: z.number().describe("share of the relevance taken from the best other chunk of the same source"),
   lexicalRank: z.number().int().nullable().describe("1-based rank among the keyword (BM25) candidates; null: not among them"),
   vectorRank: z.number().int().nullable().describe("1-based rank among the vector candidates; null: not among them"),
   tierWeight: z.number(),
-  k: z.number().describe("reciprocal rank fusion constant"),
+  k: z.number().describe("reciprocal rank fusion constant (method rrf)"),
   weights: z.object({ lexical: z.number(), vector: z.number() }),
 });
 export type Explain = z.infer<typeof ExplainSchema>;
@@ -49,7 +54,7 @@ export const SearchResultSchema = z.object({
   score: z.number().describe("what results are ordered by: relevance × the source's authority tier weight"),
   relevance: z
     .number()
-    .describe("how well the chunk matches the query, 0 to 1: the fused rank score in hybrid and lexical mode (1 = first in every list), cosine similarity floored at 0 in vector mode"),
+    .describe("how well the chunk matches the query, 0 to 1: the fused score in hybrid mode (1 = first in every list), the rank score in lexical mode (1 = first), cosine similarity floored at 0 in vector mode"),
   text: z.string().describe("the chunk's text"),
   headingPath: z.array(z.string()).describe("headings enclosing the chunk, outermost first"),
   pages: z.string().nullable().optional().describe('pages of the original the chunk is on ("3" or "3-4"), for PDFs; cite them with the source'),

@@ -1,7 +1,7 @@
 import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord, SourceMirror } from "@kmcp/chroma-store";
 import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
-import { capPerSource, DEFAULT_FUSION, type FusedCandidate } from "./fuse.js";
+import { capPerSource, DEFAULT_FUSION, type FusedCandidate, type FusionMethod } from "./fuse.js";
 import { rankHybrid, readSources, type SearchMode } from "./hybrid-ranking.js";
 import type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 import { createLiveLexicalIndex } from "./live-lexical-index.js";
@@ -48,8 +48,8 @@ export interface SearchDeps {
   tierWeights?: TierWeights;
   /** When the mirror last matched PostgreSQL; usually OfflineSyncManager.mirrorAsOf. */
   mirrorAsOf?: () => Promise<Date | null>;
-  /** Reciprocal rank fusion constant and list weights (default DEFAULT_FUSION, chosen on the evaluation set). */
-  fusion?: { k?: number; weights?: { lexical?: number; vector?: number } };
+  /** Hybrid search's fusion method, RRF constant, list weights and source evidence (default DEFAULT_FUSION, chosen on the evaluation set). */
+  fusion?: { method?: FusionMethod; k?: number; weights?: { lexical?: number; vector?: number }; sourceEvidence?: number };
   /** How often the in-memory lexical index checks Chroma for chunks written by any process (default 1,000 ms). */
   lexicalRefreshMs?: number;
   /** Where to keep the lexical index between processes, so a new process starts faster (e.g. createFileSnapshotStore). */
@@ -70,7 +70,9 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
   const weights = parseInput(TierWeightsSchema, tierWeights ?? {}, "tier weights");
   const maxWeight = Math.max(...Object.values(weights));
   const fusionParams = {
+    method: fusion?.method ?? DEFAULT_FUSION.method,
     k: fusion?.k ?? DEFAULT_FUSION.k,
+    sourceEvidence: fusion?.sourceEvidence ?? DEFAULT_FUSION.sourceEvidence,
     weights: { lexical: fusion?.weights?.lexical ?? DEFAULT_FUSION.weights.lexical, vector: fusion?.weights?.vector ?? DEFAULT_FUSION.weights.vector },
   };
   // The space this embedder makes, when known up front: the chunk store's cached collection
@@ -171,7 +173,7 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
           const result: SearchResult = { rank: i + 1, ...candidate, text: texts.get(candidate.chunk.id) ?? "" };
           if (query.explain) {
             // Vector mode ranks by cosine × tier weight; there is no fusion (ranks are the result's own).
-            result.explain = { mode: "vector", lexicalRank: null, vectorRank: i + 1, tierWeight: weights[candidate.source.authorityTier], k: 0, weights: { lexical: 0, vector: 1 } };
+            result.explain = { mode: "vector", method: null, sourceEvidence: 0, lexicalRank: null, vectorRank: i + 1, tierWeight: weights[candidate.source.authorityTier], k: 0, weights: { lexical: 0, vector: 1 } };
           }
           return result;
         }),
@@ -204,9 +206,17 @@ function relevanceOf(match: ChunkMatch | undefined): number {
   return match ? Math.max(0, 1 - match.distance) : 0;
 }
 
-function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: { k: number; weights: { lexical: number; vector: number } }, lexicalOnly: boolean): Explain {
+function explainFused(
+  mode: SearchMode,
+  fused: FusedCandidate,
+  fusion: { method: FusionMethod; k: number; weights: { lexical: number; vector: number }; sourceEvidence: number },
+  lexicalOnly: boolean,
+): Explain {
   return {
     mode,
+    // Lexical mode keeps BM25's order: one list's ranks, no source evidence.
+    method: lexicalOnly ? "rrf" : fusion.method,
+    sourceEvidence: lexicalOnly ? 0 : fusion.sourceEvidence,
     lexicalRank: fused.lexicalRank,
     vectorRank: fused.vectorRank,
     tierWeight: fused.tierWeight,

@@ -97,7 +97,9 @@ function noteMirror(ctx: CliContext, response: SearchResponse) {
 export function explainLine(e: NonNullable<SearchResult["explain"]>): string {
   const rank = (r: number | null) => (r === null ? "–" : `#${r}`);
   if (e.mode === "vector") return `vector mode: cosine × tier weight ${e.tierWeight}`;
-  return `${e.mode}: keyword rank ${rank(e.lexicalRank)}, vector rank ${rank(e.vectorRank)}, weights ${e.weights.lexical}/${e.weights.vector} (RRF k=${e.k}), tier weight ${e.tierWeight}`;
+  const fusion = e.method === "scores" ? "scores fused" : `RRF k=${e.k}`;
+  const evidence = e.sourceEvidence > 0 ? `, source evidence ${e.sourceEvidence}` : "";
+  return `${e.mode}: keyword rank ${rank(e.lexicalRank)}, vector rank ${rank(e.vectorRank)}, weights ${e.weights.lexical}/${e.weights.vector} (${fusion}${evidence}), tier weight ${e.tierWeight}`;
 }
 
 /** The text on one line, cut at a word boundary to about `max` characters. */

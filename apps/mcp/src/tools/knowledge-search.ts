@@ -56,8 +56,10 @@ function renderResult(r: SearchResult): string {
 
 function explained(r: SearchResult): string {
   if (!r.explain) return "";
-  const { mode, lexicalRank, vectorRank, weights, k, tierWeight } = r.explain;
-  return ` · ${mode}: keyword rank ${lexicalRank ?? "none"}, vector rank ${vectorRank ?? "none"}, weights ${weights.lexical}/${weights.vector}, k ${k}, tier weight ${tierWeight}`;
+  const { mode, method, lexicalRank, vectorRank, weights, k, sourceEvidence, tierWeight } = r.explain;
+  const fusion = method === "scores" ? "scores fused" : `k ${k}`;
+  const evidence = sourceEvidence > 0 ? `, source evidence ${sourceEvidence}` : "";
+  return ` · ${mode}: keyword rank ${lexicalRank ?? "none"}, vector rank ${vectorRank ?? "none"}, weights ${weights.lexical}/${weights.vector}, ${fusion}${evidence}, tier weight ${tierWeight}`;
 }
 
 function renderResults(response: SearchResponse): string {

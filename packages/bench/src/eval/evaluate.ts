@@ -9,6 +9,7 @@ import {
   DEFAULT_FUSION,
   fuseRankings,
   SEARCH_CANDIDATES,
+  type FusionMethod,
   type LexicalIndexOptions,
   type RankedCandidate,
 } from "@kmcp/search";
@@ -81,7 +82,7 @@ export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOp
         scores[i] = dot;
       }
       const order = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]! || (chunks[a]!.id < chunks[b]!.id ? -1 : 1));
-      return order.slice(0, SEARCH_CANDIDATES).map((i) => chunks[i]!);
+      return order.slice(0, SEARCH_CANDIDATES).map((i) => ({ id: chunks[i]!.id, sourceId: chunks[i]!.sourceId, score: scores[i]! }));
     },
     fts5(query) {
       // Every word as a quoted term, OR-ed: BM25 over any shared word, as a keyword engine is used.
@@ -116,14 +117,18 @@ export function quality(set: EvalSet, rankedDocs: (query: string) => string[], h
 }
 
 export interface HybridParams {
+  method: FusionMethod;
   k: number;
   lexicalWeight: number;
   vectorWeight: number;
+  sourceEvidence: number;
 }
 
 /** The documents of a fused ranking (the production fusion, with one tier weight for all). */
 export function fusedDocs(lexical: RankedCandidate[], vector: RankedCandidate[], params: HybridParams): string[] {
   return fuseRankings(lexical, vector, {
+    method: params.method,
+    sourceEvidence: params.sourceEvidence,
     k: params.k,
     weights: { lexical: params.lexicalWeight, vector: params.vectorWeight },
     perSource: DEFAULT_FUSION.perSource,
@@ -146,12 +151,28 @@ const split = (set: EvalSet, rankedDocs: (query: string) => string[]): Split => 
   all: quality(set, rankedDocs),
 });
 
-/** The fusion settings swept (vector weight 1); the defaults are chosen on the tuning half only. */
+/**
+ * The fusion settings swept; the defaults are chosen on the tuning half only. Rank fusion: k and
+ * the lexical weight (vector weight 1). Score fusion: the lexical share (vector weight 1 − it).
+ * Both with and without source evidence.
+ */
 const SWEEP_K = [2, 5, 10, 20, 60];
 const SWEEP_LEXICAL_WEIGHT = [1, 1.5, 2, 3, 4];
+const SWEEP_LEXICAL_SHARE = [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9];
+const SWEEP_SOURCE_EVIDENCE = [0, 0.05, 0.1, 0.15, 0.2];
+
+function sweepParams(): HybridParams[] {
+  const params: HybridParams[] = [];
+  for (const sourceEvidence of SWEEP_SOURCE_EVIDENCE) {
+    for (const k of SWEEP_K) for (const lexicalWeight of SWEEP_LEXICAL_WEIGHT) params.push({ method: "rrf", k, lexicalWeight, vectorWeight: 1, sourceEvidence });
+    for (const share of SWEEP_LEXICAL_SHARE) params.push({ method: "scores", k: 0, lexicalWeight: share, vectorWeight: Math.round((1 - share) * 100) / 100, sourceEvidence });
+  }
+  return params;
+}
 
 /** Every method's quality on the set (both halves and all), and a sweep of the fusion parameters. */
-export async function evaluate(set: EvalSet, params: HybridParams, lexicalOptions?: LexicalIndexOptions) {
+/** `before`: the fusion to compare the shipped one with, on the same lists. */
+export async function evaluate(set: EvalSet, params: HybridParams, before: HybridParams, lexicalOptions?: LexicalIndexOptions) {
   const indexes = await buildIndexes(set, lexicalOptions);
   const lists = new Map(set.queries.map(({ query }) => [query, { lexical: indexes.lexical(query), vector: indexes.vector(query) }]));
   const docsOf = (list: RankedCandidate[]) => list.map((c) => c.sourceId);
@@ -160,15 +181,12 @@ export async function evaluate(set: EvalSet, params: HybridParams, lexicalOption
     lexical: split(set, (q) => docsOf(lists.get(q)!.lexical)),
     vector: split(set, (q) => docsOf(lists.get(q)!.vector)),
     hybrid: split(set, hybrid(params)),
+    before: split(set, hybrid(before)),
+    // The lexical list with the shipped source evidence (lexical mode does not use it): whether the gain is fusion's.
+    lexicalEvidence: split(set, hybrid({ ...params, vectorWeight: 0 })),
     fts5: split(set, indexes.fts5),
   };
-  const sweep: (HybridParams & Split)[] = [];
-  for (const k of SWEEP_K) {
-    for (const lexicalWeight of SWEEP_LEXICAL_WEIGHT) {
-      const p = { k, lexicalWeight, vectorWeight: 1 };
-      sweep.push({ ...p, ...split(set, hybrid(p)) });
-    }
-  }
+  const sweep = sweepParams().map((p) => ({ ...p, ...split(set, hybrid(p)) }));
   const halves = { tune: set.queries.filter((q) => queryHalf(q) === "tune").length, heldOut: set.queries.filter((q) => queryHalf(q) === "held-out").length };
   return { chunks: indexes.chunks, buildMs: indexes.buildMs, results, sweep, halves };
 }

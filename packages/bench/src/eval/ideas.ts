@@ -116,7 +116,7 @@ export function measureIdeas(set: EvalSet): IdeaRow[] {
   const shippedVector = vectorLists(set, chunks, localFeatures);
   const docs = (lists: Lists) => (q: string) => lists.get(q)!.map((c) => c.sourceId);
   const fused = (lexical: Lists, vector: Lists, k: number, lexicalWeight: number) => (q: string) =>
-    fuseRankings(lexical.get(q)!, vector.get(q)!, { k, weights: { lexical: lexicalWeight, vector: 1 }, perSource: 3, minScore: 0, limit: SEARCH_CANDIDATES, tierWeight: () => 1 }).map((c) => c.sourceId);
+    fuseRankings(lexical.get(q)!, vector.get(q)!, { method: "rrf", sourceEvidence: 0, k, weights: { lexical: lexicalWeight, vector: 1 }, perSource: 3, minScore: 0, limit: SEARCH_CANDIDATES, tierWeight: () => 1 }).map((c) => c.sourceId);
   const row = (idea: string, lexical: Lists, vector: Lists, changed: Lists): IdeaRow => {
     const shipped = fused(lexical, vector, 5, 1.5);
     const best = GRID.map((p) => ({ ...p, tune: quality(set, fused(lexical, vector, p.k, p.lexicalWeight), "tune").mrr10 })).sort((a, b) => b.tune - a.tune)[0]!;
