@@ -151,6 +151,28 @@ export const HISTORY = `## Changes made after profiling (before → after)
   vector-mode p95 / bare p95 7.00 → 4.59, hybrid 8.67 → 5.15; medians over the bare median
   8.2 → 6.5 and 14.2 → 8.2.
 
+- **Search asks Chroma for ids and distances** (figures 9 and 6): a hybrid search's vector query
+  brought its 100 candidates' metadata and (first round) texts, while the ranking needs only each
+  candidate's source, which the keyword index's \`chunk\` table holds for every chunk id. Measured
+  against a Chroma of 300 chunks, requests one at a time: a 100-result query cost Chroma 4.3 ms of
+  CPU with texts and metadata, 3.9 ms with metadata, 1.1 ms with distances alone; a read of 10
+  records 1.0 ms (at 20 concurrent requests 1.4–2.1 ms for the query, 1.4–1.7 ms for the read, and
+  even a \`count\` 1.2 ms: each request has a fixed cost). The vector query now asks for ids and
+  distances (\`chunks.nearest\`), the sources come from the keyword index (from Chroma for chunks
+  written since its last refresh), and the kept page's texts and records are read in one request,
+  so a hybrid search makes two Chroma requests, both small. Same results: 581 searches (the 83
+  labelled queries in three modes, with limits, filters, \`perSource\`, \`minScore\`, \`explain\` and
+  quoted phrases) gave the same JSON from main's build and the new code on the same stores, with
+  PostgreSQL up and stopped (1,162 comparisons). Under 50 clients, old and new builds interleaved
+  (quick sizes, load average 8–10): kmcp / bare 0.20, 0.25 → 0.37, 0.43; per call the kmcp process
+  4.05, 3.46 → 2.83, 2.69 ms of CPU and Chroma 2.86, 2.75 → 1.67, 1.73 ms (per search, less
+  \`knowledge_sources\`' share: kmcp 6.6, 6.0 → 4.8, 4.4 ms, Chroma 5.7, 5.5 → 3.3, 3.5 ms); search's
+  median latency 432, 257 → 254, 207 ms. Figure 9 full, at load 10: 0.31. Figure 6 alone (one client), old and new builds one after the other at 20k chunks
+  (load average 5–7): hybrid median 33.4 → 33.3 ms, p95 52.8 → 51.8 ms (3.91× the bare query's
+  p95, against 4.80×); at 100k chunks under load 10 (bare query p95 23.1 ms, 8.29 ms quiet), new
+  code only: hybrid p95 163 ms, 7.05× the bare query's p95 (7.69× quiet before); the unchanged
+  vector mode was as much slower (p95 48.8 → 124 ms), so the 150 ms bound was not checked quiet.
+
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
   answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
@@ -312,29 +334,27 @@ export const HISTORY = `## Changes made after profiling (before → after)
   location, so the CLI would have to declare both), Node 22's compile cache, or a resident
   process to ask.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): 0.26 (full runs, load 17–33, before and after search started reading its results
-  with its candidates), 0.27 and 0.31 (quick runs), 0.20 on a quiet machine (305 against 1,531
-  calls/s: the bare server gains more from idle cores than kmcp does), 0.22 there after this
-  session's search changes (341 against 1,573 calls/s; per call kmcp 2.41 ms of CPU, Chroma 2.42 ms) with calls alternating
-  \`knowledge_sources\` and \`knowledge_search\` (0.17–0.30 before search's Chroma requests went
-  from five to two; zero errors in every run). \`knowledge_sources\` alone is at 0.67–1.04; the
-  gap is search. A search call now costs Chroma 4.3–4.9 ms of CPU and the kmcp process 4.3–5.4 ms
-  under load (one Chroma request for most searches, two for the others); the bare server spends
-  ~0.9 ms on a whole call. Of Chroma's part, reading the 100 vector candidates' metadata is over
-  half (a query with ids and distances alone costs it 4.0 ms against 9.5 ms at 20k chunks); the
-  ranking needs each candidate's source id, and that is all it needs. Getting it without Chroma
-  would take the keyword index, whose FTS5 \`chunk\` table maps every chunk id to its source id,
-  answering for the vector candidates (and Chroma for the few chunks written since its last
-  refresh), with the query asking Chroma for ids and distances only (and texts for the kept
-  ones read after) — not done here, the FTS5 engine landed as this was measured; or reading it
-  from the chunk id, which starts with the source id for every chunk kmcp writes (\`chunkIdOf\`)
-  but is not enforced by the store. Of the kmcp process's part (a CPU profile under 50 clients), Node's fetch (undici and
-  web streams) sending and decoding the Chroma requests is about a fifth, garbage collection
-  about a sixth, the socket writes a tenth, zod (the SDK's input and output checks, the chunk
-  metadata) 6%, the SDK's HTTP layer, the search code, the chunk store and MiniSearch (the keyword
-  engine then) 2–4% each. A result cache keyed by the query (invalidated by the chunk collection's version and the
-  mirror's) would meet the target on this benchmark, which repeats eight queries, and help
-  little otherwise; not done.
+  answers): not met. 0.31 in a full run under other sessions' load (load average 10) after hybrid
+  search stopped reading its vector candidates' metadata, 0.37 and 0.43 in quick runs interleaved
+  with the code before (0.20 and 0.25 there); before, 0.22 on a quiet machine (341 against 1,573
+  calls/s) and 0.26 under load; zero errors in every run. \`knowledge_sources\` alone is at
+  0.53–1.04; the gap is search. A search now costs the kmcp process ~4.1 ms of CPU and Chroma
+  ~3.6 ms (full run, load 10; 4.4–4.8 and 3.3–3.5 ms in the quick runs), against ~0.8 ms for a
+  whole call of the bare server. It makes two Chroma requests (the vector query for ids and
+  distances, then the kept page's texts and records), and under 50 clients each costs Chroma
+  1.2–2 ms of CPU however little it reads, and the kmcp process ~0.9 ms in the chromadb client and
+  Node's fetch (undici, web streams): a third of the process's busy time in a CPU profile under 50
+  clients. The rest of that profile: the HTTP layer (hono, socket writes) 13%, garbage collection
+  11%, the read cache's PostgreSQL version check (\`knowledge_sources\`) 8%, the search code (FTS5,
+  fusion, the query's vector) 6%, the MCP SDK 6%, zod (the SDK's input and output checks) 6%.
+  Going further would take one Chroma request per search — keeping the page's texts and records
+  in the keyword index (about 100 MB more memory and snapshot at 100k chunks of up to 1,500
+  characters, and a removed chunk's text served until the index's next refresh; not done) — or
+  an HTTP path to Chroma cheaper than the chromadb client over fetch (it calls the global fetch,
+  with no way to pass another). Bounding concurrent Chroma requests (\`KMCP_CHROMA_MAX_CONCURRENCY=4\`)
+  made no clear difference (two interleaved pairs of quick runs). Coalescing identical concurrent
+  queries, or a result cache keyed by the query, would pay on this benchmark, which repeats eight
+  queries among 50 clients, and little for distinct queries; not done.
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU

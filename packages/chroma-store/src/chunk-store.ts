@@ -63,6 +63,13 @@ export interface ChunkStore {
     embedding: readonly number[],
     options: { limit: number; sourceIds?: readonly string[]; text?: boolean },
   ): Promise<ChunkMatch[]>;
+  /**
+   * The ids and distances of the `limit` chunks nearest to `embedding`, nearest first: query()
+   * without the metadata and texts, which are most of Chroma's work for a query (read the few
+   * kept with records()). Same checks and cap as query().
+   * @throws {ChromaStoreError} `CONFLICT` when the collection holds another space.
+   */
+  nearest(space: VectorSpace, embedding: readonly number[], options: { limit: number }): Promise<{ id: string; distance: number }[]>;
   /** The texts of these chunks by id; unknown ids are left out. */
   texts(ids: readonly string[]): Promise<Map<string, string>>;
   /** How many chunks the collection holds. */
@@ -88,6 +95,7 @@ const PAGE_SIZE = 5_000;
 
 // Built once: a search reads through these on every call, and making a zod schema costs more than using it.
 const QueryOptionsSchema = z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) });
+const NearestOptionsSchema = QueryOptionsSchema.pick({ limit: true });
 const IdsSchema = z.array(IdSchema);
 
 const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder && a.dimension === b.dimension;
@@ -132,18 +140,20 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     return use(`reading the vector space of ${name}`, async (c) => recordedSpace(c));
   }
 
-  async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[]; text?: boolean }) {
+  type Include = "documents" | "metadatas" | "distances";
+
+  /** Chroma's answer to a vector query, after the space checks; null when the collection holds no space yet. */
+  async function runQuery(space: VectorSpace, embedding: readonly number[], limit: number, sourceIds: readonly string[] | undefined, include: Include[]) {
     const asked = parseInput(VectorSpaceSchema, space, "vector space");
-    const { limit, sourceIds, text } = parseInput(QueryOptionsSchema, options, "query options");
     if (embedding.length !== asked.dimension) {
       throw new ChromaStoreError("VALIDATION", `The query vector has ${embedding.length} dimensions; ${asked.embedder} makes ${asked.dimension}.`);
     }
     const recorded = await currentSpace(asked);
-    if (!recorded) return [];
+    if (!recorded) return null;
     if (!sameSpace(recorded, asked)) throw mismatch(recorded, asked);
-    if (sourceIds?.length === 0) return [];
+    if (sourceIds?.length === 0) return null;
     const where = sourceIds ? ({ sourceId: { $in: [...sourceIds] } } as Where) : undefined;
-    const result = await use(`searching ${name}`, async (c) => {
+    return use(`searching ${name}`, async (c) => {
       // Checked again on the handle queried: it is a new one when the collection was re-created meanwhile.
       const held = recordedSpace(c);
       if (!held) return null;
@@ -153,9 +163,14 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         // Capped at the server's per-read results: fewer, nearest, candidates rather than a refused search.
         nResults: Math.min(limit, connection.limits.maxResults),
         ...(where ? { where } : {}),
-        include: text ? ["documents", "metadatas", "distances"] : ["metadatas", "distances"],
+        include,
       });
     });
+  }
+
+  async function query(space: VectorSpace, embedding: readonly number[], options: { limit: number; sourceIds?: readonly string[]; text?: boolean }) {
+    const { limit, sourceIds, text } = parseInput(QueryOptionsSchema, options, "query options");
+    const result = await runQuery(space, embedding, limit, sourceIds, text ? ["documents", "metadatas", "distances"] : ["metadatas", "distances"]);
     if (!result) return [];
     const ids = result.ids[0] ?? [];
     return ids.map((id, i): ChunkMatch => ({
@@ -163,6 +178,13 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       text: (text && result.documents[0]?.[i]) || "",
       distance: result.distances[0]?.[i] ?? Number.POSITIVE_INFINITY,
     }));
+  }
+
+  async function nearest(space: VectorSpace, embedding: readonly number[], options: { limit: number }) {
+    const { limit } = parseInput(NearestOptionsSchema, options, "query options");
+    const result = await runQuery(space, embedding, limit, undefined, ["distances"]);
+    const ids = result?.ids[0] ?? [];
+    return ids.map((id, i) => ({ id, distance: result?.distances[0]?.[i] ?? Number.POSITIVE_INFINITY }));
   }
 
   /** The chunks matching `where` (without text or vectors), in document order. */
@@ -303,6 +325,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     },
 
     query,
+    nearest,
 
     async texts(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];

@@ -17,6 +17,7 @@ describe("chunk store in Chroma", () => {
     const store = newStore();
     expect(await store.chunks.space()).toBeNull();
     expect(await store.chunks.query(SPACE, [1, 0, 0], { limit: 5 })).toEqual([]);
+    expect(await store.chunks.nearest(SPACE, [1, 0, 0], { limit: 5 })).toEqual([]);
 
     await store.chunks.upsert(SPACE, [
       chunk("x", "s1", [10, 0, 0]),
@@ -34,6 +35,8 @@ describe("chunk store in Chroma", () => {
     expect(matches.map((m) => Number(m.distance.toFixed(3)))).toEqual([0, 0.293, 1, 2]);
     expect(matches[1]).toMatchObject({ sourceId: "s1", index: 1, count: 2, text: "text of xy", headingPath: ["Top", "xy"], contentHash: "h1" });
 
+    // Ids and distances alone: the same neighbours, nothing else read.
+    expect(await store.chunks.nearest(SPACE, [1, 0, 0], { limit: 3 })).toEqual(matches.slice(0, 3).map(({ id, distance }) => ({ id, distance })));
     const bare = await store.chunks.query(SPACE, [1, 0, 0], { limit: 2, text: false });
     expect(bare.map((m) => [m.id, m.text])).toEqual([["x", ""], ["xy", ""]]);
     expect(await store.chunks.texts(["xy", "nope", "x"])).toEqual(new Map([["x", "text of x"], ["xy", "text of xy"]]));
@@ -50,6 +53,8 @@ describe("chunk store in Chroma", () => {
       code: "CONFLICT",
       data: { reason: "vector_space", recorded: SPACE, asked: other },
     });
+    await expect(store.chunks.nearest(other, [1, 0, 0], { limit: 1 })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(store.chunks.nearest(SPACE, [1, 0], { limit: 1 })).rejects.toMatchObject({ code: "VALIDATION" });
     await expect(store.chunks.upsert(other, [chunk("b", "s1", [1, 0, 0])])).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(store.chunks.upsert(SPACE, [chunk("c", "s1", [1, 0])])).rejects.toMatchObject({ code: "VALIDATION" });
     expect(await store.chunks.count()).toBe(1);

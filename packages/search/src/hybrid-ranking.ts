@@ -23,7 +23,7 @@ export interface HybridRankingInput {
 export interface HybridRanking {
   kept: FusedCandidate[];
   sources: Map<string, MirrorRecord | null>;
-  /** The vector candidates of the first round, with their texts: the kept ones need no second read. */
+  /** Chunks read whole while ranking (those written since the keyword index last caught up): the kept ones need no second read. */
   records: Map<string, ChunkRecord>;
 }
 
@@ -41,6 +41,25 @@ export async function readSources(
 }
 
 /**
+ * The vector matches with their sources, from the keyword index; a chunk it does not hold yet
+ * (written since its last refresh) is read from Chroma into `records`, and one gone meanwhile is left out.
+ */
+async function withSources(
+  chunks: Pick<ChromaStore["chunks"], "records">,
+  live: LiveLexicalIndex,
+  matches: readonly { id: string }[],
+  records: Map<string, ChunkRecord>,
+): Promise<RankedCandidate[]> {
+  const known = live.index.sourceIdsOf(matches.map((m) => m.id));
+  const unread = matches.filter((m) => !known.has(m.id) && !records.has(m.id)).map((m) => m.id);
+  if (unread.length > 0) for (const record of await chunks.records(unread)) records.set(record.id, record);
+  return matches.flatMap(({ id }) => {
+    const sourceId = known.get(id) ?? records.get(id)?.sourceId;
+    return sourceId === undefined ? [] : [{ id, sourceId }];
+  });
+}
+
+/**
  * The lexical and (in hybrid mode) vector candidates, restricted to eligible sources and to
  * chunks holding the quoted phrases, fused. Candidate lists grow until `limit` results survive
  * the filters or no list has more to give.
@@ -55,7 +74,6 @@ export async function rankHybrid(
   // Texts read for the phrase checks, kept across rounds so none is read twice.
   const texts = new Map<string, string>();
   const records = new Map<string, ChunkRecord>();
-  let round = 0;
   // Lexical mode is BM25's own order (its rank, × tier weight): the fusion settings are hybrid's.
   const lexicalOnly = mode === "lexical";
   const weights = lexicalOnly ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
@@ -63,11 +81,10 @@ export async function rankHybrid(
   const sourceEvidence = lexicalOnly ? 0 : fusion.sourceEvidence;
 
   for (let depth = Math.max(SEARCH_CANDIDATES, limit * fusion.perSource * 2); ; depth = Math.min(depth * 4, MAX_DEPTH)) {
-    // The first round's candidates come with their texts: the results are mostly among them, and
-    // Chroma reads a chunk's text with its metadata at little extra cost, so the results then need
-    // no read of their own. Deeper rounds (rare) stay without: four times as many texts.
-    const first = round++ === 0;
-    const querying = weights.vector > 0 && vector ? store.chunks.query(space, vector, { limit: depth, text: first }) : null;
+    // The vector candidates come as ids and distances only: their metadata and texts are most of
+    // Chroma's work for a query, and the ranking needs only each one's source, which the keyword
+    // index holds. The kept ones' texts are read after, in one request for the page.
+    const querying = weights.vector > 0 && vector ? store.chunks.nearest(space, vector, { limit: depth }) : null;
     // Chroma answers the vector query while this process ranks the keywords (synchronous work):
     // the request is sent first (one turn of the event loop), and a failure is awaited below.
     if (querying && weights.lexical > 0) {
@@ -75,13 +92,9 @@ export async function rankHybrid(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const lexical = weights.lexical > 0 ? live.index.search(text, { limit: depth, phrases }) : [];
-    const nearest = querying ? await querying : [];
-    if (first) {
-      for (const { distance: _distance, ...record } of nearest) {
-        records.set(record.id, record);
-        texts.set(record.id, record.text);
-      }
-    }
+    const found = querying ? await querying : [];
+    const nearest = await withSources(store.chunks, live, found, records);
+    for (const record of records.values()) texts.set(record.id, record.text);
     await readSources(store.sources, [...lexical, ...nearest], sources);
 
     const keep = (list: readonly RankedCandidate[]) => list.filter((c) => eligible(sources.get(c.sourceId)));
@@ -106,7 +119,7 @@ export async function rankHybrid(
         return source ? tierWeights[source.authorityTier] : 0;
       },
     });
-    const exhausted = lexical.length < depth && nearest.length < depth;
+    const exhausted = lexical.length < depth && found.length < depth;
     if (kept.length >= limit || exhausted || depth >= MAX_DEPTH) return { kept, sources, records };
   }
 }

@@ -64,6 +64,8 @@ describe("lexical index", () => {
     expect(small.search("tokio", { limit: 5 }).map((h) => h.id)).toEqual(["esm"]);
     small.remove(["esm", "unknown"]);
     expect(small.ids()).toEqual(["esm-prose"]);
+    // The source of each chunk it holds (search's vector candidates take theirs from here).
+    expect(small.sourceIdsOf(["esm", "esm-prose", "unknown"])).toEqual(new Map([["esm-prose", chunks[1]!.sourceId]]));
     expect(small.search("tokio", { limit: 5 })).toEqual([]);
   });
 });

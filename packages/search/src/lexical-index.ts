@@ -40,6 +40,8 @@ export interface LexicalIndex {
   /** Remove chunks by id; unknown ids are ignored. */
   remove(ids: Iterable<string>): void;
   has(id: string): boolean;
+  /** The source of each of these chunks the index holds (the others are left out). */
+  sourceIdsOf(ids: Iterable<string>): Map<string, string>;
   ids(): string[];
   search(query: string, options: LexicalSearchOptions): LexicalHit[];
   /** The whole index as an SQLite database image, for a snapshot that createLexicalIndex restores. */
@@ -76,6 +78,7 @@ export function createLexicalIndex(options: LexicalIndexOptions = {}, snapshot?:
   const insertChunk = db.prepare("INSERT INTO chunk (id, source_id) VALUES (?, ?)");
   const insertTerms = db.prepare("INSERT INTO terms (rowid, text, headings, identifiers) VALUES (?, ?, ?, ?)");
   const rowOf = db.prepare("SELECT rowid FROM chunk WHERE id = ?").pluck();
+  const sourceOf = db.prepare("SELECT source_id FROM chunk WHERE id = ?").pluck();
   const deleteChunk = db.prepare("DELETE FROM chunk WHERE rowid = ?");
   const deleteTerms = db.prepare("DELETE FROM terms WHERE rowid = ?");
   const count = db.prepare("SELECT count(*) FROM chunk").pluck();
@@ -112,6 +115,14 @@ export function createLexicalIndex(options: LexicalIndexOptions = {}, snapshot?:
       for (const id of ids) removeOne(id);
     }),
     has: (id) => rowOf.get(id) !== undefined,
+    sourceIdsOf(ids) {
+      const found = new Map<string, string>();
+      for (const id of ids) {
+        const sourceId = sourceOf.get(id) as string | undefined;
+        if (sourceId !== undefined) found.set(id, sourceId);
+      }
+      return found;
+    },
     ids: () => allIds.all() as string[],
     search(query, { limit, phrases = [], source }) {
       // Any query term (identifiers whole and their words), in any field; each phrase's terms in

@@ -145,8 +145,8 @@ describe("search over the shipped corpus", () => {
     expect((await search.search(query)).results[0]!.source.id).toBe(top.id);
   });
 
-  it("takes the kept chunks' texts from the first vector query, and reads only the others", async () => {
-    const reads: { first: Set<string> | null; later: string[][] } = { first: null, later: [] };
+  it("vector mode takes the kept chunks' texts from its first query; hybrid asks Chroma for ids and distances, then reads the page", async () => {
+    const reads: { first: Set<string> | null; nearest: number; later: string[][] } = { first: null, nearest: 0, later: [] };
     const chunks: ChromaStore["chunks"] = {
       ...store.chunks,
       async query(...args) {
@@ -154,6 +154,7 @@ describe("search over the shipped corpus", () => {
         reads.first ??= new Set(matches.map((m) => m.id));
         return matches;
       },
+      nearest: (...args) => (reads.nearest++, store.chunks.nearest(...args)),
       texts: (ids) => (reads.later.push([...ids]), store.chunks.texts(ids)),
       records: (ids) => (reads.later.push([...ids]), store.chunks.records(ids)),
     };
@@ -161,17 +162,45 @@ describe("search over the shipped corpus", () => {
     await counted.warm(); // the keyword index reads every chunk once, at its build
     for (const mode of ["vector", "hybrid"] as const) {
       for (const { query } of queries.slice(0, 6)) {
-        reads.first = null;
-        reads.later = [];
+        Object.assign(reads, { first: null, nearest: 0, later: [] });
         const { results } = await counted.search({ query, mode, limit: 10 });
         expect(results.length).toBeGreaterThan(0);
-        expect(reads.first!.size).toBeGreaterThan(0);
-        // Texts and records are read afterwards only for results the first query did not bring.
         const kept = results.map((r) => r.chunk.id);
-        for (const ids of reads.later) for (const id of ids) expect(!reads.first!.has(id) && kept.includes(id), `${mode} ${query}: ${id}`).toBe(true);
+        if (mode === "vector") {
+          expect(reads.first!.size).toBeGreaterThan(0);
+          // Texts are read afterwards only for results the first query did not bring.
+          for (const ids of reads.later) for (const id of ids) expect(!reads.first!.has(id) && kept.includes(id), `${mode} ${query}: ${id}`).toBe(true);
+        } else {
+          // The candidates' sources come from the keyword index: one read after, of the results alone.
+          expect([reads.first, reads.nearest]).toEqual([null, 1]);
+          expect(reads.later.map((ids) => [...ids].sort())).toEqual([[...kept].sort()]);
+        }
         const stored = new Map((await store.chunks.records(kept)).map((r) => [r.id, r]));
         for (const r of results) expect({ text: r.text, headingPath: r.headingPath }).toEqual({ text: stored.get(r.chunk.id)!.text, headingPath: stored.get(r.chunk.id)!.headingPath });
       }
+    }
+  });
+
+  it("finds, by its vector, a chunk written after the keyword index last caught up (its source read from Chroma)", async () => {
+    const stale = createSearch({ store, embedder, lexicalRefreshMs: 3_600_000 });
+    await stale.warm();
+    const ingester = createIngester({ db, store, embedder });
+    const content = "# Okapi husbandry\n\nOkapi calves hide in dense undergrowth for weeks; keepers weigh them with a sling scale.\n";
+    const added = await ingester.ingestDocument({ url: "https://example.test/okapi-husbandry", content, format: "markdown" }, { sourceType: "documentation" });
+    await sync.syncSources();
+    try {
+      const { results } = await stale.search({ query: "okapi calves undergrowth", limit: 10, explain: true });
+      const found = results.find((r) => r.source.url === "https://example.test/okapi-husbandry");
+      // Not in the keyword index yet (it catches up hourly here), so found by the vector half alone.
+      expect(found).toMatchObject({ explain: { lexicalRank: null, vectorRank: 1 }, headingPath: ["Okapi husbandry"] });
+      expect(found!.text).toContain("sling scale");
+      // A search that catches up sees it in both halves.
+      const fresh = await createSearch({ store, embedder }).search({ query: "okapi calves undergrowth", limit: 10, explain: true });
+      expect(fresh.results[0]).toMatchObject({ source: { url: "https://example.test/okapi-husbandry" }, explain: { lexicalRank: 1, vectorRank: 1 } });
+    } finally {
+      await store.chunks.deleteSources([added.sourceId]);
+      await db.sources.delete(added.sourceId);
+      await sync.syncSources();
     }
   });
 

@@ -167,6 +167,8 @@ export async function measureLoad(options: { database: (name: string) => Promise
         { label: "errors — kmcp / bare", workload, reps: k.result.calls + b.result.calls, median: k.result.errors + b.result.errors, unit: `errors (kmcp ${k.result.errors}, bare ${b.result.errors})` },
         { label: "server process CPU per call — kmcp / bare", workload, reps: 1, median: (k.serverCpuS / k.result.calls) * 1000, p95: (b.serverCpuS / b.result.calls) * 1000, unit: "ms (p95 column: bare)" },
         { label: "Chroma server CPU per call, serving kmcp", workload, reps: 1, median: (k.chromaCpuS / k.result.calls) * 1000, unit: "ms" },
+        { label: "knowledge_sources alone: server process CPU per call — kmcp / bare", workload: listWorkload, reps: 1, median: (kl.serverCpuS / kl.result.calls) * 1000, p95: (bl.serverCpuS / bl.result.calls) * 1000, unit: "ms (p95 column: bare)" },
+        { label: "knowledge_sources alone: Chroma server CPU per call", workload: listWorkload, reps: 1, median: (kl.chromaCpuS / kl.result.calls) * 1000, unit: "ms" },
       ],
       ratios: [
         { label: "throughput: kmcp / bare", value: round(ratio), target: "≥ 0.5", met: ratio >= 0.5 },
