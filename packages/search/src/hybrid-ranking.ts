@@ -41,21 +41,22 @@ export async function readSources(
 }
 
 /**
- * The vector matches with their sources, from the keyword index; a chunk it does not hold yet
+ * The vector matches with their sources, from the keyword index, scored by cosine similarity (from
+ * Chroma's cosine distance: what "scores" fusion combines); a chunk the index does not hold yet
  * (written since its last refresh) is read from Chroma into `records`, and one gone meanwhile is left out.
  */
 async function withSources(
   chunks: Pick<ChromaStore["chunks"], "records">,
   live: LiveLexicalIndex,
-  matches: readonly { id: string }[],
+  matches: readonly { id: string; distance: number }[],
   records: Map<string, ChunkRecord>,
 ): Promise<RankedCandidate[]> {
   const known = live.index.sourceIdsOf(matches.map((m) => m.id));
   const unread = matches.filter((m) => !known.has(m.id) && !records.has(m.id)).map((m) => m.id);
   if (unread.length > 0) for (const record of await chunks.records(unread)) records.set(record.id, record);
-  return matches.flatMap(({ id }) => {
+  return matches.flatMap(({ id, distance }) => {
     const sourceId = known.get(id) ?? records.get(id)?.sourceId;
-    return sourceId === undefined ? [] : [{ id, sourceId }];
+    return sourceId === undefined ? [] : [{ id, sourceId, score: 1 - distance }];
   });
 }
 
@@ -99,8 +100,7 @@ export async function rankHybrid(
 
     const keep = (list: readonly RankedCandidate[]) => list.filter((c) => eligible(sources.get(c.sourceId)));
     let lexicalKept = keep(lexical);
-    // Cosine similarity from Chroma's cosine distance: the score "scores" fusion combines.
-    let vectorKept = keep(nearest.map(({ id, sourceId, distance }) => ({ id, sourceId, score: 1 - distance })));
+    let vectorKept = keep(nearest);
     if (phrases.length > 0) {
       const unread = [...new Set([...lexicalKept, ...vectorKept].map((c) => c.id))].filter((id) => !texts.has(id));
       for (const [id, t] of await store.chunks.texts(unread)) texts.set(id, t);
