@@ -320,7 +320,7 @@ export const HISTORY = `## Changes made after profiling (before → after)
   on a quiet machine, but without a margin: 180 and 195 ms (median of 20 runs, p95 197 and 216;
   load average 3.9 and 0.8) after the sync state moved to the collection's metadata, round trips
   were cut and pg bundled (see "Changes made after profiling"); 199–214 ms in six quiet runs
-  before. Under other work it is over: 226–258 ms at load 5–10. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
+  before; 195 ms again after session 8's merges (quiet). Under other work it is over: 226–258 ms at load 5–10. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
   compiling it, zod installing its methods on the first schema and building the schemas the
   bundled packages define, Node's fetch (undici) loaded by pg's Cloudflare check), garbage
   collection (5–6 scavenges, ~20 ms), and the round trips (a PostgreSQL
@@ -334,12 +334,13 @@ export const HISTORY = `## Changes made after profiling (before → after)
   location, so the CLI would have to declare both), Node 22's compile cache, or a resident
   process to ask.
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): not met. 0.31 in a full run under other sessions' load (load average 10) after hybrid
-  search stopped reading its vector candidates' metadata, 0.37 and 0.43 in quick runs interleaved
+  answers): not met. 0.32 on a quiet machine (496 against 1,543 calls/s) after hybrid search
+  stopped reading its vector candidates' metadata; 0.31 in a full run under other sessions' load
+  (load average 10), 0.37 and 0.43 in quick runs interleaved
   with the code before (0.20 and 0.25 there); before, 0.22 on a quiet machine (341 against 1,573
   calls/s) and 0.26 under load; zero errors in every run. \`knowledge_sources\` alone is at
-  0.53–1.04; the gap is search. A search now costs the kmcp process ~4.1 ms of CPU and Chroma
-  ~3.6 ms (full run, load 10; 4.4–4.8 and 3.3–3.5 ms in the quick runs), against ~0.8 ms for a
+  0.53–1.04 (0.89 quiet); the gap is search. A search now costs the kmcp process ~3.1 ms of CPU
+  and Chroma ~2.6 ms (quiet full run; 4.1 and 3.6 ms at load 10), against ~0.7 ms for a
   whole call of the bare server. It makes two Chroma requests (the vector query for ids and
   distances, then the kept page's texts and records), and under 50 clients each costs Chroma
   1.2–2 ms of CPU however little it reads, and the kmcp process ~0.9 ms in the chromadb client and
@@ -385,7 +386,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   supports-color, micromatch's for braces): telling them apart takes meaning, i.e. an embedding
   model (KMCP_EMBEDDER=openai); with one, re-measure the fusion (KMCP_SEARCH_FUSION and weights).
 - **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. On a quiet
-  machine before the last round 0.57 (HTML) and 0.60 (PDF); after it, measured only under other
+  machine after the last round (ingest-fast-3): HTML 0.64 and 0.63, PDF 0.54 and 0.60 (two runs,
+  load 0–1.6); before it 0.57 (HTML) and 0.60 (PDF). While the round was made, other
   sessions' load (7–9 on 2 cores), where the raw add itself took 1.3–2.4 s and the ratio follows
   its luck: HTML 0.78, 0.58, 0.51 against 0.58, 0.37, 0.40 for the code before in the same
   interleaved runs (the ingest itself 377–391 against 206–342 chunks/s, this process's CPU
@@ -419,7 +421,7 @@ export const HISTORY = `## Changes made after profiling (before → after)
   386 against 422), so on 2 cores the default is none; it should pay where a core is idle, which
   could not be measured here.
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
-  requests × 20 ms): met on a quiet machine, 0.73–0.77 (110–115 pages/s for 1,005 pages,
+  requests × 20 ms): met on a quiet machine, 0.71–0.77 (107–115 pages/s for 1,005 pages,
   0.82 of a plain fetch of the same pages measured in the same run, load average 1–4); not met when other work
   shares the 2 cores: 0.68 at load 7–10, 0.38 (0.56 of plain fetch) at load 14–18. The
   crawler alone (fetch with kept-alive connections, links, politeness) reaches 0.66–0.82. What is
@@ -431,8 +433,9 @@ export const HISTORY = `## Changes made after profiling (before → after)
   Peak RSS from 105 to 1,005 pages (target ≤ 1.25, flat): 1.05–1.15 in three runs at load 8–10
   after branch crawl-rss-2 (1.13–1.17 in five with its first change alone), against 1.16–1.27
   for the old code in the same interleaved runs and 1.27 and 1.35 on a quiet machine before it
-  (1,005-page peaks 243–262 MiB against 281–294). Not yet measured on a quiet machine, where the
-  old code's peak grew most. What the crawl holds is flat (heap after a full GC 41 → 45 MiB);
+  (1,005-page peaks 243–262 MiB against 281–294); on a quiet machine after it, where the old
+  code's peak grew most, 1.24 and 1.13 (217 → 269 and 218 → 246 MiB): met, the first without a
+  margin. What the crawl holds is flat (heap after a full GC 41 → 45 MiB);
   what grew was garbage V8 had not collected: per-page objects that outlive two young
   collections go to the old generation, which V8 collects only at a limit set at start-up to
   about 4× the live heap. Most of it was HTML extraction's DOMs, not because they lived long:
