@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capPerSource, fuseRankings, type FusionOptions } from "./fuse.js";
+import { capPerSource, DEFAULT_FUSION, fuseRankings, fusionForMode, type FusionOptions } from "./fuse.js";
 
 const c = (id: string, sourceId = id) => ({ id, sourceId });
 const options: FusionOptions = { method: "rrf", sourceEvidence: 0, k: 60, weights: { lexical: 1, vector: 1 }, perSource: 3, minScore: 0, limit: 10, tierWeight: () => 1 };
@@ -77,6 +77,16 @@ describe("fuseRankings with scores", () => {
     expect(withEvidence.map((f) => f.id)).toEqual(["y1", "x1", "y2"]);
     expect(withEvidence[0]!.relevance).toBeCloseTo((0.95 + 0.1 * 0.9) / 1.1, 12);
     expect(withEvidence[1]!.relevance).toBeCloseTo(1 / 1.1, 12);
+  });
+});
+
+describe("fusionForMode", () => {
+  it("keeps hybrid's settings in hybrid mode and BM25's own order in lexical mode", () => {
+    const hybrid = { ...DEFAULT_FUSION, weights: { lexical: 0.7, vector: 0.3 } };
+    expect(fusionForMode("hybrid", hybrid)).toBe(hybrid);
+    expect(fusionForMode("lexical", hybrid)).toEqual({ ...hybrid, method: "rrf", sourceEvidence: 0, weights: { lexical: 0.7, vector: 0 } });
+    // A lexical weight of 0 (vector-only hybrid settings) still leaves lexical mode its list.
+    expect(fusionForMode("lexical", { ...hybrid, weights: { lexical: 0, vector: 1 } }).weights).toEqual({ lexical: 1, vector: 0 });
   });
 });
 

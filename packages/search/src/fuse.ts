@@ -58,6 +58,18 @@ export interface FusedCandidate {
 // settings (KMCP_SEARCH_FUSION, KMCP_SEARCH_FUSION_K, KMCP_SEARCH_*_WEIGHT, KMCP_SEARCH_SOURCE_EVIDENCE).
 export const DEFAULT_FUSION = { method: "scores", k: 5, weights: { lexical: 0.7, vector: 0.3 }, sourceEvidence: 0.1, perSource: 3, minScore: 0 } as const;
 
+/** The settings that decide how lists are fused (the rest of FusionOptions cuts the result). */
+export type FusionSettings = Pick<FusionOptions, "method" | "k" | "weights" | "sourceEvidence">;
+
+/**
+ * The fusion a search in `mode` uses: hybrid mode the settings as given; lexical mode BM25's own
+ * order (its one list's ranks, no source evidence), whatever hybrid's settings are.
+ */
+export function fusionForMode<T extends FusionSettings>(mode: "hybrid" | "lexical", settings: T): T {
+  if (mode === "hybrid") return settings;
+  return { ...settings, method: "rrf", sourceEvidence: 0, weights: { lexical: settings.weights.lexical || 1, vector: 0 } };
+}
+
 type Which = "lexicalRank" | "vectorRank";
 
 /**

@@ -1,5 +1,5 @@
 import type { ChromaStore, ChunkRecord, MirrorRecord, VectorSpace } from "@kmcp/chroma-store";
-import { fuseRankings, SEARCH_CANDIDATES, type FusedCandidate, type FusionOptions, type RankedCandidate } from "./fuse.js";
+import { fuseRankings, fusionForMode, SEARCH_CANDIDATES, type FusedCandidate, type FusionOptions, type RankedCandidate } from "./fuse.js";
 import type { LiveLexicalIndex } from "./live-lexical-index.js";
 import { holdsPhrases } from "./parse-query.js";
 
@@ -70,16 +70,13 @@ export async function rankHybrid(
   live: LiveLexicalIndex,
   input: HybridRankingInput,
 ): Promise<HybridRanking> {
-  const { mode, text, phrases, vector, space, limit, fusion, tierWeights, eligible } = input;
+  const { mode, text, phrases, vector, space, limit, tierWeights, eligible } = input;
+  const fusion = fusionForMode(mode, input.fusion);
+  const { weights } = fusion;
   const sources = new Map<string, MirrorRecord | null>();
   // Texts read for the phrase checks, kept across rounds so none is read twice.
   const texts = new Map<string, string>();
   const records = new Map<string, ChunkRecord>();
-  // Lexical mode is BM25's own order (its rank, × tier weight): the fusion settings are hybrid's.
-  const lexicalOnly = mode === "lexical";
-  const weights = lexicalOnly ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights;
-  const method = lexicalOnly ? "rrf" : fusion.method;
-  const sourceEvidence = lexicalOnly ? 0 : fusion.sourceEvidence;
 
   for (let depth = Math.max(SEARCH_CANDIDATES, limit * fusion.perSource * 2); ; depth = Math.min(depth * 4, MAX_DEPTH)) {
     // The vector candidates come as ids and distances only: their metadata and texts are most of
@@ -110,9 +107,6 @@ export async function rankHybrid(
     }
     const kept = fuseRankings(lexicalKept, vectorKept, {
       ...fusion,
-      method,
-      weights,
-      sourceEvidence,
       limit,
       tierWeight: (sourceId) => {
         const source = sources.get(sourceId);

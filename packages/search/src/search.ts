@@ -1,7 +1,7 @@
 import type { ChromaStore, ChunkMatch, ChunkRecord, MirrorRecord, SourceMirror } from "@kmcp/chroma-store";
 import type { z } from "zod";
 import type { Embedder } from "./embedder.js";
-import { capPerSource, DEFAULT_FUSION, type FusedCandidate, type FusionMethod } from "./fuse.js";
+import { capPerSource, DEFAULT_FUSION, fusionForMode, type FusedCandidate, type FusionMethod, type FusionSettings } from "./fuse.js";
 import { rankHybrid, readSources, type SearchMode } from "./hybrid-ranking.js";
 import type { LexicalSnapshotStore } from "./lexical-snapshot.js";
 import { createLiveLexicalIndex } from "./live-lexical-index.js";
@@ -105,6 +105,7 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
         (query.status === undefined || source.status === query.status);
 
       if (query.mode !== "vector") {
+        const fusionUsed = fusionForMode(query.mode, fusionParams);
         await live.refresh();
         const hybrid = await rankHybrid(store, live, {
           mode: query.mode,
@@ -117,8 +118,8 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
           tierWeights: weights,
           eligible,
         });
-        // The kept chunks' texts and records (heading path, position): those of the vector
-        // candidates came with them, the others in one read.
+        // The kept chunks' texts and records (heading path, position): those read while ranking
+        // (chunks the keyword index did not hold yet) are at hand, the others come in one read.
         const records = await chunkRecords(store, hybrid.kept, hybrid.records);
         const results = hybrid.kept.flatMap((fused): SearchResult[] => {
           const source = hybrid.sources.get(fused.sourceId);
@@ -135,7 +136,7 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
             chunk: { id: fused.id, index: record.index, count: record.count },
             source: citation(source),
           };
-          if (query.explain) result.explain = explainFused(query.mode, fused, fusionParams, query.mode === "lexical");
+          if (query.explain) result.explain = explainFused(query.mode, fused, fusionUsed);
           return [result];
         });
         results.forEach((result, i) => (result.rank = i + 1));
@@ -206,22 +207,17 @@ function relevanceOf(match: ChunkMatch | undefined): number {
   return match ? Math.max(0, 1 - match.distance) : 0;
 }
 
-function explainFused(
-  mode: SearchMode,
-  fused: FusedCandidate,
-  fusion: { method: FusionMethod; k: number; weights: { lexical: number; vector: number }; sourceEvidence: number },
-  lexicalOnly: boolean,
-): Explain {
+/** Why a fused result ranks where it does, with the fusion its mode used (fusionForMode). */
+function explainFused(mode: SearchMode, fused: FusedCandidate, fusion: FusionSettings): Explain {
   return {
     mode,
-    // Lexical mode keeps BM25's order: one list's ranks, no source evidence.
-    method: lexicalOnly ? "rrf" : fusion.method,
-    sourceEvidence: lexicalOnly ? 0 : fusion.sourceEvidence,
+    method: fusion.method,
+    sourceEvidence: fusion.sourceEvidence,
     lexicalRank: fused.lexicalRank,
     vectorRank: fused.vectorRank,
     tierWeight: fused.tierWeight,
     k: fusion.k,
-    weights: lexicalOnly ? { lexical: fusion.weights.lexical || 1, vector: 0 } : fusion.weights,
+    weights: fusion.weights,
   };
 }
 

@@ -170,8 +170,10 @@ function sweepParams(): HybridParams[] {
   return params;
 }
 
-/** Every method's quality on the set (both halves and all), and a sweep of the fusion parameters. */
-/** `before`: the fusion to compare the shipped one with, on the same lists. */
+/**
+ * Every method's quality on the set (both halves and all), and a sweep of the fusion parameters;
+ * `before` is the fusion to compare the shipped one (`params`) with, on the same lists.
+ */
 export async function evaluate(set: EvalSet, params: HybridParams, before: HybridParams, lexicalOptions?: LexicalIndexOptions) {
   const indexes = await buildIndexes(set, lexicalOptions);
   const lists = new Map(set.queries.map(({ query }) => [query, { lexical: indexes.lexical(query), vector: indexes.vector(query) }]));
