@@ -42,6 +42,26 @@ describe("syncSources and the sync lease", () => {
     expect(report).toMatchObject({ outcome: "success", upserted: 20 });
   });
 
+  it("frees the lease when the sync ends, even with a renewal still in flight", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 300);
+    const manager = createSyncManager({ db, store, batchSize: 100, leaseTtlMs: 1_500 });
+    // A slow renewal (PostgreSQL busy): the sync ends while it is on its way.
+    const renew = db.leases.renew.bind(db.leases);
+    let renewing!: () => void;
+    const inFlight = new Promise<void>((resolve) => (renewing = resolve));
+    vi.spyOn(db.leases, "renew").mockImplementation(async (input) => {
+      renewing();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return renew(input);
+    });
+    let batches = 0;
+    await manager.syncSources({ onProgress: async () => void (++batches === 3 && (await inFlight)) });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the renewal has landed by now
+    expect(await db.leases.current(store.collections.syncState)).toBeNull();
+  });
+
   it("gives up with BUSY naming the holder when the wait is too short, and records no failed sync", async () => {
     const db = await migratedDb();
     const store = isolatedStore();
