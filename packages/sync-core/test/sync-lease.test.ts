@@ -46,18 +46,21 @@ describe("syncSources and the sync lease", () => {
     const db = await migratedDb();
     const store = isolatedStore();
     await seedSources(db, 300);
-    const manager = createSyncManager({ db, store, batchSize: 100, leaseTtlMs: 1_500 });
+    const manager = createSyncManager({ db, store, batchSize: 100 });
     // A slow renewal (PostgreSQL busy): the sync ends while it is on its way.
     const renew = db.leases.renew.bind(db.leases);
-    let renewing!: () => void;
-    const inFlight = new Promise<void>((resolve) => (renewing = resolve));
+    let renewing: (() => void) | undefined;
     vi.spyOn(db.leases, "renew").mockImplementation(async (input) => {
-      renewing();
+      renewing?.();
       await new Promise((resolve) => setTimeout(resolve, 300));
       return renew(input);
     });
     let batches = 0;
-    await manager.syncSources({ onProgress: async () => void (++batches === 3 && (await inFlight)) });
+    await manager.syncSources({
+      onProgress: async () => {
+        if (++batches === 3) await new Promise<void>((resolve) => (renewing = resolve));
+      },
+    });
     await new Promise((resolve) => setTimeout(resolve, 500)); // the renewal has landed by now
     expect(await db.leases.current(store.collections.syncState)).toBeNull();
   });
