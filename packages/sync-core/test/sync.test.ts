@@ -107,7 +107,9 @@ describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
   });
 
   it("stores the failure after the checkpoint writes of the run, not before one still in flight", async () => {
-    const { server, store, manager } = await seededPrivateServer(1_000, { batchSize: 100 });
+    const { server, db, store } = await seededPrivateServer(1_000);
+    // A lease long enough that waiting for the kill cannot make this process lose it.
+    const manager = createSyncManager({ db, store, batchSize: 100, leaseTtlMs: 30_000 });
     try {
       // A slow Chroma: each checkpoint written between batches takes a while to land.
       const write = store.writeSyncState.bind(store);
