@@ -37,10 +37,8 @@ export async function tryLease(db: SyncDb, identity: LeaseIdentity, now: () => n
   const key = { name: identity.name, holderId: identity.holderId, token };
   let validUntil = sentAt + identity.ttlMs;
   let lost = false;
-  let renewing = false;
+  let renewing: Promise<void> | undefined;
   const renew = async () => {
-    if (renewing || lost) return;
-    renewing = true;
     const sent = now();
     try {
       if (await db.leases.renew({ ...key, ttlMs: identity.ttlMs })) validUntil = sent + identity.ttlMs;
@@ -48,10 +46,12 @@ export async function tryLease(db: SyncDb, identity: LeaseIdentity, now: () => n
     } catch {
       // PostgreSQL unreachable: the lease runs down; assertHeld() stops the sync in time.
     } finally {
-      renewing = false;
+      renewing = undefined;
     }
   };
-  const timer = setInterval(() => void renew(), Math.max(50, Math.floor(identity.ttlMs / 3)));
+  const timer = setInterval(() => {
+    if (!renewing && !lost) renewing = renew();
+  }, Math.max(50, Math.floor(identity.ttlMs / 3)));
   timer.unref();
   return {
     held: {
@@ -67,6 +67,9 @@ export async function tryLease(db: SyncDb, identity: LeaseIdentity, now: () => n
       },
       async release(ok) {
         clearInterval(timer);
+        // A renewal landing after the release (on another pooled connection) would hold the lease
+        // for another time-to-live, keeping every other process waiting for nothing.
+        await renewing;
         await db.leases.release({ ...key, ok }).catch(() => {});
       },
     },

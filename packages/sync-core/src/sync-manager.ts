@@ -196,8 +196,18 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
   /** Runs `start` unless a sync runs in this process; an incremental request shares a running incremental one. */
   async function exclusive(mode: SyncMode, start: () => Promise<SyncReport>): Promise<SyncReport> {
     while (running) {
-      if (running.mode === "incremental" && mode === "incremental") return running.promise;
-      await running.promise.catch(() => {});
+      const current = running;
+      if (current.mode !== "incremental" || mode !== "incremental") {
+        await current.promise.catch(() => {});
+        continue;
+      }
+      // Shared unless it never ran: a background attempt (or a call with a shorter wait) that
+      // found another process's lease ends BUSY, and this caller then waits for the lease itself.
+      const shared = await current.promise.catch((error: unknown) => {
+        if (isSyncError(error, "BUSY")) return undefined;
+        throw error;
+      });
+      if (shared) return shared;
     }
     const promise = start().finally(() => {
       running = undefined;

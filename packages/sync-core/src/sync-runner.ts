@@ -98,38 +98,45 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   let checkpointWrite: Promise<unknown> = Promise.resolve();
   let storedNow: Promise<StoredSyncState> = Promise.resolve(stored);
   let checkpointedAt = performance.now();
-  for (;;) {
-    const page = await next;
-    // A full page: the next one is read while Chroma writes this one.
-    if (page.hasMore) next = read(page.checkpoint);
-    // The checkpoint is stored after every full page; between the small batches of changes
-    // notified during the run, at most every CHECKPOINT_EVERY_MS (it may trail the mirror, never
-    // lead it), since each Chroma write delays the next batch. The last one is stored with the
-    // report, by the caller.
-    const due = page.changes.length > 0 && (page.hasMore || performance.now() - checkpointedAt >= CHECKPOINT_EVERY_MS);
-    if (due) {
-      // Read while this batch is written, to compare its checkpoint with (see storeCheckpoint).
-      storedNow = store.readSyncState();
-      storedNow.catch(() => {}); // awaited when the checkpoint is stored
+  try {
+    for (;;) {
+      const page = await next;
+      // A full page: the next one is read while Chroma writes this one.
+      if (page.hasMore) next = read(page.checkpoint);
+      // The checkpoint is stored after every full page; between the small batches of changes
+      // notified during the run, at most every CHECKPOINT_EVERY_MS (it may trail the mirror, never
+      // lead it), since each Chroma write delays the next batch. The last one is stored with the
+      // report, by the caller.
+      const due = page.changes.length > 0 && (page.hasMore || performance.now() - checkpointedAt >= CHECKPOINT_EVERY_MS);
+      if (due) {
+        // Read while this batch is written, to compare its checkpoint with (see storeCheckpoint).
+        storedNow = store.readSyncState();
+        storedNow.catch(() => {}); // awaited when the checkpoint is stored
+      }
+      if (page.changes.length > 0) {
+        await apply(page.changes);
+        checkpoint = page.checkpoint;
+        await options.onProgress?.({ ...counts });
+      }
+      // The end of the feed: read on only for changes notified meanwhile, read after this batch's
+      // writes so that it includes what committed during them.
+      const goOn = page.hasMore || (options.more?.() ?? false);
+      if (!goOn) break;
+      if (!page.hasMore) next = read(page.checkpoint);
+      if (due) {
+        // This batch's writes have succeeded, and the previous checkpoint write is awaited first,
+        // so checkpoints are stored in order, while the next batch is written.
+        await checkpointWrite;
+        checkpointWrite = storeCheckpoint(store, { checkpoint, lastReport: stored.lastReport }, { mayRewind, lease, stored: storedNow });
+        checkpointWrite.catch(() => {}); // awaited before the next one and at the end
+        checkpointedAt = performance.now();
+      }
     }
-    if (page.changes.length > 0) {
-      await apply(page.changes);
-      checkpoint = page.checkpoint;
-      await options.onProgress?.({ ...counts });
-    }
-    // The end of the feed: read on only for changes notified meanwhile, read after this batch's
-    // writes so that it includes what committed during them.
-    const goOn = page.hasMore || (options.more?.() ?? false);
-    if (!goOn) break;
-    if (!page.hasMore) next = read(page.checkpoint);
-    if (due) {
-      // This batch's writes have succeeded, and the previous checkpoint write is awaited first,
-      // so checkpoints are stored in order, while the next batch is written.
-      await checkpointWrite;
-      checkpointWrite = storeCheckpoint(store, { checkpoint, lastReport: stored.lastReport }, { mayRewind, lease, stored: storedNow });
-      checkpointWrite.catch(() => {}); // awaited before the next one and at the end
-      checkpointedAt = performance.now();
-    }
+  } catch (error) {
+    // A checkpoint write still in flight must land before the caller stores the failure: landing
+    // after it, it would replace the failed report (and could move the checkpoint after the run ended).
+    await checkpointWrite.catch(() => {});
+    throw error;
   }
   await checkpointWrite;
 

@@ -3,7 +3,7 @@ import { compareCheckpoints, type Db } from "@kmcp/db";
 import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
 import { startNotificationDroppingProxy } from "@kmcp/testing/pg-proxy";
 import { createTestDatabase, startPrivatePostgres } from "@kmcp/testing/postgres";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { verifyMirror } from "../src/index.js";
 import { migratedDb, seedSources } from "./helpers.js";
 import { startInstance, syncIntervals, type Instance } from "./instances.js";
@@ -135,7 +135,7 @@ describe("many instances on one PostgreSQL and one Chroma", () => {
 
   it("PostgreSQL down, three instances queue requests, PostgreSQL back, all three replay at once: every request stored exactly once", async () => {
     const server = await startPrivatePostgres();
-    afterAll(() => server.destroy());
+    onTestFinished(() => server.destroy());
     const db = await migratedDb(server.url);
     const prefix = uniqueCollectionPrefix("replay");
     const instances = ["replay-a", "replay-b", "replay-c"].map((name) => startInstance({ url: server.url, chromaUrl: sharedChromaUrl(), prefix, name }));

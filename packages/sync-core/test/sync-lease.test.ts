@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createSyncManager, isSyncError, type SyncError } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources } from "./helpers.js";
 
@@ -17,6 +17,52 @@ describe("syncSources and the sync lease", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(500); // it did wait for the lapse
     expect(report).toMatchObject({ outcome: "success", upserted: 20 });
     expect(waitedFor).toEqual([expect.stringMatching(/^kmcp-mcp pid 7 on elsewhere \(syncing since \d{4}-/)]);
+  });
+
+  it("waits for the lease when called while a background attempt finds it busy, instead of sharing that attempt's BUSY", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 20);
+    await db.leases.acquire({ name: store.collections.syncState, holderId: "other", holder: "kmcp sync run pid 8 on box", ttlMs: 1_000 });
+    const manager = createSyncManager({ db, store });
+    // The call lands while the background attempt's lease request is in flight (as when a tool
+    // asks for a sync just as a notified change's debounce ends).
+    const acquire = db.leases.acquire.bind(db.leases);
+    const backgroundTries = new Promise<void>((resolve) => {
+      vi.spyOn(db.leases, "acquire").mockImplementation((input) => {
+        resolve();
+        return acquire(input);
+      });
+    });
+    manager.start({ intervalMs: 60_000, push: false });
+    await backgroundTries;
+    await new Promise((resolve) => setImmediate(resolve));
+    const report = await manager.syncSources({ waitMs: 20_000 }).catch((e: unknown) => e);
+    await manager.stop();
+    expect(report).toMatchObject({ outcome: "success", upserted: 20 });
+  });
+
+  it("frees the lease when the sync ends, even with a renewal still in flight", async () => {
+    const db = await migratedDb();
+    const store = isolatedStore();
+    await seedSources(db, 300);
+    const manager = createSyncManager({ db, store, batchSize: 100 });
+    // A slow renewal (PostgreSQL busy): the sync ends while it is on its way.
+    const renew = db.leases.renew.bind(db.leases);
+    let renewing: (() => void) | undefined;
+    vi.spyOn(db.leases, "renew").mockImplementation(async (input) => {
+      renewing?.();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return renew(input);
+    });
+    let batches = 0;
+    await manager.syncSources({
+      onProgress: async () => {
+        if (++batches === 3) await new Promise<void>((resolve) => (renewing = resolve));
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the renewal has landed by now
+    expect(await db.leases.current(store.collections.syncState)).toBeNull();
   });
 
   it("gives up with BUSY naming the holder when the wait is too short, and records no failed sync", async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createSyncManager, verifyMirror } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources, syncedSources, seededPrivateServer } from "./helpers.js";
 
@@ -101,6 +101,35 @@ describe("OfflineSyncManager against real PostgreSQL and Chroma", () => {
       expect(resumed.upserted + resumed.unchanged).toBeLessThanOrEqual(2_000 - 750);
       expect(await verifyMirror({ db, store })).toMatchObject({ inSync: true });
       expect(await manager.getState()).toMatchObject({ status: "synced", isOnline: true });
+    } finally {
+      await server.destroy();
+    }
+  });
+
+  it("stores the failure after the checkpoint writes of the run, not before one still in flight", async () => {
+    const { server, db, store } = await seededPrivateServer(1_000);
+    // A lease long enough that waiting for the kill cannot make this process lose it.
+    const manager = createSyncManager({ db, store, batchSize: 100, leaseTtlMs: 30_000 });
+    try {
+      // A slow Chroma: each checkpoint written between batches takes a while to land.
+      const write = store.writeSyncState.bind(store);
+      vi.spyOn(store, "writeSyncState").mockImplementation(async (state) => {
+        if ((state.lastReport as { outcome?: string } | null)?.outcome !== "failed") await new Promise((resolve) => setTimeout(resolve, 300));
+        return write(state);
+      });
+      let batches = 0;
+      const failed = await manager
+        .syncSources({
+          onProgress: async () => {
+            if (++batches === 2) await server.kill();
+          },
+        })
+        .catch((e: unknown) => e);
+      expect(failed).toMatchObject({ code: expect.stringMatching(/^(UNREACHABLE|TIMEOUT)$/) });
+      const stored = await store.readSyncState();
+      expect(stored.lastReport).toMatchObject({ outcome: "failed", error: { side: "postgres" } });
+      await new Promise((resolve) => setTimeout(resolve, 600)); // longer than a checkpoint write takes
+      expect(await store.readSyncState()).toEqual(stored);
     } finally {
       await server.destroy();
     }
