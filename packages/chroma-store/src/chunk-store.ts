@@ -20,6 +20,7 @@ import {
   type StoredChunk,
   type VectorSpace,
 } from "./chunk-shapes.js";
+import { restUpsert } from "./rest-upsert.js";
 import { splitIntoBatches } from "./split-into-batches.js";
 
 /** The `source_chunks` collection: searchable chunks of source content, in one vector space. */
@@ -269,8 +270,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         await modifyMetadata(`recording the vector space of ${name}`, (current) => ({ ...current, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension }));
       }
       for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
+        // Sent by restUpsert rather than the chromadb client, whose base64 encoding of the vectors cost ~30× the CPU.
         await use(`writing ${batch.length} chunks to ${name}`, (c) =>
-          c.upsert({
+          restUpsert(connection.rest, c, {
             ids: batch.map((chunk) => chunk.id),
             embeddings: batch.map((chunk) => chunk.embedding),
             documents: batch.map((chunk) => chunk.text),

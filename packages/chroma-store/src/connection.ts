@@ -3,6 +3,7 @@ import { ChromaClient, type Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
+import type { RestEndpoint } from "./rest-upsert.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
 /** A collection this package owns: its name and the marker it carries in Chroma. */
@@ -39,6 +40,8 @@ export interface ChromaConnection {
   maxBatchSize(): Promise<number>;
   /** The configured limits (maxBatchSize there is the configured one alone). */
   readonly limits: ChromaLimits;
+  /** The server's REST API, for requests sent without the chromadb client (see rest-upsert.ts). */
+  readonly rest: RestEndpoint;
   /** Forget the client and cached collections; the next call starts afresh. */
   reset(): void;
 }
@@ -138,6 +141,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
   return {
     displayUrl: options.displayUrl,
     limits: options.limits,
+    rest: { baseUrl: options.displayUrl, headers: options.headers, timeoutMs: options.requestTimeoutMs },
     call,
     withCollection,
     forget(name) {
