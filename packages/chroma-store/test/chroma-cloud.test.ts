@@ -100,6 +100,8 @@ describe("a store on Chroma Cloud's contract (loopback proxy)", () => {
     await store.sources.upsert(makeSources(300, "over"));
     await expect(store.sources.find({ limit: 301 })).rejects.toMatchObject({ data: { reason: "quota" } });
     await expect(store.pendingWrites.list()).rejects.toMatchObject({ data: { reason: "quota" } });
+    // The search's reads (REST requests, not the chromadb client) report it the same way.
+    await expect(store.chunks.records(Array.from({ length: 301 }, (_, i) => `chunk-${i}`))).rejects.toMatchObject({ code: "VALIDATION", data: { reason: "quota" } });
   });
 
   it("keeps at most 10 requests in flight per collection, which Cloud would refuse beyond", async () => {
