@@ -278,6 +278,17 @@ export const HISTORY = `## Changes made after profiling (before → after)
   process's CPU for the 200 HTML files 1.9–2.1 → 1.45–1.7 s (PDF unchanged, 1.8–2.0 s). Ratios:
   figure 8.
 
+- **Ingest, encoding the upserts** (figure 8): the chromadb client base64-encodes each vector
+  through a one-character string per byte (\`Array.from\` and \`btoa\`): ~190 ms of CPU for the
+  HTML run's 1,149 vectors of 1,024 dimensions, against 5–8 ms for Buffer's encoding of the same
+  bytes (identical output, measured alone); the client has no hook for it, and JSON floats instead
+  gained nothing. The chunk store now sends its upserts itself (\`rest-upsert.ts\`, through the REST
+  reads' undici pool: the client's endpoint and body, the store's auth headers and timeout, errors through the same
+  translation, the reopen-and-retry on a 404 kept). In ten pairs interleaved with the code before
+  (load 3–21), this process's CPU for the 200 HTML files, median 1.6 → 1.4 s (lower in 9 of 10),
+  and for the 50 PDFs 1.9 → 1.7 s (lower or equal in 8). The baseline still pays it: it is the
+  official client's add. Ratios: figure 8.
+
 - **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
   whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,
   write the records, write the state with the report, release): p95 345–403 ms with one process
@@ -404,30 +415,36 @@ export const HISTORY = `## Changes made after profiling (before → after)
   supports-color, micromatch's for braces): telling them apart takes meaning, i.e. an embedding
   model (KMCP_EMBEDDER=openai); with one, re-measure the fusion (KMCP_SEARCH_FUSION and weights).
 - **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. On a quiet
-  machine after the last round (ingest-fast-3): HTML 0.64 and 0.63, PDF 0.54 and 0.60 (two runs,
-  load 0–1.6); before it 0.57 (HTML) and 0.60 (PDF). While the round was made, other
-  sessions' load (7–9 on 2 cores), where the raw add itself took 1.3–2.4 s and the ratio follows
-  its luck: HTML 0.78, 0.58, 0.51 against 0.58, 0.37, 0.40 for the code before in the same
-  interleaved runs (the ingest itself 377–391 against 206–342 chunks/s, this process's CPU
-  1.4–1.6 against 1.9–2.0 s), PDF within its noise (0.41, 0.35, 0.58 against 0.37, 0.74, 0.45;
-  161–316 against 228–314 chunks/s, CPU 1.6–1.9 against 1.7–1.9 s); at load 3.4–4.6, with the
-  raw add back at quiet speed, HTML 0.50 and 0.45 against 0.45 and 0.46 (481–493 against 434–438
-  chunks/s), PDF 0.53 and 0.40 against 0.40 and 0.52. What is left: (1) the
-  time to the first write, now 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under that load: the
+  machine after round ingest-fast-3: HTML 0.64 and 0.63, PDF 0.54 and 0.60 (load 0–1.6). Round
+  ingest-fast-4 sends the chunk upserts without the chromadb client (its vector encoding cost
+  ~190 ms of CPU for 1,149 vectors, Buffer's 5–8 ms). In ten pairs interleaved with the code
+  before, at other sessions' load 3–21 (the raw add 1.0–3.4 s), this process's CPU per run, median
+  HTML 1.6 → 1.4 s (lower in 9 pairs), PDF 1.9 → 1.7 s (lower or equal in 8); the ratios follow
+  the load more than the code: median HTML 0.49 → 0.55 (0.35–0.70 → 0.42–0.88), PDF 0.46 → 0.56
+  (0.38–0.65 → 0.40–0.76), the new code ahead in 8 of 10 pairs each (figure 8); not yet measured
+  on a quiet machine. What is left: (1) the
+  time to the first write, 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under load: the
   new collection, the connections, loading pdf.js or Readability and turndown, and the first
   file, while the raw add's collection is made before its clock starts; Chroma's first write to a
   collection also costs 80–140 ms more than the next ones; (2) the chain of writes: Chroma writes
   one request at a time (two upserts of 300 chunks at once took longer than one after the other),
-  and on 2 cores it shares the CPU with the main thread, which still needs 1.6 s (HTML) and
-  1.8 s (PDF) of CPU, so 5–7 upserts of the same chunks take longer than the baseline's one add
-  made by an idle client; each still bumps the collection's version (now one request), since once
+  and on 2 cores it shares the CPU with the main thread, which still needs 1.2–1.5 s (HTML) and
+  1.6–1.9 s (PDF) of CPU, so 5–7 upserts of the same chunks take longer than the baseline's one add
+  made by an idle client (the same add in the ingest's 7 batches is itself 0.8–1.0× as fast);
+  each still bumps the collection's version (one request), since once
   per ingest would hide a batch's changes from other processes' lexical index until the ingest
-  ends; (3) for PDF, pdf.js: 0.9–1.2 s of CPU for the 300 pages (2.5–3 ms a page measured alone;
-  destroying each document or pdf.js's font options changed nothing), against a raw add of about
-  1.1 s quiet; (4) the built-in embedder with cold word caches, 0.2–0.4 s for the HTML chunks.
-  Next steps: cut the main thread's CPU further (the embedder, Readability's passes over the
-  page), take PDF extraction off the main thread where a core is free, and measure again on a
-  quiet machine. Not in the figure's clock but paid by every process that imports
+  ends; (3) for PDF, pdf.js: 0.9–1.2 s of CPU for the 300 pages (2.5–3 ms a page measured alone,
+  mostly its text-item building, font decoding and its in-thread worker's messages; destroying
+  each document, \`disableNormalization\`, \`disableFontFace\`, \`isEvalSupported: false\` and
+  \`useSystemFonts: false\` changed nothing beyond noise). A spike of PDFium
+  (\`@hyzyla/pdfium\` 2.1.13, WebAssembly, MIT, no download) read the same 300 pages in
+  0.48–0.70 s against pdf.js's 1.0–1.3 s in the same process (54 ms to start), with every page's
+  text equal after collapsing whitespace; not switched, as its wrapper reads no document
+  metadata (the title) and its damaged-file errors are not mapped yet; (4) the built-in embedder
+  with cold word caches, 0.2–0.4 s for the HTML chunks.
+  Next steps: measure this round on a quiet machine; for PDF, PDFium's text (the title read
+  elsewhere) behind extract's errors and tests; cut the main thread's CPU further (the embedder,
+  Readability's passes over the page). Not in the figure's clock but paid by every process that imports
   \`@kmcp/extract\`: turndown's Node build loads domino (53 files) to parse HTML strings, which
   extract never hands it; its browser build is the same code without it. A worker thread (tinypool;
   \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) takes

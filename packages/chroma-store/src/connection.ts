@@ -40,7 +40,7 @@ export interface ChromaConnection {
   maxBatchSize(): Promise<number>;
   /** The configured limits (maxBatchSize there is the configured one alone). */
   readonly limits: ChromaLimits;
-  /** Record queries and gets over Chroma's REST API: use within withCollection(), which bounds and translates them. */
+  /** Record queries, gets and chunk upserts over Chroma's REST API: use within withCollection(), which bounds and translates them. */
   readonly reads: RecordReads;
   /** Forget the client and cached collections; the next call starts afresh. */
   reset(): void;

@@ -1,9 +1,11 @@
 import type { Metadata } from "chromadb";
 import { Pool } from "undici";
 import type { ResolvedChromaStoreOptions } from "./options.js";
+import type { UpsertBody } from "./rest-upsert.js";
 
 /**
- * A collection's record reads (vector query, get by ids or filter) sent straight to Chroma's REST
+ * A collection's record reads (vector query, get by ids or filter), and the chunk store's upserts
+ * (see rest-upsert.ts), sent straight to Chroma's REST
  * endpoints, the ones the chromadb client calls, through a keep-alive undici Pool. The client goes
  * through the global fetch and its web streams: measured against a local Chroma, 20 requests at a
  * time, ~0.8–1.3 ms of this process's CPU a request against ~0.25–0.4 ms here. The caller
@@ -12,6 +14,8 @@ import type { ResolvedChromaStoreOptions } from "./options.js";
 export interface RecordReads {
   query(collection: CollectionPath, body: QueryBody): Promise<QueryAnswer>;
   get(collection: CollectionPath, body: GetBody): Promise<GetAnswer>;
+  /** Insert or replace records (a body made by upsertBody()). */
+  upsert(collection: CollectionPath, body: UpsertBody): Promise<void>;
   /** Close the pool's connections; the next read opens new ones. */
   close(): Promise<void>;
 }
@@ -94,7 +98,7 @@ export function createRecordReads(options: Pick<ResolvedChromaStoreOptions, "ssl
   const headers = { ...options.headers, "content-type": "application/json" };
   let pool: Pool | undefined;
 
-  async function post<T>(collection: CollectionPath, endpoint: "query" | "get", body: QueryBody | GetBody): Promise<T> {
+  async function post<T>(collection: CollectionPath, endpoint: "query" | "get" | "upsert", body: QueryBody | GetBody | UpsertBody): Promise<T> {
     // Idle sockets do not hold the process open (undici unrefs them); no connection cap, as with fetch.
     pool ??= new Pool(origin, { headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs });
     const path = `/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}/${endpoint}`;
@@ -106,6 +110,9 @@ export function createRecordReads(options: Pick<ResolvedChromaStoreOptions, "ssl
   return {
     query: (collection, body) => post<QueryAnswer>(collection, "query", body),
     get: (collection, body) => post<GetAnswer>(collection, "get", body),
+    async upsert(collection, body) {
+      await post<unknown>(collection, "upsert", body);
+    },
     async close() {
       const closing = pool;
       pool = undefined;
