@@ -159,7 +159,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const held = recordedSpace(c);
       if (!held) return null;
       if (!sameSpace(held, asked)) throw mismatch(held, asked);
-      return connection.reads.query(c, {
+      return connection.rest.query(c, {
         query_embeddings: [[...embedding]],
         // Capped at the server's per-read results: fewer, nearest, candidates rather than a refused search.
         n_results: Math.min(limit, connection.limits.maxResults),
@@ -269,17 +269,18 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         // On the handle currentSpace just read afresh (or the new collection's), which then holds the space.
         await modifyMetadata(`recording the vector space of ${name}`, (current) => ({ ...current, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension }));
       }
+      const base64 = await connection.supportsBase64();
       for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
         // Sent over REST rather than by the chromadb client, whose base64 encoding of the vectors cost ~30× the CPU.
         await use(`writing ${batch.length} chunks to ${name}`, (c) =>
-          connection.reads.upsert(
+          connection.rest.upsert(
             c,
             upsertBody({
               ids: batch.map((chunk) => chunk.id),
               embeddings: batch.map((chunk) => chunk.embedding),
               documents: batch.map((chunk) => chunk.text),
               metadatas: batch.map(chunkMetadata),
-            }),
+            }, base64),
           ),
         );
       }
@@ -336,7 +337,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const texts = new Map<string, string>();
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => connection.reads.get(c, { ids: batch, include: ["documents"] }));
+        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => connection.rest.get(c, { ids: batch, include: ["documents"] }));
         for (const [i, id] of page.ids.entries()) texts.set(id, page.documents?.[i] ?? "");
       }
       return texts;
@@ -378,7 +379,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const records: ChunkRecord[] = [];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => connection.reads.get(c, { ids: batch, include: ["documents", "metadatas"] }));
+        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => connection.rest.get(c, { ids: batch, include: ["documents", "metadatas"] }));
         for (const [i, id] of page.ids.entries()) {
           records.push({ ...decode(id, page.metadatas?.[i]), text: page.documents?.[i] ?? "" });
         }

@@ -3,7 +3,7 @@ import { ChromaClient, type Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
-import { createRecordReads, type RecordReads } from "./rest-read.js";
+import { createChromaRest, type ChromaRest } from "./chroma-rest.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
 /** A collection this package owns: its name and the marker it carries in Chroma. */
@@ -38,10 +38,12 @@ export interface ChromaConnection {
   reopen(spec: CollectionSpec): Promise<Collection>;
   /** Most records per write or read by ids: the configured limit or the server's largest batch (asked once), whichever is smaller. */
   maxBatchSize(): Promise<number>;
+  /** Whether the server takes vectors base64-encoded (asked once, with the batch size), as the chromadb client checks before writing. */
+  supportsBase64(): Promise<boolean>;
   /** The configured limits (maxBatchSize there is the configured one alone). */
   readonly limits: ChromaLimits;
   /** Record queries, gets and chunk upserts over Chroma's REST API: use within withCollection(), which bounds and translates them. */
-  readonly reads: RecordReads;
+  readonly rest: ChromaRest;
   /** Forget the client and cached collections; the next call starts afresh. */
   reset(): void;
 }
@@ -61,10 +63,10 @@ class KeyScopedClient extends ChromaClient {
 
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
   let client: ChromaClient | undefined;
-  let batchSize: Promise<number> | undefined;
+  let preflight: Promise<{ maxBatchSize: number; base64: boolean }> | undefined;
   const collections = new Map<string, Promise<Collection>>();
   const inSlot = createRequestSlots(options.limits.maxConcurrentRequests);
-  const reads = createRecordReads(options);
+  const rest = createChromaRest(options);
 
   function getClient(): ChromaClient {
     // Constructing the client sends nothing; the first request is the first contact.
@@ -139,10 +141,25 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     }
   }
 
+  /** The server's pre-flight checks, asked once (a failed ask is asked again next time). */
+  function serverChecks(): Promise<{ maxBatchSize: number; base64: boolean }> {
+    if (!preflight) {
+      const pending = call("reading the server's limits", async (c) => ({
+        maxBatchSize: Math.min(await c.getMaxBatchSize(), options.limits.maxBatchSize),
+        base64: await c.supportsBase64Encoding(),
+      }));
+      preflight = pending;
+      pending.catch(() => {
+        if (preflight === pending) preflight = undefined;
+      });
+    }
+    return preflight;
+  }
+
   return {
     displayUrl: options.displayUrl,
     limits: options.limits,
-    reads,
+    rest,
     call,
     withCollection,
     forget(name) {
@@ -153,21 +170,17 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
       return cachedCollection(spec);
     },
     maxBatchSize() {
-      if (!batchSize) {
-        const pending = call("reading the server's max batch size", (c) => c.getMaxBatchSize()).then((server) => Math.min(server, options.limits.maxBatchSize));
-        batchSize = pending;
-        pending.catch(() => {
-          if (batchSize === pending) batchSize = undefined;
-        });
-      }
-      return batchSize;
+      return serverChecks().then((checks) => checks.maxBatchSize);
+    },
+    supportsBase64() {
+      return serverChecks().then((checks) => checks.base64);
     },
     reset() {
       client = undefined;
-      batchSize = undefined;
+      preflight = undefined;
       collections.clear();
       // Requests still in flight finish on the old pool; a failure to close changes nothing for the caller.
-      reads.close().catch(() => {});
+      rest.close().catch(() => {});
     },
   };
 }

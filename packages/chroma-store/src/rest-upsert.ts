@@ -8,8 +8,8 @@ export interface UpsertRecords {
   metadatas: Metadata[];
 }
 
-/** The body of Chroma's REST upsert, as the chromadb client's Collection.upsert sends it: vectors base64-encoded. */
-export type UpsertBody = Omit<UpsertRecords, "embeddings"> & { embeddings: string[] };
+/** The body of Chroma's REST upsert, as the chromadb client's Collection.upsert sends it: vectors base64-encoded where the server takes them so. */
+export type UpsertBody = Omit<UpsertRecords, "embeddings"> & { embeddings: string[] | (readonly number[])[] };
 
 /**
  * A vector in Chroma's base64 wire format: its float32 bytes in the platform's order (little-endian
@@ -21,7 +21,10 @@ export function vectorToBase64(embedding: readonly number[]): string {
   return Buffer.from(Float32Array.from(embedding).buffer).toString("base64");
 }
 
-/** The upsert request's body for `records` (sent by RecordReads.upsert, see rest-read.ts). */
-export function upsertBody(records: UpsertRecords): UpsertBody {
-  return { ...records, embeddings: records.embeddings.map(vectorToBase64) };
+/**
+ * The upsert request's body for `records` (sent by ChromaRest.upsert, see chroma-rest.ts); vectors
+ * as JSON numbers to a server without base64 support (ChromaConnection.supportsBase64).
+ */
+export function upsertBody(records: UpsertRecords, base64: boolean): UpsertBody {
+  return { ...records, embeddings: base64 ? records.embeddings.map(vectorToBase64) : [...records.embeddings] };
 }

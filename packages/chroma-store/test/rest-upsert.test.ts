@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createChromaConnection } from "../src/connection.js";
 import { createChromaStore, type ChunkInput, type VectorSpace } from "../src/index.js";
 import { resolveChromaStoreOptions } from "../src/options.js";
-import { createRecordReads } from "../src/rest-read.js";
+import { createChromaRest } from "../src/chroma-rest.js";
 import { upsertBody } from "../src/rest-upsert.js";
 
 const SPACE: VectorSpace = { embedder: "test:rest", dimension: 1024 };
@@ -72,7 +72,7 @@ describe("chunk upserts sent straight to Chroma's REST API", () => {
     const connection = createChromaConnection(options);
     const spec = { name: store.collections.chunks, kind: "source_chunks", space: "cosine" as const };
     const write = connection.withCollection(spec, "writing a bad batch", (c) =>
-      connection.reads.upsert(
+      connection.rest.upsert(
         c,
         upsertBody({
           ids: ["a", "b"],
@@ -80,7 +80,7 @@ describe("chunk upserts sent straight to Chroma's REST API", () => {
           embeddings: [vector(2), vector(3, 7)],
           documents: ["replaced", "new"],
           metadatas: [{}, {}],
-        }),
+        }, true),
       ),
     );
     await expect(write).rejects.toMatchObject({ name: "ChromaStoreError", code: "VALIDATION" });
@@ -95,7 +95,7 @@ describe("the upsert request", () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
 
-  it("posts the client's body to the upsert path with the store's auth headers, vectors in base64", async () => {
+  it("posts the client's body to the upsert path with the store's auth headers, vectors in base64 (as numbers where the server lacks it)", async () => {
     const seen: { method?: string; url?: string; headers: IncomingMessage["headers"]; body: string }[] = [];
     const server = createServer((request, response) => {
       let text = "";
@@ -106,16 +106,20 @@ describe("the upsert request", () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const reads = createRecordReads({ ssl: false, host: "127.0.0.1", port: (server.address() as AddressInfo).port, headers: { "x-chroma-token": "key-123", Authorization: "Basic dTpw" }, requestTimeoutMs: 5_000 });
+    const rest = createChromaRest({ ssl: false, host: "127.0.0.1", port: (server.address() as AddressInfo).port, headers: { "x-chroma-token": "key-123", Authorization: "Basic dTpw" }, requestTimeoutMs: 5_000 });
     close = async () => {
-      await reads.close();
+      await rest.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     };
     const collection = { tenant: "t 1", database: "db", id: "0b8e6a52-3a4c-4c1e-9d55-0f0c1a0b2c3d" };
-    await reads.upsert(collection, upsertBody({ ids: ["x"], embeddings: [[0.5, -2, 1e-3]], documents: ["doc"], metadatas: [{ sourceId: "s1" }] }));
-    expect(seen).toHaveLength(1);
-    const [request] = seen;
+    const records = { ids: ["x"], embeddings: [[0.5, -2, 1e-3]], documents: ["doc"], metadatas: [{ sourceId: "s1" }] };
+    await rest.upsert(collection, upsertBody(records, true));
+    // A server without base64 support gets the numbers as JSON, as the chromadb client sends them.
+    await rest.upsert(collection, upsertBody(records, false));
+    expect(seen).toHaveLength(2);
+    const [request, plain] = seen;
+    expect((JSON.parse(plain?.body ?? "") as { embeddings: unknown }).embeddings).toEqual([[0.5, -2, 1e-3]]);
     expect(request?.method).toBe("POST");
     expect(request?.url).toBe(`/api/v2/tenants/t%201/databases/db/collections/${collection.id}/upsert`);
     expect(request?.headers).toMatchObject({ "x-chroma-token": "key-123", authorization: "Basic dTpw", "content-type": "application/json" });

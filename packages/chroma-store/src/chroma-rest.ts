@@ -11,7 +11,7 @@ import type { UpsertBody } from "./rest-upsert.js";
  * time, ~0.8–1.3 ms of this process's CPU a request against ~0.25–0.4 ms here. The caller
  * (ChromaConnection.withCollection) bounds each request by the store's timeout and translates failures.
  */
-export interface RecordReads {
+export interface ChromaRest {
   query(collection: CollectionPath, body: QueryBody): Promise<QueryAnswer>;
   get(collection: CollectionPath, body: GetBody): Promise<GetAnswer>;
   /** Insert or replace records (a body made by upsertBody()). */
@@ -93,7 +93,7 @@ function refusal(status: number, text: string): ChromaHttpError {
   return new ChromaHttpError(quota ? "ChromaQuotaExceededError" : (ERROR_BY_STATUS[status] ?? "ChromaServerError"), message);
 }
 
-export function createRecordReads(options: Pick<ResolvedChromaStoreOptions, "ssl" | "host" | "port" | "headers" | "requestTimeoutMs">): RecordReads {
+export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl" | "host" | "port" | "headers" | "requestTimeoutMs">): ChromaRest {
   const origin = `${options.ssl ? "https" : "http"}://${options.host}:${options.port}`;
   const headers = { ...options.headers, "content-type": "application/json" };
   let pool: Pool | undefined;
