@@ -177,7 +177,7 @@ export const HISTORY = `## Changes made after profiling (before → after)
   a quarter to a third of its busy time in the chromadb client and the global \`fetch\` it calls
   (Node's undici, web streams). A search's reads (\`chunks.nearest\`, \`records\`, and \`query\`/\`texts\` for
   vector mode and phrases) now go to the same REST endpoints (\`…/query\`, \`…/get\`) through a
-  keep-alive undici \`Pool\` (\`packages/chroma-store/src/rest-read.ts\`), within the store's timeout,
+  keep-alive undici \`Pool\` (\`packages/chroma-store/src/chroma-rest.ts\`), within the store's timeout,
   error codes and secret masking. This process's CPU per request, against a local Chroma (300
   chunks, 20 at a time, 2,000 requests, 3 interleaved rounds, load average ~7): the 100-candidate
   query 0.85–1.35 → 0.32–0.40 ms, the read of 10 records 0.78–0.93 → 0.24–0.28 ms. Under 50
