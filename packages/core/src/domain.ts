@@ -118,7 +118,11 @@ export const SyncTriggerSchema = z.object({
   reason: z.string().nullable(),
   /** The timer's interval in ms. */
   intervalMs: z.number(),
-  /** Its last attempt found another process syncing: who (it waits for that sync, or for the lease to lapse). */
+  /**
+   * What its last attempt found it must wait for: another process syncing (who: it waits for that
+   * sync, or for the lease to lapse), or an older transaction still running on the PostgreSQL server
+   * (changes committed after it are held back until it ends: it tries again, backing off).
+   */
   waitingFor: z.string().nullable(),
 });
 export type SyncTrigger = z.infer<typeof SyncTriggerSchema>;

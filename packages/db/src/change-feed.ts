@@ -22,6 +22,11 @@ export interface ChangePage {
   checkpoint: string | null;
   /** True when a full page came back and more changes may follow right away. */
   hasMore: boolean;
+  /**
+   * True when changes after `after` have committed but are held back: an older transaction that
+   * wrote (in any database of the server) is still running, and they are read once it ends.
+   */
+  heldBack: boolean;
 }
 
 export interface ChangeFeed {
@@ -34,15 +39,19 @@ export interface ChangeFeed {
 
 /** An upsert row carries the source's columns (named as source-reads selects them); a delete, the tombstone's. */
 type ChangeRow = { txid: string } & (({ kind: "upsert" } & SourceRow) | { kind: "delete"; id: string; url: string; deleted_at: Date });
+/** Every row says whether changes are held back; with no changes, one row says only that (kind null). */
+type FeedRow = { held_back: boolean } & (ChangeRow | { kind: null });
 
 const START = ["0", "00000000-0000-0000-0000-000000000000"] as const;
 
 // $1, $2: the checkpoint (transaction id, source id); $3: the page size. Only transactions older
 // than every transaction still running are read (the snapshot's xmin): a change whose
-// transaction has not committed yet can never be skipped.
+// transaction has not committed yet can never be skipped. held_back: committed changes newer
+// than that horizon, which wait for an older transaction to end (a sync that read none of them
+// has not caught up).
 const CHANGES_SQL = `
-  WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-  SELECT * FROM (
+  WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+  changes AS (SELECT * FROM (
     (SELECT 'upsert' AS kind, s.change_txid::text AS txid, s.id::text AS id, s.url, s.title,
             s.source_type::text AS source_type, s.status::text AS status,
             s.authority_tier::text AS authority_tier, s.description, s.created_at, s.updated_at,
@@ -56,9 +65,13 @@ const CHANGES_SQL = `
        FROM source_tombstones t, horizon h
       WHERE (t.change_txid, t.source_id) > ($1::bigint, $2::uuid) AND t.change_txid < h.xmin
       ORDER BY t.change_txid, t.source_id LIMIT $3)
-  ) c
-  ORDER BY c.txid::bigint, c.id::uuid
-  LIMIT $3`;
+  ) c ORDER BY c.txid::bigint, c.id::uuid LIMIT $3),
+  held AS (SELECT
+    EXISTS (SELECT 1 FROM sources s, horizon h WHERE s.change_txid >= h.xmin AND (s.change_txid, s.id) > ($1::bigint, $2::uuid))
+    OR EXISTS (SELECT 1 FROM source_tombstones t, horizon h WHERE t.change_txid >= h.xmin AND (t.change_txid, t.source_id) > ($1::bigint, $2::uuid))
+    AS held_back)
+  SELECT held.held_back, changes.* FROM held LEFT JOIN changes ON true
+  ORDER BY changes.txid::bigint, changes.id::uuid`;
 
 export function createChangeFeed(ctx: PoolContext): ChangeFeed {
   return {
@@ -68,14 +81,16 @@ export function createChangeFeed(ctx: PoolContext): ChangeFeed {
       const rows = await ctx.run("read source changes", async () => {
         // On the plain pool, not Prisma: the sync's one hot query, and a process that only
         // syncs (`kmcp sync run`) then never starts Prisma's query engine.
-        const { rows } = await ctx.pool.query<ChangeRow>(CHANGES_SQL, [afterTxid, afterId, q.limit]);
+        const { rows } = await ctx.pool.query<FeedRow>(CHANGES_SQL, [afterTxid, afterId, q.limit]);
         return rows;
       });
-      const last = rows.at(-1);
+      const changes = rows.filter((row): row is FeedRow & ChangeRow => row.kind !== null);
+      const last = changes.at(-1);
       return {
-        changes: rows.map(toChange),
+        changes: changes.map(toChange),
         checkpoint: last ? encodeCursor([last.txid, last.id]) : (q.after ?? null),
-        hasMore: rows.length === q.limit,
+        hasMore: changes.length === q.limit,
+        heldBack: rows[0]?.held_back ?? false,
       };
     },
   };

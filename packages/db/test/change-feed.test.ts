@@ -52,7 +52,7 @@ describe("change feed", () => {
 
     // Nothing new: same checkpoint, no changes.
     const idle = await db.changes.read({ after: first.checkpoint });
-    expect(idle).toEqual({ changes: [], checkpoint: first.checkpoint, hasMore: false });
+    expect(idle).toEqual({ changes: [], checkpoint: first.checkpoint, hasMore: false, heldBack: false });
 
     // Incremental: only what changed after the checkpoint, deletes included.
     const extra = await db.sources.create(sourceInput());
@@ -120,6 +120,28 @@ describe("change feed with transactions that commit out of order", () => {
     } finally {
       await t1.end();
       await t2.end();
+    }
+  });
+
+  it("says when committed changes wait for an older transaction of another database, and reads them once it ends", async () => {
+    const start = await readAll(db, null);
+    expect((await db.changes.read({ after: start.checkpoint })).heldBack).toBe(false);
+    // A transaction that has written something (it holds a transaction id), in another database of the server.
+    const elsewhere = new URL(dbUrl);
+    elsewhere.pathname = "/postgres";
+    const other = await connect(elsewhere.toString());
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT pg_current_xact_id()");
+      const created = await db.sources.create(sourceInput());
+      const during = await db.changes.read({ after: start.checkpoint });
+      expect(during).toMatchObject({ changes: [], checkpoint: start.checkpoint, heldBack: true });
+      await other.query("COMMIT");
+      const after = await db.changes.read({ after: start.checkpoint });
+      expect(after.heldBack).toBe(false);
+      expect(after.changes.map((c) => (c.kind === "upsert" ? c.source.id : c.id))).toEqual([created.id]);
+    } finally {
+      await other.end();
     }
   });
 

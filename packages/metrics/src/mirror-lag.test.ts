@@ -15,7 +15,7 @@ describe("the mirror's lag", () => {
 
   it("reads the first change after the stored checkpoint, or null when there is none", async () => {
     const asked: unknown[] = [];
-    const page = (changes: ChangePage["changes"]): ChangePage => ({ changes, checkpoint: "9:x", hasMore: false });
+    const page = (changes: ChangePage["changes"]): ChangePage => ({ changes, checkpoint: "9:x", hasMore: false, heldBack: false });
     let next = page([{ kind: "upsert", source }]);
     const lag = createMirrorLagSource({ readCheckpoint: async () => "7:abc", changes: { read: async (q) => (asked.push(q), next) } });
     expect(await lag.oldestUnsyncedChange()).toEqual(updatedAt);

@@ -3,7 +3,12 @@ import { LeaseEventSchema, SOURCES_CHANGED_CHANNEL, SYNC_LEASE_CHANNEL, type Lea
 import { createSyncDemand } from "./sync-demand.js";
 
 /** How one background attempt went. */
-export type AttemptOutcome = { outcome: "synced" } | { outcome: "busy"; holding: LeaseHolding | null } | { outcome: "failed" };
+export type AttemptOutcome =
+  | { outcome: "synced" }
+  /** Synced, but changes that had committed wait for an older transaction still running (ChangePage.heldBack). */
+  | { outcome: "held back" }
+  | { outcome: "busy"; holding: LeaseHolding | null }
+  | { outcome: "failed" };
 
 export interface BackgroundSyncOptions {
   /** The safety-net timer: a sync at least this often (after failures the delay doubles, up to 5 min). */
@@ -36,6 +41,8 @@ export interface BackgroundSync {
   stop(): Promise<void>;
 }
 
+const HELD_BACK = "an older transaction still running on the PostgreSQL server";
+
 /** How long one background run keeps reading changes notified while it runs (see attempt()). */
 const MAX_RUN_MS = 5_000;
 
@@ -64,6 +71,10 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
   let stopped = false;
   let running = false;
   let failures = 0;
+  // Runs in a row that found changes held back (AttemptOutcome "held back"); while > 0 this process
+  // owes another run whatever the demand says: its own lease release, announced as a good sync,
+  // clears the demand, and no notification comes when the older transaction ends.
+  let heldBack = 0;
   let tickTimer: NodeJS.Timeout | undefined;
   let soonTimer: NodeJS.Timeout | undefined;
   let soonAt = Number.POSITIVE_INFINITY;
@@ -93,12 +104,14 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
     soonTimer.unref();
   }
 
+  const owed = () => demand.owed || heldBack > 0;
+
   async function attempt(): Promise<void> {
-    if (stopped || running || !demand.owed) return;
+    if (stopped || running || !owed()) return;
     running = true;
     // A sync this process runs already (one a caller asked for) may cover what is owed.
     await deps.idle();
-    if (!demand.owed || stopped) {
+    if (!owed() || stopped) {
       running = false;
       return;
     }
@@ -116,6 +129,14 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
     };
     const result = await deps.attempt(more).catch((): AttemptOutcome => ({ outcome: "failed" }));
     running = false;
+    if (result.outcome === "held back") {
+      // Again soon, by this process alone (its lease was released as a good sync, so other
+      // processes do not join in), backing off while the older transaction runs.
+      setTrigger({ waitingFor: HELD_BACK });
+      soon(backoffDelay({ attempt: heldBack++, baseMs: 100, maxMs: Math.min(options.intervalMs, 5_000) }));
+      return;
+    }
+    if (result.outcome === "synced") heldBack = 0;
     if (result.outcome !== "synced") {
       demand.restore(token);
       if (continued) demand.note(); // what the run took on is owed again

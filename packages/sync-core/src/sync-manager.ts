@@ -140,7 +140,12 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
   async function execute(
     mode: SyncMode,
     obtainLease: () => Promise<HeldLease>,
-    options: { onProgress?: ((counts: SyncRunCounts) => void | Promise<void>) | undefined; more?: () => boolean } = {},
+    options: {
+      onProgress?: ((counts: SyncRunCounts) => void | Promise<void>) | undefined;
+      more?: () => boolean;
+      /** Told when the run ended with changes held back by an older transaction (SyncRunResult.heldBack). */
+      onHeldBack?: () => void;
+    } = {},
   ): Promise<SyncReport> {
     const { onProgress } = options;
     const startedAt = now();
@@ -171,6 +176,10 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       events.emit("sync:finished", report);
       await lease.release(true);
       if (run.mode !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
+      if (run.heldBack) {
+        logger.info("changes wait for an older transaction still running on the PostgreSQL server; syncing them once it ends");
+        options.onHeldBack?.();
+      }
       logger.info("sync finished", { mode: run.mode, ...run.counts, durationMs: report.durationMs });
       return report;
     } catch (error) {
@@ -243,9 +252,10 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       if ("held" in result) return result.held;
       throw new SyncError("BUSY", "Another process is syncing.", { data: { holding: result.busy } });
     };
+    let heldBack = false;
     try {
-      await exclusive("incremental", () => execute("incremental", obtain, { more }));
-      return { outcome: "synced" };
+      await exclusive("incremental", () => execute("incremental", obtain, { more, onHeldBack: () => (heldBack = true) }));
+      return { outcome: heldBack ? "held back" : "synced" };
     } catch (error) {
       if (isSyncError(error, "BUSY")) return { outcome: "busy", holding: (error.data?.holding as LeaseHolding | null) ?? null };
       return { outcome: "failed" };

@@ -25,6 +25,8 @@ export interface SyncRunResult {
   storedReport: unknown;
   /** The stored state read during the last batch (or at the start): what the final checkpoint is compared with. */
   storedNow: Promise<StoredSyncState>;
+  /** Changes had committed that the feed held back for an older transaction still running (ChangePage.heldBack): the mirror has not caught up. */
+  heldBack: boolean;
 }
 
 export interface SyncRunOptions {
@@ -98,9 +100,11 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   let checkpointWrite: Promise<unknown> = Promise.resolve();
   let storedNow: Promise<StoredSyncState> = Promise.resolve(stored);
   let checkpointedAt = performance.now();
+  let heldBack = false;
   try {
     for (;;) {
       const page = await next;
+      heldBack = page.heldBack;
       // A full page: the next one is read while Chroma writes this one.
       if (page.hasMore) next = read(page.checkpoint);
       // The checkpoint is stored after every full page; between the small batches of changes
@@ -147,7 +151,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     // After orphans were removed (a long scan), compare with a fresh read instead.
     storedNow = store.readSyncState();
   }
-  return { counts, checkpoint, mode, rebuilt: mayRewind, storedReport: stored.lastReport, storedNow };
+  return { counts, checkpoint, mode, rebuilt: mayRewind, storedReport: stored.lastReport, storedNow, heldBack };
 }
 
 /** The stored checkpoint; an unreadable one stops an incremental sync and is rebuilt by a full one. */
