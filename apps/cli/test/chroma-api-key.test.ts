@@ -7,7 +7,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startChromaCloudProxy, type ChromaCloudProxy } from "@kmcp/testing/chroma-cloud-proxy";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
+import { beforeAll, describe, expect, it } from "vitest";
 import { kmcp, tempHome, type CliResult } from "./run-cli.js";
 
 // CHROMA_API_KEY must never show in what the CLI prints (stdout, stderr with debug logs and
@@ -22,9 +23,9 @@ describe("the Chroma API key never shows", () => {
 
   beforeAll(async () => {
     const [chroma, postgres] = await Promise.all([startPrivateChroma(), startPrivatePostgres()]);
-    afterAll(() => Promise.all([chroma.destroy(), postgres.destroy()]));
+    cleanUp(() => Promise.all([chroma.destroy(), postgres.destroy()]));
     proxy = await startChromaCloudProxy(chroma.url, { apiKey: KEY });
-    afterAll(() => proxy.close());
+    cleanUp(() => proxy.close());
     env = { DATABASE_URL: postgres.url, CHROMA_URL: proxy.url, CHROMA_API_KEY: KEY, KMCP_HOME: await tempHome(), KMCP_LOG_LEVEL: "debug", KMCP_SYNC_INTERVAL_MS: "3600000" };
   });
 

@@ -1,14 +1,14 @@
 import { createTestDatabase } from "@kmcp/testing/postgres";
-import { afterAll } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
 import type { SourceCreateInput } from "@kmcp/core";
 import { createDb, type Db } from "../src/index.js";
 
-/** A migrated database of the test file's own, closed after the file. */
+/** A migrated database of the test file's own, closed when the calling test (or file) ends. */
 export async function migratedDatabase(): Promise<{ db: Db; url: string }> {
   const url = await createTestDatabase();
   const db = createDb({ url });
   await db.migrate();
-  afterAll(() => db.close());
+  cleanUp(() => db.close());
   return { db, url };
 }
 

@@ -3,7 +3,8 @@ import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startNotificationDroppingProxy } from "@kmcp/testing/pg-proxy";
 import { createTestDatabase, startPrivatePostgres } from "@kmcp/testing/postgres";
 import type { Db } from "@kmcp/db";
-import { afterAll, describe, expect, it } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
+import { describe, expect, it } from "vitest";
 import { createHealthCheck, createHealthHandler, healthExitCode, type HealthReport } from "../src/index.js";
 import { isolatedStore, migratedDb, seedSources, serve } from "./helpers.js";
 
@@ -77,7 +78,7 @@ describe("sync:trigger, from a sync manager running background syncs", () => {
     const store = isolatedStore();
     const sync = createSyncManager({ db, store });
     sync.start(options);
-    afterAll(() => sync.stop());
+    cleanUp(() => sync.stop());
     return {
       /** The report once the manager has settled on `mode` (push is proved by a real notification's round trip). */
       async reportWhen(mode: "push" | "polling") {
@@ -99,7 +100,7 @@ describe("sync:trigger, from a sync manager running background syncs", () => {
     const url = await createTestDatabase();
     await migratedDb(url);
     const proxy = await startNotificationDroppingProxy(url);
-    afterAll(() => proxy.close());
+    cleanUp(() => proxy.close());
     const report = await startSyncing(await migratedDb(proxy.url), { intervalMs: 60_000, probeTimeoutMs: 300 }).reportWhen("polling");
     expect(report.status).toBe("warn");
     expect(report.checks["sync:trigger"]?.[0]).toMatchObject({
@@ -139,10 +140,10 @@ describe("a dependency that hangs", () => {
   });
 });
 
-/** A PostgreSQL server of the test's own (destroyed after the file) and its password. */
+/** A PostgreSQL server of the test's own (destroyed when the test ends) and its password. */
 async function privatePostgres() {
   const server = await startPrivatePostgres();
-  afterAll(() => server.destroy());
+  cleanUp(() => server.destroy());
   const password = decodeURIComponent(new URL(server.url).password);
   expect(password.length).toBeGreaterThan(3);
   return { server, password };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Db } from "@kmcp/db";
 import { isolatedStore as sharedIsolatedStore } from "@kmcp/testing-kmcp";
-import { afterAll } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
 
 export { migratedDb } from "@kmcp/testing-kmcp";
 
@@ -17,7 +17,7 @@ export async function seedSources(db: Db, count: number): Promise<void> {
 
 /**
  * A real HTTP server on a free port: `handler` first, then a 404 of its own, so tests see
- * whether a request fell through. Closed after the file's tests.
+ * whether a request fell through. Closed when the calling test (or file) ends.
  */
 export async function serve(handler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a throwing handler surfaces as vitest's unhandled error
@@ -26,6 +26,6 @@ export async function serve(handler: (req: IncomingMessage, res: ServerResponse)
     res.writeHead(404, { "content-type": "text/plain" }).end("not a health route");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanUp(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

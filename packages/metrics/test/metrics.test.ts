@@ -4,7 +4,8 @@ import { createRequestWriter, createSyncManager, type OfflineSyncManager } from 
 import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
-import { afterAll, describe, expect, it } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
+import { describe, expect, it } from "vitest";
 import { createMirrorLagSource, createServerMetrics } from "../src/index.js";
 import { expectSamples, samples } from "./samples.js";
 
@@ -62,7 +63,7 @@ describe("server metrics on real PostgreSQL and Chroma", () => {
     // Two processes' clients of the same collections: one syncs, the other only serves.
     const prefix = uniqueCollectionPrefix();
     const [store, followerStore] = [0, 1].map(() => createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix }));
-    afterAll(() => Promise.all([store!.close(), followerStore!.close()]));
+    cleanUp(() => Promise.all([store!.close(), followerStore!.close()]));
     const leader = createSyncManager({ db, store: store! });
     const follower = createSyncManager({ db, store: followerStore! });
     const scrape = metricsOf(db, followerStore!, follower);
@@ -80,7 +81,7 @@ describe("server metrics on real PostgreSQL and Chroma", () => {
 
   it("during a PostgreSQL outage: online 0, lag unknown, the last sync's age still known, and queued writes counted", async () => {
     const server = await startPrivatePostgres();
-    afterAll(() => server.destroy());
+    cleanUp(() => server.destroy());
     const db = await migratedDb(server.url);
     const store = isolatedStore();
     const sync = createSyncManager({ db, store });

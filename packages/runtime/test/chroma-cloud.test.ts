@@ -4,7 +4,8 @@ import path from "node:path";
 import { startPrivateChroma } from "@kmcp/testing/chroma";
 import { startChromaCloudProxy, type ChromaCloudProxy } from "@kmcp/testing/chroma-cloud-proxy";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createKmcp, createLogger, importSources, parseKmcpEnv } from "../src/index.js";
 
 // kmcp on Chroma Cloud's contract, tested without Chroma Cloud: a loopback proxy in front of a
@@ -24,9 +25,9 @@ describe("kmcp on Chroma Cloud's contract", () => {
   beforeAll(async () => {
     const [chroma, pg] = await Promise.all([startPrivateChroma(), startPrivatePostgres()]);
     postgres = pg;
-    afterAll(() => Promise.all([chroma.destroy(), postgres.destroy()]));
+    cleanUp(() => Promise.all([chroma.destroy(), postgres.destroy()]));
     proxy = await startChromaCloudProxy(chroma.url, { apiKey: API_KEY });
-    afterAll(() => proxy.close());
+    cleanUp(() => proxy.close());
     const home = await mkdtemp(path.join(tmpdir(), "kmcp-cloud-"));
     env = { DATABASE_URL: postgres.url, CHROMA_URL: proxy.url, CHROMA_API_KEY: API_KEY, KMCP_HOME: home, KMCP_SYNC_INTERVAL_MS: "3600000", KMCP_LOG_LEVEL: "debug" };
   });

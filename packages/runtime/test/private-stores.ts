@@ -1,7 +1,7 @@
 import { createSyncManager } from "@kmcp/sync-core";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { isolatedStore, migratedDb } from "@kmcp/testing-kmcp";
-import { afterAll } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
 
 /**
  * A PostgreSQL server of the test file's own (to stop and start), migrated; a store of its own on
@@ -10,11 +10,11 @@ import { afterAll } from "vitest";
 export async function privateStores() {
   const postgres = await startPrivatePostgres();
   // Hooks run last-registered first: the sync stops, then the store and database close, then the server goes.
-  afterAll(() => postgres.destroy());
+  cleanUp(() => postgres.destroy());
   const db = await migratedDb(postgres.url);
   const store = isolatedStore();
   const sync = createSyncManager({ db, store });
-  afterAll(() => sync.stop());
+  cleanUp(() => sync.stop());
   return { postgres, db, store, sync };
 }
 export type PrivateStores = Awaited<ReturnType<typeof privateStores>>;

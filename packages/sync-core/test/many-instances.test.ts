@@ -3,7 +3,8 @@ import { compareCheckpoints, type Db } from "@kmcp/db";
 import { sharedChromaUrl, uniqueCollectionPrefix } from "@kmcp/testing/chroma";
 import { startNotificationDroppingProxy } from "@kmcp/testing/pg-proxy";
 import { createTestDatabase, startPrivatePostgres } from "@kmcp/testing/postgres";
-import { afterAll, describe, expect, it, onTestFinished } from "vitest";
+import { cleanUp } from "@kmcp/testing/clean-up";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { verifyMirror } from "../src/index.js";
 import { migratedDb, seedSources } from "./helpers.js";
 import { startInstance, syncIntervals, type Instance } from "./instances.js";
@@ -17,7 +18,7 @@ async function sharedStores(): Promise<{ url: string; db: Db; prefix: string; st
   const db = await migratedDb(url);
   const prefix = uniqueCollectionPrefix("multi");
   const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix, requestTimeoutMs: 10_000 });
-  afterAll(() => store.close());
+  cleanUp(() => store.close());
   return { url, db, prefix, store };
 }
 
@@ -66,7 +67,7 @@ describe("many instances on one PostgreSQL and one Chroma", () => {
   it("falls back to its timer, saying why, when notifications never arrive (behind a proxy that drops them, as a transaction-mode pooler does) or are switched off", async () => {
     const { url, db, prefix, store } = await sharedStores();
     const proxy = await startNotificationDroppingProxy(url);
-    afterAll(() => proxy.close());
+    cleanUp(() => proxy.close());
     const pooled = startInstance({ url: proxy.url, chromaUrl: sharedChromaUrl(), prefix, name: "behind-pooler", intervalMs: 1_500 });
     const off = startInstance({ url, chromaUrl: sharedChromaUrl(), prefix, name: "notify-off", intervalMs: 60_000, push: false });
     const polling = await pooled.waitFor((e) => e.ev === "trigger" && (e.trigger as { mode: string }).mode === "polling" && /did not arrive/.test(String((e.trigger as { reason: string }).reason)), "fallback to polling");
@@ -165,7 +166,7 @@ describe("many instances on one PostgreSQL and one Chroma", () => {
     expect(new Set(rows.map((r) => `${r.url} ${r.reason}`)).size).toBe(15); // no copy under another id either
     expect(rows.every((r) => r.status === "pending")).toBe(true);
     const store = createChromaStore({ url: sharedChromaUrl(), collectionPrefix: prefix });
-    afterAll(() => store.close());
+    cleanUp(() => store.close());
     await expect.poll(() => store.pendingWrites.count(), { timeout: 10_000 }).toBe(0);
   });
 });
