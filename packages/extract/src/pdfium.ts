@@ -60,7 +60,7 @@ function pdfium(): Promise<Pdfium> {
 export async function readPdfText(bytes: Uint8Array): Promise<PdfiumText> {
   const api = await pdfium();
   // PDFium keeps reading the buffer while the document is open: it is freed after closing it.
-  const data = api._malloc(Math.max(bytes.byteLength, 1));
+  const data = allocate(api, Math.max(bytes.byteLength, 1));
   try {
     api.HEAPU8.set(bytes, data);
     const doc = api._FPDF_LoadMemDocument(data, bytes.byteLength, 0);
@@ -87,7 +87,7 @@ function pageText(api: Pdfium, doc: number, index: number): string {
     try {
       const chars = api._FPDFText_CountChars(textPage);
       if (chars <= 0) return "";
-      const buffer = api._malloc((chars + 1) * 2);
+      const buffer = allocate(api, (chars + 1) * 2);
       try {
         // The count written includes the terminating NUL.
         const written = api._FPDFText_GetText(textPage, 0, chars, buffer);
@@ -106,12 +106,12 @@ function pageText(api: Pdfium, doc: number, index: number): string {
 /** FPDF_GetMetaText: asked once for the size in bytes (UTF-16LE, NUL included), then for the text. */
 function metaText(api: Pdfium, doc: number, tag: string): string {
   const name = new TextEncoder().encode(`${tag}\0`);
-  const tagPointer = api._malloc(name.byteLength);
+  const tagPointer = allocate(api, name.byteLength);
   try {
     api.HEAPU8.set(name, tagPointer);
     const size = api._FPDF_GetMetaText(doc, tagPointer, 0, 0);
     if (size <= 2) return "";
-    const buffer = api._malloc(size);
+    const buffer = allocate(api, size);
     try {
       api._FPDF_GetMetaText(doc, tagPointer, buffer, size);
       return utf16(api, buffer, size / 2 - 1);
@@ -121,6 +121,13 @@ function metaText(api: Pdfium, doc: number, tag: string): string {
   } finally {
     api._free(tagPointer);
   }
+}
+
+/** malloc in PDFium's memory; a null pointer (memory exhausted) must never be written through. */
+function allocate(api: Pdfium, size: number): number {
+  const pointer = api._malloc(size);
+  if (!pointer) throw new Error(`PDFium could not allocate ${size} bytes`);
+  return pointer;
 }
 
 function utf16(api: Pdfium, pointer: number, units: number): string {
