@@ -422,28 +422,32 @@ export const HISTORY = `## Changes made after profiling (before → after)
   HTML 1.6 → 1.4 s (lower in 9 pairs), PDF 1.9 → 1.7 s (lower or equal in 8); the ratios follow
   the load more than the code: median HTML 0.49 → 0.55 (0.35–0.70 → 0.42–0.88), PDF 0.46 → 0.56
   (0.38–0.65 → 0.40–0.76), the new code ahead in 8 of 10 pairs each (figure 8); not yet measured
-  on a quiet machine. What is left: (1) the
+  on a quiet machine. Round pdfium reads PDFs with PDFium instead of pdf.js: in five pairs at load
+  5.4–7.5, this process's CPU for the PDF ingest 1.6–1.8 → 1.1 s and its extraction 1.0–1.5 →
+  0.5–0.6 s in every pair; PDF 0.35–0.58 → 0.54–0.75 (median 0.42 → 0.59), ahead in 4 of 5 pairs;
+  not measured on a quiet machine. What is left: (1) the
   time to the first write, 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under load: the
-  new collection, the connections, loading pdf.js or Readability and turndown, and the first
+  new collection, the connections, loading pdf.js (measured before PDFium, whose first PDF alone
+  costs about the same 0.2 s of CPU) or Readability and turndown, and the first
   file, while the raw add's collection is made before its clock starts; Chroma's first write to a
   collection also costs 80–140 ms more than the next ones; (2) the chain of writes: Chroma writes
   one request at a time (two upserts of 300 chunks at once took longer than one after the other),
   and on 2 cores it shares the CPU with the main thread, which still needs 1.2–1.5 s (HTML) and
-  1.6–1.9 s (PDF) of CPU, so 5–7 upserts of the same chunks take longer than the baseline's one add
+  1.6–1.9 s (PDF; 1.1 s with PDFium) of CPU, so 5–7 upserts of the same chunks take longer than the baseline's one add
   made by an idle client (the same add in the ingest's 7 batches is itself 0.8–1.0× as fast);
   each still bumps the collection's version (one request), since once
   per ingest would hide a batch's changes from other processes' lexical index until the ingest
-  ends; (3) for PDF, pdf.js: 0.9–1.2 s of CPU for the 300 pages (2.5–3 ms a page measured alone,
-  mostly its text-item building, font decoding and its in-thread worker's messages; destroying
-  each document, \`disableNormalization\`, \`disableFontFace\`, \`isEvalSupported: false\` and
-  \`useSystemFonts: false\` changed nothing beyond noise). A spike of PDFium
-  (\`@hyzyla/pdfium\` 2.1.13, WebAssembly, MIT, no download) read the same 300 pages in
-  0.48–0.70 s against pdf.js's 1.0–1.3 s in the same process (54 ms to start), with every page's
-  text equal after collapsing whitespace; not switched, as its wrapper reads no document
-  metadata (the title) and its damaged-file errors are not mapped yet; (4) the built-in embedder
-  with cold word caches, 0.2–0.4 s for the HTML chunks.
-  Next steps: measure this round on a quiet machine; for PDF, PDFium's text (the title read
-  elsewhere) behind extract's errors and tests; cut the main thread's CPU further (the embedder,
+  ends; (3) for PDF, the reader: pdf.js took 0.9–1.2 s of CPU for the 300 pages (2.5–3 ms a page
+  measured alone, mostly its text-item building, font decoding and its in-thread worker's
+  messages; destroying each document, \`disableNormalization\`, \`disableFontFace\`,
+  \`isEvalSupported: false\` and \`useSystemFonts: false\` changed nothing beyond noise). PDFium
+  (\`@hyzyla/pdfium\` 2.1.13, WebAssembly, MIT, no download), extract's reader since round pdfium,
+  takes 0.5–0.6 s in the ingest (0.47–0.51 s alone against pdf.js's 0.75–0.95 s in the same
+  conditions), with the same Markdown, page ranges and titles for all 50 files; extract calls
+  PDFium's C functions itself, as the wrapper's pages are never closed (its high-level API grew
+  PDFium's memory from 17.8 to 330 MB over 1,000 documents, extract's stayed at 17.8 MB);
+  (4) the built-in embedder with cold word caches, 0.2–0.4 s for the HTML chunks.
+  Next steps: measure these rounds on a quiet machine; cut the main thread's CPU further (the embedder,
   Readability's passes over the page). Not in the figure's clock but paid by every process that imports
   \`@kmcp/extract\`: turndown's Node build loads domino (53 files) to parse HTML strings, which
   extract never hands it; its browser build is the same code without it. A worker thread (tinypool;

@@ -1,3 +1,4 @@
+import { encryptPDF } from "@pdfsmaller/pdf-encrypt-lite";
 import { describe, expect, it } from "vitest";
 import { makeDocx, makeImageOnlyPdf, makePdf } from "@kmcp/testing/documents";
 import { isExtractError, type ExtractErrorCode } from "./errors.js";
@@ -103,6 +104,41 @@ describe("extractDocument: PDF", () => {
       code: "EMPTY",
       message: expect.stringContaining("no text layer"),
     });
+  });
+});
+
+describe("extractDocument: PDF read by PDFium", () => {
+  it("reads a metadata title outside ASCII (stored as UTF-16) and collapses its whitespace", async () => {
+    const result = await extractDocument({ bytes: await makePdf([["Body text"]], { title: "Ünïcode  Guide — 日本語" }), kind: "pdf" });
+    expect(result.title).toBe("Ünïcode Guide — 日本語");
+  });
+
+  it("numbers pages from the document, so a blank page leaves a gap", async () => {
+    const result = await extractDocument({ bytes: await makePdf([["First page"], [], ["Third page"]]), kind: "pdf" });
+    expect(result.pages?.map((range) => range.page)).toEqual([1, 3]);
+    expect(result.markdown).toBe("First page\n\nThird page");
+  });
+
+  it("refuses a PDF that needs a password, and reads one with only an owner password", async () => {
+    const plain = await makePdf([["Secret page"]], { title: "Locked" });
+    expect(await failure(async () => extractDocument({ bytes: await encryptPDF(plain, "user-pw", "owner-pw"), kind: "pdf" }))).toEqual({
+      code: "UNREADABLE",
+      message: "The PDF is encrypted with a password; kmcp cannot read it.",
+    });
+    const ownerOnly = await extractDocument({ bytes: await encryptPDF(plain, "", "owner-pw"), kind: "pdf" });
+    expect(ownerOnly).toMatchObject({ title: "Locked", markdown: "Secret page" });
+  });
+
+  it("calls an empty file or a bare header damaged", async () => {
+    for (const bytes of [new Uint8Array(0), utf8("%PDF-1.7\n")]) {
+      expect(await failure(() => extractDocument({ bytes, kind: "pdf" }))).toEqual({ code: "UNREADABLE", message: "The PDF is damaged and cannot be read (not in PDF format, or corrupted)." });
+    }
+  });
+
+  it("reads a dozen PDFs at once, each into its own text", async () => {
+    const bytes = await Promise.all(Array.from({ length: 12 }, (_, n) => makePdf([[`Document ${n} page one`], [`Document ${n} page two`]])));
+    const results = await Promise.all(bytes.map((b) => extractDocument({ bytes: b, kind: "pdf" })));
+    expect(results.map((r) => r.title)).toEqual(bytes.map((_, n) => `Document ${n} page one`));
   });
 });
 

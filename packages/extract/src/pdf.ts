@@ -1,7 +1,7 @@
-import { extractText, getDocumentProxy, getMeta } from "unpdf";
 import { ExtractError } from "./errors.js";
 import type { Extracted, PageRange } from "./kinds.js";
 import { tidy } from "./markdown.js";
+import { PDFIUM_ERROR, PdfiumLoadError, readPdfText } from "./pdfium.js";
 
 const PAGE_SEPARATOR = "\n\n";
 
@@ -10,19 +10,14 @@ const PAGE_SEPARATOR = "\n\n";
  * the character range each page fills. The title comes from the PDF's metadata, else its first line.
  */
 export async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
-  // pdf.js may detach the buffer it is given: hand it a copy.
-  const data = new Uint8Array(bytes);
   let texts: string[];
-  let metaTitle: string | null = null;
+  let rawTitle: string;
   try {
-    const pdf = await getDocumentProxy(data, { verbosity: 0 });
-    texts = (await extractText(pdf, { mergePages: false })).text;
-    const meta = await getMeta(pdf).catch(() => null);
-    const info = (meta?.info ?? {}) as Record<string, unknown>;
-    metaTitle = typeof info.Title === "string" && info.Title.trim() !== "" ? info.Title.replace(/\s+/g, " ").trim() : null;
+    ({ pages: texts, title: rawTitle } = await readPdfText(bytes));
   } catch (error) {
     throw pdfError(error);
   }
+  const metaTitle = rawTitle.trim() !== "" ? rawTitle.replace(/\s+/g, " ").trim() : null;
   const pages: PageRange[] = [];
   let markdown = "";
   for (const [i, raw] of texts.entries()) {
@@ -40,13 +35,16 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
 }
 
 function pdfError(error: unknown): ExtractError {
-  const name = (error as { name?: string }).name ?? "";
+  if (error instanceof PdfiumLoadError) {
+    switch (error.code) {
+      case PDFIUM_ERROR.PASSWORD:
+        return new ExtractError("UNREADABLE", "The PDF is encrypted with a password; kmcp cannot read it.", { cause: error });
+      case PDFIUM_ERROR.SECURITY:
+        return new ExtractError("UNREADABLE", "The PDF is encrypted with a security scheme kmcp cannot read.", { cause: error });
+      case PDFIUM_ERROR.FORMAT:
+        return new ExtractError("UNREADABLE", "The PDF is damaged and cannot be read (not in PDF format, or corrupted).", { cause: error });
+    }
+  }
   const message = (error as Error).message ?? String(error);
-  if (name === "PasswordException" || /password/i.test(message)) {
-    return new ExtractError("UNREADABLE", "The PDF is encrypted with a password; kmcp cannot read it.", { cause: error });
-  }
-  if (name === "InvalidPDFException" || /invalid pdf|pdf header|xref|structure/i.test(message)) {
-    return new ExtractError("UNREADABLE", `The PDF is damaged and cannot be read (${message}).`, { cause: error });
-  }
   return new ExtractError("UNREADABLE", `The PDF could not be read: ${message}.`, { cause: error });
 }
