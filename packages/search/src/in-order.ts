@@ -2,7 +2,7 @@
  * `task(0)` … `task(count - 1)` with up to `width` running at once, their results yielded in
  * index order. With `rampUp`, the first task runs alone and one more may run with each result
  * the consumer takes (1, 2, 3 … up to `width`), so the first results are not held back by work
- * on later ones that shares their thread (pdf.js interleaves the documents it reads).
+ * on later ones that shares their thread (an extractor that yields between pages interleaves the documents it reads).
  * Once the consumer stops (break, or an error on either side), the tasks already started are
  * waited for before the generator returns or throws, so none is left running.
  */

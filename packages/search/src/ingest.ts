@@ -154,7 +154,7 @@ export function createIngester({ db, store, embedder, prepareThreads }: Ingester
     // Files are read while the group before them is prepared and written, the first one while
     // the stored vector space is checked (nothing is written before it is). Reading and groups
     // start small (the first file alone, then groups of 2, 4, 8): eight extractions at once
-    // (pdf.js interleaves documents) held back Chroma's first writes.
+    // held back Chroma's first writes (measured with pdf.js, which interleaved the documents it read).
     const reads = inOrder(files.length, PREPARE_GROUP, readFile, { rampUp: true });
     let ahead: Promise<IteratorResult<ReadFile>> | null = files.length > 0 ? reads.next() : null;
     ahead?.catch(() => undefined);
