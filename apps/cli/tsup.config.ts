@@ -44,8 +44,9 @@ export default defineConfig([
       /^(pg|pg-(connection-string|pool|protocol|types|int8)|pgpass|postgres-(array|bytea|date|interval)|split2|xtend|obuf)(\/|$)/,
     ],
     // chromadb imports its optional embedding packages only for collections that name one (kmcp's
-    // never do); pg its native binding and its Cloudflare socket only when asked for them.
-    external: ["@chroma-core/default-embed", "pg-native", "pg-cloudflare"],
+    // never do); pg its native binding and its Cloudflare socket only when asked for them;
+    // chroma-store undici only for chunk reads and writes (1.1 MB that a sync never runs).
+    external: ["@chroma-core/default-embed", "pg-native", "pg-cloudflare", "undici"],
     esbuildPlugins: [zodEnglishOnly],
     // commander is CommonJS: its require() calls of Node's modules need a require in an ES module.
     banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },

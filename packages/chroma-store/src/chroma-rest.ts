@@ -1,5 +1,5 @@
 import type { Metadata } from "chromadb";
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import type { ResolvedChromaStoreOptions } from "./options.js";
 import type { UpsertBody } from "./rest-upsert.js";
 
@@ -96,13 +96,15 @@ function refusal(status: number, text: string): ChromaHttpError {
 export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl" | "host" | "port" | "headers" | "requestTimeoutMs">): ChromaRest {
   const origin = `${options.ssl ? "https" : "http"}://${options.host}:${options.port}`;
   const headers = { ...options.headers, "content-type": "application/json" };
-  let pool: Pool | undefined;
+  let pool: Promise<Pool> | undefined;
 
   async function post<T>(collection: CollectionPath, endpoint: "query" | "get" | "upsert", body: QueryBody | GetBody | UpsertBody): Promise<T> {
-    // Idle sockets do not hold the process open (undici unrefs them); no connection cap, as with fetch.
-    pool ??= new Pool(origin, { headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs });
+    // undici is loaded at the first request (~0.1 s): a process that never reads or writes chunks
+    // (`kmcp sync run`) never pays it. Idle sockets do not hold the process open (undici unrefs
+    // them); no connection cap, as with fetch.
+    pool ??= import("undici").then(({ Pool }) => new Pool(origin, { headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs }));
     const path = `/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}/${endpoint}`;
-    const answer = await pool.request({ method: "POST", path, headers, body: JSON.stringify(body) });
+    const answer = await (await pool).request({ method: "POST", path, headers, body: JSON.stringify(body) });
     if (answer.statusCode >= 200 && answer.statusCode < 300) return (await answer.body.json()) as T;
     throw refusal(answer.statusCode, await answer.body.text().catch(() => ""));
   }
@@ -116,7 +118,7 @@ export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl"
     async close() {
       const closing = pool;
       pool = undefined;
-      await closing?.close();
+      await (await closing)?.close();
     },
   };
 }
