@@ -350,7 +350,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   on a quiet machine, but without a margin: 180 and 195 ms (median of 20 runs, p95 197 and 216;
   load average 3.9 and 0.8) after the sync state moved to the collection's metadata, round trips
   were cut and pg bundled (see "Changes made after profiling"); 199–214 ms in six quiet runs
-  before; 195 ms again after session 8's merges (quiet). Under other work it is over: 226–258 ms at load 5–10. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
+  before; 195 ms again after session 8's merges (quiet); after session 9's, 199, 226 and 227 ms in
+  three quiet runs within an hour (±15 ms between runs: met in some, not in others). Under other work it is over: 226–258 ms at load 5–10. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
   compiling it, zod installing its methods on the first schema and building the schemas the
   bundled packages define, Node's fetch (undici) loaded by pg's Cloudflare check), garbage
   collection (5–6 scavenges, ~20 ms), and the round trips (a PostgreSQL
@@ -365,14 +366,14 @@ export const HISTORY = `## Changes made after profiling (before → after)
   process to ask.
 
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): not met. 0.32 in a full run under other sessions' load (load average 10; 285 against
-  880 calls/s) after search's Chroma reads moved to the REST API over an undici pool; the same
-  code before gave 0.31 at that load and 0.32 on a quiet machine (496 against 1,543 calls/s), and
-  interleaved runs moved from a median 0.25 to 0.33; zero errors in every run. \`knowledge_sources\`
-  alone is at 0.53–1.04 (0.84 in the last run); the gap is search. A search now costs the kmcp
-  process ~3.4 ms of CPU and Chroma ~4.1 ms at load 10 (before: 4.1 and 3.6 ms at that load; 3.1
-  and 2.6 ms quiet), against ~0.75 ms for a whole call of the bare server: Chroma is now the larger
-  part. It makes two Chroma requests (the vector query for ids and distances, then the kept page's
+  answers): not met. 0.34 on a quiet machine (458 against 1,363 calls/s) and 0.32 under other
+  sessions' load (load average 10; 285 against 880 calls/s) after search's Chroma reads moved to
+  the REST API over an undici pool; the same code before gave 0.32 quiet (496 against 1,543
+  calls/s) and 0.31 at load 10, and interleaved runs moved from a median 0.25 to 0.33; zero errors
+  in every run. \`knowledge_sources\` alone is at 0.53–1.04 (0.91 in the last run); the gap is
+  search. A search now costs the kmcp process ~3.0 ms of CPU and Chroma ~3.2 ms quiet (3.4 and
+  4.1 ms at load 10; before: 3.1 and 2.6 ms quiet, 4.1 and 3.6 ms at load 10), against ~0.8 ms
+  for a whole call of the bare server: Chroma is now the larger part. It makes two Chroma requests (the vector query for ids and distances, then the kept page's
   texts and records), and each costs Chroma ~1–2 ms of CPU however little it reads, more with more
   requests at once; one query bringing the candidates' texts and records costs Chroma more than
   the two. In the kmcp process's CPU profile under 50 clients (old and new code, load ~9), the
@@ -414,18 +415,15 @@ export const HISTORY = `## Changes made after profiling (before → after)
   0.85 on both halves. Many misses are a neighbour that names the answer (chalk's README for
   supports-color, micromatch's for braces): telling them apart takes meaning, i.e. an embedding
   model (KMCP_EMBEDDER=openai); with one, re-measure the fusion (KMCP_SEARCH_FUSION and weights).
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): not met. On a quiet
-  machine after round ingest-fast-3: HTML 0.64 and 0.63, PDF 0.54 and 0.60 (load 0–1.6). Round
-  ingest-fast-4 sends the chunk upserts without the chromadb client (its vector encoding cost
-  ~190 ms of CPU for 1,149 vectors, Buffer's 5–8 ms). In ten pairs interleaved with the code
-  before, at other sessions' load 3–21 (the raw add 1.0–3.4 s), this process's CPU per run, median
-  HTML 1.6 → 1.4 s (lower in 9 pairs), PDF 1.9 → 1.7 s (lower or equal in 8); the ratios follow
-  the load more than the code: median HTML 0.49 → 0.55 (0.35–0.70 → 0.42–0.88), PDF 0.46 → 0.56
-  (0.38–0.65 → 0.40–0.76), the new code ahead in 8 of 10 pairs each (figure 8); not yet measured
-  on a quiet machine. Round pdfium reads PDFs with PDFium instead of pdf.js: in five pairs at load
-  5.4–7.5, this process's CPU for the PDF ingest 1.6–1.8 → 1.1 s and its extraction 1.0–1.5 →
-  0.5–0.6 s in every pair; PDF 0.35–0.58 → 0.54–0.75 (median 0.42 → 0.59), ahead in 4 of 5 pairs;
-  not measured on a quiet machine. What is left: (1) the
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): met for PDF, not for HTML.
+  Three runs on a quiet machine after session 9's merges (11:23–11:45, load 0.6–3.7): PDF 0.83,
+  0.83 and 0.75; HTML 0.69, 0.71 and 0.66. Before them, quiet: HTML 0.64 and 0.63, PDF 0.54 and
+  0.60. Round ingest-fast-4 sends the chunk upserts without the chromadb client (its vector
+  encoding cost ~190 ms of CPU for 1,149 vectors, Buffer's 5–8 ms): in ten pairs interleaved with
+  the code before, at other sessions' load 3–21, this process's CPU per run, median HTML 1.6 → 1.4
+  s (lower in 9 pairs), PDF 1.9 → 1.7 s (lower or equal in 8). Round pdfium reads PDFs with PDFium
+  instead of pdf.js: in five pairs at load 5.4–7.5, this process's CPU for the PDF ingest 1.6–1.8 →
+  1.1 s and its extraction 1.0–1.5 → 0.5–0.6 s in every pair. What is left (for HTML): (1) the
   time to the first write, 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under load: the
   new collection, the connections, loading pdf.js (measured before PDFium, whose first PDF alone
   costs about the same 0.2 s of CPU) or Readability and turndown, and the first
