@@ -135,6 +135,26 @@ describe("extractDocument: PDF read by PDFium", () => {
     }
   });
 
+  it("lets the thread's other work run while it reads a long PDF", async () => {
+    // 3,000 pages: a few hundred ms of PDFium's work, several times its 50 ms between turns.
+    const bytes = await makePdf(Array.from({ length: 3_000 }, (_, n) => [`Page ${n + 1}`, "A line of body text on this page.", "And one more line."]));
+    await extractDocument({ bytes: await makePdf([["Warm-up"]]), kind: "pdf" }); // PDFium loaded
+    // Turns of the event loop while the long document is read: without yielding, none.
+    let turns = 0;
+    let reading = true;
+    const turn = () => {
+      if (!reading) return;
+      turns += 1;
+      setImmediate(turn);
+    };
+    const result = extractDocument({ bytes, kind: "pdf" });
+    setImmediate(turn);
+    const { pages } = await result;
+    reading = false;
+    expect(pages).toHaveLength(3_000);
+    expect(turns).toBeGreaterThan(0);
+  });
+
   it("reads a dozen PDFs at once, each into its own text", async () => {
     const bytes = await Promise.all(Array.from({ length: 12 }, (_, n) => makePdf([[`Document ${n} page one`], [`Document ${n} page two`]])));
     const results = await Promise.all(bytes.map((b) => extractDocument({ bytes: b, kind: "pdf" })));
