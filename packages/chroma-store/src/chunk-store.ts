@@ -20,6 +20,7 @@ import {
   type StoredChunk,
   type VectorSpace,
 } from "./chunk-shapes.js";
+import type { QueryBody } from "./chroma-rest.js";
 import { upsertBody } from "./rest-upsert.js";
 import { splitIntoBatches } from "./split-into-batches.js";
 
@@ -132,19 +133,22 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     return { id, sourceId, contentHash, index: chunkIndex, count: chunkCount, headingPath, ...(pages ? { pages } : {}), ...(url ? { url } : {}), ...(title ? { title } : {}) };
   }
 
-  /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
-  async function currentSpace(asked?: VectorSpace): Promise<VectorSpace | null> {
-    const cached = await use(`reading the vector space of ${name}`, async (c) => recordedSpace(c));
-    if (cached && asked && sameSpace(cached, asked)) return cached;
-    // Another process may have recorded or replaced the space since this handle was opened.
-    connection.forget(name);
+  /** The space recorded on the collection's cached handle (null: none yet). */
+  function spaceOnHandle(): Promise<VectorSpace | null> {
     return use(`reading the vector space of ${name}`, async (c) => recordedSpace(c));
   }
 
-  type Include = "documents" | "metadatas" | "distances";
+  /** The space recorded on the collection; a cached handle without the asked space is refreshed once first. */
+  async function currentSpace(asked?: VectorSpace): Promise<VectorSpace | null> {
+    const cached = await spaceOnHandle();
+    if (cached && asked && sameSpace(cached, asked)) return cached;
+    // Another process may have recorded or replaced the space since this handle was opened.
+    connection.forget(name);
+    return spaceOnHandle();
+  }
 
   /** Chroma's answer to a vector query, after the space checks; null when the collection holds no space yet. */
-  async function runQuery(space: VectorSpace, embedding: readonly number[], limit: number, sourceIds: readonly string[] | undefined, include: Include[]) {
+  async function runQuery(space: VectorSpace, embedding: readonly number[], limit: number, sourceIds: readonly string[] | undefined, include: QueryBody["include"]) {
     const asked = parseInput(VectorSpaceSchema, space, "vector space");
     if (embedding.length !== asked.dimension) {
       throw new ChromaStoreError("VALIDATION", `The query vector has ${embedding.length} dimensions; ${asked.embedder} makes ${asked.dimension}.`);
@@ -234,7 +238,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     // marker and the recorded space are written once (another space means a new collection,
     // see upsert), so a handle that already holds a space is current in all but the token,
     // which is replaced; one opened before the space was recorded is read afresh first.
-    if (!(await use(`reading the vector space of ${name}`, async (c) => recordedSpace(c)))) connection.forget(name);
+    if (!(await spaceOnHandle())) connection.forget(name);
     await modifyMetadata(`recording a change of ${name}`, (current) => ({ ...current, [VERSION_KEY]: `${Date.now()}-${randomUUID()}` }));
   }
 

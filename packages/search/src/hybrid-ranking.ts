@@ -1,12 +1,11 @@
 import type { ChromaStore, ChunkRecord, MirrorRecord, VectorSpace } from "@kmcp/chroma-store";
-import { fuseRankings, fusionForMode, SEARCH_CANDIDATES, type FusedCandidate, type FusionOptions, type RankedCandidate } from "./fuse.js";
+import { fuseRankings, SEARCH_CANDIDATES, type FusedCandidate, type FusionOptions, type RankedCandidate } from "./fuse.js";
 import type { LiveLexicalIndex } from "./live-lexical-index.js";
 import { holdsPhrases } from "./parse-query.js";
 
 export type SearchMode = "hybrid" | "lexical" | "vector";
 
 export interface HybridRankingInput {
-  mode: Exclude<SearchMode, "vector">;
   /** The query without its quotes, and its quoted phrases (lower-cased). */
   text: string;
   phrases: string[];
@@ -14,6 +13,7 @@ export interface HybridRankingInput {
   vector: number[] | null;
   space: VectorSpace;
   limit: number;
+  /** The fusion of the search's mode (fusionForMode: lexical mode's leaves the vector list out). */
   fusion: Omit<FusionOptions, "limit" | "tierWeight">;
   tierWeights: Record<MirrorRecord["authorityTier"], number>;
   /** Whether a source may appear (known to the mirror, not archived, matching the filters). */
@@ -70,8 +70,7 @@ export async function rankHybrid(
   live: LiveLexicalIndex,
   input: HybridRankingInput,
 ): Promise<HybridRanking> {
-  const { mode, text, phrases, vector, space, limit, tierWeights, eligible } = input;
-  const fusion = fusionForMode(mode, input.fusion);
+  const { text, phrases, vector, space, limit, fusion, tierWeights, eligible } = input;
   const { weights } = fusion;
   const sources = new Map<string, MirrorRecord | null>();
   // Texts read for the phrase checks, kept across rounds so none is read twice.

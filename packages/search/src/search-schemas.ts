@@ -1,6 +1,6 @@
 import { AuthorityTierSchema, SourceStatusSchema, SourceTypeSchema } from "@kmcp/core";
 import { z } from "zod";
-import { DEFAULT_FUSION } from "./fuse.js";
+import { DEFAULT_FUSION, FUSION_METHODS } from "./fuse.js";
 
 export const MAX_SEARCH_RESULTS = 50;
 export const MAX_QUERY_LENGTH = 1_000;
@@ -33,7 +33,7 @@ export type SearchQuery = z.input<typeof SearchQuerySchema>;
 export const ExplainSchema = z.object({
   mode: z.enum(["hybrid", "lexical", "vector"]),
   method: z
-    .enum(["scores", "rrf"])
+    .enum(FUSION_METHODS)
     .nullable()
     .describe("how the lists were fused: each list's scores over its best (scores) or reciprocal ranks (rrf, also lexical mode's one list); null in vector mode"),
   sourceEvidence: z.number().describe("share of the relevance taken from the best other chunk of the same source"),

@@ -108,13 +108,12 @@ export function createSearch({ store: chromaStore, mirror, embedder, tierWeights
         const fusionUsed = fusionForMode(query.mode, fusionParams);
         await live.refresh();
         const hybrid = await rankHybrid(store, live, {
-          mode: query.mode,
           text,
           phrases,
           vector,
           space,
           limit: query.limit,
-          fusion: { ...fusionParams, perSource: query.perSource, minScore: query.minScore },
+          fusion: { ...fusionUsed, perSource: query.perSource, minScore: query.minScore },
           tierWeights: weights,
           eligible,
         });
