@@ -95,6 +95,8 @@ export function createRequestWriter(options: {
     try {
       const write = await store.pendingWrites.add({ id: request.id, kind: KIND, payload: request, queuedAt: now() });
       logger.info("queued a request while PostgreSQL is unreachable", { id: request.id });
+      // PostgreSQL came back while this was queued, after the replay its return started had listed the queue.
+      if (connectivity.isOnline) void replay().catch(() => {});
       return { outcome: "queued", request: asQueued(write.payload as ParsedRequest, write.queuedAt) };
     } catch (error) {
       throw new SyncError(
@@ -107,21 +109,31 @@ export function createRequestWriter(options: {
 
   async function doReplay(): Promise<ReplayResult> {
     const result: ReplayResult = { replayed: 0, remaining: 0, stuck: [] };
-    const writes = (await store.pendingWrites.list()).filter((w) => w.kind === KIND);
-    for (const write of writes) {
-      try {
-        await db.requests.create(write.payload as RequestCreateInput);
-        await store.pendingWrites.remove(write.id);
-        result.replayed += 1;
-      } catch (error) {
-        if (isPrimaryOutage(error)) {
-          connectivity.reportFailure(error);
-          break;
+    const seen = new Set<string>();
+    let outage = false;
+    let listed = 0;
+    // Listed again until nothing new: a request that met the outage's end may be queued while this runs.
+    while (!outage) {
+      const writes = (await store.pendingWrites.list()).filter((w) => w.kind === KIND && !seen.has(w.id));
+      if (writes.length === 0) break;
+      listed += writes.length;
+      for (const write of writes) {
+        seen.add(write.id);
+        try {
+          await db.requests.create(write.payload as RequestCreateInput);
+          await store.pendingWrites.remove(write.id);
+          result.replayed += 1;
+        } catch (error) {
+          if (isPrimaryOutage(error)) {
+            connectivity.reportFailure(error);
+            outage = true;
+            break;
+          }
+          result.stuck.push({ id: write.id, error: describeFailure(error) });
         }
-        result.stuck.push({ id: write.id, error: describeFailure(error) });
       }
     }
-    result.remaining = writes.length - result.replayed;
+    result.remaining = listed - result.replayed;
     if (result.replayed || result.stuck.length) logger.info("replayed queued requests", { ...result });
     return result;
   }
