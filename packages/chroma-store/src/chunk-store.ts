@@ -94,6 +94,8 @@ export interface ChunkStore {
 // Collection metadata key of the write token (see version()).
 const VERSION_KEY = "kmcp_version";
 const PAGE_SIZE = 5_000;
+// Most query embeddings concurrent searches send in one request (see chroma-rest.ts): a sane bound, far under any server's batch size.
+const QUERY_BATCH = 32;
 
 // Built once: a search reads through these on every call, and making a zod schema costs more than using it.
 const QueryOptionsSchema = z.strictObject({ limit: z.number().int().min(1).max(100_000), sourceIds: z.array(IdSchema).optional(), text: z.boolean().default(true) });
@@ -169,7 +171,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         n_results: Math.min(limit, connection.limits.maxResults),
         ...(where ? { where } : {}),
         include,
-      });
+      }, { upTo: QUERY_BATCH });
     });
   }
 
@@ -340,8 +342,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async texts(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const texts = new Map<string, string>();
-      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => connection.rest.get(c, { ids: batch, include: ["documents"] }));
+      const upTo = await connection.maxBatchSize();
+      for (const batch of splitIntoBatches(unique, upTo)) {
+        const page = await use(`reading ${batch.length} chunk texts from ${name}`, (c) => connection.rest.get(c, { ids: batch, include: ["documents"] }, { upTo }));
         for (const [i, id] of page.ids.entries()) texts.set(id, page.documents?.[i] ?? "");
       }
       return texts;
@@ -382,8 +385,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async records(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       const records: ChunkRecord[] = [];
-      for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => connection.rest.get(c, { ids: batch, include: ["documents", "metadatas"] }));
+      const upTo = await connection.maxBatchSize();
+      for (const batch of splitIntoBatches(unique, upTo)) {
+        const page = await use(`reading ${batch.length} chunks from ${name}`, (c) => connection.rest.get(c, { ids: batch, include: ["documents", "metadatas"] }, { upTo }));
         for (const [i, id] of page.ids.entries()) {
           records.push({ ...decode(id, page.metadatas?.[i]), text: page.documents?.[i] ?? "" });
         }
