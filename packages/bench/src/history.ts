@@ -192,6 +192,29 @@ export const HISTORY = `## Changes made after profiling (before → after)
   281, 253, 276 unbounded; one SQLite statement for the candidates' sources (\`json_each\`) instead
   of one lookup each was slower (109 against 73 µs for 100 ids).
 
+- **Concurrent searches share Chroma requests** (figure 9): a search's two Chroma requests (the
+  vector query for ids and distances, the read of the kept page's records) each cost Chroma
+  ~1–2 ms of CPU however little they read. While two requests of one kind are in flight, the next
+  reads of that kind now wait and go out together when one settles, with no timer (a read with a
+  free slot goes out at once; \`packages/chroma-store/src/request-batcher.ts\`): queries with the
+  same results count, filter and fields as one query with all their embeddings (at most 32;
+  equal embeddings are not merged), reads by ids as one read of the union of their ids; each
+  caller gets its own part. Same results: the figure's 16 calls gave the same answers from
+  main's build and the new one on the same stores (timestamps aside), 200 concurrent calls to
+  the new one the same as its serial answers, and so did 166 calls with the 83 labelled queries;
+  \`test/batched-reads.test.ts\` checks against the real server that merged queries and reads (with
+  overlapping and unknown ids) answer each caller what its read alone gets. Under 50 clients,
+  old and new builds interleaved (quick sizes, 10 s each, 2 × 4 rounds, load average 7.6–14.7):
+  kmcp / bare 0.29–0.48 → 0.42–0.85 (medians 0.38 → 0.56); per call the kmcp process 1.83–2.65 →
+  1.40–2.04 ms of CPU and Chroma 1.60–2.12 → 0.57–0.72 ms; search's median latency 228–263 →
+  133–185 ms. With the 83 labelled queries, all distinct (4 rounds, load 10–13): 0.35–0.48 →
+  0.50–0.60, Chroma 1.43–1.75 → 0.63–0.66 ms per call; a query request carried 4.8 searches on
+  average (7% alone, half in requests of 8 or more), a read 4.6 (its union 73% of the ids
+  asked). Figure 9 full at load 8.7–11.8: 0.59. Measured and not kept: one request of a kind in
+  flight instead of two (larger batches; 4 interleaved rounds at load 11–22): Chroma 0.42–0.44
+  against 0.58–0.64 ms per call but kmcp / bare 0.56–0.61 against 0.51–0.68, and one slow
+  request would hold up every search behind it.
+
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
   answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
@@ -366,26 +389,24 @@ export const HISTORY = `## Changes made after profiling (before → after)
   process to ask.
 
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): not met. 0.34 on a quiet machine (458 against 1,363 calls/s) and 0.32 under other
-  sessions' load (load average 10; 285 against 880 calls/s) after search's Chroma reads moved to
-  the REST API over an undici pool; the same code before gave 0.32 quiet (496 against 1,543
-  calls/s) and 0.31 at load 10, and interleaved runs moved from a median 0.25 to 0.33; zero errors
-  in every run. \`knowledge_sources\` alone is at 0.53–1.04 (0.91 in the last run); the gap is
-  search. A search now costs the kmcp process ~3.0 ms of CPU and Chroma ~3.2 ms quiet (3.4 and
-  4.1 ms at load 10; before: 3.1 and 2.6 ms quiet, 4.1 and 3.6 ms at load 10), against ~0.8 ms
-  for a whole call of the bare server: Chroma is now the larger part. It makes two Chroma requests (the vector query for ids and distances, then the kept page's
-  texts and records), and each costs Chroma ~1–2 ms of CPU however little it reads, more with more
-  requests at once; one query bringing the candidates' texts and records costs Chroma more than
-  the two. In the kmcp process's CPU profile under 50 clients (old and new code, load ~9), the
-  chromadb client, undici and web streams went from 24% of the busy time to 12% (the undici pool,
-  and the web \`Request\`/\`Response\` the SDK's HTTP transport builds for every call); the rest: writing responses to the socket 10%, zod 9% (the
-  SDK's input and output checks 3%), search's ranking (FTS5, the candidates' sources) 9%, garbage
-  collection 8%, the MCP SDK 8%. Going further would take one Chroma request per search — the
-  page's texts and records kept in this process (about 100 MB more memory and snapshot at 100k
-  chunks of up to 1,500 characters, and a removed chunk's text served until the keyword index's
-  next refresh; not done) — or a cheaper Chroma. Coalescing identical concurrent queries, or a
-  result cache keyed by the query, would pay on this benchmark, which repeats eight queries among
-  50 clients, and little for distinct queries; not done.
+  answers): met, without a wide margin. 0.59 in the full run under other sessions' load (load
+  average 9–12; 243 against 414 calls/s) after concurrent searches began to share Chroma
+  requests; interleaved quick rounds 0.42–0.85 (median 0.56; 0.50–0.60 with 83 distinct
+  queries), so a single short run can still land under 0.5. Before it: 0.34 quiet and 0.32 at
+  load 10. Zero errors in every run. A search now costs the kmcp process ~2.25 ms of CPU and
+  Chroma ~1.36 ms (full run, load ~10; before: 3.4 and 4.1 ms at load 10, 3.0 and 3.2 ms quiet),
+  against ~1.0 ms for a whole call of the bare server: the kmcp process is now the larger part.
+  Its two Chroma requests (the vector query for ids and distances, then the kept page's texts
+  and records) still go out per search when nothing else is in flight; under load most go out
+  with others' (4–5 searches a request on average). In the kmcp process's CPU profile under 50
+  clients (before this change, load ~9), the chromadb client, undici and web streams were 12% of
+  the busy time (the undici pool, and the web \`Request\`/\`Response\` the SDK's HTTP transport
+  builds for every call); writing responses to the socket 10%, zod 9% (the SDK's input and
+  output checks 3%), search's ranking (FTS5, the candidates' sources) 9%, garbage collection
+  8%, the MCP SDK 8%. \`knowledge_sources\` alone is at 0.53–1.04 (0.66 in the last run, at load
+  ~10). Coalescing identical concurrent queries, or a result cache keyed by the query, would pay
+  on this benchmark, which repeats eight queries among 50 clients, and little for distinct
+  queries; not done (shared requests do not merge equal queries: Chroma answers each).
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU
