@@ -204,16 +204,16 @@ export const HISTORY = `## Changes made after profiling (before → after)
   the new one the same as its serial answers, and so did 166 calls with the 83 labelled queries;
   \`test/batched-reads.test.ts\` checks against the real server that merged queries and reads (with
   overlapping and unknown ids) answer each caller what its read alone gets. Under 50 clients,
-  old and new builds interleaved (quick sizes, 10 s each, 2 × 4 rounds, load average 7.6–14.7):
-  kmcp / bare 0.29–0.48 → 0.42–0.85 (medians 0.38 → 0.56); per call the kmcp process 1.83–2.65 →
-  1.40–2.04 ms of CPU and Chroma 1.60–2.12 → 0.57–0.72 ms; search's median latency 228–263 →
-  133–185 ms. With the 83 labelled queries, all distinct (4 rounds, load 10–13): 0.35–0.48 →
+  old and new builds interleaved (quick sizes, 10 s each, 3 × 4 rounds, load average 5.7–14.7):
+  kmcp / bare 0.29–0.48 → 0.42–0.85 (medians 0.38 → 0.52); per call the kmcp process 1.83–2.66 →
+  1.40–2.04 ms of CPU and Chroma 1.60–2.12 → 0.57–0.73 ms; search's median latency 183–263 →
+  123–185 ms. With the 83 labelled queries, all distinct (4 rounds, load 10–13): 0.35–0.48 →
   0.50–0.60, Chroma 1.43–1.75 → 0.63–0.66 ms per call; a query request carried 4.8 searches on
   average (7% alone, half in requests of 8 or more), a read 4.6 (its union 73% of the ids
-  asked). Figure 9 full at load 8.7–11.8: 0.59. Measured and not kept: one request of a kind in
-  flight instead of two (larger batches; 4 interleaved rounds at load 11–22): Chroma 0.42–0.44
-  against 0.58–0.64 ms per call but kmcp / bare 0.56–0.61 against 0.51–0.68, and one slow
-  request would hold up every search behind it.
+  asked). Figure 9 full: 0.59, 0.60 and 0.46 in three runs (load 1–12). Measured and not
+  kept: one request of a kind in flight instead of two (larger batches; 4 interleaved rounds at
+  load 11–22): Chroma 0.42–0.44 against 0.58–0.64 ms per call but kmcp / bare 0.56–0.61 against
+  0.51–0.68, and one slow request would hold up every search behind it.
 
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
@@ -389,24 +389,27 @@ export const HISTORY = `## Changes made after profiling (before → after)
   process to ask.
 
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): met, without a wide margin. 0.59 in the full run under other sessions' load (load
-  average 9–12; 243 against 414 calls/s) after concurrent searches began to share Chroma
-  requests; interleaved quick rounds 0.42–0.85 (median 0.56; 0.50–0.60 with 83 distinct
-  queries), so a single short run can still land under 0.5. Before it: 0.34 quiet and 0.32 at
-  load 10. Zero errors in every run. A search now costs the kmcp process ~2.25 ms of CPU and
-  Chroma ~1.36 ms (full run, load ~10; before: 3.4 and 4.1 ms at load 10, 3.0 and 3.2 ms quiet),
-  against ~1.0 ms for a whole call of the bare server: the kmcp process is now the larger part.
-  Its two Chroma requests (the vector query for ids and distances, then the kept page's texts
-  and records) still go out per search when nothing else is in flight; under load most go out
-  with others' (4–5 searches a request on average). In the kmcp process's CPU profile under 50
-  clients (before this change, load ~9), the chromadb client, undici and web streams were 12% of
-  the busy time (the undici pool, and the web \`Request\`/\`Response\` the SDK's HTTP transport
-  builds for every call); writing responses to the socket 10%, zod 9% (the SDK's input and
-  output checks 3%), search's ranking (FTS5, the candidates' sources) 9%, garbage collection
-  8%, the MCP SDK 8%. \`knowledge_sources\` alone is at 0.53–1.04 (0.66 in the last run, at load
-  ~10). Coalescing identical concurrent queries, or a result cache keyed by the query, would pay
-  on this benchmark, which repeats eight queries among 50 clients, and little for distinct
-  queries; not done (shared requests do not merge equal queries: Chroma answers each).
+  answers): not reliably met. Since concurrent searches share Chroma requests, three full runs
+  within half an hour gave 0.59, 0.60 and 0.46 (the last begun on a quiet machine, load 1.3,
+  that other sessions filled to 12), and interleaved quick rounds 0.42–0.85 (median 0.52), the
+  lowest in the quietest rounds (0.44–0.56 at load 6–8); before it, 0.34 quiet and 0.32 at load
+  10. Zero errors in every run. A search now costs the kmcp process ~2.0–2.25 ms of CPU and
+  Chroma ~1.25–1.36 ms (before: 3.0 and 3.2 ms quiet, 3.4 and 4.1 ms at load 10), against
+  0.8–1.0 ms for a whole call of the bare server: the kmcp process is now the larger part, and
+  \`knowledge_sources\` alone is at 0.66–0.91 in those runs. Its two Chroma requests (the vector
+  query for ids and distances, then the kept page's texts and records) go out alone when nothing
+  else of their kind is in flight; under 50 clients most go out with others' (4–5 searches a
+  request on average). A CPU profile of the kmcp process under 50 clients with this change
+  (load ~5): writing to sockets (\`writev\`, responses and requests) 14% of the busy time, Node's
+  internals 19% (the web \`Request\`/\`Response\` and streams the SDK's HTTP transport builds for
+  every call among them), search's own work 11% (FTS5's keyword match 5%, the candidates'
+  sources 2%), garbage collection 9%, the MCP SDK 8%, zod 8%, undici 3%, this package's Chroma
+  reads 2%. Going further would take less work per call in the kmcp process (the SDK's transport
+  and checks are most of what is left besides search itself) or fewer processes on 2 cores (the
+  load client, Chroma and kmcp share them). Coalescing identical concurrent queries, or a result
+  cache keyed by the query, would pay on this benchmark, which repeats eight queries among 50
+  clients, and little for distinct queries; not done (shared requests do not merge equal
+  queries: Chroma answers each).
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU

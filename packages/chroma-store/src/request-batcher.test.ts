@@ -17,6 +17,16 @@ function harness(maxInFlight: number, maxItems = Infinity) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Item 1 sent alone and answered, items 2 and 3 waiting meanwhile: the request that then carries both. */
+async function firstThenPair({ inBatch, sent }: ReturnType<typeof harness>) {
+  const first = inBatch("k", 1);
+  const batched = [2, 3].map((n) => inBatch("k", n));
+  sent[0]!.answer();
+  await settle();
+  expect(sent[1]!.items).toEqual([2, 3]);
+  return { first, batched, pair: sent[1]! };
+}
+
 describe("createRequestBatcher", () => {
   it("sends a lone item at once, alone, and answers it its own result", async () => {
     const { inBatch, sent } = harness(1);
@@ -63,11 +73,8 @@ describe("createRequestBatcher", () => {
 
   it("rejects every item of a failed request, and sends the next ones afterwards", async () => {
     const { inBatch, sent } = harness(1);
-    const first = inBatch("k", 1);
-    const batched = [2, 3].map((n) => inBatch("k", n));
-    sent[0]!.answer();
-    await settle();
-    sent[1]!.fail(new Error("server down"));
+    const { first, batched, pair } = await firstThenPair({ inBatch, sent });
+    pair.fail(new Error("server down"));
     await expect(first).resolves.toBe("k:1");
     for (const result of batched) await expect(result).rejects.toThrow("server down");
     const later = inBatch("k", 4);
@@ -77,12 +84,8 @@ describe("createRequestBatcher", () => {
   });
 
   it("rejects every item when the request answers another number of results, or send throws", async () => {
-    const { inBatch, sent } = harness(1);
-    const first = inBatch("k", 1);
-    const batched = [2, 3].map((n) => inBatch("k", n));
-    sent[0]!.answer();
-    await settle();
-    sent[1]!.answer(["only one"]);
+    const { first, batched, pair } = await firstThenPair(harness(1));
+    pair.answer(["only one"]);
     expect(await first).toBe("k:1");
     for (const result of batched) await expect(result).rejects.toThrow(/answered 1 results for 2 items/);
 
