@@ -44,7 +44,8 @@ export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOp
   const lexicalMs = performance.now() - started;
 
   started = performance.now();
-  const dimension = embedder.dimension!;
+  const dimension = embedder.dimension;
+  if (dimension === undefined) throw new Error(`the eval needs an embedder whose dimension is known before the first call (${embedder.id})`);
   const matrix = new Float32Array(chunks.length * dimension);
   for (let i = 0; i < chunks.length; i += 500) {
     // As ingestion embeds them: title and heading path, then the text.
