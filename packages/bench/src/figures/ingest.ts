@@ -3,17 +3,56 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createLocalEmbedder, defaultPrepareThreads } from "@kmcp/search";
 import { ChromaClient } from "chromadb";
-import type { IngestRep, IngestRepOptions } from "../ingest-run.js";
 import type { Figure, Measurement } from "../report.js";
 import { median, round } from "../stats.js";
 import { measureAcquire } from "./acquire.js";
 import { writeCorpus } from "./ingest-documents.js";
 
 const exec = promisify(execFile);
-const child = fileURLToPath(new URL("../ingest-child.ts", import.meta.url));
+const child = fileURLToPath(new URL("../ingest-child.mjs", import.meta.url));
+
+/** What one ingest (and, with `raw`, the raw adds after it) cost; made in a process of its own (ingest-child.mjs). */
+interface IngestRep {
+  chunks: number;
+  ingest: Cost;
+  /** Each upsert the ingest made: how long, how many chunks. */
+  upserts: { ms: number; chunks: number }[];
+  /** The same chunks added raw at the server's batch size, then in the ingest's own batches. */
+  raw?: { batched: RawAdd; inIngestBatches: RawAdd };
+  /** Extraction and embedding CPU (ms), measured in a second pass with modules loaded and caches filled. */
+  detail?: { extractCpuMs: number; embedCpuMs: number };
+}
+
+interface IngestRepOptions {
+  /** Names this rep's collections (each rep writes into fresh ones). */
+  name: string;
+  url: string;
+  chromaUrl: string;
+  chromaPid: number | undefined;
+  files: string[];
+  root: string;
+  threads: number;
+  /** Chroma's maximum batch size: the raw add's batches. */
+  batch: number;
+  raw: boolean;
+  detail: boolean;
+}
+
+/** Wall time, this process's CPU time (all its threads) and the Chroma server's, in ms; the main thread's event-loop busy share (0–1). */
+interface Cost {
+  wallMs: number;
+  cpuMs: number;
+  chromaCpuMs: number | null;
+  mainBusy: number;
+}
+
+type RawAdd = Cost & { rate: number };
+
 
 async function ingestInChild(options: IngestRepOptions): Promise<IngestRep> {
-  const { stdout } = await exec(process.execPath, ["--import", "tsx", child, JSON.stringify(options)], { maxBuffer: 1 << 20, timeout: 600_000 });
+  // KMCP_BENCH_CPU_PROFILE_DIR: where each rep's process writes a CPU profile (node --cpu-prof).
+  const profile = process.env.KMCP_BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KMCP_BENCH_CPU_PROFILE_DIR}`] : [];
+  const { stdout } = await exec(process.execPath, [...profile, child, JSON.stringify(options)], { maxBuffer: 1 << 20, timeout: 600_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as IngestRep;
 }
 

@@ -1,52 +1,19 @@
+// Runs one ingest (and, when asked, the raw adds of its chunks) in a process of its own, as
+// `kmcp ingest` runs: plain JavaScript on the built packages, nothing loaded yet, caches empty
+// (under tsx every module the ingest loads lazily would go through tsx's loader thread).
+// argv: the options as JSON (IngestRepOptions in figures/ingest.ts) → prints one JSON line (IngestRep).
 import { readFile } from "node:fs/promises";
-import { chunkMetadata, createChromaStore, type ChromaStore, type ChunkInput } from "@kmcp/chroma-store";
+import { chunkMetadata, createChromaStore } from "@kmcp/chroma-store";
 import { createDb } from "@kmcp/db";
 import { detectDocumentKind, extractDocument } from "@kmcp/extract";
 import { createIngester, createLocalEmbedder } from "@kmcp/search";
 import { ChromaClient } from "chromadb";
 
-/** What one ingest (and, with `raw`, the raw adds after it) cost; made in a process of its own (ingest-child.ts). */
-export interface IngestRep {
-  chunks: number;
-  ingest: Cost;
-  /** Each upsert the ingest made: how long, how many chunks. */
-  upserts: { ms: number; chunks: number }[];
-  /** The same chunks added raw at the server's batch size, then in the ingest's own batches. */
-  raw?: { batched: RawAdd; inIngestBatches: RawAdd };
-  /** Extraction and embedding CPU (ms), measured in a second pass with modules loaded and caches filled. */
-  detail?: { extractCpuMs: number; embedCpuMs: number };
-}
-
-export interface IngestRepOptions {
-  /** Names this rep's collections (each rep writes into fresh ones). */
-  name: string;
-  url: string;
-  chromaUrl: string;
-  chromaPid: number | undefined;
-  files: string[];
-  root: string;
-  threads: number;
-  /** Chroma's maximum batch size: the raw add's batches. */
-  batch: number;
-  raw: boolean;
-  detail: boolean;
-}
-
-/** Wall time, this process's CPU time (all its threads) and the Chroma server's, in ms; the main thread's event-loop busy share (0–1). */
-export interface Cost {
-  wallMs: number;
-  cpuMs: number;
-  chromaCpuMs: number | null;
-  mainBusy: number;
-}
-
-export type RawAdd = Cost & { rate: number };
-
 /** CPU time (user + system, ms) a process has used so far, read from /proc; null where that cannot be read. */
-async function processCpuMs(pid: number | undefined): Promise<number | null> {
+async function processCpuMs(pid) {
   if (pid === undefined) return null;
   try {
-    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1].split(" ");
     // utime and stime, in clock ticks (100 a second on Linux).
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -54,7 +21,7 @@ async function processCpuMs(pid: number | undefined): Promise<number | null> {
   }
 }
 
-async function costOf<T>(chromaPid: number | undefined, run: () => Promise<T>): Promise<{ result: T; cost: Cost }> {
+async function costOf(chromaPid, run) {
   const chromaBefore = await processCpuMs(chromaPid);
   const cpuBefore = process.cpuUsage();
   const loopBefore = performance.eventLoopUtilization();
@@ -68,7 +35,7 @@ async function costOf<T>(chromaPid: number | undefined, run: () => Promise<T>): 
 }
 
 /** The store with its upserts timed and their chunks kept (for the raw adds). */
-function instrument(store: ChromaStore, upserts: { ms: number; chunks: ChunkInput[] }[]): ChromaStore {
+function instrument(store, upserts) {
   return {
     ...store,
     chunks: {
@@ -87,7 +54,7 @@ function instrument(store: ChromaStore, upserts: { ms: number; chunks: ChunkInpu
  * The floor: the chunks the ingest wrote (same ids, vectors, texts, metadata) added straight to a
  * fresh cosine collection with the chromadb client, one call per group; the collection is dropped after.
  */
-async function rawAdd(chromaUrl: string, chromaPid: number | undefined, name: string, groups: readonly ChunkInput[][]): Promise<RawAdd> {
+async function rawAdd(chromaUrl, chromaPid, name, groups) {
   const { hostname, port } = new URL(chromaUrl);
   const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false });
   const collection = await client.createCollection({ name, embeddingFunction: null, configuration: { hnsw: { space: "cosine" } } });
@@ -101,7 +68,7 @@ async function rawAdd(chromaUrl: string, chromaPid: number | undefined, name: st
   return { rate: count / (cost.wallMs / 1000), ...cost };
 }
 
-async function extractCpuMs(files: readonly string[]): Promise<number> {
+async function extractCpuMs(files) {
   const before = process.cpuUsage();
   for (const file of files) {
     const bytes = await readFile(file);
@@ -113,7 +80,7 @@ async function extractCpuMs(files: readonly string[]): Promise<number> {
   return (cpu.user + cpu.system) / 1000;
 }
 
-async function embedCpuMs(chunks: readonly ChunkInput[]): Promise<number> {
+async function embedCpuMs(chunks) {
   const before = process.cpuUsage();
   await createLocalEmbedder().embed(chunks.map((chunk) => `${chunk.headingPath.join(" > ")}\n\n${chunk.text}`));
   const cpu = process.cpuUsage(before);
@@ -121,14 +88,14 @@ async function embedCpuMs(chunks: readonly ChunkInput[]): Promise<number> {
 }
 
 /** Ingest `files` into a fresh database and chunk collection; then, if asked, add the same chunks raw. */
-export async function runIngestRep(options: IngestRepOptions): Promise<IngestRep> {
+async function runIngestRep(options) {
   const { name, url, chromaUrl, chromaPid, files, root, threads } = options;
   const db = createDb({ url });
   await db.migrate();
-  const upserts: { ms: number; chunks: ChunkInput[] }[] = [];
+  const upserts = [];
   const store = createChromaStore({ url: chromaUrl, collectionPrefix: `bench_ingest_${name}_`, requestTimeoutMs: 120_000 });
-  let chunks: number;
-  let ingest: Cost;
+  let chunks;
+  let ingest;
   try {
     const ingester = createIngester({ db, embedder: createLocalEmbedder(), prepareThreads: threads, store: instrument(store, upserts) });
     const { result: report, cost } = await costOf(chromaPid, () => ingester.ingestFiles(files, { root }));
@@ -139,7 +106,7 @@ export async function runIngestRep(options: IngestRepOptions): Promise<IngestRep
     await db.close();
     await store.close();
   }
-  const rep: IngestRep = { chunks, ingest, upserts: upserts.map((upsert) => ({ ms: upsert.ms, chunks: upsert.chunks.length })) };
+  const rep = { chunks, ingest, upserts: upserts.map((upsert) => ({ ms: upsert.ms, chunks: upsert.chunks.length })) };
   const all = upserts.flatMap((upsert) => upsert.chunks);
   if (options.raw) {
     const groups = Array.from({ length: Math.ceil(all.length / options.batch) }, (_, i) => all.slice(i * options.batch, (i + 1) * options.batch));
@@ -151,3 +118,5 @@ export async function runIngestRep(options: IngestRepOptions): Promise<IngestRep
   if (options.detail) rep.detail = { extractCpuMs: await extractCpuMs(files), embedCpuMs: await embedCpuMs(all) };
   return rep;
 }
+
+process.stdout.write(`${JSON.stringify(await runIngestRep(JSON.parse(process.argv[2])))}\n`);
