@@ -14,7 +14,7 @@ import type { ResolvedChromaStoreOptions } from "./options.js";
  */
 export interface ChromaHttp {
   request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T>;
-  /** Close idle connections; the next request opens a new one. */
+  /** Close idle connections; requests in flight finish, and the next request opens a new connection. */
   close(): void;
 }
 
@@ -63,8 +63,10 @@ export function createChromaHttp(options: Pick<ResolvedChromaStoreOptions, "ssl"
       });
     },
     close() {
-      agent?.destroy();
+      const old = agent;
       agent = undefined;
+      // Sockets in use are left to finish their request (then idle, unreferenced, until the server closes them).
+      for (const sockets of Object.values(old?.freeSockets ?? {})) for (const socket of sockets ?? []) socket.destroy();
     },
   };
 }
