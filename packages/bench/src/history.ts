@@ -362,8 +362,9 @@ export const HISTORY = `## Changes made after profiling (before → after)
 ## Known limits
 - **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): met with
   a margin since such a run no longer loads Node's fetch (see "Changes made after profiling"):
-  132, 142 and 169 ms (median of 20 runs; load average 3.2–3.9, other sessions working), and 194
-  and 121 ms at load 5–6 where the CLI before the change gave 330 and 344 ms back to back. Before,
+  132, 142 and 169 ms (median of 20 runs; load average 3.2–3.9, other sessions working); run
+  alternately with the CLI before the change, 194 and 121 ms against 330 and 344 (load 4–6), and
+  184 and 163 ms against 333 and 314 (load 2–5, another session's benchmark running). Before,
   quiet runs gave 180–227 ms (met in some, not in others). Not yet measured on a quiet machine.
   What is left, from a CPU profile of the new build: V8 compiling the one 1.1 MB file (~25 ms),
   zod's module and the schemas the bundled packages define at import, with zod installing its
