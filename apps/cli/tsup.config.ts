@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { tsupConfig } from "@kmcp/tooling/tsup";
 import { defineConfig, type Options } from "tsup";
@@ -24,6 +25,24 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * pg asks at import whether it runs on Cloudflare Workers by building a `Response`, which on
+ * Node 20 loads Node's fetch (undici and its web streams, ~30 ms of CPU) in a process that never
+ * fetches. This file runs on Node only (engines), so the answer is fixed: no. The build fails if
+ * pg's code no longer has the check where it is expected, rather than bundling it unchanged.
+ */
+const pgNotOnCloudflare: Plugin = {
+  name: "pg-not-on-cloudflare",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const check = "if (isCloudflareRuntime()) {";
+      if (!source.includes(check)) throw new Error(`${args.path} no longer calls isCloudflareRuntime() as expected: review the pg-not-on-cloudflare plugin`);
+      return { contents: source.replace(check, "if (false) {"), loader: "js" };
+    });
+  },
+};
+
 export default defineConfig([
   // Every command; split into chunks, each loading its dependencies from node_modules. The light
   // sync commands' file is the other build's, so it is left out here and kept by the clean.
@@ -47,7 +66,7 @@ export default defineConfig([
     // never do); pg its native binding and its Cloudflare socket only when asked for them;
     // chroma-store undici only for chunk reads and writes (1.1 MB that a sync never runs).
     external: ["@chroma-core/default-embed", "pg-native", "pg-cloudflare", "undici"],
-    esbuildPlugins: [zodEnglishOnly],
+    esbuildPlugins: [zodEnglishOnly, pgNotOnCloudflare],
     // commander is CommonJS: its require() calls of Node's modules need a require in an ES module.
     banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },
   }),

@@ -61,6 +61,27 @@ describe("kmcp sync … starts light", () => {
     expect((await loadedBy(["sources", "list"])).some((url) => HEAVY.test(url))).toBe(true);
   });
 
+  it("does not load Node's fetch (undici) for a `sync run` against PostgreSQL and Chroma servers that finds nothing to do", async () => {
+    // Loading it (the chromadb client builds on it) was a fifth of such a run's CPU (BENCHMARKS.md, figure 14).
+    const status = await embeddedServicesStatus(env.KMCP_HOME!);
+    const servers = { ...env, DATABASE_URL: status.postgres.url!, CHROMA_URL: status.chroma.url! };
+    const hook = fileURLToPath(new URL("./fixtures/record-builtins.mjs", import.meta.url));
+    const builtinsOf = async (args: string[]) => {
+      const file = path.join(env.KMCP_HOME!, `builtins-${args.join("-")}.txt`);
+      const result = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ["--import", hook, bin, ...args], { env: { ...process.env, ...servers, KMCP_TEST_BUILTINS_FILE: file }, stdio: "ignore" });
+        child.on("exit", resolve);
+      });
+      expect(result).toBe(0);
+      return (await readFile(file, "utf8")).split("\n");
+    };
+    expect(json(await kmcp(["sync", "run", "--json"], servers))).toMatchObject({ outcome: "success" });
+    const idle = await builtinsOf(["sync", "run", "--json"]);
+    expect(idle.filter((name) => name.includes("undici"))).toEqual([]);
+    // The check sees it when it is loaded: `sync verify` reads through the whole runtime and the chromadb client.
+    expect((await builtinsOf(["sync", "verify"])).some((name) => name.includes("undici"))).toBe(true);
+  });
+
   it("exits 5 when an embedded server cannot start, though that error comes from the installed @kmcp/local-servers, not the bundled packages", async () => {
     // A live process named as the postmaster of the embedded PostgreSQL's data directory.
     const home = await tempHome();

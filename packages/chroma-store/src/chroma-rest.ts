@@ -103,7 +103,7 @@ const ERROR_BY_STATUS: Record<number, string> = {
   429: "ChromaRateLimitError",
 };
 
-function refusal(status: number, text: string): ChromaHttpError {
+export function refusal(status: number, text: string): Error {
   let message = `${status}`;
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown };

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { createChunkStore, type ChunkStore } from "./chunk-store.js";
+import { collectionPath } from "./chroma-http.js";
 import { collectionMarker, createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";
@@ -110,7 +111,9 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     async writeSyncState(state) {
       const stored = encodeSyncStateMetadata(parseInput(SyncStateInputSchema, state, "sync state"), Date.now());
       // Replaces the collection's whole metadata (a record left by an earlier version is no longer read).
-      await connection.withCollection(syncStateSpec, "writing the sync state", (c) => c.modify({ metadata: { ...collectionMarker(syncStateSpec), ...stored } }));
+      await connection.withCollectionRef(syncStateSpec, "writing the sync state", (c) =>
+        connection.http.request("PUT", collectionPath(c), { new_metadata: { ...collectionMarker(syncStateSpec), ...stored } }),
+      );
       return decodeSyncStateMetadata(stored, collections.syncState)!;
     },
 
@@ -122,7 +125,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     },
 
     async prepareSync() {
-      const open = (spec: CollectionSpec) => connection.withCollection(spec, `opening collection ${spec.name}`, async () => undefined);
+      const open = (spec: CollectionSpec) => connection.withCollectionRef(spec, `opening collection ${spec.name}`, async () => undefined);
       await Promise.all([open(sourcesSpec), open(syncStateSpec), connection.maxBatchSize()]);
     },
 

@@ -1,9 +1,10 @@
 import { withDeadline } from "@kmcp/core";
-import { ChromaClient, type Collection } from "chromadb";
+import type { ChromaClient, Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
 import { createChromaRest, type ChromaRest } from "./chroma-rest.js";
+import { createChromaHttp, type ChromaHttp, type CollectionRef } from "./chroma-http.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
 /** A collection this package owns: its name and the marker it carries in Chroma. */
@@ -32,10 +33,15 @@ export interface ChromaConnection {
   call<T>(operation: string, run: (client: ChromaClient) => Promise<T>, timeoutMs?: number): Promise<T>;
   /** Like call(), with the named collection opened (and created on first use). */
   withCollection<T>(spec: CollectionSpec, operation: string, run: (collection: Collection) => Promise<T>): Promise<T>;
+  /**
+   * Like withCollection(), for requests sent with `http` (see chroma-http.ts) rather than the
+   * chromadb client: the collection is opened over it too, so that such requests alone never load fetch.
+   */
+  withCollectionRef<T>(spec: CollectionSpec, operation: string, run: (collection: CollectionRef) => Promise<T>): Promise<T>;
   /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
   forget(name: string): void;
   /** Opens the collection afresh (creating it if need be): its metadata as the server has it now. */
-  reopen(spec: CollectionSpec): Promise<Collection>;
+  reopen(spec: CollectionSpec): Promise<CollectionRef>;
   /** Most records per write or read by ids: the configured limit or the server's largest batch (asked once), whichever is smaller. */
   maxBatchSize(): Promise<number>;
   /** Whether the server takes vectors base64-encoded (asked once, with the batch size), as the chromadb client checks before writing. */
@@ -44,33 +50,46 @@ export interface ChromaConnection {
   readonly limits: ChromaLimits;
   /** Record queries, gets and chunk upserts over Chroma's REST API: use within withCollection(), which bounds and translates them. */
   readonly rest: ChromaRest;
+  /** Collection-level requests and record reads over node:http: use within withCollectionRef(). */
+  readonly http: ChromaHttp;
   /** Forget the client and cached collections; the next call starts afresh. */
   reset(): void;
 }
 
+type ClientArgs = ConstructorParameters<typeof ChromaClient>[0] & { tenant: string | undefined; database: string | undefined };
+
 /**
- * ChromaClient with the tenant and database left unset when none is given, as the client's
+ * A ChromaClient with the tenant and database left unset when none is given, as the client's
  * CloudClient does: the first request then asks the server which ones the API key belongs to.
- * (ChromaClient itself would fall back to default_tenant/default_database.)
+ * (ChromaClient itself would fall back to default_tenant/default_database.) chromadb is imported
+ * here, at the first use of the client: importing it builds its fetch client, which loads Node's
+ * fetch (see chroma-http.ts), and a sync that finds nothing to do never uses the client.
  */
-class KeyScopedClient extends ChromaClient {
-  constructor(args: ConstructorParameters<typeof ChromaClient>[0] & { tenant: string | undefined; database: string | undefined }) {
-    super(args);
-    this.tenant = args.tenant;
-    this.database = args.database;
+async function createKeyScopedClient(args: ClientArgs): Promise<ChromaClient> {
+  const { ChromaClient } = await import("chromadb");
+  class KeyScopedClient extends ChromaClient {
+    constructor() {
+      super(args);
+      this.tenant = args.tenant;
+      this.database = args.database;
+    }
   }
+  return new KeyScopedClient();
 }
 
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
-  let client: ChromaClient | undefined;
+  let client: Promise<ChromaClient> | undefined;
   let preflight: Promise<{ maxBatchSize: number; base64: boolean }> | undefined;
+  let scope: Promise<{ tenant: string; database: string }> | undefined;
   const collections = new Map<string, Promise<Collection>>();
+  const refs = new Map<string, Promise<CollectionRef>>();
   const inSlot = createRequestSlots(options.limits.maxConcurrentRequests);
   const rest = createChromaRest(options);
+  const http = createChromaHttp(options);
 
-  function getClient(): ChromaClient {
+  function getClient(): Promise<ChromaClient> {
     // Constructing the client sends nothing; the first request is the first contact.
-    client ??= new KeyScopedClient({
+    client ??= createKeyScopedClient({
       host: options.host,
       port: options.port,
       ssl: options.ssl,
@@ -81,15 +100,18 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     return client;
   }
 
-  async function call<T>(operation: string, run: (c: ChromaClient) => Promise<T>, timeoutMs = options.requestTimeoutMs) {
+  /** `run`, bounded by the request timeout, its failures translated. */
+  async function bounded<T>(operation: string, run: () => Promise<T>, timeoutMs = options.requestTimeoutMs) {
     try {
-      // The chromadb client takes no per-request signal, so a request we gave up on may still
-      // settle later; its outcome no longer matters.
-      return await withDeadline(() => run(getClient()), timeoutMs, () => Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" }));
+      // Neither the chromadb client nor ChromaHttp takes a per-request signal, so a request we
+      // gave up on may still settle later; its outcome no longer matters.
+      return await withDeadline(run, timeoutMs, () => Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" }));
     } catch (error) {
       throw translateChromaError(error, operation, options.displayUrl, options.secrets);
     }
   }
+
+  const call = <T>(operation: string, run: (c: ChromaClient) => Promise<T>, timeoutMs?: number) => bounded(operation, async () => run(await getClient()), timeoutMs);
 
   async function openCollection(spec: CollectionSpec): Promise<Collection> {
     const collection = await call(`opening collection ${spec.name}`, (c) =>
@@ -100,8 +122,14 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
         ...(spec.space ? { configuration: { hnsw: { space: spec.space } } } : {}),
       }),
     );
-    const kind = collection.metadata?.[KIND_KEY];
-    const format = collection.metadata?.[FORMAT_KEY];
+    checkMarker(spec, collection.metadata);
+    return collection;
+  }
+
+  /** Refuses a same-named collection that something else made. */
+  function checkMarker(spec: CollectionSpec, metadata: Record<string, unknown> | null | undefined) {
+    const kind = metadata?.[KIND_KEY];
+    const format = metadata?.[FORMAT_KEY];
     if (kind !== spec.kind || format !== FORMAT) {
       throw new ChromaStoreError(
         "CONFLICT",
@@ -109,45 +137,74 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
         { data: { collection: spec.name, kind, format } },
       );
     }
-    return collection;
   }
 
-  function cachedCollection(spec: CollectionSpec): Promise<Collection> {
-    let pending = collections.get(spec.name);
-    if (!pending) {
-      pending = openCollection(spec);
-      collections.set(spec.name, pending);
-      // A failed open must not be remembered: the server may be back next time.
-      const opening = pending;
-      opening.catch(() => {
-        if (collections.get(spec.name) === opening) collections.delete(spec.name);
+  /** The tenant and database: the configured ones, or (API key without them) the key's own, asked once as the chromadb client does. */
+  function tenancy(): Promise<{ tenant: string; database: string }> {
+    if (options.tenant && options.database) return Promise.resolve({ tenant: options.tenant, database: options.database });
+    if (!scope) {
+      const pending = bounded("asking which tenant and database the API key belongs to", async () => {
+        const identity = await http.request<{ tenant: string; databases: string[] }>("GET", "/api/v2/auth/identity");
+        // As the chromadb client does when either is missing: both are the key's.
+        const [database, ...others] = new Set(identity.databases);
+        if (database === undefined) throw new ChromaStoreError("UNAUTHORIZED", `The API key has access to no database of tenant ${identity.tenant}.`);
+        if (others.length > 0 || database === "*") throw new ChromaStoreError("VALIDATION", "The API key can use more than one database; name the database to use.");
+        return { tenant: identity.tenant, database };
       });
+      scope = pending;
+      pending.catch(() => {
+        if (scope === pending) scope = undefined;
+      });
+    }
+    return scope;
+  }
+
+  async function openRef(spec: CollectionSpec): Promise<CollectionRef> {
+    const { tenant, database } = await tenancy();
+    const path = `/api/v2/tenants/${encodeURIComponent(tenant)}/databases/${encodeURIComponent(database)}/collections`;
+    // The body the chromadb client sends for getOrCreateCollection (no embedding function).
+    const body = { name: spec.name, configuration: spec.space ? { hnsw: { space: spec.space } } : {}, metadata: collectionMarker(spec), get_or_create: true };
+    const opened = await bounded(`opening collection ${spec.name}`, () => http.request<CollectionRef>("POST", path, body));
+    checkMarker(spec, opened.metadata);
+    return { id: opened.id, name: opened.name, tenant: opened.tenant, database: opened.database, metadata: opened.metadata ?? null };
+  }
+
+  /** The cached open of a collection in `cache`; a failed open is not remembered (the server may be back next time). */
+  function cached<H>(cache: Map<string, Promise<H>>, spec: CollectionSpec, open: (spec: CollectionSpec) => Promise<H>): Promise<H> {
+    let pending = cache.get(spec.name);
+    if (!pending) {
+      const opening = open(spec);
+      cache.set(spec.name, opening);
+      opening.catch(() => {
+        if (cache.get(spec.name) === opening) cache.delete(spec.name);
+      });
+      pending = opening;
     }
     return pending;
   }
 
-  async function withCollection<T>(spec: CollectionSpec, operation: string, run: (c: Collection) => Promise<T>) {
-    const collection = await cachedCollection(spec);
+  async function within<H, T>(cache: Map<string, Promise<H>>, open: (spec: CollectionSpec) => Promise<H>, spec: CollectionSpec, operation: string, run: (c: H) => Promise<T>) {
     // The request timeout covers the wait for a slot too: a caller is never held longer than it.
-    const limited = (c: Collection) => call(operation, () => inSlot(spec.name, () => run(c)));
+    const limited = (c: H) => bounded(operation, () => inSlot(spec.name, () => run(c)));
     try {
-      return await limited(collection);
+      return await limited(await cached(cache, spec, open));
     } catch (error) {
       // The collection was dropped (or the server's data replaced) since we opened it:
       // reopen, creating it again, and retry once.
       if (!(error instanceof ChromaStoreError && error.code === "NOT_FOUND")) throw error;
-      collections.delete(spec.name);
-      return limited(await cachedCollection(spec));
+      cache.delete(spec.name);
+      return limited(await cached(cache, spec, open));
     }
   }
 
   /** The server's pre-flight checks, asked once (a failed ask is asked again next time). */
   function serverChecks(): Promise<{ maxBatchSize: number; base64: boolean }> {
     if (!preflight) {
-      const pending = call("reading the server's limits", async (c) => ({
-        maxBatchSize: Math.min(await c.getMaxBatchSize(), options.limits.maxBatchSize),
-        base64: await c.supportsBase64Encoding(),
-      }));
+      const pending = bounded("reading the server's limits", async () => {
+        const checks = await http.request<{ max_batch_size?: number; supports_base64_encoding?: boolean }>("GET", "/api/v2/pre-flight-checks");
+        // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding).
+        return { maxBatchSize: Math.min(checks.max_batch_size ?? -1, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
+      });
       preflight = pending;
       pending.catch(() => {
         if (preflight === pending) preflight = undefined;
@@ -160,14 +217,17 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     displayUrl: options.displayUrl,
     limits: options.limits,
     rest,
+    http,
     call,
-    withCollection,
+    withCollection: (spec, operation, run) => within(collections, openCollection, spec, operation, run),
+    withCollectionRef: (spec, operation, run) => within(refs, openRef, spec, operation, run),
     forget(name) {
       collections.delete(name);
+      refs.delete(name);
     },
     reopen(spec) {
-      collections.delete(spec.name);
-      return cachedCollection(spec);
+      refs.delete(spec.name);
+      return cached(refs, spec, openRef);
     },
     maxBatchSize() {
       return serverChecks().then((checks) => checks.maxBatchSize);
@@ -178,7 +238,10 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     reset() {
       client = undefined;
       preflight = undefined;
+      scope = undefined;
       collections.clear();
+      refs.clear();
+      http.close();
       // Requests still in flight finish on the old pool; a failure to close changes nothing for the caller.
       rest.close().catch(() => {});
     },

@@ -1,7 +1,9 @@
-import type { Collection, Where } from "chromadb";
+import type { Collection, Metadata } from "chromadb";
 import { paginate } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaWhere } from "./build-where.js";
+import { collectionPath, type CollectionRef } from "./chroma-http.js";
+import type { GetBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import {
@@ -56,21 +58,23 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
   const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) =>
     connection.withCollection(spec, operation, run);
   const { maxResults } = connection.limits;
+  // Reads go over node:http (see chroma-http.ts): a process that only reads the mirror never loads fetch.
+  const read = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
+  const getIds = (operation: string, body: GetBody) =>
+    read(operation, (c) => connection.http.request<{ ids: string[]; metadatas?: (Metadata | null)[] | null }>("POST", collectionPath(c, "get"), body));
 
   async function getRecords(args: { ids: string[] } | { where?: ChromaWhere; limit: number; offset?: number }, operation: string) {
-    const read = async (page: { ids: string[] } | { where?: ChromaWhere; limit: number; offset: number }) => {
-      const result = await use(operation, (c) =>
-        c.get({
-          ...("ids" in page ? { ids: page.ids } : { limit: page.limit, ...(page.offset ? { offset: page.offset } : {}) }),
-          ...("where" in page && page.where ? { where: page.where as Where } : {}),
-          include: ["metadatas"],
-        }),
-      );
-      return result.ids.map((id, index) => fromChromaMetadata(id, result.metadatas[index], name));
+    const readPage = async (page: { ids: string[] } | { where?: ChromaWhere; limit: number; offset: number }) => {
+      const result = await getIds(operation, {
+        ...("ids" in page ? { ids: page.ids } : { limit: page.limit, ...(page.offset ? { offset: page.offset } : {}) }),
+        ...("where" in page && page.where ? { where: page.where } : {}),
+        include: ["metadatas"],
+      });
+      return result.ids.map((id, index) => fromChromaMetadata(id, result.metadatas?.[index] ?? null, name));
     };
-    if ("ids" in args) return read(args);
+    if ("ids" in args) return readPage(args);
     // A server may cap one read's results (Chroma Cloud: 300), so a long range is read in pages.
-    return readRange((offset, limit) => read({ where: args.where, limit, offset }), { offset: args.offset ?? 0, limit: args.limit }, maxResults);
+    return readRange((offset, limit) => readPage({ where: args.where, limit, offset }), { offset: args.offset ?? 0, limit: args.limit }, maxResults);
   }
 
   async function getMany(ids: readonly string[]): Promise<MirrorRecord[]> {
@@ -87,7 +91,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
 
   async function* iterateIds(options: { pageSize?: number } = {}): AsyncGenerator<string, void, undefined> {
     const pageSize = parseInput(z.number().int().min(1).max(COUNT_PAGE_SIZE).default(1000), options.pageSize, "pageSize");
-    const pages = paginate(async (offset, limit) => (await use(`listing ids of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, Math.min(pageSize, maxResults));
+    const pages = paginate(async (offset, limit) => (await getIds(`listing ids of ${name}`, { limit, offset, include: [] })).ids, Math.min(pageSize, maxResults));
     for await (const page of pages) yield* page;
   }
 
@@ -150,11 +154,11 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
 
     async count(filters) {
       const where = whereForFilters(parseInput(MirrorFiltersSchema.optional(), filters, "filters"));
-      if (!where) return use(`counting sources in ${name}`, (c) => c.count());
+      if (!where) return read(`counting sources in ${name}`, (c) => connection.http.request<number>("GET", collectionPath(c, "count")));
       // Chroma 1.0 counts only whole collections, so count the matching ids a page at a time.
       let total = 0;
       const pages = paginate(
-        async (offset, limit) => (await use(`counting sources in ${name}`, (c) => c.get({ where: where as Where, limit, offset, include: [] }))).ids,
+        async (offset, limit) => (await getIds(`counting sources in ${name}`, { where, limit, offset, include: [] })).ids,
         Math.min(COUNT_PAGE_SIZE, maxResults),
       );
       for await (const page of pages) total += page.length;

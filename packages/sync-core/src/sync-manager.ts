@@ -116,6 +116,8 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
   let report: SyncReport | null = null;
   let running: { mode: SyncMode; promise: Promise<SyncReport> } | undefined;
   let background: BackgroundSync | undefined;
+  // Said once per wait: the background sync retries every few seconds while the transaction runs.
+  let waitLogged = false;
 
   connectivity.on("change", (state: Connectivity) => {
     if (state === "offline") events.emit("offline");
@@ -177,9 +179,10 @@ export function createSyncManager(options: SyncManagerOptions): OfflineSyncManag
       await lease.release(true);
       if (run.mode !== mode) logger.warn("the mirror was empty but had a checkpoint; rebuilt it with a full sync");
       if (run.heldBack) {
-        logger.info("changes wait for an older transaction still running on the PostgreSQL server; syncing them once it ends");
+        if (!waitLogged) logger.info("changes wait for an older transaction still running on the PostgreSQL server; syncing them once it ends");
         options.onHeldBack?.();
       }
+      waitLogged = run.heldBack;
       logger.info("sync finished", { mode: run.mode, ...run.counts, durationMs: report.durationMs });
       return report;
     } catch (error) {

@@ -9,7 +9,9 @@ describe("a pushed change held back by an older transaction", () => {
     const url = await createTestDatabase();
     const db = await migratedDb(url);
     const store = isolatedStore();
-    const manager = createSyncManager({ db, store });
+    const said: string[] = [];
+    const logger = { debug() {}, info: (message: string) => void said.push(message), warn() {}, error() {} };
+    const manager = createSyncManager({ db, store, logger });
     manager.start({ intervalMs: 60_000 });
     onTestFinished(() => manager.stop());
     await vi.waitFor(() => expect(manager.trigger()).toMatchObject({ mode: "push" }), { timeout: 20_000, interval: 50 });
@@ -27,6 +29,10 @@ describe("a pushed change held back by an older transaction", () => {
     const source = await db.sources.create({ url: "https://held-back.example.test/", title: "Held back", sourceType: "blog", authorityTier: "tier_2_trusted" });
     await vi.waitFor(() => expect(manager.trigger()?.waitingFor).toMatch(/older transaction/), { timeout: 10_000, interval: 25 });
     expect(await store.sources.getMany([source.id])).toEqual([]);
+    // It tries again every few seconds at most, and says why it waits once.
+    const finished = said.filter((line) => line === "sync finished").length;
+    await vi.waitFor(() => expect(said.filter((line) => line === "sync finished").length).toBeGreaterThanOrEqual(finished + 3), { timeout: 20_000, interval: 50 });
+    expect(said.filter((line) => /older transaction/.test(line))).toHaveLength(1);
 
     // Its end notifies nothing (it wrote no source); the timer is a minute away.
     await other.query("COMMIT");

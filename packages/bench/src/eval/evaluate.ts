@@ -5,10 +5,10 @@ import {
   createLexicalIndex,
   documentTitle,
   createLocalEmbedder,
-  LOCAL_EMBEDDER_DIMENSION,
   DEFAULT_FUSION,
   fuseRankings,
   SEARCH_CANDIDATES,
+  type Embedder,
   type FusionMethod,
   type LexicalIndexOptions,
   type RankedCandidate,
@@ -32,8 +32,8 @@ export interface EvalIndexes {
   buildMs: { lexical: number; vector: number; fts5: number };
 }
 
-/** Build every engine over the same chunks (the real chunker; chunk id = document id + index). */
-export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOptions): Promise<EvalIndexes> {
+/** Build every engine over the same chunks (the real chunker; chunk id = document id + index), the vector half with `embedder` (the built-in one by default). */
+export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOptions, embedder: Embedder = createLocalEmbedder()): Promise<EvalIndexes> {
   const chunks = set.documents.flatMap((doc) => {
     const title = documentTitle(doc.text, "markdown") ?? doc.id;
     return chunkDocument(doc.text, "markdown").map((chunk) => ({ id: `${doc.id}:${chunk.index}`, sourceId: doc.id, text: chunk.text, headingPath: chunk.headingPath, title }));
@@ -44,8 +44,8 @@ export async function buildIndexes(set: EvalSet, lexicalOptions?: LexicalIndexOp
   const lexicalMs = performance.now() - started;
 
   started = performance.now();
-  const embedder = createLocalEmbedder();
-  const dimension = LOCAL_EMBEDDER_DIMENSION;
+  const dimension = embedder.dimension;
+  if (dimension === undefined) throw new Error(`the eval needs an embedder whose dimension is known before the first call (${embedder.id})`);
   const matrix = new Float32Array(chunks.length * dimension);
   for (let i = 0; i < chunks.length; i += 500) {
     // As ingestion embeds them: title and heading path, then the text.
@@ -174,8 +174,8 @@ function sweepParams(): HybridParams[] {
  * Every method's quality on the set (both halves and all), and a sweep of the fusion parameters;
  * `before` is the fusion to compare the shipped one (`params`) with, on the same lists.
  */
-export async function evaluate(set: EvalSet, params: HybridParams, before: HybridParams, lexicalOptions?: LexicalIndexOptions) {
-  const indexes = await buildIndexes(set, lexicalOptions);
+export async function evaluate(set: EvalSet, params: HybridParams, before: HybridParams, lexicalOptions?: LexicalIndexOptions, embedder?: Embedder) {
+  const indexes = await buildIndexes(set, lexicalOptions, embedder);
   const lists = new Map(set.queries.map(({ query }) => [query, { lexical: indexes.lexical(query), vector: indexes.vector(query) }]));
   const docsOf = (list: RankedCandidate[]) => list.map((c) => c.sourceId);
   const hybrid = (p: HybridParams) => (q: string) => fusedDocs(lists.get(q)!.lexical, lists.get(q)!.vector, p);

@@ -1,0 +1,72 @@
+import http from "node:http";
+import https from "node:https";
+import type { Metadata } from "chromadb";
+import { refusal, type CollectionPath } from "./chroma-rest.js";
+import type { ResolvedChromaStoreOptions } from "./options.js";
+
+/**
+ * Chroma's collection endpoints (open, modify, count, record reads) and its pre-flight checks,
+ * as JSON over node:http with a keep-alive agent. The chromadb client goes through the global
+ * fetch, whose first use loads Node's bundled undici and its web streams (~50 ms of CPU, more
+ * than the rest of these requests together): a sync that finds nothing to do makes only these
+ * requests (BENCHMARKS.md, figure 14). The caller (ChromaConnection) bounds each request by the
+ * store's timeout and translates failures; refusals are named as the chromadb client names them.
+ */
+export interface ChromaHttp {
+  request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T>;
+  /** Close idle connections; requests in flight finish, and the next request opens a new connection. */
+  close(): void;
+}
+
+/** A collection as Chroma describes it when it is opened (what the REST endpoints address, and its metadata then). */
+export interface CollectionRef extends CollectionPath {
+  name: string;
+  metadata: Metadata | null;
+}
+
+/** The path of a collection's endpoint (or of the collection itself, without `endpoint`). */
+export function collectionPath(collection: CollectionPath, endpoint?: "get" | "count"): string {
+  const base = `/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}`;
+  return endpoint ? `${base}/${endpoint}` : base;
+}
+
+export function createChromaHttp(options: Pick<ResolvedChromaStoreOptions, "ssl" | "host" | "port" | "headers">): ChromaHttp {
+  const transport = options.ssl ? https : http;
+  // An IPv6 host is kept bracketed in the options (for URLs); node:http wants it bare.
+  const hostname = options.host.replace(/^\[(.*)\]$/, "$1");
+  // Idle sockets do not hold the process open (the agent unrefs them).
+  let agent: http.Agent | undefined;
+
+  return {
+    request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown) {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      agent ??= new transport.Agent({ keepAlive: true });
+      const headers = { ...options.headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) };
+      return new Promise<T>((resolve, reject) => {
+        const req = transport.request({ hostname, port: options.port, method, path, headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", reject);
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) return reject(refusal(status, text));
+            try {
+              resolve((text ? JSON.parse(text) : undefined) as T);
+            } catch (error) {
+              reject(error);
+            }
+          });
+        });
+        req.on("error", reject);
+        req.end(payload);
+      });
+    },
+    close() {
+      const old = agent;
+      agent = undefined;
+      // Sockets in use are left to finish their request (then idle, unreferenced, until the server closes them).
+      for (const sockets of Object.values(old?.freeSockets ?? {})) for (const socket of sockets ?? []) socket.destroy();
+    },
+  };
+}
