@@ -92,7 +92,7 @@ async function detailOf(files, chunks) {
   return { extractCpuMs: await extractCpuMs(files), embedCpuMs: await embedCpuMs(chunks) };
 }
 
-/** Ingest `files` into a fresh database and chunk collection; then, if asked, add the same chunks raw. */
+/** Ingest `files` into a fresh database and chunk collection; then, if asked, add the same chunks raw. Returns the rep and the chunks written. */
 async function runIngestRep(options) {
   const { name, url, chromaUrl, chromaPid, files, root, threads } = options;
   const db = createDb({ url });
@@ -120,15 +120,13 @@ async function runIngestRep(options) {
       inIngestBatches: await rawAdd(chromaUrl, chromaPid, `bench_raw_batches_${name}`, upserts.map((upsert) => upsert.chunks)),
     };
   }
-  // For detailOf; not enumerable, so not printed.
-  Object.defineProperty(rep, "allChunks", { value: all, enumerable: false, configurable: true });
-  return rep;
+  return { rep, written: all };
 }
 
 const options = JSON.parse(process.argv[2]);
-const rep = await runIngestRep({ ...options, detail: false });
+const { rep, written } = await runIngestRep(options);
 // The same ingest again in this now warm process (modules loaded, code compiled), into another
 // fresh database and collection: what the first one paid for starting up.
-if (options.warmUrl) rep.warm = await runIngestRep({ ...options, url: options.warmUrl, name: `${options.name}_warm`, detail: false });
-if (options.detail) rep.detail = await detailOf(options.files, rep.allChunks);
+if (options.warmUrl) rep.warm = (await runIngestRep({ ...options, url: options.warmUrl, name: `${options.name}_warm` })).rep;
+if (options.detail) rep.detail = await detailOf(options.files, written);
 process.stdout.write(`${JSON.stringify(rep)}\n`);

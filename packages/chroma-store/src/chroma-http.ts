@@ -24,12 +24,6 @@ export interface CollectionRef extends CollectionPath {
   metadata: Metadata | null;
 }
 
-/** The path of a collection's endpoint (or of the collection itself, without `endpoint`). */
-export function collectionPath(collection: CollectionPath, endpoint?: "get" | "count"): string {
-  const base = `/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}`;
-  return endpoint ? `${base}/${endpoint}` : base;
-}
-
 export function createChromaHttp(options: Pick<ResolvedChromaStoreOptions, "ssl" | "host" | "port" | "headers">): ChromaHttp {
   const transport = options.ssl ? https : http;
   // An IPv6 host is kept bracketed in the options (for URLs); node:http wants it bare.

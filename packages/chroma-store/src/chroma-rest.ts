@@ -50,6 +50,17 @@ export interface CollectionPath {
   id: string;
 }
 
+/** The path of a database's collections endpoint (listing, creating). */
+export function collectionsPath(scope: Pick<CollectionPath, "tenant" | "database">): string {
+  return `/api/v2/tenants/${encodeURIComponent(scope.tenant)}/databases/${encodeURIComponent(scope.database)}/collections`;
+}
+
+/** The path of a collection's endpoint (or of the collection itself, without `endpoint`). */
+export function collectionPath(collection: CollectionPath, endpoint?: "get" | "count" | "query" | "upsert"): string {
+  const base = `${collectionsPath(collection)}/${encodeURIComponent(collection.id)}`;
+  return endpoint ? `${base}/${endpoint}` : base;
+}
+
 type Include = "documents" | "metadatas" | "distances";
 type Where = Record<string, unknown>;
 
@@ -129,8 +140,7 @@ export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl"
     // (`kmcp sync run`) never pays it. Idle sockets do not hold the process open (undici unrefs
     // them); no connection cap, as with fetch.
     pool ??= import("undici").then(({ Pool }) => new Pool(origin, { headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs }));
-    const path = `/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}/${endpoint}`;
-    const answer = await (await pool).request({ method: "POST", path, headers, body: JSON.stringify(body) });
+    const answer = await (await pool).request({ method: "POST", path: collectionPath(collection, endpoint), headers, body: JSON.stringify(body) });
     if (answer.statusCode >= 200 && answer.statusCode < 300) return (await answer.body.json()) as T;
     throw refusal(answer.statusCode, await answer.body.text().catch(() => ""));
   }

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { createChunkStore, type ChunkStore } from "./chunk-store.js";
-import { collectionPath } from "./chroma-http.js";
+import { collectionPath } from "./chroma-rest.js";
 import { collectionMarker, createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";

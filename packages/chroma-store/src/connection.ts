@@ -3,7 +3,7 @@ import type { ChromaClient, Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
-import { createChromaRest, type ChromaRest } from "./chroma-rest.js";
+import { collectionsPath, createChromaRest, type ChromaRest } from "./chroma-rest.js";
 import { createChromaHttp, type ChromaHttp, type CollectionRef } from "./chroma-http.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
@@ -77,10 +77,28 @@ async function createKeyScopedClient(args: ClientArgs): Promise<ChromaClient> {
   return new KeyScopedClient();
 }
 
+/** `load()`'s answer, asked once and shared; a failure is not kept (the next call asks again), and `forget()` drops the answer. */
+function sharedUntilFailure<T>(load: () => Promise<T>) {
+  let pending: Promise<T> | undefined;
+  return {
+    get(): Promise<T> {
+      if (!pending) {
+        const asking = load();
+        pending = asking;
+        asking.catch(() => {
+          if (pending === asking) pending = undefined;
+        });
+      }
+      return pending;
+    },
+    forget() {
+      pending = undefined;
+    },
+  };
+}
+
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
   let client: Promise<ChromaClient> | undefined;
-  let preflight: Promise<{ maxBatchSize: number; base64: boolean }> | undefined;
-  let scope: Promise<{ tenant: string; database: string }> | undefined;
   const collections = new Map<string, Promise<Collection>>();
   const refs = new Map<string, Promise<CollectionRef>>();
   const inSlot = createRequestSlots(options.limits.maxConcurrentRequests);
@@ -139,29 +157,26 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     }
   }
 
-  /** The tenant and database: the configured ones, or (API key without them) the key's own, asked once as the chromadb client does. */
+  // The API key's tenant and database, asked once as the chromadb client does.
+  const keyScope = sharedUntilFailure(() =>
+    bounded("asking which tenant and database the API key belongs to", async () => {
+      const identity = await http.request<{ tenant: string; databases: string[] }>("GET", "/api/v2/auth/identity");
+      // As the chromadb client does when either is missing: both are the key's.
+      const [database, ...others] = new Set(identity.databases);
+      if (database === undefined) throw new ChromaStoreError("UNAUTHORIZED", `The API key has access to no database of tenant ${identity.tenant}.`);
+      if (others.length > 0 || database === "*") throw new ChromaStoreError("VALIDATION", "The API key can use more than one database; name the database to use.");
+      return { tenant: identity.tenant, database };
+    }),
+  );
+
+  /** The tenant and database: the configured ones, or (API key without them) the key's own. */
   function tenancy(): Promise<{ tenant: string; database: string }> {
     if (options.tenant && options.database) return Promise.resolve({ tenant: options.tenant, database: options.database });
-    if (!scope) {
-      const pending = bounded("asking which tenant and database the API key belongs to", async () => {
-        const identity = await http.request<{ tenant: string; databases: string[] }>("GET", "/api/v2/auth/identity");
-        // As the chromadb client does when either is missing: both are the key's.
-        const [database, ...others] = new Set(identity.databases);
-        if (database === undefined) throw new ChromaStoreError("UNAUTHORIZED", `The API key has access to no database of tenant ${identity.tenant}.`);
-        if (others.length > 0 || database === "*") throw new ChromaStoreError("VALIDATION", "The API key can use more than one database; name the database to use.");
-        return { tenant: identity.tenant, database };
-      });
-      scope = pending;
-      pending.catch(() => {
-        if (scope === pending) scope = undefined;
-      });
-    }
-    return scope;
+    return keyScope.get();
   }
 
   async function openRef(spec: CollectionSpec): Promise<CollectionRef> {
-    const { tenant, database } = await tenancy();
-    const path = `/api/v2/tenants/${encodeURIComponent(tenant)}/databases/${encodeURIComponent(database)}/collections`;
+    const path = collectionsPath(await tenancy());
     // The body the chromadb client sends for getOrCreateCollection (no embedding function).
     const body = { name: spec.name, configuration: spec.space ? { hnsw: { space: spec.space } } : {}, metadata: collectionMarker(spec), get_or_create: true };
     const opened = await bounded(`opening collection ${spec.name}`, () => http.request<CollectionRef>("POST", path, body));
@@ -197,21 +212,14 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     }
   }
 
-  /** The server's pre-flight checks, asked once (a failed ask is asked again next time). */
-  function serverChecks(): Promise<{ maxBatchSize: number; base64: boolean }> {
-    if (!preflight) {
-      const pending = bounded("reading the server's limits", async () => {
-        const checks = await http.request<{ max_batch_size?: number; supports_base64_encoding?: boolean }>("GET", "/api/v2/pre-flight-checks");
-        // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding).
-        return { maxBatchSize: Math.min(checks.max_batch_size ?? -1, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
-      });
-      preflight = pending;
-      pending.catch(() => {
-        if (preflight === pending) preflight = undefined;
-      });
-    }
-    return preflight;
-  }
+  // The server's pre-flight checks, asked once.
+  const preflight = sharedUntilFailure(() =>
+    bounded("reading the server's limits", async () => {
+      const checks = await http.request<{ max_batch_size?: number; supports_base64_encoding?: boolean }>("GET", "/api/v2/pre-flight-checks");
+      // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding).
+      return { maxBatchSize: Math.min(checks.max_batch_size ?? -1, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
+    }),
+  );
 
   return {
     displayUrl: options.displayUrl,
@@ -230,15 +238,15 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
       return cached(refs, spec, openRef);
     },
     maxBatchSize() {
-      return serverChecks().then((checks) => checks.maxBatchSize);
+      return preflight.get().then((checks) => checks.maxBatchSize);
     },
     supportsBase64() {
-      return serverChecks().then((checks) => checks.base64);
+      return preflight.get().then((checks) => checks.base64);
     },
     reset() {
       client = undefined;
-      preflight = undefined;
-      scope = undefined;
+      preflight.forget();
+      keyScope.forget();
       collections.clear();
       refs.clear();
       http.close();

@@ -1,9 +1,9 @@
-import type { Collection, Metadata } from "chromadb";
+import type { Collection } from "chromadb";
 import { paginate } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaWhere } from "./build-where.js";
-import { collectionPath, type CollectionRef } from "./chroma-http.js";
-import type { GetBody } from "./chroma-rest.js";
+import type { CollectionRef } from "./chroma-http.js";
+import { collectionPath, type GetAnswer, type GetBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import {
@@ -61,7 +61,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
   // Reads go over node:http (see chroma-http.ts): a process that only reads the mirror never loads fetch.
   const read = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
   const getIds = (operation: string, body: GetBody) =>
-    read(operation, (c) => connection.http.request<{ ids: string[]; metadatas?: (Metadata | null)[] | null }>("POST", collectionPath(c, "get"), body));
+    read(operation, (c) => connection.http.request<GetAnswer>("POST", collectionPath(c, "get"), body));
 
   async function getRecords(args: { ids: string[] } | { where?: ChromaWhere; limit: number; offset?: number }, operation: string) {
     const readPage = async (page: { ids: string[] } | { where?: ChromaWhere; limit: number; offset: number }) => {

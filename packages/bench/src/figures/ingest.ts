@@ -52,7 +52,6 @@ interface Cost {
 
 type RawAdd = Cost & { rate: number };
 
-
 async function ingestInChild(options: IngestRepOptions): Promise<IngestRep> {
   // KMCP_BENCH_CPU_PROFILE_DIR: where each rep's process writes a CPU profile (node --cpu-prof).
   const profile = process.env.KMCP_BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KMCP_BENCH_CPU_PROFILE_DIR}`] : [];
@@ -95,22 +94,17 @@ async function ingestKind(options: { database: (name: string) => Promise<string>
     const name = `${kind}_${rep}`;
     const run = await ingestInChild({ ...common, name, url: await database(`ingest_${name}`), warmUrl: await database(`ingest_${name}_warm`), threads, raw: true, detail: rep === 0 });
     if (!run.raw) throw new Error(`${name}: the raw adds did not run`);
-    const rate = run.chunks / (run.ingest.wallMs / 1000);
-    runs.push({ ...run, raw: run.raw, rate, ratio: rate / run.raw.batched.rate });
+    runs.push({ ...run, raw: run.raw, rate: rateOf(run), ratio: ratioOf(run) });
   }
   const otherThreads = threads === 0 ? 1 : 0;
   const other = await ingestInChild({ ...common, name: `${kind}_other`, url: await database(`ingest_${kind}_other`), threads: otherThreads, raw: false, detail: false });
   return { kind, threads, files: options.files.length, reps: runs, otherThreads, other };
 }
 
-/** A rep's second ingest (same process, modules loaded) over its own raw add. */
-function warmRatio(rep: IngestRep): number {
-  if (!rep.warm?.raw) return Number.NaN;
-  return rateOf(rep.warm) / rep.warm.raw.batched.rate;
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const rateOf = (rep: IngestRep) => rep.chunks / (rep.ingest.wallMs / 1000);
+/** An ingest's rate over its own raw add's (NaN without one): for a rep's second ingest, `ratioOf(rep.warm)`. */
+const ratioOf = (rep: IngestRep | undefined) => (rep?.raw ? rateOf(rep) / rep.raw.batched.rate : Number.NaN);
 
 /** Where one kind's ingest time went (its first rep): CPU of this process and of Chroma's, and how the writes overlapped the rest. */
 function breakdown(run: KindRun): string {
@@ -122,7 +116,7 @@ function breakdown(run: KindRun): string {
   const rest = ingest.cpuMs - detail.extractCpuMs - detail.embedCpuMs;
   const chroma = (cost: { chromaCpuMs: number | null }) => (cost.chromaCpuMs === null ? "not read" : seconds(cost.chromaCpuMs));
   const ratios = run.reps.map((rep) => rep.ratio.toFixed(2)).join(", ");
-  const warm = run.reps.map((rep) => warmRatio(rep).toFixed(2)).join(", ");
+  const warm = run.reps.map((rep) => ratioOf(rep.warm).toFixed(2)).join(", ");
   return (
     `${run.kind.toUpperCase()} ingest / raw add in each of the ${run.reps.length} reps, in order: ${ratios} (the figure's ratio is their median); each rep's second ingest, in the same process once warm: ${warm}. ` +
     `The first rep, ${seconds(ingest.wallMs)} with ${threadsText(run.threads)}: the ingest's process used ${seconds(ingest.cpuMs)} of CPU in all its threads ` +
@@ -177,7 +171,7 @@ export async function measureIngest(options: {
         return { label: `${run.kind.toUpperCase()} ingest / raw add (median of ${run.reps.length} pairs)`, value: round(value), target: "≥ 0.7", met: value >= 0.7 };
       }),
       ...runs.map((run) => {
-        const value = median(run.reps.map((rep) => warmRatio(rep)));
+        const value = median(run.reps.map((rep) => ratioOf(rep.warm)));
         return { label: `${run.kind.toUpperCase()}, the same in a warm process (each rep's second ingest)`, value: round(value), target: "(context)", met: true };
       }),
       ...acquire.ratios,
