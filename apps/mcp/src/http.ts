@@ -7,6 +7,7 @@ import { createBearerGate, type AuthedRequest, type BearerGate } from "./auth/be
 import type { OAuthOptions } from "./auth/oauth-options.js";
 import { createResourceMetadataRoute, resourceMetadataUrl } from "./auth/resource-metadata.js";
 import { createTokenVerifier } from "./auth/verify-token.js";
+import { readJsonBody } from "./request-body.js";
 import { createServerPool } from "./server-pool.js";
 
 export interface HttpServerOptions {
@@ -66,6 +67,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   async function serveMcp(req: AuthedRequest, res: ServerResponse) {
+    const body = req.method === "POST" ? await readJsonBody(req) : undefined;
     const mcp = servers.acquire();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await mcp.connect(transport);
@@ -73,7 +75,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const release = () => void servers.release(mcp).catch((error: Error) => options.logger.warn("could not close an MCP connection", { error: error.message }));
     if (res.closed) release();
     else res.once("close", release);
-    await transport.handleRequest(req, res);
+    await transport.handleRequest(req, res, body);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself
