@@ -44,14 +44,18 @@ export async function readSources(
  * The vector matches with their sources, from the keyword index, scored by cosine similarity (from
  * Chroma's cosine distance: what "scores" fusion combines); a chunk the index does not hold yet
  * (written since its last refresh) is read from Chroma into `records`, and one gone meanwhile is left out.
+ * A chunk's id starts with its source's (chunkIdOf), so a match among the keyword hits takes its
+ * source from there; only the others are looked up, one index read each.
  */
 async function withSources(
   chunks: Pick<ChromaStore["chunks"], "records">,
   live: LiveLexicalIndex,
   matches: readonly { id: string; distance: number }[],
   records: Map<string, ChunkRecord>,
+  lexical: readonly RankedCandidate[],
 ): Promise<RankedCandidate[]> {
-  const known = live.index.sourceIdsOf(matches.map((m) => m.id));
+  const known = new Map(lexical.map((hit) => [hit.id, hit.sourceId]));
+  for (const [id, sourceId] of live.index.sourceIdsOf(matches.flatMap((m) => (known.has(m.id) ? [] : [m.id])))) known.set(id, sourceId);
   const unread = matches.filter((m) => !known.has(m.id) && !records.has(m.id)).map((m) => m.id);
   if (unread.length > 0) for (const record of await chunks.records(unread)) records.set(record.id, record);
   return matches.flatMap(({ id, distance }) => {
@@ -90,7 +94,7 @@ export async function rankHybrid(
     }
     const lexical = weights.lexical > 0 ? live.index.search(text, { limit: depth, phrases }) : [];
     const found = querying ? await querying : [];
-    const nearest = await withSources(store.chunks, live, found, records);
+    const nearest = await withSources(store.chunks, live, found, records, lexical);
     for (const record of records.values()) texts.set(record.id, record.text);
     await readSources(store.sources, [...lexical, ...nearest], sources);
 
