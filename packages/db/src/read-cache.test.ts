@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createReadCache } from "./read-cache.js";
+import { createReadCache, sharedAfterStart } from "./read-cache.js";
 
 const same = <T>(value: T) => value;
 
@@ -67,5 +67,72 @@ describe("createReadCache (pure rules)", () => {
     expect(loads).toBe(3);
     await cache.read("b", load, same);
     expect(loads).toBe(4);
+  });
+});
+
+/** A read whose answers the test hands out one by one, recording when each was sent. */
+function manualReads() {
+  const sent: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
+  const read = () => new Promise<string>((resolve, reject) => sent.push({ resolve, reject }));
+  return { sent, read };
+}
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("sharedAfterStart (pure rules)", () => {
+  it("gives callers that arrive while a read is in flight one shared read sent after they began", async () => {
+    const { sent, read } = manualReads();
+    const shared = sharedAfterStart(read);
+    const first = shared();
+    expect(sent).toHaveLength(1);
+    const waiting = [shared(), shared(), shared()];
+    await settle();
+    expect(sent).toHaveLength(1); // nothing more sent while the first is in flight
+    sent[0]!.resolve("before");
+    await settle();
+    expect(sent).toHaveLength(2); // one read for the three, sent only now
+    sent[1]!.resolve("after");
+    expect(await first).toBe("before");
+    expect(await Promise.all(waiting)).toEqual(["after", "after", "after"]);
+    // Nothing in flight: the next caller sends its own read at once.
+    const alone = shared();
+    expect(sent).toHaveLength(3);
+    sent[2]!.resolve("alone");
+    expect(await alone).toBe("alone");
+  });
+
+  it("fails exactly the callers of a failed read; a later caller sends a new one", async () => {
+    const { sent, read } = manualReads();
+    const shared = sharedAfterStart(read);
+    const first = shared();
+    const second = shared();
+    sent[0]!.reject(new Error("down"));
+    await expect(first).rejects.toThrow("down");
+    await settle();
+    sent[1]!.resolve("up again");
+    expect(await second).toBe("up again");
+    const third = shared();
+    expect(sent).toHaveLength(3);
+    sent[2]!.resolve("fresh");
+    expect(await third).toBe("fresh");
+  });
+
+  it("never answers a cached read from a version read sent before that read began", async () => {
+    const { sent, read } = manualReads();
+    const cache = createReadCache(read, 10);
+    let loads = 0;
+    const load = async () => ++loads;
+    const first = cache.read("k", load, same);
+    sent[0]!.resolve("0");
+    expect(await first).toBe(1);
+    // `during` sends a version read; `later` begins while it is out (a change may commit in between).
+    const during = cache.read("k", load, same);
+    const later = cache.read("k", load, same);
+    expect(sent).toHaveLength(2);
+    sent[1]!.resolve("0");
+    await settle();
+    expect(sent).toHaveLength(3); // `later` began while sent[1] was out, so it waits for a read of its own
+    sent[2]!.resolve("1");
+    expect(await during).toBe(1); // version 0: the kept answer
+    expect(await later).toBe(2); // version 1: loaded again
   });
 });

@@ -23,7 +23,8 @@ export const NO_READ_CACHE: ReadCache = { read: (_key, load) => load(), enabled:
  * @param version reads the current version; null means there is none to check (the migration
  *   that adds it is not applied), and then nothing is cached.
  */
-export function createReadCache(version: () => Promise<string | null>, maxEntries: number): ReadCache {
+export function createReadCache(readVersion: () => Promise<string | null>, maxEntries: number): ReadCache {
+  const version = sharedAfterStart(readVersion);
   const entries = new Map<string, unknown>();
   // The version the kept entries were loaded at. Any other version (newer, or a database that was
   // reset) empties the cache: entries never outlive the version they were read at.
@@ -54,5 +55,37 @@ export function createReadCache(version: () => Promise<string | null>, maxEntrie
       }
       return value;
     },
+  };
+}
+
+/**
+ * `read`, shared by callers as a group commit is: a caller while none is in flight sends one;
+ * callers while one is in flight wait for it to settle and then share the next, sent after they
+ * all began. So each caller's answer comes from a read that started after it did (a version
+ * read that way reflects every write committed before the caller began), and a burst of
+ * concurrent callers costs two reads instead of one each.
+ */
+export function sharedAfterStart<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | null = null;
+  let next: Promise<T> | null = null;
+  const send = () => {
+    const sent = read();
+    inFlight = sent;
+    const settled = () => {
+      if (inFlight === sent) inFlight = null;
+    };
+    sent.then(settled, settled);
+    return sent;
+  };
+  return () => {
+    if (!inFlight) return send();
+    next ??= inFlight.then(
+      () => {},
+      () => {},
+    ).then(() => {
+      next = null;
+      return send();
+    });
+    return next;
   };
 }
