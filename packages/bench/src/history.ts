@@ -408,28 +408,30 @@ export const HISTORY = `## Changes made after profiling (before → after)
   resident process to ask.
 
 - **Serving load** (figure 9, target: calls/s ≥ 0.5 of a bare MCP SDK server with the same
-  answers): not reliably met. Since concurrent searches share Chroma requests, three quiet full
-  runs back to back gave 0.53, 0.50 and 0.47 (load 1.4–2.3), three under other sessions' load
-  0.59, 0.60 and 0.46, and interleaved quick rounds 0.42–0.85 (median 0.52), the lowest in the
-  quietest rounds (0.44–0.56 at load 6–8); before it, 0.34 quiet and 0.32 at load 10. Zero
-  errors in every run. With the evaluation's 83 labelled queries instead of the figure's 8 (all
-  distinct), interleaved: 0.35–0.48 → 0.50–0.60, so the sharing does not depend on repeats. A search now costs the kmcp process ~2.0–2.25 ms of CPU and
-  Chroma ~1.25–1.36 ms (before: 3.0 and 3.2 ms quiet, 3.4 and 4.1 ms at load 10), against
-  0.8–1.0 ms for a whole call of the bare server: the kmcp process is now the larger part, and
-  \`knowledge_sources\` alone is at 0.66–0.91 in those runs. Its two Chroma requests (the vector
-  query for ids and distances, then the kept page's texts and records) go out alone when nothing
-  else of their kind is in flight; under 50 clients most go out with others' (4–5 searches a
-  request on average). A CPU profile of the kmcp process under 50 clients with this change
-  (load ~5): writing to sockets (\`writev\`, responses and requests) 14% of the busy time, Node's
-  internals 19% (the web \`Request\`/\`Response\` and streams the SDK's HTTP transport builds for
-  every call among them), search's own work 11% (FTS5's keyword match 5%, the candidates'
-  sources 2%), garbage collection 9%, the MCP SDK 8%, zod 8%, undici 3%, this package's Chroma
-  reads 2%. Going further would take less work per call in the kmcp process (the SDK's transport
-  and checks are most of what is left besides search itself) or fewer processes on 2 cores (the
-  load client, Chroma and kmcp share them). Coalescing identical concurrent queries, or a result
-  cache keyed by the query, would pay on this benchmark, which repeats eight queries among 50
-  clients, and little for distinct queries; not done (shared requests do not merge equal
-  queries: Chroma answers each).
+  answers): met; with a margin in quiet runs, a thin one when other work starts during a run.
+  Since the kmcp process does less per call (branch load-6: request bodies parsed before the
+  SDK's transport, the read cache's version query shared by concurrent reads, vector candidates'
+  sources taken from the keyword hits), four full runs gave 0.70 and 0.65 (quiet, load 1.7–4.3)
+  and 0.53 and 0.56 (other sessions' work starting during the run, load 2.1 → 3.5); interleaved
+  with the code before (quick sizes, load 5–9) 0.33–0.67 → 0.54–0.91 (medians 0.38 → 0.60), and
+  with the evaluation's 83 labelled queries, all distinct (load 3–5), 0.33–0.48 → 0.58–0.67, so
+  none of it depends on repeated queries. Before: 0.53, 0.50 and 0.47 in three quiet runs. Zero
+  errors in every run. A call now costs the kmcp process 0.96–1.09 ms of CPU (the bare server
+  0.71–0.76) and Chroma 0.45–0.53 ms; \`knowledge_sources\` alone costs kmcp 0.37 ms, half the bare
+  server's (which builds an MCP server per request), so search is the whole difference: ~1.55–1.8
+  ms of kmcp CPU and ~0.9–1.05 ms of Chroma's per search. In a CPU profile of the kmcp process
+  under 50 clients (load ~7): garbage collection 11% of the busy time, the MCP SDK 9% (half of
+  it in the function that serializes the answer), zod 8.5% (the SDK's checks of each call's
+  input and output against the tool's schemas 3.7%, Chroma's answers 1%), FTS5's keyword match
+  7% (~0.13 ms a query over the figure's chunks measured alone, 0.04 ms of it without the BM25
+  ranking), undici's requests to Chroma 7%, socket writes 6.5%, the vector candidates' sources
+  2%. Chroma spends ~1 ms of CPU on any request, plus ~0.5 ms per query embedding (100 nearest)
+  and ~0.3 ms per 10 chunks read (measured alone at 2, 8 and 32 reads at once); shared requests
+  leave the per-item part. Going further would take fewer processes on the 2 cores (the load
+  client, Chroma and kmcp share them), a cheaper keyword ranking, or fewer copies of each
+  answer. Coalescing identical concurrent queries, or a result cache keyed by the query, would
+  pay on this benchmark, which repeats eight queries among 50 clients, and little for distinct
+  queries; not done (shared requests do not merge equal queries: Chroma answers each).
 - **Re-import of an unchanged file** (figure 7, target ≤ 10% of the first import): 38–52%.
   The issue asks that every row be validated with \`SourceCreateSchema\`; streaming, JSON.parse
   and that validation alone (no database) take 10–23% of the first import on this machine (a CPU
