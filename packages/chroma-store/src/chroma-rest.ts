@@ -132,9 +132,9 @@ export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl"
   let pool: Promise<Pool> | undefined;
 
   async function post<T>(collection: CollectionPath, endpoint: "query" | "get", body: QueryBody | GetBody): Promise<T> {
-    // undici is loaded at the first request (~0.1 s): a process that never reads chunks
-    // (`kmcp sync run`, `kmcp ingest` of new documents) never pays it. Idle sockets do not hold the process open (undici unrefs
-    // them); no connection cap, as with fetch.
+    // undici is loaded at the first request (~70 ms): a process that never reads chunks (`kmcp
+    // sync run`, `kmcp ingest` of new documents) never pays it. Idle sockets do not hold the
+    // process open (undici unrefs them); no connection cap, as with fetch.
     pool ??= import("undici").then(({ Pool }) => new Pool(origin, { headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs }));
     const answer = await (await pool).request({ method: "POST", path: collectionPath(collection, endpoint), headers, body: JSON.stringify(body) });
     if (answer.statusCode >= 200 && answer.statusCode < 300) return (await answer.body.json()) as T;
