@@ -163,8 +163,9 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
   const preflight = sharedUntilFailure(() =>
     bounded("reading the server's limits", async () => {
       const checks = await http.request<{ max_batch_size?: number; supports_base64_encoding?: boolean }>("GET", "/api/v2/pre-flight-checks");
-      // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding).
-      return { maxBatchSize: Math.min(checks.max_batch_size ?? -1, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
+      // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding), but a
+      // server that names no batch size gets the configured one (the client's -1 fails every write).
+      return { maxBatchSize: Math.min(checks.max_batch_size ?? Infinity, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
     }),
   );
 
