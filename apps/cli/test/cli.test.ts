@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,6 +80,27 @@ describe("kmcp sync … starts light", () => {
     expect(idle.filter((name) => name.includes("undici"))).toEqual([]);
     // The check sees it when it is loaded: `sync verify` reads through the whole runtime and the chromadb client.
     expect((await builtinsOf(["sync", "verify"])).some((name) => name.includes("undici"))).toBe(true);
+  });
+
+  it("loads neither the chromadb client nor undici for an ingest of new files: its requests to Chroma go over node:http", async () => {
+    // Loading the client and writing through it (and Node's fetch under it) was a fifth of an
+    // ingest's CPU (BENCHMARKS.md, figure 8); undici, ~70 ms, is loaded at the first fetch or search.
+    const dir = await mkdtemp(path.join(env.KMCP_HOME!, "light-ingest-"));
+    await writeFile(path.join(dir, "a.md"), "# Light ingest\n\nThe quartz lantern glows over the harbour.\n");
+    await writeFile(path.join(dir, "b.md"), "# Second note\n\nA violet kestrel circles the old mill.\n");
+    // Beside the folder ingested, not in it.
+    const imports = `${dir}-imports.txt`;
+    const hook = fileURLToPath(new URL("./fixtures/record-imports.mjs", import.meta.url));
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ["--import", hook, bin, "ingest", dir, "--json"], { env: { ...process.env, ...env, KMCP_TEST_IMPORTS_FILE: imports }, stdio: "ignore" });
+      child.on("exit", resolve);
+    });
+    expect(code).toBe(0);
+    const search = json(await kmcp(["search", "violet kestrel", "--json"], env)) as { results: { source: { title: string } }[] };
+    expect(search.results[0]?.source.title).toBe("Second note");
+    const loaded = (await readFile(imports, "utf8")).split("\n");
+    expect(loaded.some((url) => url.includes("/packages/search/dist/"))).toBe(true);
+    expect(loaded.filter((url) => /\/node_modules\/(chromadb|undici)\//.test(url))).toEqual([]);
   });
 
   it("exits 5 when an embedded server cannot start, though that error comes from the installed @kmcp/local-servers, not the bundled packages", async () => {

@@ -1,6 +1,7 @@
 import type { LookupAddress } from "node:dns";
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import { AcquireError } from "./errors.js";
+import { loadUndici } from "./undici.js";
 
 /** An undici lookup that answers `host` with its vetted address and refuses any other name. */
 export function pinnedLookup(addressOf: (hostname: string) => LookupAddress | undefined) {
@@ -23,7 +24,8 @@ export class ConnectionPool {
   private closed = false;
 
   /** The agent that connects `host` (lower-case, IPv6 literals bracketed) to `address` only. */
-  agentFor(host: string, address: LookupAddress, connectTimeoutMs: number): Agent {
+  async agentFor(host: string, address: LookupAddress, connectTimeoutMs: number): Promise<Agent> {
+    const { Agent } = await loadUndici();
     if (this.closed) throw new AcquireError("VALIDATION", "The connection pool is closed.");
     const key = `${host}\n${address.address}\n${connectTimeoutMs}`;
     let agent = this.agents.get(key);

@@ -1,13 +1,14 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import type { LookupAddress } from "node:dns";
 import { retryAfterMs } from "@kmcp/core";
-import { Agent, errors as undiciErrors, request } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import { ipLiteral, refusedAddress } from "./address.js";
 import { type ConnectionPool, pinnedLookup } from "./connections.js";
 import { AcquireError } from "./errors.js";
 import { nextHop } from "./redirects.js";
 import { header, readBody } from "./read-body.js";
 import { RobotsCache, robotsAllow, type RobotsRules } from "./robots.js";
+import { loadUndici, type Undici } from "./undici.js";
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_USER_AGENT = "kmcp/0.1.0 (+https://github.com/kmcp/kmcp)";
@@ -114,9 +115,10 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
   // Each vetted host name → the address it was vetted at; the agent connects there and nowhere else.
   const pinned = new Map<string, LookupAddress>();
-  const ownAgent = options.connections ? null : new Agent({ connect: { timeout: settings.connectTimeoutMs, lookup: pinnedLookup((name) => pinned.get(name)) } });
+  const undici = await loadUndici();
+  const ownAgent = options.connections ? null : new undici.Agent({ connect: { timeout: settings.connectTimeoutMs, lookup: pinnedLookup((name) => pinned.get(name)) } });
   const robots = options.robots === false ? null : options.robots instanceof RobotsCache ? options.robots : new RobotsCache();
-  const hop: Hop = { pinned, agent: ownAgent, signal: controller.signal, settings, options };
+  const hop: Hop = { undici, pinned, agent: ownAgent, signal: controller.signal, settings, options };
   try {
     const visited: string[] = [];
     let current = start;
@@ -141,7 +143,7 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
       return await onFinal({ response, start, current, redirects: visited.slice(0, -1), settings });
     }
   } catch (error) {
-    throw translate(error, start, controller.signal.aborted, settings);
+    throw translate(error, start, controller.signal.aborted, settings, undici.errors);
   } finally {
     clearTimeout(timer);
     await ownAgent?.close().catch(() => undefined);
@@ -149,6 +151,7 @@ export async function followHops<T>(url: string, options: FetchOptions, how: Hop
 }
 
 interface Hop {
+  undici: Undici;
   pinned: Map<string, LookupAddress>;
   /** This fetch's own agent; null when it goes through options.connections. */
   agent: Agent | null;
@@ -209,8 +212,8 @@ async function send(url: URL, hop: Hop, how: HopRequest) {
   if (how.conditional && options.lastModified) headers["if-modified-since"] = options.lastModified;
   Object.assign(headers, how.headers);
   const host = url.hostname.toLowerCase();
-  const dispatcher = hop.agent ?? options.connections?.agentFor(host, hop.pinned.get(host) as LookupAddress, settings.connectTimeoutMs);
-  return request(url, {
+  const dispatcher = hop.agent ?? (await options.connections?.agentFor(host, hop.pinned.get(host) as LookupAddress, settings.connectTimeoutMs));
+  return hop.undici.request(url, {
     method: how.method,
     dispatcher,
     headers,
@@ -220,7 +223,7 @@ async function send(url: URL, hop: Hop, how: HopRequest) {
   });
 }
 
-type Response = Awaited<ReturnType<typeof request>>;
+type Response = Dispatcher.ResponseData;
 
 /**
  * The robots.txt rules of `url`'s origin, fetched once per cache with the same address rules as
@@ -253,7 +256,7 @@ async function checkRobots(url: URL, cache: RobotsCache, hop: Hop): Promise<void
   }
 }
 
-function translate(error: unknown, start: URL, aborted: boolean, settings: Hop["settings"]): unknown {
+function translate(error: unknown, start: URL, aborted: boolean, settings: Hop["settings"], undiciErrors: Undici["errors"]): unknown {
   if (error instanceof AcquireError) return error;
   if (aborted) {
     return new AcquireError("TIMEOUT", `${start.href} took longer than ${settings.timeoutMs} ms; gave up.`, { cause: error, data: { url: start.href } });

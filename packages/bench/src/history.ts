@@ -311,6 +311,21 @@ export const HISTORY = `## Changes made after profiling (before → after)
   (load 3–21), this process's CPU for the 200 HTML files, median 1.6 → 1.4 s (lower in 9 of 10),
   and for the 50 PDFs 1.9 → 1.7 s (lower or equal in 8). The baseline still pays it: it is the
   official client's add. Ratios: figure 8.
+- **Ingest without the chromadb client** (figure 8): a trace of each upsert in a fresh ingest
+  process showed its first write taking 210–300 ms for 6–17 chunks, and every write followed by
+  a metadata change (the collection's write token) sent through the chromadb client. That client
+  goes through the global fetch: importing it (~30 ms), Node's bundled undici under fetch (~20 ms
+  at its first use) and the REST upserts' undici pool (~70 ms to import) were all loaded inside
+  the clock, then paid per request. The chunk store, the pending-write queue, the mirror's
+  writes, heartbeats and collection removal now go as JSON over \`node:http\` like the sync's
+  requests (\`chroma-http.ts\`); chroma-store no longer uses the client at run time, and only
+  search's batched reads load undici. In four pairs per kind interleaved with the code before
+  (its built package swapped in per run, same servers, load 2.6–3.0), this process's CPU for the
+  50 PDFs 1,294–1,342 → 982–1,084 ms and for the 200 HTML files 1,312–1,397 → 1,045–1,094 ms
+  (lower in every pair), the ingest 1.34–2.11 → 1.19–1.37 s (PDF) and 1.63–2.37 → 1.44–1.92 s
+  (HTML); ratios PDF 0.46–0.82 → 0.70–0.78, HTML 0.54–0.74 → 0.74–0.79. Chroma's CPU was the same
+  on both sides. Tried and dropped: not waiting for the write token's change before the next
+  upsert (no difference beyond the noise at load 3–4). Ratios: figure 8.
 
 - **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
   whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,

@@ -1,19 +1,21 @@
 import http from "node:http";
 import https from "node:https";
 import type { Metadata } from "chromadb";
-import { refusal, type CollectionPath } from "./chroma-rest.js";
+import { collectionPath, refusal, type CollectionPath } from "./chroma-rest.js";
 import type { ResolvedChromaStoreOptions } from "./options.js";
 
 /**
- * Chroma's collection endpoints (open, modify, count, record reads) and its pre-flight checks,
- * as JSON over node:http with a keep-alive agent. The chromadb client goes through the global
- * fetch, whose first use loads Node's bundled undici and its web streams (~50 ms of CPU, more
- * than the rest of these requests together): a sync that finds nothing to do makes only these
- * requests (BENCHMARKS.md, figure 14). The caller (ChromaConnection) bounds each request by the
- * store's timeout and translates failures; refusals are named as the chromadb client names them.
+ * Chroma's REST API (collections, records, heartbeat, pre-flight checks) as JSON over node:http
+ * with a keep-alive agent, as the chromadb client would send it. The client goes through the
+ * global fetch, whose first use loads Node's bundled undici and its web streams (~50 ms of CPU,
+ * more than a no-op sync's requests together; BENCHMARKS.md, figure 14), and importing it costs
+ * ~30 ms more. The caller (ChromaConnection) bounds each request by the store's timeout and
+ * translates failures; refusals are named as the chromadb client names them.
  */
 export interface ChromaHttp {
-  request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T>;
+  request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T>;
+  /** A request to one of a collection's record endpoints: count is read with GET, the others POST `body`. */
+  records<T>(collection: CollectionPath, endpoint: "get" | "count" | "upsert" | "delete", body?: unknown): Promise<T>;
   /** Close idle connections; requests in flight finish, and the next request opens a new connection. */
   close(): void;
 }
@@ -31,31 +33,35 @@ export function createChromaHttp(options: Pick<ResolvedChromaStoreOptions, "ssl"
   // Idle sockets do not hold the process open (the agent unrefs them).
   let agent: http.Agent | undefined;
 
-  return {
-    request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown) {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      agent ??= new transport.Agent({ keepAlive: true });
-      const headers = { ...options.headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) };
-      return new Promise<T>((resolve, reject) => {
-        const req = transport.request({ hostname, port: options.port, method, path, headers, agent }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", reject);
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            const status = res.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(refusal(status, text));
-            try {
-              resolve((text ? JSON.parse(text) : undefined) as T);
-            } catch (error) {
-              reject(error);
-            }
-          });
+  function request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown) {
+    // Encoded once (an upsert's body is megabytes).
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    agent ??= new transport.Agent({ keepAlive: true });
+    const headers = { ...options.headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": payload.length }) };
+    return new Promise<T>((resolve, reject) => {
+      const req = transport.request({ hostname, port: options.port, method, path, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) return reject(refusal(status, text));
+          try {
+            resolve((text ? JSON.parse(text) : undefined) as T);
+          } catch (error) {
+            reject(error);
+          }
         });
-        req.on("error", reject);
-        req.end(payload);
       });
-    },
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+
+  return {
+    request,
+    records: (collection, endpoint, body) => request(endpoint === "count" ? "GET" : "POST", collectionPath(collection, endpoint), body),
     close() {
       const old = agent;
       agent = undefined;

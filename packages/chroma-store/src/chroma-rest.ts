@@ -1,7 +1,6 @@
 import type { Metadata } from "chromadb";
 import type { Pool } from "undici";
 import type { ResolvedChromaStoreOptions } from "./options.js";
-import type { UpsertBody } from "./rest-upsert.js";
 import { createRequestBatcher } from "./request-batcher.js";
 import {
   getBatchKey,
@@ -16,12 +15,11 @@ import {
 } from "./batched-reads.js";
 
 /**
- * A collection's record reads (vector query, get by ids or filter), and the chunk store's upserts
- * (see rest-upsert.ts), sent straight to Chroma's REST
+ * A collection's record reads (vector query, get by ids or filter), sent straight to Chroma's REST
  * endpoints, the ones the chromadb client calls, through a keep-alive undici Pool. The client goes
  * through the global fetch and its web streams: measured against a local Chroma, 20 requests at a
  * time, ~0.8–1.3 ms of this process's CPU a request against ~0.25–0.4 ms here. The caller
- * (ChromaConnection.withCollection) bounds each request by the store's timeout and translates failures.
+ * (ChromaConnection.withCollectionRef) bounds each request by the store's timeout and translates failures.
  *
  * A read given `batch` may share its request with concurrent reads of the same kind (see
  * batched-reads.ts): Chroma spends ~1–2 ms of CPU on any request however little it reads, so
@@ -32,8 +30,6 @@ import {
 export interface ChromaRest {
   query(collection: CollectionPath, body: QueryBody, batch?: ReadBatching): Promise<QueryAnswer>;
   get(collection: CollectionPath, body: GetBody, batch?: ReadBatching): Promise<GetAnswer>;
-  /** Insert or replace records (a body made by upsertBody()). */
-  upsert(collection: CollectionPath, body: UpsertBody): Promise<void>;
   /** Close the pool's connections; the next read opens new ones. */
   close(): Promise<void>;
 }
@@ -56,7 +52,7 @@ export function collectionsPath(scope: Pick<CollectionPath, "tenant" | "database
 }
 
 /** The path of a collection's endpoint (or of the collection itself, without `endpoint`). */
-export function collectionPath(collection: CollectionPath, endpoint?: "get" | "count" | "query" | "upsert"): string {
+export function collectionPath(collection: CollectionPath, endpoint?: "get" | "count" | "query" | "upsert" | "delete"): string {
   const base = `${collectionsPath(collection)}/${encodeURIComponent(collection.id)}`;
   return endpoint ? `${base}/${endpoint}` : base;
 }
@@ -135,10 +131,10 @@ export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl"
   const headers = { ...options.headers, "content-type": "application/json" };
   let pool: Promise<Pool> | undefined;
 
-  async function post<T>(collection: CollectionPath, endpoint: "query" | "get" | "upsert", body: QueryBody | GetBody | UpsertBody): Promise<T> {
-    // undici is loaded at the first request (~0.1 s): a process that never reads or writes chunks
-    // (`kmcp sync run`) never pays it. Idle sockets do not hold the process open (undici unrefs
-    // them); no connection cap, as with fetch.
+  async function post<T>(collection: CollectionPath, endpoint: "query" | "get", body: QueryBody | GetBody): Promise<T> {
+    // undici is loaded at the first request (~70 ms): a process that never reads chunks (`kmcp
+    // sync run`, `kmcp ingest` of new documents) never pays it. Idle sockets do not hold the
+    // process open (undici unrefs them); no connection cap, as with fetch.
     pool ??= import("undici").then(({ Pool }) => new Pool(origin, { headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs }));
     const answer = await (await pool).request({ method: "POST", path: collectionPath(collection, endpoint), headers, body: JSON.stringify(body) });
     if (answer.statusCode >= 200 && answer.statusCode < 300) return (await answer.body.json()) as T;
@@ -172,9 +168,6 @@ export function createChromaRest(options: Pick<ResolvedChromaStoreOptions, "ssl"
     get(collection, body, batch) {
       const key = batch && getBatchKey(collection, body);
       return key ? batchedGet(key, { collection, body, upTo: batch.upTo }) : post<GetAnswer>(collection, "get", body);
-    },
-    async upsert(collection, body) {
-      await post<unknown>(collection, "upsert", body);
     },
     async close() {
       const closing = pool;

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { createChunkStore, type ChunkStore } from "./chunk-store.js";
-import { collectionPath } from "./chroma-rest.js";
+import { collectionPath, type GetAnswer } from "./chroma-rest.js";
 import { collectionMarker, createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";
@@ -98,12 +98,12 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
       const state = decodeSyncStateMetadata(collection.metadata, collections.syncState);
       if (state) return state;
       // Until the first write of this version: the record earlier versions wrote, if any.
-      const result = await connection.withCollection(syncStateSpec, "reading the sync state", (c) =>
-        c.get({ ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] }),
+      const result = await connection.withCollectionRef(syncStateSpec, "reading the sync state", (c) =>
+        connection.http.records<GetAnswer>(c, "get", { ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] }),
       );
       const index = result.ids.indexOf(SYNC_STATE_ID);
       return decodeSyncState(
-        index < 0 ? undefined : { metadata: result.metadatas[index], document: result.documents[index] },
+        index < 0 ? undefined : { metadata: result.metadatas?.[index], document: result.documents?.[index] },
         collections.syncState,
       );
     },
@@ -120,7 +120,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
     async heartbeat(heartbeatOptions = {}) {
       const { timeoutMs } = parseInput(HeartbeatOptionsSchema, heartbeatOptions, "heartbeat options");
       const started = performance.now();
-      await connection.call("sending a heartbeat", (c) => c.heartbeat(), timeoutMs);
+      await connection.call("sending a heartbeat", (http) => http.request("GET", "/api/v2/heartbeat"), timeoutMs);
       return performance.now() - started;
     },
 

@@ -1,4 +1,4 @@
-import type { Collection } from "chromadb";
+import type { Metadata } from "chromadb";
 import { z } from "zod";
 
 /** Which embedder made a collection's vectors, and their length. Vectors of two spaces are never compared. */
@@ -85,7 +85,7 @@ export const StoredChunkMetadataSchema = z.object({
   title: z.string().optional(),
 });
 
-export function recordedSpace(collection: Collection): VectorSpace | null {
+export function recordedSpace(collection: { metadata?: Metadata | null }): VectorSpace | null {
   const parsed = VectorSpaceSchema.safeParse({
     embedder: collection.metadata?.[EMBEDDER_KEY],
     dimension: collection.metadata?.[DIMENSION_KEY],

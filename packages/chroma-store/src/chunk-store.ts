@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Collection, Metadata, Where } from "chromadb";
+import type { Metadata, Where } from "chromadb";
 import { paginate, readAllPages } from "@kmcp/core";
 import { z } from "zod";
+import type { CollectionRef } from "./chroma-http.js";
+import { collectionPath, type GetAnswer, type GetBody, type QueryBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
@@ -20,7 +22,6 @@ import {
   type StoredChunk,
   type VectorSpace,
 } from "./chunk-shapes.js";
-import type { QueryBody } from "./chroma-rest.js";
 import { upsertBody } from "./rest-upsert.js";
 import { splitIntoBatches } from "./split-into-batches.js";
 
@@ -106,7 +107,10 @@ const sameSpace = (a: VectorSpace, b: VectorSpace) => a.embedder === b.embedder 
 
 export function createChunkStore(connection: ChromaConnection, spec: CollectionSpec): ChunkStore {
   const name = spec.name;
-  const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) => connection.withCollection(spec, operation, run);
+  const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
+  // Over node:http but the batched reads of search (connection.rest): writing new chunks loads no undici (~70 ms at start).
+  const send = connection.http.records;
+  const get = (c: CollectionRef, body: GetBody) => send<GetAnswer>(c, "get", body);
   // Pages of listings stay within the server's per-read cap (Chroma Cloud: 300 results).
   const pageSize = Math.min(PAGE_SIZE, connection.limits.maxResults);
 
@@ -197,9 +201,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   /** The chunks matching `where` (without text or vectors), in document order. */
   async function storedChunks(operation: string, where: Where): Promise<StoredChunk[]> {
     const chunks = await readAllPages(async (offset, limit) => {
-      const page = await use(operation, (c) => c.get({ where, limit, offset, include: ["metadatas"] }));
+      const page = await use(operation, (c) => get(c, { where, limit, offset, include: ["metadatas"] }));
       return page.ids.map((chunkId, i): StoredChunk => {
-        const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas[i]);
+        const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas?.[i]);
         return stored;
       });
     }, pageSize);
@@ -221,13 +225,17 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   }
 
   /**
-   * Replace the collection's metadata with `metadata(current)`, one request on the cached handle.
-   * The chromadb client sets the handle's metadata before it sends the change, so a failed one
-   * drops the handle: the next use reads what the server holds.
+   * Replace the collection's metadata with `metadata(current)`, one request on the cached handle,
+   * which then holds it (as a chromadb Collection's modify() keeps it); a failed change drops the
+   * handle: the next use reads what the server holds.
    */
   async function modifyMetadata(operation: string, metadata: (current: Metadata) => Metadata) {
     try {
-      await use(operation, (c) => c.modify({ metadata: metadata(c.metadata ?? {}) }));
+      await use(operation, async (c) => {
+        const next = metadata(c.metadata ?? {});
+        await connection.http.request("PUT", collectionPath(c), { new_metadata: next });
+        c.metadata = next;
+      });
     } catch (error) {
       connection.forget(name);
       throw error;
@@ -268,9 +276,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         if (recorded) {
           // An empty collection may change space; a full one may not. Chroma keeps a collection's
           // dimension after its last record is deleted, so the empty one is made anew.
-          if ((await use(`counting chunks in ${name}`, (c) => c.count())) > 0) throw mismatch(recorded, asked);
-          await connection.call(`recreating ${name} for ${asked.embedder}`, (client) => client.deleteCollection({ name }));
-          connection.forget(name);
+          if ((await use(`counting chunks in ${name}`, (c) => send<number>(c, "count"))) > 0) throw mismatch(recorded, asked);
+          await connection.deleteCollection(name, `recreating ${name} for ${asked.embedder}`);
         }
         // On the handle currentSpace just read afresh (or the new collection's), which then holds the space.
         await modifyMetadata(`recording the vector space of ${name}`, (current) => ({ ...current, [EMBEDDER_KEY]: asked.embedder, [DIMENSION_KEY]: asked.dimension }));
@@ -279,8 +286,9 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
         // Sent over REST rather than by the chromadb client, whose base64 encoding of the vectors cost ~30× the CPU.
         await use(`writing ${batch.length} chunks to ${name}`, (c) =>
-          connection.rest.upsert(
+          send(
             c,
+            "upsert",
             upsertBody({
               ids: batch.map((chunk) => chunk.id),
               embeddings: batch.map((chunk) => chunk.embedding),
@@ -313,7 +321,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const ids = (await storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where)).map((c) => c.id);
       if (ids.length === 0) return;
       for (const batch of splitIntoBatches(ids, await connection.maxBatchSize())) {
-        await use(`deleting the chunks of ${page} from ${name}`, (c) => c.delete({ ids: batch }));
+        await use(`deleting the chunks of ${page} from ${name}`, (c) => send(c, "delete", { ids: batch }));
       }
       await bumpVersion();
     },
@@ -321,7 +329,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async delete(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        await use(`deleting ${batch.length} chunks from ${name}`, (c) => c.delete({ ids: batch }));
+        await use(`deleting ${batch.length} chunks from ${name}`, (c) => send(c, "delete", { ids: batch }));
       }
       if (unique.length > 0) await bumpVersion();
     },
@@ -329,9 +337,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async deleteSources(sourceIds) {
       const unique = [...new Set(parseInput(IdsSchema, sourceIds, "source ids"))];
       for (const batch of splitIntoBatches(unique, 100)) {
-        await use(`deleting the chunks of ${batch.length} sources from ${name}`, (c) =>
-          c.delete({ where: { sourceId: { $in: batch } } as Where }),
-        );
+        await use(`deleting the chunks of ${batch.length} sources from ${name}`, (c) => send(c, "delete", { where: { sourceId: { $in: batch } } }));
       }
       if (unique.length > 0) await bumpVersion();
     },
@@ -350,19 +356,18 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       return texts;
     },
 
-    count: () => use(`counting chunks in ${name}`, (c) => c.count()),
+    count: () => use(`counting chunks in ${name}`, (c) => send<number>(c, "count")),
 
     async clear() {
-      await connection.call(`removing ${name}`, (client) => client.deleteCollection({ name })).catch((error: unknown) => {
+      await connection.deleteCollection(name, `removing ${name}`).catch((error: unknown) => {
         if (!(error instanceof ChromaStoreError && error.code === "NOT_FOUND")) throw error;
       });
-      connection.forget(name);
     },
 
     async tally() {
       let chunks = 0;
       const sources = new Set<string>();
-      const pages = paginate(async (offset, limit) => (await use(`counting chunks in ${name}`, (c) => c.get({ limit, offset, include: ["metadatas"] }))).metadatas, pageSize);
+      const pages = paginate(async (offset, limit) => (await use(`counting chunks in ${name}`, (c) => get(c, { limit, offset, include: ["metadatas"] }))).metadatas ?? [], pageSize);
       for await (const metadatas of pages) {
         chunks += metadatas.length;
         for (const metadata of metadatas) {
@@ -380,7 +385,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       });
     },
 
-    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => c.get({ limit, offset, include: [] }))).ids, pageSize),
+    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => get(c, { limit, offset, include: [] }))).ids, pageSize),
 
     async records(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];

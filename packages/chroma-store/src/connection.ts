@@ -1,5 +1,4 @@
 import { withDeadline } from "@kmcp/core";
-import type { ChromaClient, Collection } from "chromadb";
 import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
@@ -26,18 +25,15 @@ export function collectionMarker(spec: CollectionSpec): Record<string, string | 
   return { [KIND_KEY]: spec.kind, [FORMAT_KEY]: FORMAT };
 }
 
-/** The lazily opened link to one Chroma server: the only place that talks to the chromadb client. */
+/** The lazily opened link to one Chroma server: every request goes over node:http (see chroma-http.ts), but the batched record reads (see chroma-rest.ts). */
 export interface ChromaConnection {
   readonly displayUrl: string;
-  /** Run `run` against the client, bounded by the request timeout, translating every failure. */
-  call<T>(operation: string, run: (client: ChromaClient) => Promise<T>, timeoutMs?: number): Promise<T>;
+  /** Run `run` with `http`, bounded by the request timeout, translating every failure. */
+  call<T>(operation: string, run: (http: ChromaHttp) => Promise<T>, timeoutMs?: number): Promise<T>;
   /** Like call(), with the named collection opened (and created on first use). */
-  withCollection<T>(spec: CollectionSpec, operation: string, run: (collection: Collection) => Promise<T>): Promise<T>;
-  /**
-   * Like withCollection(), for requests sent with `http` (see chroma-http.ts) rather than the
-   * chromadb client: the collection is opened over it too, so that such requests alone never load fetch.
-   */
   withCollectionRef<T>(spec: CollectionSpec, operation: string, run: (collection: CollectionRef) => Promise<T>): Promise<T>;
+  /** Remove a collection by name (NOT_FOUND when there is none) and forget its handle. */
+  deleteCollection(name: string, operation: string): Promise<void>;
   /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
   forget(name: string): void;
   /** Opens the collection afresh (creating it if need be): its metadata as the server has it now. */
@@ -48,33 +44,12 @@ export interface ChromaConnection {
   supportsBase64(): Promise<boolean>;
   /** The configured limits (maxBatchSize there is the configured one alone). */
   readonly limits: ChromaLimits;
-  /** Record queries, gets and chunk upserts over Chroma's REST API: use within withCollection(), which bounds and translates them. */
+  /** Batched record queries and gets over Chroma's REST API: use within withCollectionRef(), which bounds and translates them. */
   readonly rest: ChromaRest;
-  /** Collection-level requests and record reads over node:http: use within withCollectionRef(). */
+  /** Collection-level requests, record reads and writes over node:http: use within withCollectionRef(). */
   readonly http: ChromaHttp;
-  /** Forget the client and cached collections; the next call starts afresh. */
+  /** Forget the cached collections and limits, and close idle connections; the next call starts afresh. */
   reset(): void;
-}
-
-type ClientArgs = ConstructorParameters<typeof ChromaClient>[0] & { tenant: string | undefined; database: string | undefined };
-
-/**
- * A ChromaClient with the tenant and database left unset when none is given, as the client's
- * CloudClient does: the first request then asks the server which ones the API key belongs to.
- * (ChromaClient itself would fall back to default_tenant/default_database.) chromadb is imported
- * here, at the first use of the client: importing it builds its fetch client, which loads Node's
- * fetch (see chroma-http.ts), and a sync that finds nothing to do never uses the client.
- */
-async function createKeyScopedClient(args: ClientArgs): Promise<ChromaClient> {
-  const { ChromaClient } = await import("chromadb");
-  class KeyScopedClient extends ChromaClient {
-    constructor() {
-      super(args);
-      this.tenant = args.tenant;
-      this.database = args.database;
-    }
-  }
-  return new KeyScopedClient();
 }
 
 /** `load()`'s answer, asked once and shared; a failure is not kept (the next call asks again), and `forget()` drops the answer. */
@@ -98,30 +73,15 @@ function sharedUntilFailure<T>(load: () => Promise<T>) {
 }
 
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
-  let client: Promise<ChromaClient> | undefined;
-  const collections = new Map<string, Promise<Collection>>();
   const refs = new Map<string, Promise<CollectionRef>>();
   const inSlot = createRequestSlots(options.limits.maxConcurrentRequests);
   const rest = createChromaRest(options);
   const http = createChromaHttp(options);
 
-  function getClient(): Promise<ChromaClient> {
-    // Constructing the client sends nothing; the first request is the first contact.
-    client ??= createKeyScopedClient({
-      host: options.host,
-      port: options.port,
-      ssl: options.ssl,
-      tenant: options.tenant,
-      database: options.database,
-      ...(options.headers ? { headers: options.headers } : {}),
-    });
-    return client;
-  }
-
   /** `run`, bounded by the request timeout, its failures translated. */
   async function bounded<T>(operation: string, run: () => Promise<T>, timeoutMs = options.requestTimeoutMs) {
     try {
-      // Neither the chromadb client nor ChromaHttp takes a per-request signal, so a request we
+      // Neither ChromaHttp nor ChromaRest takes a per-request signal, so a request we
       // gave up on may still settle later; its outcome no longer matters.
       return await withDeadline(run, timeoutMs, () => Object.assign(new Error(`no answer in ${timeoutMs} ms`), { name: "TimeoutError" }));
     } catch (error) {
@@ -129,20 +89,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     }
   }
 
-  const call = <T>(operation: string, run: (c: ChromaClient) => Promise<T>, timeoutMs?: number) => bounded(operation, async () => run(await getClient()), timeoutMs);
-
-  async function openCollection(spec: CollectionSpec): Promise<Collection> {
-    const collection = await call(`opening collection ${spec.name}`, (c) =>
-      c.getOrCreateCollection({
-        name: spec.name,
-        embeddingFunction: null,
-        metadata: collectionMarker(spec),
-        ...(spec.space ? { configuration: { hnsw: { space: spec.space } } } : {}),
-      }),
-    );
-    checkMarker(spec, collection.metadata);
-    return collection;
-  }
+  const call = <T>(operation: string, run: (http: ChromaHttp) => Promise<T>, timeoutMs?: number) => bounded(operation, () => run(http), timeoutMs);
 
   /** Refuses a same-named collection that something else made. */
   function checkMarker(spec: CollectionSpec, metadata: Record<string, unknown> | null | undefined) {
@@ -216,8 +163,9 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
   const preflight = sharedUntilFailure(() =>
     bounded("reading the server's limits", async () => {
       const checks = await http.request<{ max_batch_size?: number; supports_base64_encoding?: boolean }>("GET", "/api/v2/pre-flight-checks");
-      // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding).
-      return { maxBatchSize: Math.min(checks.max_batch_size ?? -1, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
+      // As the chromadb client reads them (its getMaxBatchSize and supportsBase64Encoding), but a
+      // server that names no batch size gets the configured one (the client's -1 fails every write).
+      return { maxBatchSize: Math.min(checks.max_batch_size ?? Infinity, options.limits.maxBatchSize), base64: checks.supports_base64_encoding ?? false };
     }),
   );
 
@@ -227,10 +175,15 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     rest,
     http,
     call,
-    withCollection: (spec, operation, run) => within(collections, openCollection, spec, operation, run),
     withCollectionRef: (spec, operation, run) => within(refs, openRef, spec, operation, run),
+    async deleteCollection(name, operation) {
+      try {
+        await bounded(operation, async () => http.request("DELETE", `${collectionsPath(await tenancy())}/${encodeURIComponent(name)}`));
+      } finally {
+        refs.delete(name);
+      }
+    },
     forget(name) {
-      collections.delete(name);
       refs.delete(name);
     },
     reopen(spec) {
@@ -244,10 +197,8 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
       return preflight.get().then((checks) => checks.base64);
     },
     reset() {
-      client = undefined;
       preflight.forget();
       keyScope.forget();
-      collections.clear();
       refs.clear();
       http.close();
       // Requests still in flight finish on the old pool; a failure to close changes nothing for the caller.

@@ -1,6 +1,7 @@
-import type { Collection } from "chromadb";
 import { readAllPages } from "@kmcp/core";
 import { z } from "zod";
+import type { CollectionRef } from "./chroma-http.js";
+import type { GetAnswer } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import { EpochMsSchema } from "./mirror-record.js";
@@ -40,12 +41,13 @@ export interface PendingWrites {
 const LIST_PAGE_SIZE = 1_000;
 
 export function createPendingWrites(connection: ChromaConnection, spec: CollectionSpec): PendingWrites {
-  const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) => connection.withCollection(spec, operation, run);
+  const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
+  const send = connection.http.records;
 
   async function read(ids?: string[]): Promise<PendingWrite[]> {
     const page = async (args: { ids: string[] } | { limit: number; offset: number }) => {
-      const result = await use("reading queued writes", (c) => c.get({ ...args, include: ["metadatas", "documents"] }));
-      return result.ids.map((id, i) => decode(id, result.metadatas[i], result.documents[i], spec.name));
+      const result = await use("reading queued writes", (c) => send<GetAnswer>(c, "get", { ...args, include: ["metadatas", "documents"] }));
+      return result.ids.map((id, i) => decode(id, result.metadatas?.[i], result.documents?.[i], spec.name));
     };
     // Listed a page at a time: a server may cap one read's results (Chroma Cloud: 300).
     const writes = ids ? await page({ ids }) : await readAllPages((offset, limit) => page({ limit, offset }), Math.min(LIST_PAGE_SIZE, connection.limits.maxResults));
@@ -59,7 +61,7 @@ export function createPendingWrites(connection: ChromaConnection, spec: Collecti
       if (existing) return existing;
       const write: PendingWrite = { id: entry.id, kind: entry.kind, payload: entry.payload, queuedAt: entry.queuedAt ?? Date.now() };
       await use("queuing a write", (c) =>
-        c.upsert({
+        send(c, "upsert", {
           ids: [write.id],
           embeddings: [placeholderEmbedding()],
           metadatas: [{ kind: write.kind, queuedAt: write.queuedAt }],
@@ -70,9 +72,10 @@ export function createPendingWrites(connection: ChromaConnection, spec: Collecti
     },
     list: () => read(),
     async remove(id) {
-      await use("removing a queued write", (c) => c.delete({ ids: [parseInput(z.string().min(1), id, "queued write id")] }));
+      const ids = [parseInput(z.string().min(1), id, "queued write id")];
+      await use("removing a queued write", (c) => send(c, "delete", { ids }));
     },
-    count: () => use("counting queued writes", (c) => c.count()),
+    count: () => use("counting queued writes", (c) => send<number>(c, "count")),
   };
 }
 

@@ -1,9 +1,8 @@
-import type { Collection } from "chromadb";
 import { paginate } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaWhere } from "./build-where.js";
 import type { CollectionRef } from "./chroma-http.js";
-import { collectionPath, type GetAnswer, type GetBody } from "./chroma-rest.js";
+import type { GetAnswer, GetBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import {
@@ -55,13 +54,10 @@ const COUNT_PAGE_SIZE = 10_000;
 
 export function createSourceMirror(connection: ChromaConnection, spec: CollectionSpec): SourceMirror {
   const name = spec.name;
-  const use = <T>(operation: string, run: (collection: Collection) => Promise<T>) =>
-    connection.withCollection(spec, operation, run);
   const { maxResults } = connection.limits;
-  // Reads go over node:http (see chroma-http.ts): a process that only reads the mirror never loads fetch.
-  const read = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
+  const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
   const getIds = (operation: string, body: GetBody) =>
-    read(operation, (c) => connection.http.request<GetAnswer>("POST", collectionPath(c, "get"), body));
+    use(operation, (c) => connection.http.records<GetAnswer>(c, "get", body));
 
   async function getRecords(args: { ids: string[] } | { where?: ChromaWhere; limit: number; offset?: number }, operation: string) {
     const readPage = async (page: { ids: string[] } | { where?: ChromaWhere; limit: number; offset: number }) => {
@@ -114,7 +110,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
       const complete = valid.map((r) => completeRecord(r as MirrorRecordInput, syncedAt));
       for (const batch of splitIntoBatches(complete, await connection.maxBatchSize())) {
         await use(`writing ${batch.length} sources to ${name}`, (c) =>
-          c.upsert({
+          connection.http.records(c, "upsert", {
             ids: batch.map((r) => r.id),
             embeddings: batch.map(placeholderEmbedding),
             metadatas: batch.map(toChromaMetadata),
@@ -127,7 +123,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
     async delete(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "source ids"))];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        await use(`deleting ${batch.length} sources from ${name}`, (c) => c.delete({ ids: batch }));
+        await use(`deleting ${batch.length} sources from ${name}`, (c) => connection.http.records(c, "delete", { ids: batch }));
       }
     },
 
@@ -154,7 +150,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
 
     async count(filters) {
       const where = whereForFilters(parseInput(MirrorFiltersSchema.optional(), filters, "filters"));
-      if (!where) return read(`counting sources in ${name}`, (c) => connection.http.request<number>("GET", collectionPath(c, "count")));
+      if (!where) return use(`counting sources in ${name}`, (c) => connection.http.records<number>(c, "count"));
       // Chroma 1.0 counts only whole collections, so count the matching ids a page at a time.
       let total = 0;
       const pages = paginate(

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createChromaConnection } from "../src/connection.js";
 import { createChromaStore, type ChunkInput, type VectorSpace } from "../src/index.js";
 import { resolveChromaStoreOptions } from "../src/options.js";
-import { createChromaRest } from "../src/chroma-rest.js";
+import { createChromaHttp } from "../src/chroma-http.js";
+import { collectionPath } from "../src/chroma-rest.js";
 import { upsertBody } from "../src/rest-upsert.js";
 
 const SPACE: VectorSpace = { embedder: "test:rest", dimension: 1024 };
@@ -71,9 +72,10 @@ describe("chunk upserts sent straight to Chroma's REST API", () => {
     await store.chunks.upsert(SPACE, [chunk("a", vector(1))]);
     const connection = createChromaConnection(options);
     const spec = { name: store.collections.chunks, kind: "source_chunks", space: "cosine" as const };
-    const write = connection.withCollection(spec, "writing a bad batch", (c) =>
-      connection.rest.upsert(
-        c,
+    const write = connection.withCollectionRef(spec, "writing a bad batch", (c) =>
+      connection.http.request(
+        "POST",
+        collectionPath(c, "upsert"),
         upsertBody({
           ids: ["a", "b"],
           // "a" is fine; "b" has the wrong dimension, so the whole batch is refused.
@@ -106,17 +108,17 @@ describe("the upsert request", () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const rest = createChromaRest({ ssl: false, host: "127.0.0.1", port: (server.address() as AddressInfo).port, headers: { "x-chroma-token": "key-123", Authorization: "Basic dTpw" }, requestTimeoutMs: 5_000 });
+    const http = createChromaHttp({ ssl: false, host: "127.0.0.1", port: (server.address() as AddressInfo).port, headers: { "x-chroma-token": "key-123", Authorization: "Basic dTpw" } });
     close = async () => {
-      await rest.close();
+      http.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     };
     const collection = { tenant: "t 1", database: "db", id: "0b8e6a52-3a4c-4c1e-9d55-0f0c1a0b2c3d" };
     const records = { ids: ["x"], embeddings: [[0.5, -2, 1e-3]], documents: ["doc"], metadatas: [{ sourceId: "s1" }] };
-    await rest.upsert(collection, upsertBody(records, true));
+    await http.request("POST", collectionPath(collection, "upsert"), upsertBody(records, true));
     // A server without base64 support gets the numbers as JSON, as the chromadb client sends them.
-    await rest.upsert(collection, upsertBody(records, false));
+    await http.request("POST", collectionPath(collection, "upsert"), upsertBody(records, false));
     expect(seen).toHaveLength(2);
     const [request, plain] = seen;
     expect((JSON.parse(plain?.body ?? "") as { embeddings: unknown }).embeddings).toEqual([[0.5, -2, 1e-3]]);

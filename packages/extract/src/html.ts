@@ -3,7 +3,7 @@ import { decodeText } from "./decode.js";
 import { ExtractError } from "./errors.js";
 import { readArticle } from "./html-article.js";
 import type { Extracted } from "./kinds.js";
-import { htmlToMarkdown } from "./markdown.js";
+import { htmlToMarkdown } from "./html-to-markdown.js";
 
 /** Elements that are never content: page chrome, scripts, forms. */
 const CHROME = "script, style, noscript, template, iframe, nav, header, footer, aside, form, dialog, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]";
