@@ -427,7 +427,8 @@ export const HISTORY = `## Changes made after profiling (before → after)
   Since the kmcp process does less per call (branch load-6: request bodies parsed before the
   SDK's transport, the read cache's version query shared by concurrent reads, vector candidates'
   sources taken from the keyword hits), five full runs gave 0.70 and 0.65 (quiet, load 1.7–4.3),
-  and 0.53, 0.56 and 0.58 (other sessions' work starting during the run, load 2.1 → 3.5); interleaved
+  and 0.53, 0.56 and 0.58 (load rising during the run to 3.4–3.5; other sessions' work started
+  during two of them); interleaved
   with the code before (quick sizes, load 5–9) 0.33–0.67 → 0.54–0.91 (medians 0.38 → 0.60), and
   with the evaluation's 83 labelled queries, all distinct (load 3–5), 0.33–0.48 → 0.58–0.67, so
   none of it depends on repeated queries. Before: 0.53, 0.50 and 0.47 in three quiet runs. Zero
