@@ -426,16 +426,16 @@ export const HISTORY = `## Changes made after profiling (before → after)
   answers): met; with a margin in quiet runs, a thin one when other work starts during a run.
   Since the kmcp process does less per call (branch load-6: request bodies parsed before the
   SDK's transport, the read cache's version query shared by concurrent reads, vector candidates'
-  sources taken from the keyword hits), five full runs gave 0.70 and 0.65 (quiet, load 1.7–4.3),
-  and 0.53, 0.56 and 0.58 (load rising during the run to 3.4–3.5; other sessions' work started
-  during two of them); interleaved
+  sources taken from the keyword hits), six full runs gave 0.70, 0.69 and 0.65 (quiet: load 1.7–1.9
+  at the end), and 0.53, 0.56 and 0.58 (load rising during the run to 3.4–3.5; other sessions'
+  work started during two of them); interleaved
   with the code before (quick sizes, load 5–9) 0.33–0.67 → 0.54–0.91 (medians 0.38 → 0.60), and
   with the evaluation's 83 labelled queries, all distinct (load 3–5), 0.33–0.48 → 0.58–0.67, so
   none of it depends on repeated queries. Before: 0.53, 0.50 and 0.47 in three quiet runs. Zero
-  errors in every run. A call now costs the kmcp process 0.96–1.09 ms of CPU (the bare server
-  0.71–0.76) and Chroma 0.45–0.53 ms; \`knowledge_sources\` alone costs kmcp 0.37 ms, half the bare
-  server's (which builds an MCP server per request), so search is the whole difference: ~1.55–1.8
-  ms of kmcp CPU and ~0.9–1.05 ms of Chroma's per search. In a CPU profile of the kmcp process
+  errors in every run. A call now costs the kmcp process 0.91–1.09 ms of CPU (the bare server
+  0.70–0.76) and Chroma 0.43–0.53 ms; \`knowledge_sources\` alone costs kmcp 0.35–0.38 ms, half the
+  bare server's (which builds an MCP server per request), so search is the whole difference:
+  ~1.45–1.8 ms of kmcp CPU and ~0.85–1.05 ms of Chroma's per search. In a CPU profile of the kmcp process
   under 50 clients (load ~7): garbage collection 11% of the busy time, the MCP SDK 9% (half of
   it in the function that serializes the answer), zod 8.5% (the SDK's checks of each call's
   input and output against the tool's schemas 3.7%, Chroma's answers 1%), FTS5's keyword match
