@@ -215,6 +215,37 @@ export const HISTORY = `## Changes made after profiling (before → after)
   load 11–22): Chroma 0.42–0.44 against 0.58–0.64 ms per call but kmcp / bare 0.56–0.61 against
   0.51–0.68, and one slow request would hold up every search behind it.
 
+- **Less work per call under load** (figure 9): CPU profiles of \`kmcp-mcp\` and of the bare
+  server under 50 clients showed four costs kmcp paid that the answers did not need. (1) The SDK's
+  Node transport read each request's body through a web \`Request\` and \`ReadableStream\` it built
+  around Node's request (reading it ~5% of kmcp's busy time, building the \`Request\` ~4%); kmcp now
+  reads the body from the socket, parses it and hands it to the transport as \`parsedBody\` (the
+  SDK's way of taking a body a framework has parsed; \`apps/mcp/src/request-body.ts\`); a body the
+  SDK refuses (not JSON, over its 4 MiB limit) is left to it as the request's \`rawBody\`, so it
+  answers 400/413 as before, after its 406/415 header checks (\`test/http-body.test.ts\`, 6 tests,
+  passing on the old code too). (2) Every \`knowledge_sources\` read asked PostgreSQL for the
+  source version (the read cache's freshness check): the pg client and its socket writes were
+  ~7%. Reads that begin while a version query is in flight now share the next one, sent after
+  they all began (\`sharedAfterStart\` in \`packages/db/src/read-cache.ts\`), so an answer still
+  reflects every write committed before its read began; pg socket writes in the profile 1.1 →
+  0.16 s. (3) Hybrid search looked up the source of each of its 100 vector candidates in the
+  keyword index, one SQLite read each (3.4%); those among the keyword hits now take it from them
+  (a chunk's id begins with its source's): 2.2%. One SQLite query for all of them was slower
+  (\`IN (…)\` 93 µs, \`json_each\` 101 µs, against 63 µs for 100 single-row reads). (4) \`toJson\`
+  (the answer as it travels in JSON) with plain loops: 14.8 → 6.4 µs per answer of the figure.
+  Same answers: the figure's 16 calls from main's build and the new one on the same stores
+  (as-of times aside). Interleaved, quick sizes, one old and one new \`kmcp-mcp\` on the same
+  stores with the bare server, 10 s each, order alternating: with (1) alone (4 rounds, load
+  3.1–5.0) kmcp / bare 0.37–0.52 → 0.45–0.72 and kmcp's CPU per call 1.28–1.64 → 0.99–1.24 ms;
+  with all four (6 rounds, load 5.4–8.8) 0.33–0.67 (median 0.38) → 0.54–0.91 (median 0.60), the
+  new build ahead in every pair, kmcp's CPU per call 1.28–1.88 → 0.93–1.14 ms, Chroma's 0.57–0.65
+  → 0.46–0.54 ms, search's median latency 96–155 → 84–118 ms; with the 83 labelled queries, all
+  distinct (4 rounds, load 3.4–5.3), 0.33–0.48 → 0.58–0.67, kmcp's CPU per call 1.62–2.13 →
+  0.99–1.17 ms, Chroma's 0.72–0.77 → 0.54–0.58 ms. Chroma's share fell though its requests did
+  not change (presumably more searches in flight to share each one). Measured again and not kept: one
+  Chroma request of a kind in flight instead of two (4 rounds, load 4–5.6): Chroma 0.38–0.45
+  against 0.44–0.55 ms per call, kmcp / bare 0.49–0.75 against 0.61–0.74.
+
 - **Keyword index start-up** (figure 6 at 100k chunks): a new process built its BM25 index by
   reading every chunk's text from Chroma and tokenizing it: first hybrid answer 81 s (a vector-mode
   answer: 0.18 s). It now starts from a snapshot a process saved before (\`KMCP_HOME/cache/\`,
@@ -326,6 +357,12 @@ export const HISTORY = `## Changes made after profiling (before → after)
   (HTML); ratios PDF 0.46–0.82 → 0.70–0.78, HTML 0.54–0.74 → 0.74–0.79. Chroma's CPU was the same
   on both sides. Tried and dropped: not waiting for the write token's change before the next
   upsert (no difference beyond the noise at load 3–4). Ratios: figure 8.
+- **Ingest, PDFium's yield** (figure 8): PDFium reads synchronously, and extract let the thread's
+  other work run only every 50 ms; an ingest's answers from Chroma waited for it, and its next write
+  with them (the first write of 17 chunks took 267 ms, median of 6, against Chroma's 92 ms alone).
+  It now yields after every page (a \`setImmediate\`, nothing measurable in CPU): first write 168 ms
+  in 6 interleaved pairs (quiet); in the figure, three quiet runs before it PDF 0.66, 0.68, 0.66,
+  three after it 0.71, 0.73, 0.70.
 
 - **Push lag** (figure 12, target p95 ≤ 250 ms under 50 writes/s): the first version ran one
   whole sync per burst (take the lease, read the stored state, count the mirror, read the feed,
@@ -426,14 +463,14 @@ export const HISTORY = `## Changes made after profiling (before → after)
   answers): met; with a margin in quiet runs, a thin one when other work starts during a run.
   Since the kmcp process does less per call (branch load-6: request bodies parsed before the
   SDK's transport, the read cache's version query shared by concurrent reads, vector candidates'
-  sources taken from the keyword hits), six full runs gave 0.70, 0.69 and 0.65 (quiet: load 1.7–1.9
-  at the end), and 0.53, 0.56 and 0.58 (load rising during the run to 3.4–3.5; other sessions'
-  work started during two of them); interleaved
+  sources taken from the keyword hits), seven full runs gave 0.70, 0.69 and 0.65 (quiet: load 1.7–1.9
+  at the end), 0.59 (load 2.1 → 2.0, after the merge into main) and 0.53, 0.56 and 0.58 (load
+  rising during the run to 3.4–3.5; other sessions' work started during two of them); interleaved
   with the code before (quick sizes, load 5–9) 0.33–0.67 → 0.54–0.91 (medians 0.38 → 0.60), and
   with the evaluation's 83 labelled queries, all distinct (load 3–5), 0.33–0.48 → 0.58–0.67, so
   none of it depends on repeated queries. Before: 0.53, 0.50 and 0.47 in three quiet runs. Zero
   errors in every run. A call now costs the kmcp process 0.91–1.09 ms of CPU (the bare server
-  0.70–0.76) and Chroma 0.43–0.53 ms; \`knowledge_sources\` alone costs kmcp 0.35–0.38 ms, half the
+  0.64–0.76) and Chroma 0.43–0.53 ms; \`knowledge_sources\` alone costs kmcp 0.35–0.38 ms, half the
   bare server's (which builds an MCP server per request), so search is the whole difference:
   ~1.45–1.8 ms of kmcp CPU and ~0.85–1.05 ms of Chroma's per search. In a CPU profile of the kmcp process
   under 50 clients (load ~7): garbage collection 11% of the busy time, the MCP SDK 9% (half of
@@ -484,57 +521,32 @@ export const HISTORY = `## Changes made after profiling (before → after)
   list does (better of the two lists per query, in a scratch run: 0.864 against 0.875), likely
   because an average of word vectors over a passage tells topics apart (every small JavaScript
   utility looks alike) rather than the one package a description names.
-- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): met by a warm process, not
-  by a fresh one's first 200 files. Since session 10 each rep is an ingest in a process of its own,
-  plain JavaScript on the built packages as \`kmcp ingest\` runs, and the figure takes the median of
-  5 reps. Three quiet runs: HTML 0.72, 0.65 and 0.73 (reps 0.62–0.84), PDF 0.67, 0.67 and 0.64
-  (0.58–0.83); the same processes' second ingest, into another fresh database and collection,
-  HTML 1.00 and 0.89, PDF 0.83 and 0.83. The gap is start-up, inside the clock: loading and
-  compiling the extraction modules (linkedom, Readability and turndown; PDFium's WebAssembly), the
-  code's first runs before V8 optimises it, the new collection and Chroma's pre-flight checks,
-  where the raw add's client and collection are made before its clock starts. Before session 10
-  one ingest per kind ran inside the bench process, under tsx, after other work had warmed part of
-  its code, and single quiet runs swung: HTML 0.64–0.80, PDF 0.70–0.91 (ten runs on 2026-11-26,
-  12:44–12:47); HTML 0.66–0.71, PDF 0.75–0.83 (three, session 9); HTML 0.63–0.64, PDF 0.54–0.60
-  (two, before session 9's rounds). Round ingest-fast-4 sends the chunk upserts without the chromadb client (its vector
-  encoding cost ~190 ms of CPU for 1,149 vectors, Buffer's 5–8 ms): in ten pairs interleaved with
-  the code before, at other sessions' load 3–21, this process's CPU per run, median HTML 1.6 → 1.4
-  s (lower in 9 pairs), PDF 1.9 → 1.7 s (lower or equal in 8). Round pdfium reads PDFs with PDFium
-  instead of pdf.js: in five pairs at load 5.4–7.5, this process's CPU for the PDF ingest 1.6–1.8 →
-  1.1 s and its extraction 1.0–1.5 → 0.5–0.6 s in every pair. What is left: (1) the
-  time to the first write, 0.2–0.9 s for HTML and 0.45–0.66 s for PDF under load: the
-  new collection, the connections, loading pdf.js (measured before PDFium, whose first PDF alone
-  costs about the same 0.2 s of CPU) or Readability and turndown, and the first
-  file, while the raw add's collection is made before its clock starts; Chroma's first write to a
-  collection also costs 80–140 ms more than the next ones; (2) the chain of writes: Chroma writes
-  one request at a time (two upserts of 300 chunks at once took longer than one after the other),
-  and on 2 cores it shares the CPU with the main thread, which still needs 1.2–1.5 s (HTML) and
-  1.6–1.9 s (PDF; 1.1 s with PDFium) of CPU, so 5–7 upserts of the same chunks take longer than the baseline's one add
-  made by an idle client (the same add in the ingest's 7 batches is itself 0.8–1.0× as fast);
-  each still bumps the collection's version (one request), since once
-  per ingest would hide a batch's changes from other processes' lexical index until the ingest
-  ends; (3) for PDF, the reader: pdf.js took 0.9–1.2 s of CPU for the 300 pages (2.5–3 ms a page
-  measured alone, mostly its text-item building, font decoding and its in-thread worker's
-  messages; destroying each document, \`disableNormalization\`, \`disableFontFace\`,
-  \`isEvalSupported: false\` and \`useSystemFonts: false\` changed nothing beyond noise). PDFium
-  (\`@hyzyla/pdfium\` 2.1.13, WebAssembly, MIT, no download), extract's reader since round pdfium,
-  takes 0.5–0.6 s in the ingest (0.47–0.51 s alone against pdf.js's 0.75–0.95 s in the same
-  conditions), with the same Markdown, page ranges and titles for all 50 files; extract calls
-  PDFium's C functions itself, as the wrapper's pages are never closed (its high-level API grew
-  PDFium's memory from 17.8 to 330 MB over 1,000 documents, extract's stayed at 17.8 MB);
-  (4) the built-in embedder with cold word caches, 0.2–0.4 s for the HTML chunks.
-  Next steps: measure these rounds on a quiet machine; cut the main thread's CPU further (the embedder,
-  Readability's passes over the page). Not in the figure's clock but paid by every process that imports
-  \`@kmcp/extract\`: turndown's Node build loads domino (53 files) to parse HTML strings, which
-  extract never hands it; its browser build is the same code without it. A worker thread (tinypool;
-  \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default the cores less two, so none here) takes
-  reading, extracting, chunking and embedding off the main thread, but on 2 cores there is no idle
-  core for it (Chroma and other work take the second), and it costs CPU of its own: a cold V8
-  isolate that loads its modules (0.13 s, 0.2 s more for linkedom, Readability and turndown),
-  compiles the code again, and documents and vectors that cross threads (5–10% more CPU in all,
-  measured alone). On a quiet 2-core machine it was the slower (HTML 406 against 445 chunks/s, PDF
-  386 against 422), so on 2 cores the default is none; it should pay where a core is idle, which
-  could not be measured here.
+- **Ingest throughput** (figure 8, target ≥ 0.7 of a raw Chroma add): met since session 11 by a
+  fresh process (each rep an ingest in a process of its own, plain JavaScript on the built
+  packages as \`kmcp ingest\` runs; the figure takes the median of 5 reps), with little margin for
+  PDFs: three quiet runs HTML 0.85, 0.75 and 0.82, PDF 0.71, 0.73 and 0.70 (reps 0.61–0.79); the
+  same processes' second ingest, into another fresh database and collection, HTML 0.92–0.95, PDF
+  0.82–0.83. Session 10's code: HTML 0.65–0.73, PDF 0.64–0.67. What still separates a fresh
+  process's PDFs from the raw add: (1) PDFium's cold start: its WebAssembly runs at V8's baseline
+  tier until its hot functions are optimised (the 300 pages' text took 0.55–0.75 s of the ingest's
+  CPU in a fresh process, ~0.37 s once warm; a lower \`--wasm-tiering-budget\` made the ingest's CPU
+  higher, a larger young generation changed nothing beyond the noise); (2) the chain of writes:
+  Chroma takes one write at a time, its first write to a new collection costs ~75 ms more than the
+  next (92 against 18 ms for 17 chunks, measured alone; the raw add pays it too), and on 2 cores it
+  shares the CPU with the main thread, which needs ~1.0–1.1 s of CPU for the 50 PDFs; each write is
+  followed by the collection's version change (one request), since once per ingest would hide a
+  batch's changes from other processes' keyword index until the ingest ends (not waiting for it
+  before the next write changed nothing measurable); (3) the built-in embedder's first runs, before
+  V8 optimises it. A worker thread (tinypool; \`prepareThreads\` or \`KMCP_INGEST_THREADS\`, by default
+  the cores less two, so none here) takes reading, extracting, chunking and embedding off the main
+  thread, but on 2 cores there is no idle core for it (Chroma and other work take the second), and
+  it costs CPU of its own: a cold V8 isolate that loads its modules, compiles the code again, and
+  documents and vectors that cross threads; here it is the slower (the figure's row with one
+  preparation thread), so on 2 cores the default is none; it should pay where a core is idle, which
+  could not be measured here. Under other sessions' load the ratios fall (PDF 0.49–0.55 at load
+  4–5): the ingest needs both cores, the raw add one. Before session 10 one ingest per kind ran
+  inside the bench process, under tsx, after other work had warmed part of its code (single quiet
+  runs HTML 0.64–0.80, PDF 0.70–0.91); earlier rounds: "Changes made after profiling" (Ingest …).
 - **Crawl throughput** (figure 10, target ≥ 0.7 of the politeness limit, 150 pages/s at 3
   requests × 20 ms): met on a quiet machine, 0.71–0.77 (107–115 pages/s for 1,005 pages,
   0.82 of a plain fetch of the same pages measured in the same run, load average 1–4); not met when other work
