@@ -25,7 +25,10 @@ export function collectionMarker(spec: CollectionSpec): Record<string, string | 
   return { [KIND_KEY]: spec.kind, [FORMAT_KEY]: FORMAT };
 }
 
-/** The lazily opened link to one Chroma server: every request goes over node:http (see chroma-http.ts), but the batched record reads (see chroma-rest.ts). */
+/**
+ * The lazily opened link to one Chroma server: every request goes over node:http (see
+ * chroma-http.ts) but search's batched record reads (see chroma-rest.ts).
+ */
 export interface ChromaConnection {
   readonly displayUrl: string;
   /** Run `run` with `http`, bounded by the request timeout, translating every failure. */
