@@ -36,17 +36,24 @@ describe("kmcp --help", () => {
   });
 });
 
-describe("kmcp sync … starts light", () => {
-  const hook = fileURLToPath(new URL("./fixtures/record-imports.mjs", import.meta.url));
-  async function loadedBy(args: string[]): Promise<string[]> {
-    const file = path.join(env.KMCP_HOME!, `imports-${args.join("-")}.txt`);
+describe("kmcp commands start light", () => {
+  let recordings = 0;
+  /** The lines a `kmcp …` process recorded through a test hook (fixtures/<fixture>.mjs); the run must exit 0. */
+  async function recordedBy(fixture: "record-imports" | "record-builtins", args: string[], runEnv: Record<string, string>): Promise<string[]> {
+    const hook = fileURLToPath(new URL(`./fixtures/${fixture}.mjs`, import.meta.url));
+    const variable = fixture === "record-imports" ? "KMCP_TEST_IMPORTS_FILE" : "KMCP_TEST_BUILTINS_FILE";
+    const file = path.join(env.KMCP_HOME!, `${fixture}-${++recordings}.txt`);
     const result = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ["--import", hook, bin, ...args], { env: { ...process.env, ...env, KMCP_TEST_IMPORTS_FILE: file }, stdio: "ignore" });
+      const child = spawn(process.execPath, ["--import", hook, bin, ...args], { env: { ...process.env, ...runEnv, [variable]: file }, stdio: "ignore" });
       child.on("exit", resolve);
     });
     expect(result).toBe(0);
     return (await readFile(file, "utf8")).split("\n").filter(Boolean);
   }
+  /** The URLs of the modules a `kmcp …` process loaded. */
+  const loadedBy = (args: string[], runEnv = env) => recordedBy("record-imports", args, runEnv);
+  /** The Node.js built-in modules a `kmcp …` process loaded. */
+  const builtinsOf = (args: string[], runEnv = env) => recordedBy("record-builtins", args, runEnv);
   // Prisma, search and ingestion (extractors), acquisition: what the whole command tree loads.
   const HEAVY = /@prisma\/client|\/packages\/db\/dist\/index\.js|\/packages\/search\/dist\/index\.js|\/packages\/extract\/|\/packages\/acquire\/|mammoth|linkedom/;
 
@@ -65,21 +72,11 @@ describe("kmcp sync … starts light", () => {
     // Loading it (the chromadb client builds on it) was a fifth of such a run's CPU (BENCHMARKS.md, figure 14).
     const status = await embeddedServicesStatus(env.KMCP_HOME!);
     const servers = { ...env, DATABASE_URL: status.postgres.url!, CHROMA_URL: status.chroma.url! };
-    const hook = fileURLToPath(new URL("./fixtures/record-builtins.mjs", import.meta.url));
-    const builtinsOf = async (args: string[]) => {
-      const file = path.join(env.KMCP_HOME!, `builtins-${args.join("-")}.txt`);
-      const result = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ["--import", hook, bin, ...args], { env: { ...process.env, ...servers, KMCP_TEST_BUILTINS_FILE: file }, stdio: "ignore" });
-        child.on("exit", resolve);
-      });
-      expect(result).toBe(0);
-      return (await readFile(file, "utf8")).split("\n");
-    };
     expect(json(await kmcp(["sync", "run", "--json"], servers))).toMatchObject({ outcome: "success" });
-    const idle = await builtinsOf(["sync", "run", "--json"]);
+    const idle = await builtinsOf(["sync", "run", "--json"], servers);
     expect(idle.filter((name) => name.includes("undici"))).toEqual([]);
     // The check sees it when it is loaded: `sync verify` reads through the whole runtime and the chromadb client.
-    expect((await builtinsOf(["sync", "verify"])).some((name) => name.includes("undici"))).toBe(true);
+    expect((await builtinsOf(["sync", "verify"], servers)).some((name) => name.includes("undici"))).toBe(true);
   });
 
   it("loads neither the chromadb client nor undici for an ingest of new files: its requests to Chroma go over node:http", async () => {
@@ -88,17 +85,9 @@ describe("kmcp sync … starts light", () => {
     const dir = await mkdtemp(path.join(env.KMCP_HOME!, "light-ingest-"));
     await writeFile(path.join(dir, "a.md"), "# Light ingest\n\nThe quartz lantern glows over the harbour.\n");
     await writeFile(path.join(dir, "b.md"), "# Second note\n\nA violet kestrel circles the old mill.\n");
-    // Beside the folder ingested, not in it.
-    const imports = `${dir}-imports.txt`;
-    const hook = fileURLToPath(new URL("./fixtures/record-imports.mjs", import.meta.url));
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ["--import", hook, bin, "ingest", dir, "--json"], { env: { ...process.env, ...env, KMCP_TEST_IMPORTS_FILE: imports }, stdio: "ignore" });
-      child.on("exit", resolve);
-    });
-    expect(code).toBe(0);
+    const loaded = await loadedBy(["ingest", dir, "--json"]);
     const search = json(await kmcp(["search", "violet kestrel", "--json"], env)) as { results: { source: { title: string } }[] };
     expect(search.results[0]?.source.title).toBe("Second note");
-    const loaded = (await readFile(imports, "utf8")).split("\n");
     expect(loaded.some((url) => url.includes("/packages/search/dist/"))).toBe(true);
     expect(loaded.filter((url) => /\/node_modules\/(chromadb|undici)\//.test(url))).toEqual([]);
   });

@@ -15,10 +15,12 @@ import type { ResolvedChromaStoreOptions } from "./options.js";
 export interface ChromaHttp {
   request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T>;
   /** A request to one of a collection's record endpoints: count is read with GET, the others POST `body`. */
-  records<T>(collection: CollectionPath, endpoint: "get" | "count" | "upsert" | "delete", body?: unknown): Promise<T>;
+  records<T>(collection: CollectionPath, endpoint: RecordEndpoint, body?: unknown): Promise<T>;
   /** Close idle connections; requests in flight finish, and the next request opens a new connection. */
   close(): void;
 }
+
+export type RecordEndpoint = "get" | "count" | "upsert" | "delete";
 
 /** A collection as Chroma describes it when it is opened (what the REST endpoints address, and its metadata then). */
 export interface CollectionRef extends CollectionPath {

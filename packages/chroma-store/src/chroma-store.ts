@@ -98,9 +98,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
       const state = decodeSyncStateMetadata(collection.metadata, collections.syncState);
       if (state) return state;
       // Until the first write of this version: the record earlier versions wrote, if any.
-      const result = await connection.withCollectionRef(syncStateSpec, "reading the sync state", (c) =>
-        connection.http.records<GetAnswer>(c, "get", { ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] }),
-      );
+      const result = await connection.records<GetAnswer>(syncStateSpec, "reading the sync state", "get", { ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] });
       const index = result.ids.indexOf(SYNC_STATE_ID);
       return decodeSyncState(
         index < 0 ? undefined : { metadata: result.metadatas?.[index], document: result.documents?.[index] },

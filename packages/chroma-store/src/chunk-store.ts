@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Metadata, Where } from "chromadb";
 import { paginate, readAllPages } from "@kmcp/core";
 import { z } from "zod";
-import type { CollectionRef } from "./chroma-http.js";
+import type { CollectionRef, RecordEndpoint } from "./chroma-http.js";
 import { collectionPath, type GetAnswer, type GetBody, type QueryBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -109,8 +109,8 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   const name = spec.name;
   const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
   // Over node:http but the batched reads of search (connection.rest): writing new chunks loads no undici (~70 ms at start).
-  const send = connection.http.records;
-  const get = (c: CollectionRef, body: GetBody) => send<GetAnswer>(c, "get", body);
+  const send = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => connection.records<T>(spec, operation, endpoint, body);
+  const get = (operation: string, body: GetBody) => send<GetAnswer>(operation, "get", body);
   // Pages of listings stay within the server's per-read cap (Chroma Cloud: 300 results).
   const pageSize = Math.min(PAGE_SIZE, connection.limits.maxResults);
 
@@ -201,7 +201,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   /** The chunks matching `where` (without text or vectors), in document order. */
   async function storedChunks(operation: string, where: Where): Promise<StoredChunk[]> {
     const chunks = await readAllPages(async (offset, limit) => {
-      const page = await use(operation, (c) => get(c, { where, limit, offset, include: ["metadatas"] }));
+      const page = await get(operation, { where, limit, offset, include: ["metadatas"] });
       return page.ids.map((chunkId, i): StoredChunk => {
         const { headingPath: _headingPath, ...stored } = decode(chunkId, page.metadatas?.[i]);
         return stored;
@@ -276,7 +276,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
         if (recorded) {
           // An empty collection may change space; a full one may not. Chroma keeps a collection's
           // dimension after its last record is deleted, so the empty one is made anew.
-          if ((await use(`counting chunks in ${name}`, (c) => send<number>(c, "count"))) > 0) throw mismatch(recorded, asked);
+          if ((await send<number>(`counting chunks in ${name}`, "count")) > 0) throw mismatch(recorded, asked);
           await connection.deleteCollection(name, `recreating ${name} for ${asked.embedder}`);
         }
         // On the handle currentSpace just read afresh (or the new collection's), which then holds the space.
@@ -285,17 +285,15 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const base64 = await connection.supportsBase64();
       for (const batch of splitIntoBatches(valid, await connection.maxBatchSize())) {
         // Sent over REST rather than by the chromadb client, whose base64 encoding of the vectors cost ~30× the CPU.
-        await use(`writing ${batch.length} chunks to ${name}`, (c) =>
-          send(
-            c,
-            "upsert",
-            upsertBody({
-              ids: batch.map((chunk) => chunk.id),
-              embeddings: batch.map((chunk) => chunk.embedding),
-              documents: batch.map((chunk) => chunk.text),
-              metadatas: batch.map(chunkMetadata),
-            }, base64),
-          ),
+        await send(
+          `writing ${batch.length} chunks to ${name}`,
+          "upsert",
+          upsertBody({
+            ids: batch.map((chunk) => chunk.id),
+            embeddings: batch.map((chunk) => chunk.embedding),
+            documents: batch.map((chunk) => chunk.text),
+            metadatas: batch.map(chunkMetadata),
+          }, base64),
         );
       }
       await bumpVersion();
@@ -321,7 +319,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       const ids = (await storedChunks(`reading the chunks of ${page}`, { $and: [{ sourceId: { $eq: id } }, { url: { $eq: page } }] } as Where)).map((c) => c.id);
       if (ids.length === 0) return;
       for (const batch of splitIntoBatches(ids, await connection.maxBatchSize())) {
-        await use(`deleting the chunks of ${page} from ${name}`, (c) => send(c, "delete", { ids: batch }));
+        await send(`deleting the chunks of ${page} from ${name}`, "delete", { ids: batch });
       }
       await bumpVersion();
     },
@@ -329,7 +327,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async delete(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        await use(`deleting ${batch.length} chunks from ${name}`, (c) => send(c, "delete", { ids: batch }));
+        await send(`deleting ${batch.length} chunks from ${name}`, "delete", { ids: batch });
       }
       if (unique.length > 0) await bumpVersion();
     },
@@ -337,7 +335,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async deleteSources(sourceIds) {
       const unique = [...new Set(parseInput(IdsSchema, sourceIds, "source ids"))];
       for (const batch of splitIntoBatches(unique, 100)) {
-        await use(`deleting the chunks of ${batch.length} sources from ${name}`, (c) => send(c, "delete", { where: { sourceId: { $in: batch } } }));
+        await send(`deleting the chunks of ${batch.length} sources from ${name}`, "delete", { where: { sourceId: { $in: batch } } });
       }
       if (unique.length > 0) await bumpVersion();
     },
@@ -356,7 +354,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       return texts;
     },
 
-    count: () => use(`counting chunks in ${name}`, (c) => send<number>(c, "count")),
+    count: () => send<number>(`counting chunks in ${name}`, "count"),
 
     async clear() {
       await connection.deleteCollection(name, `removing ${name}`).catch((error: unknown) => {
@@ -367,7 +365,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     async tally() {
       let chunks = 0;
       const sources = new Set<string>();
-      const pages = paginate(async (offset, limit) => (await use(`counting chunks in ${name}`, (c) => get(c, { limit, offset, include: ["metadatas"] }))).metadatas ?? [], pageSize);
+      const pages = paginate(async (offset, limit) => (await get(`counting chunks in ${name}`, { limit, offset, include: ["metadatas"] })).metadatas ?? [], pageSize);
       for await (const metadatas of pages) {
         chunks += metadatas.length;
         for (const metadata of metadatas) {
@@ -385,7 +383,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
       });
     },
 
-    ids: () => readAllPages(async (offset, limit) => (await use(`listing the chunks of ${name}`, (c) => get(c, { limit, offset, include: [] }))).ids, pageSize),
+    ids: () => readAllPages(async (offset, limit) => (await get(`listing the chunks of ${name}`, { limit, offset, include: [] })).ids, pageSize),
 
     async records(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "chunk ids"))];

@@ -3,7 +3,7 @@ import { ChromaStoreError } from "./errors.js";
 import type { ChromaLimits, ResolvedChromaStoreOptions } from "./options.js";
 import { createRequestSlots } from "./request-slots.js";
 import { collectionsPath, createChromaRest, type ChromaRest } from "./chroma-rest.js";
-import { createChromaHttp, type ChromaHttp, type CollectionRef } from "./chroma-http.js";
+import { createChromaHttp, type ChromaHttp, type CollectionRef, type RecordEndpoint } from "./chroma-http.js";
 import { translateChromaError } from "./translate-chroma-error.js";
 
 /** A collection this package owns: its name and the marker it carries in Chroma. */
@@ -35,6 +35,8 @@ export interface ChromaConnection {
   call<T>(operation: string, run: (http: ChromaHttp) => Promise<T>, timeoutMs?: number): Promise<T>;
   /** Like call(), with the named collection opened (and created on first use). */
   withCollectionRef<T>(spec: CollectionSpec, operation: string, run: (collection: CollectionRef) => Promise<T>): Promise<T>;
+  /** One request to a record endpoint of the named collection (see ChromaHttp.records), within withCollectionRef(). */
+  records<T>(spec: CollectionSpec, operation: string, endpoint: RecordEndpoint, body?: unknown): Promise<T>;
   /** Remove a collection by name (NOT_FOUND when there is none) and forget its handle. */
   deleteCollection(name: string, operation: string): Promise<void>;
   /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
@@ -179,6 +181,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     http,
     call,
     withCollectionRef: (spec, operation, run) => within(refs, openRef, spec, operation, run),
+    records: (spec, operation, endpoint, body) => within(refs, openRef, spec, operation, (c) => http.records(c, endpoint, body)),
     async deleteCollection(name, operation) {
       try {
         await bounded(operation, async () => http.request("DELETE", `${collectionsPath(await tenancy())}/${encodeURIComponent(name)}`));

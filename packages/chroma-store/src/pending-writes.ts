@@ -1,6 +1,6 @@
 import { readAllPages } from "@kmcp/core";
 import { z } from "zod";
-import type { CollectionRef } from "./chroma-http.js";
+import type { RecordEndpoint } from "./chroma-http.js";
 import type { GetAnswer } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -41,12 +41,11 @@ export interface PendingWrites {
 const LIST_PAGE_SIZE = 1_000;
 
 export function createPendingWrites(connection: ChromaConnection, spec: CollectionSpec): PendingWrites {
-  const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
-  const send = connection.http.records;
+  const send = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => connection.records<T>(spec, operation, endpoint, body);
 
   async function read(ids?: string[]): Promise<PendingWrite[]> {
     const page = async (args: { ids: string[] } | { limit: number; offset: number }) => {
-      const result = await use("reading queued writes", (c) => send<GetAnswer>(c, "get", { ...args, include: ["metadatas", "documents"] }));
+      const result = await send<GetAnswer>("reading queued writes", "get", { ...args, include: ["metadatas", "documents"] });
       return result.ids.map((id, i) => decode(id, result.metadatas?.[i], result.documents?.[i], spec.name));
     };
     // Listed a page at a time: a server may cap one read's results (Chroma Cloud: 300).
@@ -60,22 +59,20 @@ export function createPendingWrites(connection: ChromaConnection, spec: Collecti
       const [existing] = await read([entry.id]);
       if (existing) return existing;
       const write: PendingWrite = { id: entry.id, kind: entry.kind, payload: entry.payload, queuedAt: entry.queuedAt ?? Date.now() };
-      await use("queuing a write", (c) =>
-        send(c, "upsert", {
-          ids: [write.id],
-          embeddings: [placeholderEmbedding()],
-          metadatas: [{ kind: write.kind, queuedAt: write.queuedAt }],
-          documents: [JSON.stringify(write.payload ?? null)],
-        }),
-      );
+      await send("queuing a write", "upsert", {
+        ids: [write.id],
+        embeddings: [placeholderEmbedding()],
+        metadatas: [{ kind: write.kind, queuedAt: write.queuedAt }],
+        documents: [JSON.stringify(write.payload ?? null)],
+      });
       return write;
     },
     list: () => read(),
     async remove(id) {
       const ids = [parseInput(z.string().min(1), id, "queued write id")];
-      await use("removing a queued write", (c) => send(c, "delete", { ids }));
+      await send("removing a queued write", "delete", { ids });
     },
-    count: () => use("counting queued writes", (c) => send<number>(c, "count")),
+    count: () => send<number>("counting queued writes", "count"),
   };
 }
 

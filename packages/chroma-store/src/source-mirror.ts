@@ -1,7 +1,7 @@
 import { paginate } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaWhere } from "./build-where.js";
-import type { CollectionRef } from "./chroma-http.js";
+import type { RecordEndpoint } from "./chroma-http.js";
 import type { GetAnswer, GetBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -55,9 +55,8 @@ const COUNT_PAGE_SIZE = 10_000;
 export function createSourceMirror(connection: ChromaConnection, spec: CollectionSpec): SourceMirror {
   const name = spec.name;
   const { maxResults } = connection.limits;
-  const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
-  const getIds = (operation: string, body: GetBody) =>
-    use(operation, (c) => connection.http.records<GetAnswer>(c, "get", body));
+  const send = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => connection.records<T>(spec, operation, endpoint, body);
+  const getIds = (operation: string, body: GetBody) => send<GetAnswer>(operation, "get", body);
 
   async function getRecords(args: { ids: string[] } | { where?: ChromaWhere; limit: number; offset?: number }, operation: string) {
     const readPage = async (page: { ids: string[] } | { where?: ChromaWhere; limit: number; offset: number }) => {
@@ -109,13 +108,11 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
       const syncedAt = Date.now();
       const complete = valid.map((r) => completeRecord(r as MirrorRecordInput, syncedAt));
       for (const batch of splitIntoBatches(complete, await connection.maxBatchSize())) {
-        await use(`writing ${batch.length} sources to ${name}`, (c) =>
-          connection.http.records(c, "upsert", {
-            ids: batch.map((r) => r.id),
-            embeddings: batch.map(placeholderEmbedding),
-            metadatas: batch.map(toChromaMetadata),
-          }),
-        );
+        await send(`writing ${batch.length} sources to ${name}`, "upsert", {
+          ids: batch.map((r) => r.id),
+          embeddings: batch.map(placeholderEmbedding),
+          metadatas: batch.map(toChromaMetadata),
+        });
       }
       return complete.length;
     },
@@ -123,7 +120,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
     async delete(ids) {
       const unique = [...new Set(parseInput(IdsSchema, ids, "source ids"))];
       for (const batch of splitIntoBatches(unique, await connection.maxBatchSize())) {
-        await use(`deleting ${batch.length} sources from ${name}`, (c) => connection.http.records(c, "delete", { ids: batch }));
+        await send(`deleting ${batch.length} sources from ${name}`, "delete", { ids: batch });
       }
     },
 
@@ -150,7 +147,7 @@ export function createSourceMirror(connection: ChromaConnection, spec: Collectio
 
     async count(filters) {
       const where = whereForFilters(parseInput(MirrorFiltersSchema.optional(), filters, "filters"));
-      if (!where) return use(`counting sources in ${name}`, (c) => connection.http.records<number>(c, "count"));
+      if (!where) return send<number>(`counting sources in ${name}`, "count");
       // Chroma 1.0 counts only whole collections, so count the matching ids a page at a time.
       let total = 0;
       const pages = paginate(

@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { PDFiumModule } from "@hyzyla/pdfium";
 
 /** The part of PDFium's C API (compiled to WebAssembly) this reader calls; pointers are numbers. */
@@ -72,7 +73,7 @@ export async function readPdfText(bytes: Uint8Array): Promise<PdfiumText> {
         // PDFium reads synchronously: after each page the thread's other work runs (a server's
         // requests; an ingest's answers from Chroma, on which its next write waits: yielding
         // only every 50 ms held the figure-8 ingest's first write back ~0.1 s).
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (i > 0) await setImmediate();
         pages.push(pageText(api, doc, i));
       }
       return { pages, title: metaText(api, doc, "Title") };

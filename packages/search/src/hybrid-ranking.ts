@@ -44,8 +44,8 @@ export async function readSources(
  * The vector matches with their sources, from the keyword index, scored by cosine similarity (from
  * Chroma's cosine distance: what "scores" fusion combines); a chunk the index does not hold yet
  * (written since its last refresh) is read from Chroma into `records`, and one gone meanwhile is left out.
- * A chunk's id starts with its source's (chunkIdOf), so a match among the keyword hits takes its
- * source from there; only the others are looked up, one index read each.
+ * A match that is also a keyword hit takes its source from that hit; only the others are looked
+ * up, one index read each.
  */
 async function withSources(
   chunks: Pick<ChromaStore["chunks"], "records">,
