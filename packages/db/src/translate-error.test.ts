@@ -10,6 +10,7 @@ describe("classifyError", () => {
     ["a COMMIT lost with its connection (Prisma hides it)", new Error("Transaction API error: A rollback cannot be executed on a committed transaction"), "UNREACHABLE"],
     ["a server shutting down", Object.assign(new Error("terminating connection"), { code: "57P01" }), "UNREACHABLE"],
     ["a timeout", Object.assign(new Error("x"), { code: "ETIMEDOUT" }), "TIMEOUT"],
+    ["a pool whose connections all stayed busy", new Error("timeout exceeded when trying to connect"), "TIMEOUT"],
     ["bad credentials", { message: "x", cause: { kind: "AuthenticationFailed" } }, "UNKNOWN"],
     ["a missing table", { message: "x", code: "P2021" }, "MIGRATION"],
     ["a unique violation", { message: "x", code: "P2002" }, "CONFLICT"],

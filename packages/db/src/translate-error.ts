@@ -51,7 +51,8 @@ const TIMEOUT_CODES = ["SocketTimeout", "ETIMEDOUT", "P1008", "P2024", "TIMEOUT"
 // so a failed COMMIT means a lost connection).
 const UNREACHABLE_MESSAGE =
   /connection terminated|connection timeout|can't reach database|server closed the connection|connection refused|connection error and is not queryable|rollback cannot be executed on a committed transaction/i;
-const TIMEOUT_MESSAGE = /query read timeout|timed out/i;
+// pg-pool: every connection stayed busy for the whole connect timeout.
+const TIMEOUT_MESSAGE = /query read timeout|timed out|timeout exceeded when trying to connect/i;
 
 /** Decides what kind of failure a third-party error is. Pure, so it is unit-tested directly. */
 export function classifyError(error: unknown): { code: DbErrorCode; hint: string } {

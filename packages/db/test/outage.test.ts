@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { LocalPostgres } from "@kmcp/local-servers";
+import { cleanUp } from "@kmcp/testing/clean-up";
+import { startStatementCuttingProxy } from "@kmcp/testing/pg-proxy";
 import { startPrivatePostgres } from "@kmcp/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../src/index.js";
-import { caught, sourceInput } from "./helpers.js";
+import { caught, migratedDatabase, sourceInput } from "./helpers.js";
 
 describe("a database that goes away and comes back", () => {
   let server: LocalPostgres;
@@ -75,5 +79,35 @@ describe("a database that goes away and comes back", () => {
     expect(error.code).toBe("VALIDATION");
     expect(error.message).toContain("postgresql://");
     expect(error.message).not.toContain("topsecret");
+  });
+});
+
+describe("a connection lost in the middle of a transaction", () => {
+  it("is discarded, not leaked: after more such losses than the pool has connections, it still serves, and close() returns", async () => {
+    const { url } = await migratedDatabase();
+    const proxy = await startStatementCuttingProxy(url);
+    cleanUp(() => proxy.close());
+    const db = createDb({ url: proxy.url, poolSize: 2, connectTimeoutMs: 1_000 });
+    // Prisma runs its COMMIT and ROLLBACK as statements of their own: the connection dies at each.
+    proxy.cutAt("COMMIT");
+    for (let i = 0; i < 3; i++) await expect(db.prisma.$transaction((tx) => tx.source.count())).rejects.toThrow();
+    // A repository write runs in Prisma's internal transaction; its loss is an outage.
+    expect((await caught(() => db.requests.create({ id: randomUUID(), url: "https://lost.example.test/", reason: "lost at COMMIT", priority: 1 }))).code).toBe("UNREACHABLE");
+    proxy.cutAt("ROLLBACK");
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        db.prisma.$transaction(async (tx) => {
+          await tx.source.count();
+          throw new Error("changed my mind");
+        }),
+      ).rejects.toThrow();
+    }
+    expect(proxy.cuts()).toBe(7);
+
+    proxy.cutAt(null);
+    expect(await db.prisma.source.count()).toBe(0);
+    expect((await db.requests.list()).items).toEqual([]);
+    const closed = await Promise.race([db.close().then(() => "closed"), delay(10_000).then(() => "still waiting for a connection")]);
+    expect(closed).toBe("closed");
   });
 });
