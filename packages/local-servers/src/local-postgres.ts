@@ -54,14 +54,32 @@ async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
   }
 }
 
-/** Orphaned backends of a killed postmaster exit on their own shortly after; wait for them. */
-async function waitForBackendsGone(postmasterPid: number): Promise<void> {
+/** The state letter of /proc/<pid>/stat ("R", "S", "Z", …), or undefined when the process is gone. */
+async function processState(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] : undefined;
+}
+
+/** The postmaster's children: its backends and helper processes. */
+async function childrenOf(postmasterPid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmasterPid) children.push(Number(entry));
+  }
+  return children;
+}
+
+/**
+ * Orphaned backends of a killed postmaster exit on their own shortly after; wait for them. They
+ * are listed before the kill: once the postmaster is gone they belong to init. A zombie has exited.
+ */
+async function waitForExit(pids: number[]): Promise<void> {
   await waitFor(async () => {
-    for (const entry of await readdir("/proc").catch(() => [] as string[])) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === postmasterPid) return false;
+    for (const pid of pids) {
+      const state = await processState(pid);
+      if (state !== undefined && state !== "Z") return false;
     }
     return true;
   }, 10_000, "PostgreSQL backends to exit");
@@ -162,9 +180,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
 
   async function kill(): Promise<void> {
     const target = pid ?? (await readPostmasterPid(dataDir));
+    const children = target ? await childrenOf(target) : [];
     await signalAndWait("SIGKILL");
     // Orphaned backends notice the postmaster died and exit; wait so a restart can succeed.
-    if (target) await waitForBackendsGone(target);
+    await waitForExit(children);
   }
 
   await serial(start);
