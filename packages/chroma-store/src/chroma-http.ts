@@ -40,25 +40,34 @@ export function createChromaHttp(options: Pick<ResolvedChromaStoreOptions, "ssl"
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     agent ??= new transport.Agent({ keepAlive: true });
     const headers = { ...options.headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": payload.length }) };
-    return new Promise<T>((resolve, reject) => {
-      const req = transport.request({ hostname, port: options.port, method, path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status >= 300) return reject(refusal(status, text));
-          try {
-            resolve((text ? JSON.parse(text) : undefined) as T);
-          } catch (error) {
-            reject(error);
-          }
+    const send = (): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        const req = transport.request({ hostname, port: options.port, method, path, headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", reject);
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) return reject(refusal(status, text));
+            try {
+              resolve((text ? JSON.parse(text) : undefined) as T);
+            } catch (error) {
+              reject(error);
+            }
+          });
         });
+        req.on("error", (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection that the server (or a proxy in front of it) closed while it sat
+          // idle fails the next request sent on it, before any answer. Node's documented remedy is
+          // to send it again: every request here is idempotent, and each retry uses up one such
+          // connection, so it ends on a live one or a new one (whose failure is final).
+          if (req.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) resolve(send());
+          else reject(error);
+        });
+        req.end(payload);
       });
-      req.on("error", reject);
-      req.end(payload);
-    });
+    return send();
   }
 
   return {

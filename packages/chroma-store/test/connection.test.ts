@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { findFreePort } from "@kmcp/local-servers";
 import { sharedChromaUrl, startPrivateChroma } from "@kmcp/testing/chroma";
 import { afterEach, describe, expect, it } from "vitest";
@@ -105,5 +106,56 @@ describe("connecting to Chroma", () => {
   it("rejects bad options at construction", () => {
     expect(() => createChromaStore({ url: "not a url" })).toThrow(ChromaStoreError);
     expect(() => createChromaStore({ collectionPrefix: "_x" })).toThrow(/collectionPrefix/);
+  });
+});
+
+/** A Chroma stand-in answering heartbeats that drops each connection at its `dropAt`-th request, unanswered. */
+async function startDroppingServer(dropAt: number) {
+  let requests = 0;
+  let connections = 0;
+  const served = new WeakMap<object, number>();
+  const server = createHttpServer((request, response) => {
+    requests += 1;
+    const n = (served.get(request.socket) ?? 0) + 1;
+    served.set(request.socket, n);
+    if (n === dropAt) request.socket.destroy();
+    else response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ "nanosecond heartbeat": 1 }));
+  });
+  server.on("connection", () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen: () => ({ requests, connections }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe("a kept-alive connection that the server closed", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it("costs nothing: the request is sent again on a new connection", async () => {
+    // As a server or proxy closing idle connections does, seen from the client's side.
+    const server = await startDroppingServer(2);
+    cleanups.push(server.close);
+    const store = createChromaStore({ url: server.url });
+    cleanups.push(() => store.close());
+    for (let i = 0; i < 3; i++) expect(await store.heartbeat()).toBeGreaterThan(0);
+    // The 2nd and 3rd heartbeats each went out on a kept-alive connection that was dropped, then on a new one.
+    expect(server.seen()).toEqual({ requests: 5, connections: 3 });
+  });
+
+  it("is not a reason to send again a request that a new connection could not get answered", async () => {
+    const server = await startDroppingServer(1);
+    cleanups.push(server.close);
+    const store = createChromaStore({ url: server.url });
+    cleanups.push(() => store.close());
+    expect((await failure(store.heartbeat())).error.code).toBe("UNREACHABLE");
+    expect(server.seen()).toEqual({ requests: 1, connections: 1 });
   });
 });
