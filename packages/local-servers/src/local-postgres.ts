@@ -54,19 +54,19 @@ async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
   }
 }
 
-/** The state letter of /proc/<pid>/stat ("R", "S", "Z", …), or undefined when the process is gone. */
-async function processState(pid: number): Promise<string | undefined> {
+/** A process's state letter ("R", "S", "Z", …) and parent, from /proc; undefined once it is gone. */
+async function procStat(pid: number | string): Promise<{ state: string; ppid: number } | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-  return stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] : undefined;
+  if (!stat) return undefined;
+  const [state = "", ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { state, ppid: Number(ppid) };
 }
 
 /** The postmaster's children: its backends and helper processes. */
 async function childrenOf(postmasterPid: number): Promise<number[]> {
   const children: number[] = [];
   for (const entry of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmasterPid) children.push(Number(entry));
+    if (/^\d+$/.test(entry) && (await procStat(entry))?.ppid === postmasterPid) children.push(Number(entry));
   }
   return children;
 }
@@ -78,7 +78,7 @@ async function childrenOf(postmasterPid: number): Promise<number[]> {
 async function waitForExit(pids: number[]): Promise<void> {
   await waitFor(async () => {
     for (const pid of pids) {
-      const state = await processState(pid);
+      const state = (await procStat(pid))?.state;
       if (state !== undefined && state !== "Z") return false;
     }
     return true;
