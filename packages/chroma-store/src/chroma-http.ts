@@ -16,6 +16,8 @@ export interface ChromaHttp {
   request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T>;
   /** A request to one of a collection's record endpoints: count is read with GET, the others POST `body`. */
   records<T>(collection: CollectionPath, endpoint: RecordEndpoint, body?: unknown): Promise<T>;
+  /** Replace a collection's whole metadata. */
+  modifyMetadata(collection: CollectionPath, metadata: Metadata): Promise<void>;
   /** Close idle connections; requests in flight finish, and the next request opens a new connection. */
   close(): void;
 }
@@ -73,6 +75,7 @@ export function createChromaHttp(options: Pick<ResolvedChromaStoreOptions, "ssl"
   return {
     request,
     records: (collection, endpoint, body) => request(endpoint === "count" ? "GET" : "POST", collectionPath(collection, endpoint), body),
+    modifyMetadata: (collection, metadata) => request("PUT", collectionPath(collection), { new_metadata: metadata }),
     close() {
       const old = agent;
       agent = undefined;

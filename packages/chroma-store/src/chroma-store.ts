@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { createChunkStore, type ChunkStore } from "./chunk-store.js";
-import { collectionPath, type GetAnswer } from "./chroma-rest.js";
+import type { GetAnswer } from "./chroma-rest.js";
 import { collectionMarker, createChromaConnection, type CollectionSpec } from "./connection.js";
 import { resolveChromaStoreOptions, type ChromaStoreOptions } from "./options.js";
 import { parseInput } from "./parse-input.js";
@@ -98,7 +98,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
       const state = decodeSyncStateMetadata(collection.metadata, collections.syncState);
       if (state) return state;
       // Until the first write of this version: the record earlier versions wrote, if any.
-      const result = await connection.records<GetAnswer>(syncStateSpec, "reading the sync state", "get", { ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] });
+      const result = await connection.recordsOf(syncStateSpec)<GetAnswer>("reading the sync state", "get", { ids: [SYNC_STATE_ID], include: ["metadatas", "documents"] });
       const index = result.ids.indexOf(SYNC_STATE_ID);
       return decodeSyncState(
         index < 0 ? undefined : { metadata: result.metadatas?.[index], document: result.documents?.[index] },
@@ -110,7 +110,7 @@ export function createChromaStore(options: ChromaStoreOptions = {}): ChromaStore
       const stored = encodeSyncStateMetadata(parseInput(SyncStateInputSchema, state, "sync state"), Date.now());
       // Replaces the collection's whole metadata (a record left by an earlier version is no longer read).
       await connection.withCollectionRef(syncStateSpec, "writing the sync state", (c) =>
-        connection.http.request("PUT", collectionPath(c), { new_metadata: { ...collectionMarker(syncStateSpec), ...stored } }),
+        connection.http.modifyMetadata(c, { ...collectionMarker(syncStateSpec), ...stored }),
       );
       return decodeSyncStateMetadata(stored, collections.syncState)!;
     },

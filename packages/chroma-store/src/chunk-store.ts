@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Metadata, Where } from "chromadb";
 import { paginate, readAllPages } from "@kmcp/core";
 import { z } from "zod";
-import type { CollectionRef, RecordEndpoint } from "./chroma-http.js";
-import { collectionPath, type GetAnswer, type GetBody, type QueryBody } from "./chroma-rest.js";
+import type { CollectionRef } from "./chroma-http.js";
+import type { GetAnswer, GetBody, QueryBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
 import { parseInput } from "./parse-input.js";
@@ -109,7 +109,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
   const name = spec.name;
   const use = <T>(operation: string, run: (collection: CollectionRef) => Promise<T>) => connection.withCollectionRef(spec, operation, run);
   // Over node:http but the batched reads of search (connection.rest): writing new chunks loads no undici (~70 ms at start).
-  const send = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => connection.records<T>(spec, operation, endpoint, body);
+  const send = connection.recordsOf(spec);
   const get = (operation: string, body: GetBody) => send<GetAnswer>(operation, "get", body);
   // Pages of listings stay within the server's per-read cap (Chroma Cloud: 300 results).
   const pageSize = Math.min(PAGE_SIZE, connection.limits.maxResults);
@@ -233,7 +233,7 @@ export function createChunkStore(connection: ChromaConnection, spec: CollectionS
     try {
       await use(operation, async (c) => {
         const next = metadata(c.metadata ?? {});
-        await connection.http.request("PUT", collectionPath(c), { new_metadata: next });
+        await connection.http.modifyMetadata(c, next);
         c.metadata = next;
       });
     } catch (error) {

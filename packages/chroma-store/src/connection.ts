@@ -35,8 +35,8 @@ export interface ChromaConnection {
   call<T>(operation: string, run: (http: ChromaHttp) => Promise<T>, timeoutMs?: number): Promise<T>;
   /** Like call(), with the named collection opened (and created on first use). */
   withCollectionRef<T>(spec: CollectionSpec, operation: string, run: (collection: CollectionRef) => Promise<T>): Promise<T>;
-  /** One request to a record endpoint of the named collection (see ChromaHttp.records), within withCollectionRef(). */
-  records<T>(spec: CollectionSpec, operation: string, endpoint: RecordEndpoint, body?: unknown): Promise<T>;
+  /** Sends one request to a record endpoint of the named collection (see ChromaHttp.records), within withCollectionRef(). */
+  recordsOf(spec: CollectionSpec): RecordSender;
   /** Remove a collection by name (NOT_FOUND when there is none) and forget its handle. */
   deleteCollection(name: string, operation: string): Promise<void>;
   /** Drop the cached handle of one collection, so the next use reads its metadata afresh. */
@@ -76,6 +76,8 @@ function sharedUntilFailure<T>(load: () => Promise<T>) {
     },
   };
 }
+
+export type RecordSender = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => Promise<T>;
 
 export function createChromaConnection(options: ResolvedChromaStoreOptions): ChromaConnection {
   const refs = new Map<string, Promise<CollectionRef>>();
@@ -181,7 +183,7 @@ export function createChromaConnection(options: ResolvedChromaStoreOptions): Chr
     http,
     call,
     withCollectionRef: (spec, operation, run) => within(refs, openRef, spec, operation, run),
-    records: (spec, operation, endpoint, body) => within(refs, openRef, spec, operation, (c) => http.records(c, endpoint, body)),
+    recordsOf: (spec) => (operation, endpoint, body) => within(refs, openRef, spec, operation, (c) => http.records(c, endpoint, body)),
     async deleteCollection(name, operation) {
       try {
         await bounded(operation, async () => http.request("DELETE", `${collectionsPath(await tenancy())}/${encodeURIComponent(name)}`));

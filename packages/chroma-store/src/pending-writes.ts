@@ -1,6 +1,5 @@
 import { readAllPages } from "@kmcp/core";
 import { z } from "zod";
-import type { RecordEndpoint } from "./chroma-http.js";
 import type { GetAnswer } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -41,7 +40,7 @@ export interface PendingWrites {
 const LIST_PAGE_SIZE = 1_000;
 
 export function createPendingWrites(connection: ChromaConnection, spec: CollectionSpec): PendingWrites {
-  const send = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => connection.records<T>(spec, operation, endpoint, body);
+  const send = connection.recordsOf(spec);
 
   async function read(ids?: string[]): Promise<PendingWrite[]> {
     const page = async (args: { ids: string[] } | { limit: number; offset: number }) => {

@@ -1,7 +1,6 @@
 import { paginate } from "@kmcp/core";
 import { z } from "zod";
 import type { ChromaWhere } from "./build-where.js";
-import type { RecordEndpoint } from "./chroma-http.js";
 import type { GetAnswer, GetBody } from "./chroma-rest.js";
 import type { ChromaConnection, CollectionSpec } from "./connection.js";
 import { ChromaStoreError } from "./errors.js";
@@ -55,7 +54,7 @@ const COUNT_PAGE_SIZE = 10_000;
 export function createSourceMirror(connection: ChromaConnection, spec: CollectionSpec): SourceMirror {
   const name = spec.name;
   const { maxResults } = connection.limits;
-  const send = <T>(operation: string, endpoint: RecordEndpoint, body?: unknown) => connection.records<T>(spec, operation, endpoint, body);
+  const send = connection.recordsOf(spec);
   const getIds = (operation: string, body: GetBody) => send<GetAnswer>(operation, "get", body);
 
   async function getRecords(args: { ids: string[] } | { where?: ChromaWhere; limit: number; offset?: number }, operation: string) {

@@ -1,18 +1,20 @@
 import { createServer, Socket, type AddressInfo } from "node:net";
 
-/** A TCP proxy in front of PostgreSQL that relays everything but asynchronous notifications. */
-export interface NotificationDroppingProxy {
+/** A TCP proxy in front of PostgreSQL. */
+interface PgProxy {
   /** `url` with the proxy's port: use it as DATABASE_URL. */
   url: string;
-  /** NotificationResponse messages dropped so far. */
-  dropped(): number;
   close(): Promise<void>;
 }
 
-/** A TCP proxy in front of PostgreSQL that drops a connection when its client sends a chosen statement. */
-export interface StatementCuttingProxy {
-  /** `url` with the proxy's port: use it as DATABASE_URL. */
-  url: string;
+/** A proxy that relays everything but asynchronous notifications. */
+export interface NotificationDroppingProxy extends PgProxy {
+  /** NotificationResponse messages dropped so far. */
+  dropped(): number;
+}
+
+/** A proxy that drops a connection when its client sends a chosen statement. */
+export interface StatementCuttingProxy extends PgProxy {
   /**
    * From now on, a connection whose client sends `statement` as a simple query is closed on both
    * sides before the statement reaches the server; `null` relays everything again.
@@ -20,7 +22,6 @@ export interface StatementCuttingProxy {
   cutAt(statement: string | null): void;
   /** Connections cut so far. */
   cuts(): number;
-  close(): Promise<void>;
 }
 
 interface Relay {
@@ -34,7 +35,7 @@ interface Relay {
  * Relays each connection to `url`'s server; `onConnection` attaches the relaying 'data' handlers
  * (both directions), so a proxy can look at the protocol messages it passes on.
  */
-async function startRelay(url: string, onConnection: (relay: Relay) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function startRelay(url: string, onConnection: (relay: Relay) => void): Promise<PgProxy> {
   const target = new URL(url);
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
